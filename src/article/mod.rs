@@ -1,0 +1,337 @@
+//! The canonical article model: what every reader produces and every backend consumes.
+//!
+//! Text is stored exactly as written (curly quotes, dashes, `©`, accents, `<`, `&`); escaping and
+//! encoding belong to the backends. The model imports nothing else of briefpress.
+//!
+//! The serde form of [`Article`] is the `.json` source format and what `briefpress inspect --json`
+//! prints. Enums are internally tagged with `"type"` in `snake_case`, so a paragraph reads
+//! `{"type": "paragraph", "content": [{"type": "text", "text": "…"}]}`.
+
+mod build;
+mod date;
+
+pub use build::{para, text};
+pub use date::Date;
+
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+/// One policy brief: its metadata, its lead photo, its body and its footnotes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Article {
+    /// Title, authors, date and the other facts about the brief.
+    pub meta: Meta,
+    /// The lead photo with its caption and credit, shown under the title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub photo: Option<Figure>,
+    /// The body, in reading order.
+    #[serde(default)]
+    pub blocks: Vec<Block>,
+    /// Footnotes in the order of their first reference; note `n` is `notes[n - 1]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<Footnote>,
+}
+
+/// Facts about the brief that every format carries as metadata.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Meta {
+    /// The headline; the only required field.
+    pub title: String,
+    /// The dek: one or two sentences under the title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subtitle: Option<String>,
+    /// Authors in byline order; empty for a wire story (the publisher then stands as author).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub authors: Vec<Author>,
+    /// Publication date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<Date>,
+    /// Publisher; `None` means the theme's publisher.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publisher: Option<String>,
+    /// BCP 47 language tag, `en` by default.
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// Subject keywords.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keywords: Vec<String>,
+    /// A one-paragraph abstract, shown as a lead box.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// Licence or copyright line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rights: Option<String>,
+    /// A stable identifier (URN, DOI, URL); `None` means one derived from the content.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<String>,
+    /// Build timestamp (seconds since 1970) used when there is no `date`; set by the caller
+    /// from `SOURCE_DATE_EPOCH`, never from the clock, and never part of the source.
+    #[serde(skip)]
+    pub source_date_epoch: Option<i64>,
+}
+
+/// The language every brief has unless it says otherwise.
+pub fn default_language() -> String {
+    "en".to_owned()
+}
+
+impl Meta {
+    /// Metadata with only a title, everything else at its default.
+    pub fn new(title: impl Into<String>) -> Self {
+        Meta {
+            title: title.into(),
+            subtitle: None,
+            authors: Vec::new(),
+            date: None,
+            publisher: None,
+            language: default_language(),
+            keywords: Vec::new(),
+            summary: None,
+            rights: None,
+            identifier: None,
+            source_date_epoch: None,
+        }
+    }
+
+    /// Seconds since 1970 for every timestamp an output carries: the article's date at midnight
+    /// UTC, else `SOURCE_DATE_EPOCH`, else 1980-01-01 (the earliest date a zip entry can hold).
+    pub fn timestamp(&self) -> i64 {
+        const ZIP_EPOCH: i64 = 315_532_800;
+        match (self.date, self.source_date_epoch) {
+            (Some(d), _) => d.unix_seconds(),
+            (None, Some(s)) => s.max(ZIP_EPOCH),
+            (None, None) => ZIP_EPOCH,
+        }
+    }
+}
+
+/// One author of the brief.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Author {
+    /// The name as it appears in the byline.
+    pub name: String,
+    /// Centre, programme or institution, if given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub affiliation: Option<String>,
+}
+
+/// A picture with what is said about it: the lead photo or a figure in the body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Figure {
+    /// Where the image file is, relative to the source file; `None` for a caption without image
+    /// (a wire story that names a photo it did not ship).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub src: Option<String>,
+    /// What the picture shows, for screen readers.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub alt: String,
+    /// The caption, without the credit.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub caption: String,
+    /// Who made the picture, without any "Credit:" wrapper.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit: Option<String>,
+    /// The image itself, loaded and checked by the reader; not part of the serde form.
+    #[serde(skip)]
+    pub image: Option<Image>,
+}
+
+/// A checked raster image, ready for any backend.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Image {
+    /// The file's bytes, unchanged.
+    pub data: Arc<Vec<u8>>,
+    /// The file format.
+    pub format: ImageFormat,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+}
+
+/// The raster formats briefpress accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ImageFormat {
+    /// JPEG (baseline or progressive; RGB, grey or CMYK).
+    Jpeg,
+    /// PNG (any colour type, with or without alpha).
+    Png,
+}
+
+impl ImageFormat {
+    /// The MIME type, as EPUB manifests and DOCX content types need it.
+    pub fn mime(self) -> &'static str {
+        match self {
+            ImageFormat::Jpeg => "image/jpeg",
+            ImageFormat::Png => "image/png",
+        }
+    }
+
+    /// The usual file extension, without the dot.
+    pub fn extension(self) -> &'static str {
+        match self {
+            ImageFormat::Jpeg => "jpg",
+            ImageFormat::Png => "png",
+        }
+    }
+}
+
+/// A block of the body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Block {
+    /// A section heading; `level` 1 is the highest inside the body (the title stands above it).
+    Heading {
+        /// 1, 2 or 3 (`##` is 1, `###` is 2, `####` and deeper are 3).
+        level: u8,
+        /// The heading text.
+        content: Vec<Inline>,
+    },
+    /// A paragraph of running text.
+    Paragraph {
+        /// The paragraph text.
+        content: Vec<Inline>,
+    },
+    /// A block quotation.
+    Quote {
+        /// The quoted blocks.
+        blocks: Vec<Block>,
+    },
+    /// A bulleted or numbered list.
+    List {
+        /// `true` for a numbered list.
+        ordered: bool,
+        /// The first number of a numbered list.
+        #[serde(default = "one")]
+        start: u32,
+        /// The items, each a sequence of blocks (a nested list is a block of its item).
+        items: Vec<Vec<Block>>,
+    },
+    /// A picture in the body.
+    Figure {
+        /// The picture and its caption.
+        figure: Figure,
+    },
+    /// A thematic break.
+    Rule,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// A run of text inside a block.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Inline {
+    /// Plain text, exactly as written.
+    Text {
+        /// The characters.
+        text: String,
+    },
+    /// Emphasised (italic) text.
+    Emphasis {
+        /// What is emphasised.
+        content: Vec<Inline>,
+    },
+    /// Strong (bold) text.
+    Strong {
+        /// What is strong.
+        content: Vec<Inline>,
+    },
+    /// A hyperlink.
+    Link {
+        /// The target URL, as written.
+        url: String,
+        /// The linked text.
+        content: Vec<Inline>,
+    },
+    /// Inline code or a literal, set in the text face without change.
+    Code {
+        /// The characters.
+        text: String,
+    },
+    /// A reference to a footnote.
+    FootnoteRef {
+        /// The label of the note in [`Article::notes`].
+        id: String,
+    },
+    /// A hard line break the author asked for.
+    LineBreak,
+}
+
+/// A footnote's text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Footnote {
+    /// The label the references use.
+    pub id: String,
+    /// The note's blocks (usually one paragraph).
+    pub blocks: Vec<Block>,
+}
+
+impl Article {
+    /// The 1-based number of the note labelled `id`, as every backend prints it.
+    pub fn note_number(&self, id: &str) -> Option<usize> {
+        self.notes.iter().position(|n| n.id == id).map(|i| i + 1)
+    }
+
+    /// The names of the authors, or the publisher as corporate author when there are none.
+    pub fn creators(&self, theme_publisher: &str) -> Vec<String> {
+        if self.meta.authors.is_empty() {
+            vec![self.publisher(theme_publisher).to_owned()]
+        } else {
+            self.meta.authors.iter().map(|a| a.name.clone()).collect()
+        }
+    }
+
+    /// The publisher the article names, else the theme's.
+    pub fn publisher<'a>(&'a self, theme_publisher: &'a str) -> &'a str {
+        self.meta.publisher.as_deref().unwrap_or(theme_publisher)
+    }
+
+    /// Every figure with an image, the lead photo first, in reading order.
+    pub fn figures(&self) -> Vec<&Figure> {
+        fn walk<'a>(blocks: &'a [Block], out: &mut Vec<&'a Figure>) {
+            for b in blocks {
+                match b {
+                    Block::Figure { figure } => out.push(figure),
+                    Block::Quote { blocks } => walk(blocks, out),
+                    Block::List { items, .. } => items.iter().for_each(|i| walk(i, out)),
+                    _ => {}
+                }
+            }
+        }
+        let mut out: Vec<&Figure> = self.photo.iter().collect();
+        walk(&self.blocks, &mut out);
+        for n in &self.notes {
+            walk(&n.blocks, &mut out);
+        }
+        out
+    }
+}
+
+/// The plain text of some inlines: what a reader would copy out, footnote references dropped,
+/// line breaks as spaces.
+pub fn plain_text(inlines: &[Inline]) -> String {
+    fn walk(inlines: &[Inline], out: &mut String) {
+        for i in inlines {
+            match i {
+                Inline::Text { text } | Inline::Code { text } => out.push_str(text),
+                Inline::Emphasis { content }
+                | Inline::Strong { content }
+                | Inline::Link { content, .. } => walk(content, out),
+                Inline::FootnoteRef { .. } => {}
+                Inline::LineBreak => out.push(' '),
+            }
+        }
+    }
+    let mut out = String::new();
+    walk(inlines, &mut out);
+    out
+}

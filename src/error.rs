@@ -1,0 +1,138 @@
+//! Typed errors and warnings. Messages are lowercase, say what is wrong and what to do; the
+//! caller (the CLI) puts the file name in front, so `path:line:column: message`.
+
+use std::fmt;
+
+/// Where in a source something is, 1-based.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Location {
+    /// Line, 1-based; `None` when the problem has no line (a whole-file problem).
+    pub line: Option<usize>,
+    /// Column in characters, 1-based, when known.
+    pub column: Option<usize>,
+}
+
+impl Location {
+    /// A location on a line.
+    pub fn line(line: usize) -> Location {
+        Location { line: Some(line), column: None }
+    }
+
+    /// A location on a line and column.
+    pub fn at(line: usize, column: usize) -> Location {
+        Location { line: Some(line), column: Some(column) }
+    }
+
+    /// `:line:column` or `:line` or nothing, to follow a file name.
+    pub fn suffix(&self) -> String {
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => format!(":{l}:{c}"),
+            (Some(l), None) => format!(":{l}"),
+            _ => String::new(),
+        }
+    }
+}
+
+/// Everything that stops a source from becoming output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Error {
+    /// The source text cannot be read as an article (encoding, syntax, front matter, model).
+    Source {
+        /// Where the problem is.
+        at: Location,
+        /// What is wrong.
+        message: String,
+        /// What to do about it.
+        help: Option<String>,
+    },
+    /// An image the source names cannot be used.
+    Image {
+        /// Where the source names it.
+        at: Location,
+        /// The path as the source wrote it.
+        path: String,
+        /// What is wrong.
+        message: String,
+        /// What to do about it.
+        help: Option<String>,
+    },
+    /// A backend could not write its format.
+    Render {
+        /// `pdf`, `docx` or `epub`.
+        format: &'static str,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+/// The library's result type.
+pub type Result<T> = std::result::Result<T, Error>;
+
+impl Error {
+    /// A source error with a location, a message and advice.
+    pub fn source(at: Location, message: impl Into<String>, help: impl Into<Option<String>>) -> Self {
+        Error::Source { at, message: message.into(), help: help.into() }
+    }
+
+    /// A backend failure.
+    pub fn render(format: &'static str, message: impl fmt::Display) -> Self {
+        Error::Render { format, message: message.to_string() }
+    }
+
+    /// Where in the source the problem is.
+    pub fn location(&self) -> Location {
+        match self {
+            Error::Source { at, .. } | Error::Image { at, .. } => *at,
+            Error::Render { .. } => Location::default(),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let help = match self {
+            Error::Source { message, help, .. } => {
+                f.write_str(message)?;
+                help
+            }
+            Error::Image { path, message, help, .. } => {
+                write!(f, "image `{path}`: {message}")?;
+                help
+            }
+            Error::Render { format, message } => return write!(f, "cannot write {format}: {message}"),
+        };
+        match help {
+            Some(h) => write!(f, "; {h}"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Something a reader or backend could not do perfectly, but did without losing the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// Where in the source, when known.
+    pub at: Location,
+    /// What happened, lowercase.
+    pub message: String,
+}
+
+impl Warning {
+    /// A warning without a location.
+    pub fn new(message: impl Into<String>) -> Self {
+        Warning { at: Location::default(), message: message.into() }
+    }
+
+    /// A warning at a source location.
+    pub fn at(at: Location, message: impl Into<String>) -> Self {
+        Warning { at, message: message.into() }
+    }
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}

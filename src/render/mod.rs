@@ -1,0 +1,80 @@
+//! The three backends. Each takes the finished [`Article`] and the [`Theme`] and returns the
+//! bytes of one file plus the warnings it raised; none imports another, and only `pdf` uses
+//! [`crate::layout`] (Word and the e-reader lay out DOCX and EPUB themselves).
+
+pub mod docx;
+pub mod epub;
+pub mod pdf;
+pub(crate) mod xml;
+
+use crate::article::Article;
+use crate::error::{Result, Warning};
+use crate::theme::Theme;
+use sha2::{Digest, Sha256};
+
+/// One written file: its bytes and what could not be rendered perfectly.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// The whole file.
+    pub bytes: Vec<u8>,
+    /// What the backend had to change or leave out, each said once.
+    pub warnings: Vec<Warning>,
+}
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Format {
+    /// Print-ready PDF.
+    Pdf,
+    /// Editable Word document.
+    Docx,
+    /// EPUB 3 e-book.
+    Epub,
+}
+
+impl Format {
+    /// All formats, in the order they are built and reported.
+    pub const ALL: [Format; 3] = [Format::Pdf, Format::Docx, Format::Epub];
+
+    /// The file extension, which is also the name used on the command line.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Pdf => "pdf",
+            Format::Docx => "docx",
+            Format::Epub => "epub",
+        }
+    }
+
+    /// The format named on the command line.
+    pub fn from_name(name: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.extension().eq_ignore_ascii_case(name.trim()))
+    }
+
+    /// Renders the article in this format.
+    pub fn render(self, article: &Article, theme: &Theme) -> Result<Rendered> {
+        match self {
+            Format::Pdf => pdf::render(article, theme),
+            Format::Docx => docx::render(article, theme),
+            Format::Epub => epub::render(article, theme),
+        }
+    }
+}
+
+/// A stable identifier derived from the content: a name-based (version 5 layout) UUID over the
+/// article's canonical JSON and its images, so the same brief always gets the same id.
+pub fn content_uuid(article: &Article) -> String {
+    let mut h = Sha256::new();
+    h.update(serde_json::to_vec(article).unwrap_or_default());
+    for fig in article.figures() {
+        if let Some(img) = &fig.image {
+            h.update(img.data.as_slice());
+        }
+    }
+    let d = h.finalize();
+    let mut b = [0u8; 16];
+    b.copy_from_slice(&d[..16]);
+    b[6] = (b[6] & 0x0F) | 0x50;
+    b[8] = (b[8] & 0x3F) | 0x80;
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+}

@@ -1,0 +1,11 @@
+//! The PDF backend (being written).
+
+use crate::article::Article;
+use crate::error::{Error, Result};
+use crate::render::Rendered;
+use crate::theme::Theme;
+
+/// Renders the article as PDF.
+pub fn render(_article: &Article, _theme: &Theme) -> Result<Rendered> {
+    Err(Error::render("pdf", "not written yet"))
+}
