@@ -1,0 +1,5 @@
+//! briefpress integration tests: one binary, a module per feature.
+#![allow(dead_code)] // each feature module uses its own part of the shared helpers
+
+mod sample;
+mod tools;

