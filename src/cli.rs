@@ -257,6 +257,20 @@ fn build(args: BuildArgs, epoch: Option<i64>) -> anyhow::Result<Outcome> {
     })
 }
 
+/// A progress bar on stderr, only when it is a terminal and there is more than one source (a CMS
+/// or a pipe gets clean output).
+fn progress_bar(n: usize) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if n < 2 || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(n as u64);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} briefs  {elapsed}") {
+        bar.set_style(style);
+    }
+    Some(bar)
+}
+
 /// What one source built: the files written and the warnings raised.
 type Built = (Vec<PathBuf>, Vec<Warning>);
 
