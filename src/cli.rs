@@ -222,15 +222,20 @@ fn build(args: BuildArgs, epoch: Option<i64>) -> anyhow::Result<Outcome> {
         None => {}
     }
 
+    let bar = progress_bar(sources.len());
     let results: Vec<(PathBuf, Result<Built, Error>)> = sources
         .par_iter()
         .map(|src| {
-            (
-                src.clone(),
-                build_one(src, &formats, &theme, &out_dir, epoch),
-            )
+            let r = build_one(src, &formats, &theme, &out_dir, epoch);
+            if let Some(b) = &bar {
+                b.inc(1);
+            }
+            (src.clone(), r)
         })
         .collect();
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
 
     let (mut built, mut failed) = (0, 0);
     let stdout = std::io::stdout();
@@ -265,7 +270,9 @@ fn progress_bar(n: usize) -> Option<indicatif::ProgressBar> {
         return None;
     }
     let bar = indicatif::ProgressBar::new(n as u64);
-    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} briefs  {elapsed}") {
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} briefs  {elapsed}")
+    {
         bar.set_style(style);
     }
     Some(bar)
