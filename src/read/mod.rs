@@ -9,6 +9,7 @@ pub mod decode;
 pub mod front_matter;
 pub mod images;
 pub mod json;
+pub mod language;
 pub mod markdown;
 pub mod text;
 

@@ -1,11 +1,12 @@
 //! The wire form (`.txt`): the first non-empty line is the title; a second block that carries a
 //! credit is the photo's caption and credit; blocks separated by blank lines are paragraphs; a
 //! lone short line between paragraphs that does not end a sentence is a heading. A `.jpg`,
-//! `.jpeg` or `.png` with the file's stem beside it is the photo.
+//! `.jpeg` or `.png` with the file's stem beside it is the photo. The language is guessed from
+//! the words ([`language::guess`]).
 
 use crate::article::{Article, Block, Figure, Meta, text as text_inline};
 use crate::error::{Location, Result};
-use crate::read::{Assets, Parsed, credit};
+use crate::read::{Assets, Parsed, credit, language};
 
 /// A heading is shorter than this many characters (SPEC: "a single line under 80 characters").
 const HEADING_MAX_CHARS: usize = 80;
@@ -151,8 +152,12 @@ pub(crate) fn parse(text: &str, stem: &str, assets: &dyn Assets) -> Result<Parse
         })
         .collect();
 
+    let mut meta = Meta::new(title);
+    // A wire story names no language: guess it from the words, so a Spanish story is
+    // hyphenated and tagged as Spanish.
+    meta.language = language::guess(text).to_owned();
     let article = Article {
-        meta: Meta::new(title),
+        meta,
         photo,
         blocks,
         notes: vec![],

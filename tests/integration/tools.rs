@@ -71,7 +71,10 @@ pub fn scratch() -> tempfile::TempDir {
 /// ligature-safe (the PDF backend copies ligatures out as letters), curly quotes folded,
 /// end-of-line hyphenation joined, hyphens between letters dropped on both sides.
 pub fn words(s: &str) -> Vec<String> {
-    let s = s.replace('\u{AD}', "").replace("-\n", "").replace(['\u{2010}', '\u{2011}'], "-");
+    let s = s
+        .replace('\u{AD}', "")
+        .replace("-\n", "")
+        .replace(['\u{2010}', '\u{2011}'], "-");
     let mut out = Vec::new();
     let mut cur = String::new();
     let chars: Vec<char> = s.chars().collect();
@@ -105,7 +108,9 @@ pub fn in_order(expected: &str, got: &str) -> Result<(), String> {
             Some(p) => j += p + 1,
             None => {
                 let ctx = want[i.saturating_sub(5)..i].join(" ");
-                return Err(format!("word {i} `{w}` (after `{ctx}`) is missing or out of order"));
+                return Err(format!(
+                    "word {i} `{w}` (after `{ctx}`) is missing or out of order"
+                ));
             }
         }
     }
