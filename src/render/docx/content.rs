@@ -106,8 +106,14 @@ struct Format {
 
 /// A piece of a paragraph: a run, or a hyperlink holding runs.
 enum Piece {
-    Run(Run),
-    Link(Hyperlink),
+    Run(Box<Run>),
+    Link(Box<Hyperlink>),
+}
+
+impl Piece {
+    fn run(r: Run) -> Piece {
+        Piece::Run(Box::new(r))
+    }
 }
 
 struct Writer<'a> {
@@ -323,8 +329,8 @@ impl Writer<'_> {
         self.inlines(content, Format::default(), &mut pieces);
         for piece in pieces {
             p = match piece {
-                Piece::Run(r) => p.add_run(r),
-                Piece::Link(l) => p.add_hyperlink(l),
+                Piece::Run(r) => p.add_run(*r),
+                Piece::Link(l) => p.add_hyperlink(*l),
             };
         }
         p
@@ -349,11 +355,11 @@ impl Writer<'_> {
             match inline {
                 Inline::Text { text } => {
                     let t = self.clean(text);
-                    out.push(Piece::Run(self.run(fmt).add_text(t)));
+                    out.push(Piece::run(self.run(fmt).add_text(t)));
                 }
                 Inline::Code { text } => {
                     let t = self.clean(text);
-                    out.push(Piece::Run(
+                    out.push(Piece::run(
                         self.run(fmt).style(styles::VERBATIM).add_text(t),
                     ));
                 }
@@ -393,14 +399,14 @@ impl Writer<'_> {
                     };
                     for piece in runs {
                         if let Piece::Run(r) = piece {
-                            link = link.add_run(r);
+                            link = link.add_run(*r);
                         }
                     }
-                    out.push(Piece::Link(link));
+                    out.push(Piece::Link(Box::new(link)));
                 }
                 Inline::FootnoteRef { id } => self.footnote(id, out),
                 Inline::LineBreak => {
-                    out.push(Piece::Run(self.run(fmt).add_break(BreakType::TextWrapping)))
+                    out.push(Piece::run(self.run(fmt).add_break(BreakType::TextWrapping)))
                 }
             }
         }
@@ -419,7 +425,7 @@ impl Writer<'_> {
             self.warnings.push(Warning::new(format!(
                 "a footnote cannot hold another footnote; note {n} shown as a number"
             )));
-            out.push(Piece::Run(marker.add_text(n.to_string())));
+            out.push(Piece::run(marker.add_text(n.to_string())));
             return;
         }
         if std::mem::replace(&mut self.notes_used[n - 1], true) {
@@ -427,7 +433,7 @@ impl Writer<'_> {
             self.warnings.push(Warning::new(format!(
                 "footnote `{id}` is referenced twice; the second reference shows its number only"
             )));
-            out.push(Piece::Run(marker.add_text(n.to_string())));
+            out.push(Piece::run(marker.add_text(n.to_string())));
             return;
         }
         let saved = std::mem::take(&mut self.out);
@@ -440,7 +446,7 @@ impl Writer<'_> {
         if body.is_empty() {
             body.push(Paragraph::new().style(styles::FOOTNOTE_TEXT));
         }
-        out.push(Piece::Run(marker.add_footnote_reference(Footnote {
+        out.push(Piece::run(marker.add_footnote_reference(Footnote {
             id: n,
             content: body,
         })));

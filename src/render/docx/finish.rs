@@ -5,7 +5,8 @@
 //! - every part: children of `w:pPr`, `w:rPr`, `w:style`, `w:numPr`, `w:lvl`, `w:pBdr` and
 //!   `w:settings` put in the order the schema prescribes (docx-rs writes e.g. `w:rPr` first in
 //!   `w:pPr` and `w:numId` before `w:ilvl`; Word may refuse out-of-order elements); empty `w:rPr`
-//!   removed; `w14:paraId` removed (docx-rs takes it from a counter that outlives one document).
+//!   removed; `w14:paraId` removed (optional ids Word regenerates; docx-rs numbers them from a
+//!   per-thread counter, so leaving them out keeps the bytes independent of it).
 //! - `styles.xml`: docx-rs's own bare "Normal" dropped in favour of ours; `w:lang` from the
 //!   article and `w:widowControl` added to the document defaults (docx-rs has neither).
 //! - `document.xml`: each `wp:docPr` gets its own id and the alt text as `descr` (docx-rs writes
@@ -109,16 +110,14 @@ pub fn finish(parts: XMLDocx, facts: &Facts) -> Result<Vec<u8>> {
                 let Some(target) = r.get("Target").map(str::to_owned) else {
                     continue;
                 };
-                if let Some(stem) = target
+                let stem = target
                     .strip_prefix("media/")
-                    .and_then(|t| t.strip_suffix(".png"))
-                {
-                    if let Some((name, _)) = media
-                        .iter()
-                        .find(|(n, _)| n.rsplit_once('.').map(|(s, _)| s) == Some(stem))
-                    {
-                        r.set("Target", &format!("media/{name}"));
-                    }
+                    .and_then(|t| t.strip_suffix(".png"));
+                let file = media
+                    .iter()
+                    .find(|(n, _)| stem.is_some() && n.rsplit_once('.').map(|(s, _)| s) == stem);
+                if let Some((name, _)) = file {
+                    r.set("Target", &format!("media/{name}"));
                 }
             }
         },
@@ -371,18 +370,11 @@ fn normalize(el: &mut Element) {
 
 /// Our Normal replaces docx-rs's bare one; the defaults get the language and widow control.
 fn finish_styles(root: &mut Element, language: &str) {
-    let normals = root
-        .elements()
-        .filter(|e| e.name == "w:style" && e.get("w:styleId") == Some("Normal"))
-        .count();
-    if normals > 1 {
-        if let Some(i) = root
-            .children
-            .iter()
-            .position(|n| matches!(n, Node::Element(e) if e.name == "w:style" && e.get("w:styleId") == Some("Normal")))
-        {
-            root.children.remove(i);
-        }
+    let is_normal = |n: &Node| matches!(n, Node::Element(e) if e.name == "w:style" && e.get("w:styleId") == Some("Normal"));
+    if root.children.iter().filter(|n| is_normal(n)).count() > 1
+        && let Some(i) = root.children.iter().position(is_normal)
+    {
+        root.children.remove(i);
     }
     let defaults = root.find_or_insert("w:docDefaults");
     let rpr = defaults
