@@ -779,3 +779,92 @@ fn walk(v: &serde_json::Value, depth: usize, f: &mut Found) {
         _ => {}
     }
 }
+
+#[test]
+fn odd_structures_render_valid_xml_and_say_what_they_changed() {
+    use briefpress::article::Footnote;
+    // Ten nested lists, each item opening with its sublist.
+    let mut list = Block::List {
+        ordered: true,
+        start: 0,
+        items: vec![vec![para("deepest")]],
+    };
+    for _ in 0..10 {
+        list = Block::List {
+            ordered: false,
+            start: 1,
+            items: vec![vec![list]],
+        };
+    }
+    let figure = Figure {
+        src: None,
+        alt: "in a note".into(),
+        caption: "Note figure".into(),
+        credit: None,
+        image: Some(sample::png(8, 8)),
+    };
+    let twice = Inline::FootnoteRef { id: "n".into() };
+    let article = Article {
+        meta: Meta::new("Odd"),
+        photo: None,
+        blocks: vec![
+            Block::Heading {
+                level: 0,
+                content: vec![text("zero")],
+            },
+            Block::Heading {
+                level: 9,
+                content: vec![text("nine")],
+            },
+            list,
+            Block::Paragraph {
+                content: vec![
+                    twice.clone(),
+                    twice,
+                    Inline::FootnoteRef {
+                        id: "missing".into(),
+                    },
+                ],
+            },
+            Block::Quote {
+                blocks: vec![Block::Quote {
+                    blocks: vec![para("deep quote")],
+                }],
+            },
+        ],
+        notes: vec![
+            Footnote {
+                id: "n".into(),
+                blocks: vec![para("note"), Block::Figure { figure }],
+            },
+            Footnote {
+                id: "unused".into(),
+                blocks: vec![para("never cited")],
+            },
+        ],
+    };
+    let r = render(&article);
+    let p = parts(&r.bytes);
+    for xml in p.values() {
+        doc(xml);
+    }
+    let warned = |s: &str| r.warnings.iter().any(|w| w.message.contains(s));
+    for s in [
+        "deeper than 9",
+        "referenced twice",
+        "`missing` has no note",
+        "`unused` is never referenced",
+        "inside a footnote",
+    ] {
+        assert!(warned(s), "no warning about {s:?}: {:?}", r.warnings);
+    }
+    let paras = paragraphs(&p["word/document.xml"]);
+    assert!(paras.contains(&("Heading1".into(), "zero".into())));
+    assert!(paras.contains(&("Heading3".into(), "nine".into())));
+    assert!(paras.contains(&("Quote".into(), "deep quote".into())));
+    let notes = paragraphs(&p["word/footnotes.xml"]);
+    assert!(
+        notes.contains(&("Caption".into(), "Note figure".into())),
+        "{notes:?}"
+    );
+}
