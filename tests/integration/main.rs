@@ -2,6 +2,7 @@
 #![allow(dead_code)] // each feature module uses its own part of the shared helpers
 
 mod cli;
+mod docx;
 mod read;
 mod sample;
 mod tools;
