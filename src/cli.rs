@@ -321,6 +321,26 @@ fn dedup_warnings(warnings: &mut Vec<Warning>) {
     warnings.retain(|w| seen.insert((w.at.line, w.at.column, w.message.clone())));
 }
 
+/// Temporary files being written right now, removed by the interrupt handler.
+static IN_FLIGHT: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// On Ctrl-C or SIGTERM: remove every temporary file being written, then stop. Finished outputs
+/// were renamed into place whole, and earlier outputs are never touched, so nothing partial stays.
+pub fn install_interrupt_handler() {
+    let installed = ctrlc::set_handler(|| {
+        if let Ok(list) = IN_FLIGHT.lock() {
+            for p in list.iter() {
+                let _ = std::fs::remove_file(p);
+            }
+        }
+        eprintln!("interrupted: no partial file was left");
+        std::process::exit(130);
+    });
+    if let Err(e) = installed {
+        eprintln!("warning: cannot catch Ctrl-C ({e}); an interrupted build may leave a .tmp file");
+    }
+}
+
 /// Writes through a temporary file in the same folder, then renames: a failure never leaves a
 /// partial file and never replaces a good one.
 fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -332,10 +352,20 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .prefix(".briefpress-")
         .suffix(".tmp")
         .tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    let tmp_path = tmp.path().to_path_buf();
+    if let Ok(mut list) = IN_FLIGHT.lock() {
+        list.push(tmp_path.clone());
+    }
+    let result = (|| {
+        tmp.write_all(bytes)?;
+        tmp.as_file().sync_all()?;
+        tmp.persist(path).map_err(|e| e.error)?;
+        Ok(())
+    })();
+    if let Ok(mut list) = IN_FLIGHT.lock() {
+        list.retain(|p| *p != tmp_path);
+    }
+    result
 }
 
 /// The most bytes a source or image file may have: 256 MiB, far above a 10 MB brief with photos.

@@ -11,6 +11,7 @@ pub mod images;
 pub mod json;
 pub mod language;
 pub mod markdown;
+pub mod nesting;
 pub mod text;
 
 use crate::article::Article;
@@ -104,6 +105,12 @@ pub fn read(format: SourceFormat, bytes: &[u8], stem: &str, assets: &dyn Assets)
             "the brief has no title",
             Some(help.into()),
         ));
+    }
+    if nesting::cap(&mut parsed.article) {
+        parsed.warnings.push(Warning::new(format!(
+            "nesting deeper than {} levels is flattened",
+            nesting::MAX_NESTING
+        )));
     }
     images::load_all(&mut parsed.article, &parsed.figure_lines, assets)?;
     Ok(Loaded {
