@@ -45,6 +45,15 @@ pub struct Picture {
     pub alt: String,
 }
 
+/// A hyperlink inside a footnote, whose relationship belongs to the footnotes part.
+#[derive(Debug, Clone)]
+pub struct NoteLink {
+    /// The relationship id the `w:hyperlink` names.
+    pub rel_id: String,
+    /// The target, as written (not yet escaped).
+    pub url: String,
+}
+
 /// The body of the document and what the finishing step needs to know about it.
 pub struct Content {
     /// Every paragraph of `word/document.xml`, in order.
@@ -53,6 +62,8 @@ pub struct Content {
     pub numberings: Vec<(AbstractNumbering, Numbering)>,
     /// The pictures in the order their `wp:docPr` elements appear.
     pub pictures: Vec<Picture>,
+    /// The links inside footnotes (docx-rs writes relationships only for the body's).
+    pub note_links: Vec<NoteLink>,
     /// What could not be rendered perfectly.
     pub warnings: Vec<Warning>,
 }
@@ -71,7 +82,9 @@ pub fn build(article: &Article, theme: &Theme) -> Content {
         citations: body_citations(article),
         word_number: vec![None; article.notes.len()],
         footnotes: 0,
+        note_links: Vec::new(),
         in_note: false,
+        in_footnote: false,
         warnings: Vec::new(),
     };
     w.front_matter();
@@ -87,6 +100,7 @@ pub fn build(article: &Article, theme: &Theme) -> Content {
         paragraphs: w.out,
         numberings: w.numberings,
         pictures: w.pictures,
+        note_links: w.note_links,
         warnings: dedup(w.warnings),
     }
 }
@@ -137,7 +151,11 @@ struct Writer<'a> {
     word_number: Vec<Option<usize>>,
     /// Footnotes made so far.
     footnotes: usize,
+    note_links: Vec<NoteLink>,
+    /// Inside a note's text (a footnote, or the notes kept at the end).
     in_note: bool,
+    /// Inside a footnote proper (`footnotes.xml`).
+    in_footnote: bool,
     warnings: Vec<Warning>,
 }
 
@@ -400,13 +418,20 @@ impl Writer<'_> {
                     }
                     let url = self.clean(url);
                     self.links += 1;
+                    let rid = format!("rIdHyperlink{}", self.links);
+                    if self.in_footnote {
+                        self.note_links.push(NoteLink {
+                            rel_id: rid.clone(),
+                            url: url.clone(),
+                        });
+                    }
                     let mut runs = Vec::new();
                     self.inlines(content, Format { link: true, ..fmt }, &mut runs);
                     // docx-rs escapes the target in `Hyperlink::new` and writes it as given;
                     // built by hand (to avoid its global id counter) it must be escaped here.
                     let mut link = Hyperlink {
                         link: HyperlinkData::External {
-                            rid: format!("rIdHyperlink{}", self.links),
+                            rid,
                             path: escape(&url),
                         },
                         history: None,
@@ -461,11 +486,11 @@ impl Writer<'_> {
             )));
         }
         let saved = std::mem::take(&mut self.out);
-        self.in_note = true;
+        (self.in_note, self.in_footnote) = (true, true);
         for b in &self.article.notes[n - 1].blocks {
             self.block(b, styles::FOOTNOTE_TEXT, 0);
         }
-        self.in_note = false;
+        (self.in_note, self.in_footnote) = (false, false);
         let mut body = std::mem::replace(&mut self.out, saved);
         if body.is_empty() {
             body.push(Paragraph::new().style(styles::FOOTNOTE_TEXT));

@@ -16,14 +16,16 @@
 //! - `fontTable.xml`: the theme's two families with their PANOSE numbers and a common fallback
 //!   (docx-rs declares Times New Roman, Symbol and Arial, none of which the styles use).
 //! - `footnotes.xml`: the separator and continuation-separator notes Word expects, and the
-//!   `w:footnoteRef` mark that numbers each note; `settings.xml` names the separators.
+//!   `w:footnoteRef` mark that numbers each note; `settings.xml` names the separators. A link
+//!   in a note gets its relationship in `footnotes.xml.rels` (docx-rs writes relationships only
+//!   for links in the body, so a note's `r:id` would resolve nowhere).
 //! - media: a JPEG keeps its bytes and is named `.jpg` with type `image/jpeg` (docx-rs names
 //!   every picture `.png`).
 //! - `docProps/core.xml` and `docProps/app.xml` written from the article (docx-rs can set only
 //!   the dates and writes the creator "unknown").
 //! - the zip: fixed entry order (`[Content_Types].xml` first), 1980-01-01 timestamps, deflate.
 
-use super::content::Picture;
+use super::content::{NoteLink, Picture};
 use super::xml_tree::{self, Element, Node};
 use crate::article::{Article, Date};
 use crate::error::{Error, Result};
@@ -46,6 +48,7 @@ pub struct Facts {
     publisher: String,
     timestamp: i64,
     pictures: Vec<Picture>,
+    note_links: Vec<NoteLink>,
     rule_color: String,
     fonts: Vec<FontEntry>,
 }
@@ -82,8 +85,14 @@ fn panose(font: &[u8]) -> Option<String> {
 }
 
 impl Facts {
-    /// The facts of one article under one theme, with the pictures as placed in the body.
-    pub fn new(article: &Article, theme: &Theme, pictures: Vec<Picture>) -> Facts {
+    /// The facts of one article under one theme, with the pictures as placed in the body and
+    /// the links made inside footnotes.
+    pub fn new(
+        article: &Article,
+        theme: &Theme,
+        pictures: Vec<Picture>,
+        note_links: Vec<NoteLink>,
+    ) -> Facts {
         let meta = &article.meta;
         Facts {
             title: meta.title.clone(),
@@ -99,6 +108,7 @@ impl Facts {
             publisher: article.publisher(&theme.publisher).to_owned(),
             timestamp: meta.timestamp(),
             pictures,
+            note_links,
             rule_color: theme.colors.rule.hex(),
             // Georgia and Arial: the serif and sans every Word install has.
             fonts: {
@@ -203,6 +213,12 @@ pub fn finish(parts: XMLDocx, facts: &Facts) -> Result<Vec<u8>> {
         ("word/comments.xml".into(), parts.comments),
         ("word/commentsExtended.xml".into(), parts.comments_extended),
     ];
+    if !facts.note_links.is_empty() {
+        entries.push((
+            "word/_rels/footnotes.xml.rels".into(),
+            link_relationships(&facts.note_links),
+        ));
+    }
     for (i, h) in parts.headers.into_iter().enumerate() {
         entries.push((format!("word/header{}.xml", i + 1), h));
     }
@@ -230,6 +246,27 @@ fn zip(entries: Vec<(String, Vec<u8>)>) -> Result<Vec<u8>> {
     }
     let cursor = zip.finish().map_err(|e| part_error("the zip", e))?;
     Ok(cursor.into_inner())
+}
+
+/// A relationships part holding one external hyperlink per (id, target).
+fn link_relationships(links: &[NoteLink]) -> Vec<u8> {
+    let mut root = Element::new("Relationships").attr(
+        "xmlns",
+        "http://schemas.openxmlformats.org/package/2006/relationships",
+    );
+    for link in links {
+        root = root.child(
+            Element::new("Relationship")
+                .attr("Id", &link.rel_id)
+                .attr(
+                    "Type",
+                    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink",
+                )
+                .attr("Target", &link.url)
+                .attr("TargetMode", "External"),
+        );
+    }
+    root.to_part()
 }
 
 /// The schema order (ECMA-376 Part 1, §17) of the children of the elements docx-rs writes out
