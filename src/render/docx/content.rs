@@ -1,7 +1,15 @@
 //! The article as docx-rs paragraphs: front matter, photo, blocks, lists, footnotes, links.
 //!
-//! Every paragraph names a style from [`super::styles`] and carries no font, size or colour of
-//! its own; runs carry only bold and italic (Strong and Emphasis) and character styles. Ids that
+//! Every paragraph names a style from [`super::styles`] and carries no font, size, colour or
+//! indent of its own (list paragraphs carry only their numbering); runs carry only bold and
+//! italic (Strong and Emphasis) and character styles.
+//!
+//! Notes: the first reference to a note is a real Word footnote. Word allows one reference per
+//! footnote, so a later reference to the same note is what Word's own "Insert Cross-reference →
+//! Footnote number (formatted)" writes: a `NOTEREF` field to a bookmark around the first
+//! reference, showing the same number in the Footnote Reference style and linking to it. A note
+//! that is never referenced is kept under a "Notes" heading at the end, numbered after the
+//! others, in the Footnote Text style. Ids that
 //! docx-rs would take from its process-global counters (footnotes, hyperlink and image
 //! relationships) are given here from the content's own order, so the output never depends on
 //! what the process rendered before.
@@ -12,15 +20,17 @@ use crate::error::Warning;
 use crate::render::xml::{escape, is_xml_char};
 use crate::theme::Theme;
 use docx_rs::{
-    AbstractNumbering, BreakType, Footnote, Hyperlink, HyperlinkData, IndentLevel, Level, LevelJc,
-    LevelText, NumberFormat, Numbering, NumberingId, Paragraph, Pic, Run, SpecialIndentType, Start,
+    AbstractNumbering, BreakType, FieldCharType, Footnote, Hyperlink, HyperlinkData, IndentLevel,
+    InstrText, Level, LevelJc, LevelText, NumberFormat, Numbering, NumberingId, Paragraph, Pic,
+    Run, SpecialIndentType, Start,
 };
+use std::collections::HashMap;
 
 /// English Metric Units per point (DrawingML's unit: 914 400 per inch, 72 points per inch).
 const EMU_PER_POINT: f32 = 12_700.0;
-/// Word's default list indent step and hanging indent, in twips (half an inch and a quarter).
-const LIST_INDENT: i32 = 720;
+/// Word's default hanging indent of a list number, in twips (a quarter inch).
 const LIST_HANGING: i32 = 360;
+const LIST_INDENT: i32 = styles::LIST_INDENT;
 /// Word lists have nine levels (0–8); deeper nesting is flattened to the last.
 const MAX_LIST_LEVEL: usize = 8;
 /// docx-rs always writes abstractNum 1 / num 1 itself, so ours start at 2 (CRATES.md).
@@ -35,6 +45,15 @@ pub struct Picture {
     pub alt: String,
 }
 
+/// A hyperlink inside a footnote, whose relationship belongs to the footnotes part.
+#[derive(Debug, Clone)]
+pub struct NoteLink {
+    /// The relationship id the `w:hyperlink` names.
+    pub rel_id: String,
+    /// The target, as written (not yet escaped).
+    pub url: String,
+}
+
 /// The body of the document and what the finishing step needs to know about it.
 pub struct Content {
     /// Every paragraph of `word/document.xml`, in order.
@@ -43,6 +62,8 @@ pub struct Content {
     pub numberings: Vec<(AbstractNumbering, Numbering)>,
     /// The pictures in the order their `wp:docPr` elements appear.
     pub pictures: Vec<Picture>,
+    /// The links inside footnotes (docx-rs writes relationships only for the body's).
+    pub note_links: Vec<NoteLink>,
     /// What could not be rendered perfectly.
     pub warnings: Vec<Warning>,
 }
@@ -58,30 +79,28 @@ pub fn build(article: &Article, theme: &Theme) -> Content {
         numberings: Vec::new(),
         pictures: Vec::new(),
         links: 0,
-        notes_used: vec![false; article.notes.len()],
+        citations: body_citations(article),
+        word_number: vec![None; article.notes.len()],
+        footnotes: 0,
+        note_links: Vec::new(),
         in_note: false,
+        in_footnote: false,
         warnings: Vec::new(),
     };
     w.front_matter();
     for block in &article.blocks {
         w.block(block, styles::BODY, 0);
     }
+    w.unreferenced_notes();
     if let Some(rights) = &article.meta.rights {
         let p = w.text_paragraph(styles::CREDIT, rights);
         w.out.push(p);
-    }
-    for (i, used) in w.notes_used.iter().enumerate() {
-        if !used {
-            let id = &article.notes[i].id;
-            w.warnings.push(Warning::new(format!(
-                "footnote `{id}` is never referenced; left out of the docx"
-            )));
-        }
     }
     Content {
         paragraphs: w.out,
         numberings: w.numberings,
         pictures: w.pictures,
+        note_links: w.note_links,
         warnings: dedup(w.warnings),
     }
 }
@@ -104,10 +123,12 @@ struct Format {
     link: bool,
 }
 
-/// A piece of a paragraph: a run, or a hyperlink holding runs.
+/// A piece of a paragraph: a run, a hyperlink holding runs, or a bookmark's ends.
 enum Piece {
     Run(Box<Run>),
     Link(Box<Hyperlink>),
+    BookmarkStart(usize, String),
+    BookmarkEnd(usize),
 }
 
 impl Piece {
@@ -123,8 +144,18 @@ struct Writer<'a> {
     numberings: Vec<(AbstractNumbering, Numbering)>,
     pictures: Vec<Picture>,
     links: usize,
-    notes_used: Vec<bool>,
+    /// How often each note is referenced from the body (outside notes).
+    citations: HashMap<String, usize>,
+    /// The number Word shows for each note made a footnote (Word numbers footnotes in reading
+    /// order), by the note's index in `article.notes`.
+    word_number: Vec<Option<usize>>,
+    /// Footnotes made so far.
+    footnotes: usize,
+    note_links: Vec<NoteLink>,
+    /// Inside a note's text (a footnote, or the notes kept at the end).
     in_note: bool,
+    /// Inside a footnote proper (`footnotes.xml`).
+    in_footnote: bool,
     warnings: Vec<Warning>,
 }
 
@@ -234,16 +265,16 @@ impl Writer<'_> {
             for b in item {
                 match b {
                     Block::Paragraph { content } => {
-                        let mut p = Paragraph::new().style(styles::LIST);
-                        if numbered {
+                        let p = if numbered {
                             // A second paragraph of the same item: aligned with the item's
-                            // text, without a number.
-                            let left = LIST_INDENT * (level as i32 + 1);
-                            p = p.indent(Some(left), None, None, None);
+                            // text by its style, without a number.
+                            Paragraph::new().style(styles::LIST_CONTINUE[level])
                         } else {
-                            p = p.numbering(NumberingId::new(id), IndentLevel::new(level));
                             numbered = true;
-                        }
+                            Paragraph::new()
+                                .style(styles::LIST)
+                                .numbering(NumberingId::new(id), IndentLevel::new(level))
+                        };
                         let p = self.paragraph(p, content);
                         self.out.push(p);
                     }
@@ -331,6 +362,8 @@ impl Writer<'_> {
             p = match piece {
                 Piece::Run(r) => p.add_run(*r),
                 Piece::Link(l) => p.add_hyperlink(*l),
+                Piece::BookmarkStart(id, name) => p.add_bookmark_start(id, name),
+                Piece::BookmarkEnd(id) => p.add_bookmark_end(id),
             };
         }
         p
@@ -385,22 +418,33 @@ impl Writer<'_> {
                     }
                     let url = self.clean(url);
                     self.links += 1;
+                    let rid = format!("rIdHyperlink{}", self.links);
+                    if self.in_footnote {
+                        self.note_links.push(NoteLink {
+                            rel_id: rid.clone(),
+                            url: url.clone(),
+                        });
+                    }
                     let mut runs = Vec::new();
                     self.inlines(content, Format { link: true, ..fmt }, &mut runs);
                     // docx-rs escapes the target in `Hyperlink::new` and writes it as given;
                     // built by hand (to avoid its global id counter) it must be escaped here.
                     let mut link = Hyperlink {
                         link: HyperlinkData::External {
-                            rid: format!("rIdHyperlink{}", self.links),
+                            rid,
                             path: escape(&url),
                         },
                         history: None,
                         children: Vec::new(),
                     };
                     for piece in runs {
-                        if let Piece::Run(r) = piece {
-                            link = link.add_run(*r);
-                        }
+                        link = match piece {
+                            Piece::Run(r) => link.add_run(*r),
+                            Piece::BookmarkStart(id, name) => link.add_bookmark_start(id, name),
+                            Piece::BookmarkEnd(id) => link.add_bookmark_end(id),
+                            // Nested links were flattened above.
+                            Piece::Link(_) => link,
+                        };
                     }
                     out.push(Piece::Link(Box::new(link)));
                 }
@@ -412,7 +456,8 @@ impl Writer<'_> {
         }
     }
 
-    /// A real Word footnote; its id is the note's number, so it is stable.
+    /// A real Word footnote at a note's first reference (its id is the note's number, so it is
+    /// stable); a `NOTEREF` cross-reference to it at any later one.
     fn footnote(&mut self, id: &str, out: &mut Vec<Piece>) {
         let Some(n) = self.article.note_number(id) else {
             self.warnings.push(Warning::new(format!(
@@ -428,29 +473,149 @@ impl Writer<'_> {
             out.push(Piece::run(marker.add_text(n.to_string())));
             return;
         }
-        if std::mem::replace(&mut self.notes_used[n - 1], true) {
-            // Word notes have one reference each; a repeat shows the number only.
-            self.warnings.push(Warning::new(format!(
-                "footnote `{id}` is referenced twice; the second reference shows its number only"
-            )));
-            out.push(Piece::run(marker.add_text(n.to_string())));
+        if let Some(shown) = self.word_number[n - 1] {
+            out.extend(note_cross_reference(n, shown));
             return;
         }
+        self.footnotes += 1;
+        let shown = self.footnotes;
+        self.word_number[n - 1] = Some(shown);
+        if shown != n {
+            self.warnings.push(Warning::new(format!(
+                "Word numbers footnotes in reading order: note {n} (`{id}`) shows as {shown}"
+            )));
+        }
         let saved = std::mem::take(&mut self.out);
-        self.in_note = true;
+        (self.in_note, self.in_footnote) = (true, true);
         for b in &self.article.notes[n - 1].blocks {
             self.block(b, styles::FOOTNOTE_TEXT, 0);
         }
-        self.in_note = false;
+        (self.in_note, self.in_footnote) = (false, false);
         let mut body = std::mem::replace(&mut self.out, saved);
         if body.is_empty() {
             body.push(Paragraph::new().style(styles::FOOTNOTE_TEXT));
+        }
+        let referenced_again = self.citations.get(id).is_some_and(|c| *c > 1);
+        if referenced_again {
+            out.push(Piece::BookmarkStart(n, bookmark(n)));
         }
         out.push(Piece::run(marker.add_footnote_reference(Footnote {
             id: n,
             content: body,
         })));
+        if referenced_again {
+            out.push(Piece::BookmarkEnd(n));
+        }
     }
+
+    /// Notes no reference points to (the reader keeps them after the cited ones): under a
+    /// "Notes" heading at the end, each opening with its number, in the Footnote Text style.
+    fn unreferenced_notes(&mut self) {
+        let article = self.article;
+        let left: Vec<usize> = (0..article.notes.len())
+            .filter(|i| self.word_number[*i].is_none())
+            .collect();
+        if left.is_empty() {
+            return;
+        }
+        let heading = notes_heading(&article.meta.language);
+        let p = self.text_paragraph(styles::HEADINGS[0], heading);
+        self.out.push(p);
+        self.in_note = true;
+        for (k, i) in left.into_iter().enumerate() {
+            let note = &article.notes[i];
+            // Numbered on from the footnotes, as the other formats number them.
+            let label = (self.footnotes + k + 1).to_string();
+            self.warnings.push(Warning::new(format!(
+                "footnote `{}` is never referenced; listed as note {label} under “{heading}” at \
+                 the end of the docx",
+                note.id
+            )));
+            let opening = Paragraph::new()
+                .style(styles::FOOTNOTE_TEXT)
+                .add_run(Run::new().style(styles::FOOTNOTE_REF).add_text(label))
+                .add_run(Run::new().add_text(" "));
+            match note.blocks.split_first() {
+                Some((Block::Paragraph { content }, rest)) => {
+                    let p = self.paragraph(opening, content);
+                    self.out.push(p);
+                    for b in rest {
+                        self.block(b, styles::FOOTNOTE_TEXT, 0);
+                    }
+                }
+                _ => {
+                    self.out.push(opening);
+                    for b in &note.blocks {
+                        self.block(b, styles::FOOTNOTE_TEXT, 0);
+                    }
+                }
+            }
+        }
+        self.in_note = false;
+    }
+}
+
+/// The hidden bookmark around a note's first reference (Word's `_Ref` prefix hides it).
+fn bookmark(n: usize) -> String {
+    format!("_RefNote{n}")
+}
+
+/// The runs of a `NOTEREF` field: `\f` shows the number formatted as a footnote reference, `\h`
+/// links it to the note; the cached result is the number Word shows for the note.
+fn note_cross_reference(n: usize, shown: usize) -> Vec<Piece> {
+    let mark = || Run::new().style(styles::FOOTNOTE_REF);
+    vec![
+        Piece::run(mark().add_field_char(FieldCharType::Begin, false)),
+        Piece::run(mark().add_instr_text(InstrText::Unsupported(format!(
+            " NOTEREF {} \\f \\h ",
+            bookmark(n)
+        )))),
+        Piece::run(mark().add_field_char(FieldCharType::Separate, false)),
+        Piece::run(mark().add_text(shown.to_string())),
+        Piece::run(mark().add_field_char(FieldCharType::End, false)),
+    ]
+}
+
+/// The heading over unreferenced notes, in the article's language (English otherwise).
+fn notes_heading(language: &str) -> &'static str {
+    let primary = language.split(['-', '_']).next().unwrap_or("");
+    match primary.to_ascii_lowercase().as_str() {
+        "es" | "pt" => "Notas",
+        "de" => "Anmerkungen",
+        "it" => "Note",
+        "nl" => "Noten",
+        _ => "Notes",
+    }
+}
+
+/// How often each note is referenced from the body, outside notes.
+fn body_citations(article: &Article) -> HashMap<String, usize> {
+    fn inlines(list: &[Inline], out: &mut HashMap<String, usize>) {
+        for i in list {
+            match i {
+                Inline::FootnoteRef { id } => *out.entry(id.clone()).or_default() += 1,
+                Inline::Emphasis { content }
+                | Inline::Strong { content }
+                | Inline::Link { content, .. } => inlines(content, out),
+                Inline::Text { .. } | Inline::Code { .. } | Inline::LineBreak => {}
+            }
+        }
+    }
+    fn blocks(list: &[Block], out: &mut HashMap<String, usize>) {
+        for b in list {
+            match b {
+                Block::Heading { content, .. } | Block::Paragraph { content } => {
+                    inlines(content, out)
+                }
+                Block::Quote { blocks: inner } => blocks(inner, out),
+                Block::List { items, .. } => items.iter().for_each(|i| blocks(i, out)),
+                Block::Figure { .. } | Block::Rule => {}
+            }
+        }
+    }
+    let mut out = HashMap::new();
+    blocks(&article.blocks, &mut out);
+    out
 }
 
 /// The numbering of one list: all nine levels in the list's kind, each starting at `start`.

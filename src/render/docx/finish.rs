@@ -10,16 +10,22 @@
 //! - `styles.xml`: docx-rs's own bare "Normal" dropped in favour of ours; `w:lang` from the
 //!   article and `w:widowControl` added to the document defaults (docx-rs has neither).
 //! - `document.xml`: each `wp:docPr` gets its own id and the alt text as `descr` (docx-rs writes
-//!   `id="1"` for every picture and no `descr`).
+//!   `id="1"` for every picture and no `descr`); each Rule paragraph gets the horizontal line
+//!   Word's "Horizontal Line" and pandoc's writer insert (a VML `v:rect` with `o:hr`), which
+//!   docx-rs cannot write.
+//! - `fontTable.xml`: the theme's two families with their PANOSE numbers and a common fallback
+//!   (docx-rs declares Times New Roman, Symbol and Arial, none of which the styles use).
 //! - `footnotes.xml`: the separator and continuation-separator notes Word expects, and the
-//!   `w:footnoteRef` mark that numbers each note; `settings.xml` names the separators.
+//!   `w:footnoteRef` mark that numbers each note; `settings.xml` names the separators. A link
+//!   in a note gets its relationship in `footnotes.xml.rels` (docx-rs writes relationships only
+//!   for links in the body, so a note's `r:id` would resolve nowhere).
 //! - media: a JPEG keeps its bytes and is named `.jpg` with type `image/jpeg` (docx-rs names
 //!   every picture `.png`).
 //! - `docProps/core.xml` and `docProps/app.xml` written from the article (docx-rs can set only
 //!   the dates and writes the creator "unknown").
 //! - the zip: fixed entry order (`[Content_Types].xml` first), 1980-01-01 timestamps, deflate.
 
-use super::content::Picture;
+use super::content::{NoteLink, Picture};
 use super::xml_tree::{self, Element, Node};
 use crate::article::{Article, Date};
 use crate::error::{Error, Result};
@@ -42,11 +48,51 @@ pub struct Facts {
     publisher: String,
     timestamp: i64,
     pictures: Vec<Picture>,
+    note_links: Vec<NoteLink>,
+    rule_color: String,
+    fonts: Vec<FontEntry>,
+}
+
+/// One family as `fontTable.xml` declares it.
+struct FontEntry {
+    name: String,
+    /// Word's generic family (`roman`, `swiss`) and a font every Word install has in it, used
+    /// when the family itself is missing.
+    family: &'static str,
+    alt: &'static str,
+    /// The ten PANOSE bytes of the regular face (OS/2 table), as hex, if the font has them.
+    panose: Option<String>,
+}
+
+impl FontEntry {
+    fn new(family: &crate::theme::FontFamily, generic: &'static str, alt: &'static str) -> Self {
+        FontEntry {
+            name: family.name.clone(),
+            family: generic,
+            alt,
+            panose: panose(&family.regular),
+        }
+    }
+}
+
+/// The PANOSE classification of a font (OS/2 `panose`), which Word uses to pick a substitute.
+fn panose(font: &[u8]) -> Option<String> {
+    use skrifa::raw::TableProvider;
+    let os2 = skrifa::FontRef::new(font).ok()?.os2().ok()?;
+    let bytes = os2.panose_10();
+    (bytes.len() == 10 && bytes.iter().any(|b| *b != 0))
+        .then(|| bytes.iter().map(|b| format!("{b:02X}")).collect())
 }
 
 impl Facts {
-    /// The facts of one article under one theme, with the pictures as placed in the body.
-    pub fn new(article: &Article, theme: &Theme, pictures: Vec<Picture>) -> Facts {
+    /// The facts of one article under one theme, with the pictures as placed in the body and
+    /// the links made inside footnotes.
+    pub fn new(
+        article: &Article,
+        theme: &Theme,
+        pictures: Vec<Picture>,
+        note_links: Vec<NoteLink>,
+    ) -> Facts {
         let meta = &article.meta;
         Facts {
             title: meta.title.clone(),
@@ -62,6 +108,16 @@ impl Facts {
             publisher: article.publisher(&theme.publisher).to_owned(),
             timestamp: meta.timestamp(),
             pictures,
+            note_links,
+            rule_color: theme.colors.rule.hex(),
+            // Georgia and Arial: the serif and sans every Word install has.
+            fonts: {
+                let mut fonts = vec![FontEntry::new(&theme.serif, "roman", "Georgia")];
+                if theme.sans.name != theme.serif.name {
+                    fonts.push(FontEntry::new(&theme.sans, "swiss", "Arial"));
+                }
+                fonts
+            },
         }
     }
 }
@@ -126,7 +182,14 @@ pub fn finish(parts: XMLDocx, facts: &Facts) -> Result<Vec<u8>> {
         finish_styles(root, &facts.language)
     })?;
     let document = rewrite("word/document.xml", &parts.document, |root| {
-        finish_pictures(root, &facts.pictures)
+        finish_pictures(root, &facts.pictures);
+        finish_rules(root, &facts.rule_color);
+        // A field code keeps its spaces, as Word writes it (docx-rs leaves the attribute out).
+        root.walk_mut(&mut |el| {
+            if el.name == "w:instrText" {
+                el.set("xml:space", "preserve");
+            }
+        });
     })?;
     let footnotes = rewrite("word/footnotes.xml", &parts.footnotes, finish_footnotes)?;
     let settings = rewrite("word/settings.xml", &parts.settings, |root| {
@@ -146,10 +209,16 @@ pub fn finish(parts: XMLDocx, facts: &Facts) -> Result<Vec<u8>> {
         ("word/numbering.xml".into(), numbering),
         ("word/footnotes.xml".into(), footnotes),
         ("word/settings.xml".into(), settings),
-        ("word/fontTable.xml".into(), parts.font_table),
+        ("word/fontTable.xml".into(), font_table(&facts.fonts)),
         ("word/comments.xml".into(), parts.comments),
         ("word/commentsExtended.xml".into(), parts.comments_extended),
     ];
+    if !facts.note_links.is_empty() {
+        entries.push((
+            "word/_rels/footnotes.xml.rels".into(),
+            link_relationships(&facts.note_links),
+        ));
+    }
     for (i, h) in parts.headers.into_iter().enumerate() {
         entries.push((format!("word/header{}.xml", i + 1), h));
     }
@@ -177,6 +246,27 @@ fn zip(entries: Vec<(String, Vec<u8>)>) -> Result<Vec<u8>> {
     }
     let cursor = zip.finish().map_err(|e| part_error("the zip", e))?;
     Ok(cursor.into_inner())
+}
+
+/// A relationships part holding one external hyperlink per (id, target).
+fn link_relationships(links: &[NoteLink]) -> Vec<u8> {
+    let mut root = Element::new("Relationships").attr(
+        "xmlns",
+        "http://schemas.openxmlformats.org/package/2006/relationships",
+    );
+    for link in links {
+        root = root.child(
+            Element::new("Relationship")
+                .attr("Id", &link.rel_id)
+                .attr(
+                    "Type",
+                    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink",
+                )
+                .attr("Target", &link.url)
+                .attr("TargetMode", "External"),
+        );
+    }
+    root.to_part()
 }
 
 /// The schema order (ECMA-376 Part 1, §17) of the children of the elements docx-rs writes out
@@ -444,6 +534,63 @@ fn finish_pictures(root: &mut Element, pictures: &[Picture]) {
             }
         });
     });
+}
+
+/// The horizontal line of each Rule paragraph, as Word's "Horizontal Line" writes it (and
+/// pandoc's writer for `---`): a VML rectangle marked `o:hr`, full width (`width:0` with
+/// `o:hrstd`), 1.5 pt high (pandoc's and Word's default), flat (`o:hrnoshade`) in the theme's
+/// rule colour. The `v` and `o` namespaces are declared on docx-rs's `w:document`.
+fn finish_rules(root: &mut Element, color: &str) {
+    let is_rule = |p: &Element| {
+        p.find("w:pPr")
+            .and_then(|ppr| ppr.find("w:pStyle"))
+            .and_then(|s| s.get("w:val"))
+            == Some(super::styles::RULE)
+    };
+    root.walk_mut(&mut |el| {
+        if el.name != "w:p" || !is_rule(el) {
+            return;
+        }
+        let line = Element::new("v:rect")
+            .attr("style", "width:0;height:1.5pt")
+            .attr("o:hralign", "center")
+            .attr("o:hrstd", "t")
+            .attr("o:hrnoshade", "t")
+            .attr("o:hr", "t")
+            .attr("fillcolor", &format!("#{color}"))
+            .attr("stroked", "f");
+        el.children.push(Node::Element(
+            Element::new("w:r").child(Element::new("w:pict").child(line)),
+        ));
+    });
+}
+
+/// `fontTable.xml` declaring the families the styles use (CT_Font order: altName, panose1,
+/// charset, family, pitch). Charset 00 (ANSI) is what Word writes for Unicode TrueType fonts.
+fn font_table(fonts: &[FontEntry]) -> Vec<u8> {
+    let mut root = Element::new("w:fonts")
+        .attr(
+            "xmlns:w",
+            "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+        )
+        .attr(
+            "xmlns:r",
+            "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+        );
+    for f in fonts {
+        let mut font = Element::new("w:font")
+            .attr("w:name", &f.name)
+            .child(Element::new("w:altName").attr("w:val", f.alt));
+        if let Some(p) = &f.panose {
+            font = font.child(Element::new("w:panose1").attr("w:val", p));
+        }
+        font = font
+            .child(Element::new("w:charset").attr("w:val", "00"))
+            .child(Element::new("w:family").attr("w:val", f.family))
+            .child(Element::new("w:pitch").attr("w:val", "variable"));
+        root = root.child(font);
+    }
+    root.to_part()
 }
 
 /// A paragraph holding only a separator mark, as Word writes it.

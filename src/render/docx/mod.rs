@@ -55,7 +55,10 @@ pub fn render(article: &Article, theme: &Theme) -> Result<Rendered> {
 
     // 3. The parts as docx-rs writes them, then the finishing step closes its gaps.
     let parts = docx.build();
-    let bytes = finish::finish(parts, &finish::Facts::new(article, theme, content.pictures))?;
+    let bytes = finish::finish(
+        parts,
+        &finish::Facts::new(article, theme, content.pictures, content.note_links),
+    )?;
     Ok(Rendered {
         bytes,
         warnings: content.warnings,

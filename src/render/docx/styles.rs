@@ -5,7 +5,8 @@
 //! "caption", `ListParagraph` / "List Paragraph" …), so Word and LibreOffice recognise them as
 //! the built-in styles, their navigation pane and table of contents work, and a template's
 //! styles replace ours in one click. Only Byline, Summary, Credit, Figure and Rule are ours,
-//! each based on a built-in style.
+//! each based on a built-in style; "List Continue 6" to "9" extend Word's five built-in ones to
+//! the nine list levels.
 
 use crate::theme::Theme;
 use docx_rs::{
@@ -37,7 +38,24 @@ pub const CREDIT: &str = "Credit";
 pub const QUOTE: &str = "Quote";
 /// Word's id of the list paragraph style.
 pub const LIST: &str = "ListParagraph";
-/// Our thematic-break style: an empty paragraph with a bottom border.
+/// Word's ids of the "List Continue" styles: a later paragraph of a list item, aligned with
+/// the item's text, one per list level (Word has the first five built in).
+pub const LIST_CONTINUE: [&str; 9] = [
+    "ListContinue",
+    "ListContinue2",
+    "ListContinue3",
+    "ListContinue4",
+    "ListContinue5",
+    "ListContinue6",
+    "ListContinue7",
+    "ListContinue8",
+    "ListContinue9",
+];
+/// The indent of list level 0's text, and the step per level, in twips: Word's default half
+/// inch, shared by the numbering definitions and the List Continue styles so they line up.
+pub const LIST_INDENT: i32 = 720;
+/// Our thematic-break style: the paragraph that holds a horizontal line (the line itself is
+/// added by the finishing step, as Word's own "Horizontal Line").
 pub const RULE: &str = "Rule";
 /// Word's id of the footnote text style.
 pub const FOOTNOTE_TEXT: &str = "FootnoteText";
@@ -210,17 +228,22 @@ pub fn styles(theme: &Theme) -> Styles {
     );
     let quote = border(quote, ParagraphBorderPosition::Left, &rule, 12, 8);
     let list = paragraph(LIST, "List Paragraph", BODY)
-        .indent(Some(720), None, None, None)
+        .indent(Some(LIST_INDENT), None, None, None)
         .line_spacing(spacing(0.0, base * 0.25));
-    let rule_style = border(
-        paragraph(RULE, "Rule", "Normal")
-            .size(half_points(base * 0.5))
-            .line_spacing(spacing(0.0, base)),
-        ParagraphBorderPosition::Bottom,
-        &rule,
-        6,
-        1,
-    );
+    // A later paragraph of an item sits where the item's text starts at its level.
+    let list_continue = LIST_CONTINUE.iter().enumerate().map(|(level, id)| {
+        let name = match level {
+            0 => "List Continue".to_owned(),
+            n => format!("List Continue {}", n + 1),
+        };
+        paragraph(id, &name, LIST)
+            .indent(Some(LIST_INDENT * (level as i32 + 1)), None, None, None)
+            .next(*id)
+    });
+    // Space around the line: half a line above (the paragraph's own height) and a line after.
+    let rule_style = paragraph(RULE, "Rule", "Normal")
+        .size(half_points(base * 0.5))
+        .line_spacing(spacing(0.0, base));
     let footnote_text = paragraph(FOOTNOTE_TEXT, "footnote text", "Normal")
         .size(half_points(small))
         .line_spacing(spacing_leading(0.0, 2.0, 1.15))
@@ -257,12 +280,11 @@ pub fn styles(theme: &Theme) -> Styles {
         credit,
         quote,
         list,
-        rule_style,
-        footnote_text,
-        footnote_ref,
-        hyperlink,
-        verbatim,
-    ] {
+    ]
+    .into_iter()
+    .chain(list_continue)
+    .chain([rule_style, footnote_text, footnote_ref, hyperlink, verbatim])
+    {
         all = all.add_style(s);
     }
     all
