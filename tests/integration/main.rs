@@ -1,6 +1,8 @@
 //! briefpress integration tests: one binary, a module per feature.
 #![allow(dead_code)] // each feature module uses its own part of the shared helpers
 
+mod cli;
 mod pdf;
+mod read;
 mod sample;
 mod tools;
