@@ -80,10 +80,10 @@ fn place(line: &mut Line, p: &Piece, x: f32) {
         });
         pen += g.advance;
     }
-    if let Some(n) = p.note {
-        if !line.notes.contains(&n) {
-            line.notes.push(n);
-        }
+    if let Some(n) = p.note
+        && !line.notes.contains(&n)
+    {
+        line.notes.push(n);
     }
     if let Some(l) = p.link {
         match line.links.last_mut() {

@@ -22,8 +22,6 @@ pub struct Flowed {
     pub frame: Frame,
     /// Must end on the same page as the next element (heading lines, an image and its caption).
     pub keep_with_next: bool,
-    /// A heading line: what follows must bring at least two lines along.
-    pub heading: bool,
     /// Vertical space, dropped at the top of a page.
     pub space: bool,
     /// Footnotes first cited here.
@@ -193,7 +191,9 @@ impl<'b, 'a> Context<'b, 'a> {
                 out,
                 Flowed {
                     frame,
-                    keep_with_next: shape.keep && i + 1 < n,
+                    // No orphan and no widow: the first line keeps with the second, the
+                    // next-to-last with the last, so a split leaves two lines each side.
+                    keep_with_next: i + 1 < n && (shape.keep || i == 0 || i + 2 == n),
                     notes,
                     ..Flowed::default()
                 },
@@ -328,10 +328,10 @@ impl<'b, 'a> Context<'b, 'a> {
         if !fig.caption.trim().is_empty() {
             let style = self.sans(scale::CAPTION);
             self.small(out, fig.caption.trim(), style, credit.is_some());
-            if credit.is_some() {
-                if let Some(last) = out.last_mut() {
-                    last.keep_with_next = true;
-                }
+            if credit.is_some()
+                && let Some(last) = out.last_mut()
+            {
+                last.keep_with_next = true;
             }
         }
         if let Some(credit) = credit {
@@ -381,7 +381,6 @@ impl<'b, 'a> Context<'b, 'a> {
                     let title = plain_text(content);
                     for (k, f) in out.iter_mut().enumerate().skip(first) {
                         f.keep_with_next = true;
-                        f.heading = true;
                         if k == first {
                             f.outline = Some(((*level).clamp(1, 3), title.trim().to_owned()));
                         }
@@ -389,7 +388,6 @@ impl<'b, 'a> Context<'b, 'a> {
                     self.space(out, leading * 0.3);
                     if let Some(l) = out.last_mut() {
                         l.keep_with_next = true;
-                        l.heading = true;
                     }
                 }
                 Block::Paragraph { content } => {

@@ -90,11 +90,11 @@ impl LineBreaker for FirstFit {
             while i < items.len() {
                 match &items[i] {
                     ParItem::Box { width: w, .. } => {
-                        if width + w - shrink > measure + 0.01 {
-                            if let Some(b) = last_legal {
-                                end = b;
-                                break;
-                            }
+                        if width + w - shrink > measure + 0.01
+                            && let Some(b) = last_legal
+                        {
+                            end = b;
+                            break;
                         }
                         width += w;
                     }

@@ -1,7 +1,8 @@
 //! Paginate: the flow is cut into pages. An element goes on the current page when it and the
 //! footnotes it cites fit above the bottom margin; a heading (and an image with its caption) is
-//! kept with what follows — a heading brings at least two lines of the next block along, so it
-//! is never the last thing on a page. Footnotes sit at the bottom of the page that cites them,
+//! kept with what follows. Since a paragraph's first line keeps with its second (and its
+//! next-to-last with its last: no orphan, no widow), a heading always brings two lines of the
+//! next paragraph along and is never the last thing on a page. Footnotes sit at the bottom of the page that cites them,
 //! under a short rule. Pages after the first carry a running header (the short title) and a
 //! folio.
 
@@ -70,13 +71,8 @@ pub fn paginate(
             } else {
                 0.0
             };
-        let avail = block_h
-            - pages[page].notes_height
-            - if pages[page].notes.is_empty() {
-                0.0
-            } else {
-                note_gap
-            };
+        // `notes_height` already holds the gap above the notes once there are any.
+        let avail = block_h - pages[page].notes_height;
         // The height that must stay together: this element and the ones it keeps with.
         let mut chain = f.frame.height;
         if f.keep_with_next {
@@ -84,12 +80,6 @@ pub fn paginate(
             while j + 1 < flow.len() && flow[j].keep_with_next {
                 j += 1;
                 chain += flow[j].frame.height;
-            }
-            // A heading brings two lines of what follows (the first is `flow[j]` already).
-            if f.heading {
-                if let Some(next) = flow.get(j + 1).filter(|n| !n.space && !n.heading) {
-                    chain += next.frame.height;
-                }
             }
         }
         let fits_chain = y + chain + extra_notes <= avail + 0.01;

@@ -294,12 +294,12 @@ fn split_overlong(pieces: Vec<Piece>, measure: f32, items: &mut Vec<ParItem>) {
         let mut out: Vec<Piece> = Vec::new();
         let mut source: Vec<usize> = Vec::new();
         for c in chunk {
-            if source.last() == Some(&c.piece) {
-                if let Some(p) = out.last_mut() {
-                    p.width += c.width;
-                    p.glyphs.extend(c.glyphs);
-                    continue;
-                }
+            if source.last() == Some(&c.piece)
+                && let Some(p) = out.last_mut()
+            {
+                p.width += c.width;
+                p.glyphs.extend(c.glyphs);
+                continue;
             }
             let src = &pieces[c.piece];
             out.push(Piece {

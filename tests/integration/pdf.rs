@@ -270,7 +270,7 @@ fn long_url_stays_inside_the_right_margin() {
                     content: vec![text(&url)],
                 },
                 text(" and also "),
-                text(&"9".repeat(200)),
+                text("9".repeat(200)),
                 text(" for the record."),
             ],
         },
@@ -427,4 +427,20 @@ fn png_alpha_becomes_a_soft_mask_and_bad_images_are_errors() {
         "a broken PNG is a render error"
     );
     let _ = jpeg(2, 2);
+}
+
+#[test]
+fn same_bytes_across_processes() {
+    let exe = env!("CARGO_BIN_EXE_briefpress");
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("source/us-colombia-ties.txt");
+    let dir = scratch();
+    let mut outputs = Vec::new();
+    for k in 0..2 {
+        let out = dir.path().join(format!("run{k}"));
+        let (ok, stdout, stderr) =
+            run(Command::new(exe).arg("build").arg(&source).args(["-f", "pdf", "-o"]).arg(&out));
+        assert!(ok, "{stdout}{stderr}");
+        outputs.push(std::fs::read(out.join("us-colombia-ties.pdf")).expect("pdf written"));
+    }
+    assert!(outputs[0] == outputs[1], "two processes wrote different PDFs");
 }
