@@ -429,25 +429,38 @@ fn png_alpha_becomes_a_soft_mask_and_bad_images_are_errors() {
     let _ = jpeg(2, 2);
 }
 
+/// Renders `hard()` in two fresh processes (this test binary, re-run in child mode) and
+/// compares the bytes: printpdf's process-global id counter must not leak into the output.
 #[test]
 fn same_bytes_across_processes() {
-    let exe = env!("CARGO_BIN_EXE_briefpress");
-    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("source/us-colombia-ties.txt");
+    if let Some(target) = std::env::var_os("BRIEFPRESS_PDF_CHILD") {
+        let out = pdf::render(&hard(), &Theme::default()).expect("renders");
+        std::fs::write(target, out.bytes).expect("child writes");
+        return;
+    }
+    let exe = std::env::current_exe().expect("test binary");
     let dir = scratch();
     let mut outputs = Vec::new();
     for k in 0..2 {
-        let out = dir.path().join(format!("run{k}"));
-        let (ok, stdout, stderr) = run(Command::new(exe)
-            .arg("build")
-            .arg(&source)
-            .args(["-f", "pdf", "-o"])
-            .arg(&out));
+        let target = dir.path().join(format!("run{k}.pdf"));
+        let (ok, stdout, stderr) = run(Command::new(&exe)
+            .args([
+                "pdf::same_bytes_across_processes",
+                "--exact",
+                "--test-threads=1",
+            ])
+            .env("BRIEFPRESS_PDF_CHILD", &target));
         assert!(ok, "{stdout}{stderr}");
-        outputs.push(std::fs::read(out.join("us-colombia-ties.pdf")).expect("pdf written"));
+        outputs.push(std::fs::read(&target).expect("pdf written by the child"));
     }
     assert!(
         outputs[0] == outputs[1],
         "two processes wrote different PDFs"
+    );
+    let here = pdf::render(&hard(), &Theme::default()).unwrap();
+    assert!(
+        here.bytes == outputs[0],
+        "this process and a fresh one differ"
     );
 }
 
