@@ -41,8 +41,9 @@ pub struct Context<'b, 'a> {
     warnings: Vec<Warning>,
     /// x positions of the quote bars currently open.
     bars: Vec<f32>,
-    /// A list marker waiting for the next line: text, style, right edge x.
-    marker: Option<(String, Style, f32)>,
+    /// List markers waiting for the next line: text, style, right edge x. A nested list whose
+    /// item starts its parent's item adds its marker beside the parent's.
+    markers: Vec<(String, Style, f32)>,
 }
 
 /// Sizes and spacings of the house style, as multiples of the theme's base size (11 pt in the
@@ -102,7 +103,7 @@ impl<'b, 'a> Context<'b, 'a> {
             missing: BTreeSet::new(),
             warnings: Vec::new(),
             bars: Vec::new(),
-            marker: None,
+            markers: Vec::new(),
         }
     }
 
@@ -178,7 +179,7 @@ impl<'b, 'a> Context<'b, 'a> {
         let n = lines.len();
         for (i, line) in lines.into_iter().enumerate() {
             let (mut frame, notes) = self.line_frame(line, para, shape.left, shape.leading);
-            if let Some((text, style, right)) = self.marker.take() {
+            for (text, style, right) in std::mem::take(&mut self.markers) {
                 let baseline = frame_baseline(&frame);
                 let (runs, w) = self.text_runs(&text, style);
                 for mut run in runs {
@@ -431,9 +432,12 @@ impl<'b, 'a> Context<'b, 'a> {
                         } else {
                             "•".to_owned()
                         };
-                        self.marker = Some((label, self.body_style(), left + indent - base * 0.5));
+                        let pending = self.markers.len();
+                        self.markers
+                            .push((label, self.body_style(), left + indent - base * 0.5));
                         self.blocks(out, article, item, left + indent, true);
-                        if let Some((label, ..)) = self.marker.take() {
+                        if self.markers.len() > pending {
+                            let (label, ..) = self.markers.remove(pending);
                             // An item without a line of text (only a figure, or empty) cannot
                             // carry its marker.
                             self.warnings.push(Warning::new(format!(
@@ -673,7 +677,7 @@ pub fn flow_notes(ctx: &mut Context<'_, '_>, article: &Article) -> Vec<Vec<Flowe
         let mut out = Vec::new();
         let indent = size * 1.8;
         let style = Style::new(Family::Serif, size, ctx.theme.colors.text);
-        ctx.marker = Some((format!("{}", i + 1), style, indent - size * 0.5));
+        ctx.markers = vec![(format!("{}", i + 1), style, indent - size * 0.5)];
         for block in &note.blocks {
             let para = match block {
                 Block::Paragraph { content } | Block::Heading { content, .. } => {
@@ -696,7 +700,7 @@ pub fn flow_notes(ctx: &mut Context<'_, '_>, article: &Article) -> Vec<Vec<Flowe
                 },
             );
         }
-        ctx.marker = None;
+        ctx.markers.clear();
         all.push(out);
     }
     all

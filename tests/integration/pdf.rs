@@ -301,6 +301,11 @@ fn long_url_stays_inside_the_right_margin() {
         words += 1;
     }
     assert!(words > 10);
+    // The outer item's number survives although its first block is a nested list.
+    assert!(
+        flat(&pdftotext(&path, &[])).contains("9. •"),
+        "outer list marker lost"
+    );
     // Nothing of the URL is lost.
     let got: String = pdftotext(&path, &[]).split_whitespace().collect();
     assert!(got.contains(&url.replace(' ', "")), "{got}");
