@@ -1,11 +1,91 @@
-//! The PDF backend (being written).
+//! The PDF backend: lays the article out (`crate::layout`) and paints the pages with printpdf.
+//!
+//! `render` reads in phases: layout → embed the fonts (subset) → register the images →
+//! paint each page → printpdf builds its lopdf document → the finishing step (Info, `/Lang`,
+//! nested outline, content-derived `/ID`) → bytes. Every resource name is chosen here (`F1`…,
+//! `Im1`…), never by printpdf's process-global counter, so output is byte-identical for the
+//! same input, across processes and within one.
+
+mod finish;
+mod fonts;
+mod images;
+mod paint;
 
 use crate::article::Article;
-use crate::error::{Error, Result};
-use crate::render::Rendered;
+use crate::error::{Error, Result, Warning};
+use crate::layout::{self, Item};
+use crate::render::{Rendered, content_uuid};
 use crate::theme::Theme;
+use printpdf::{PdfDocument, PdfSaveOptions, XObject, XObjectId};
+use std::collections::BTreeMap;
 
 /// Renders the article as PDF.
-pub fn render(_article: &Article, _theme: &Theme) -> Result<Rendered> {
-    Err(Error::render("pdf", "not written yet"))
+pub fn render(article: &Article, theme: &Theme) -> Result<Rendered> {
+    let laid = layout::layout(article, theme)?;
+    let mut warnings: Vec<Warning> = laid.warnings.clone();
+
+    let mut doc = PdfDocument::new(article.meta.title.trim());
+    let fonts = fonts::embed(&mut doc, &laid)?;
+
+    // Images, each stored once however often it appears, named in order of first use.
+    let mut registered: Vec<(&crate::article::Image, XObjectId)> = Vec::new();
+    let mut placements: Vec<BTreeMap<usize, XObjectId>> = Vec::with_capacity(laid.pages.len());
+    for page in &laid.pages {
+        let mut on_page = BTreeMap::new();
+        for (i, item) in page.items.iter().enumerate() {
+            if let Item::Image { image, .. } = item {
+                let id = match registered.iter().find(|(img, _)| img.data == image.data) {
+                    Some((_, id)) => id.clone(),
+                    None => {
+                        let id = XObjectId(format!("Im{}", registered.len() + 1));
+                        let xobject = images::xobject(image)?;
+                        doc.resources
+                            .xobjects
+                            .map
+                            .insert(id.clone(), XObject::External(xobject));
+                        registered.push((image, id.clone()));
+                        id
+                    }
+                };
+                on_page.insert(i, id);
+            }
+        }
+        placements.push(on_page);
+    }
+
+    let pages = laid
+        .pages
+        .iter()
+        .zip(&placements)
+        .map(|(p, imgs)| paint::page(p, &fonts, imgs))
+        .collect();
+    doc.with_pages(pages);
+
+    let opts = PdfSaveOptions {
+        subset_fonts: false,
+        ..PdfSaveOptions::default()
+    };
+    let mut pdf_warnings = Vec::new();
+    let lo = doc.to_lopdf_document(&opts, &mut pdf_warnings);
+    for w in pdf_warnings
+        .iter()
+        .filter(|w| format!("{:?}", w.severity).contains("Error"))
+    {
+        warnings.push(Warning::new(format!("printpdf: {}", w.msg)));
+    }
+
+    let meta = &article.meta;
+    let metadata = finish::Metadata {
+        title: meta.title.trim().to_owned(),
+        author: article.creators(&theme.publisher).join(", "),
+        subject: meta.summary.clone().filter(|s| !s.trim().is_empty()),
+        keywords: (!meta.keywords.is_empty()).then(|| meta.keywords.join(", ")),
+        language: meta.language.clone(),
+        timestamp: meta.timestamp(),
+        identifier: content_uuid(article),
+    };
+    let heights: Vec<f32> = laid.pages.iter().map(|p| p.height).collect();
+    let bytes = finish::finish(lo, &metadata, &laid.outline, &heights)
+        .map_err(|e| Error::render("pdf", e))?;
+    Ok(Rendered { bytes, warnings })
 }

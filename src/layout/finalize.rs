@@ -1,0 +1,115 @@
+//! Finalize: the breaker's choices become lines of positioned glyph runs. Glue keeps its space
+//! glyphs (so extracted text has real spaces) and takes the line's adjustment as extra or
+//! less room after them; nothing else moves.
+
+use super::linebreak::{Break, line_start};
+use super::prepare::{ParItem, Piece};
+use super::{Glyph, Point, TextRun};
+
+/// A finished line, positioned relative to its start on the baseline (x right, y down).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Line {
+    /// The glyph runs.
+    pub runs: Vec<TextRun>,
+    /// Linked stretches: start x, end x, largest size, link index in the paragraph.
+    pub links: Vec<(f32, f32, f32, usize)>,
+    /// Footnote numbers referenced on this line.
+    pub notes: Vec<usize>,
+    /// Width the line takes.
+    pub width: f32,
+}
+
+/// Builds the lines for `breaks`.
+pub fn finalize(items: &[ParItem], breaks: &[Break]) -> Vec<Line> {
+    let mut lines = Vec::with_capacity(breaks.len());
+    let mut start = line_start(items, 0);
+    for b in breaks {
+        let mut end = b.end.min(items.len());
+        while end > start && matches!(items[end - 1], ParItem::Glue { .. }) {
+            end -= 1;
+        }
+        let mut line = Line::default();
+        let mut x = 0.0;
+        for item in items.get(start..end).unwrap_or_default() {
+            match item {
+                ParItem::Box { pieces, .. } => {
+                    for p in pieces {
+                        place(&mut line, p, x);
+                        x += p.width;
+                    }
+                }
+                ParItem::Glue {
+                    width,
+                    stretch,
+                    shrink,
+                    pieces,
+                } => {
+                    let mut gx = x;
+                    for p in pieces {
+                        place(&mut line, p, gx);
+                        gx += p.width;
+                    }
+                    let adjust = if b.ratio >= 0.0 {
+                        b.ratio * stretch
+                    } else {
+                        b.ratio * shrink
+                    };
+                    x += width + adjust;
+                }
+                ParItem::Penalty { .. } => {}
+            }
+        }
+        line.width = x;
+        lines.push(line);
+        start = line_start(items, b.end.saturating_add(1));
+    }
+    lines
+}
+
+/// Appends a piece's glyphs at `x`, joining the previous run when face, size, colour and
+/// baseline match; records links and note references.
+fn place(line: &mut Line, p: &Piece, x: f32) {
+    let mut pen = x;
+    let mut glyphs = Vec::with_capacity(p.glyphs.len());
+    for g in &p.glyphs {
+        glyphs.push(Glyph {
+            id: g.id,
+            x: pen + g.x_offset,
+            rise: g.y_offset,
+            text: g.text.clone(),
+        });
+        pen += g.advance;
+    }
+    if let Some(n) = p.note
+        && !line.notes.contains(&n)
+    {
+        line.notes.push(n);
+    }
+    if let Some(l) = p.link {
+        match line.links.last_mut() {
+            Some(last) if last.3 == l && (last.1 - x).abs() < 0.01 + p.size => {
+                last.1 = pen;
+                last.2 = last.2.max(p.size);
+            }
+            _ => line.links.push((x, pen, p.size, l)),
+        }
+    }
+    let origin = Point { x: 0.0, y: -p.rise };
+    match line.runs.last_mut() {
+        Some(run)
+            if run.face == p.face
+                && run.size == p.size
+                && run.color == p.color
+                && run.origin == origin =>
+        {
+            run.glyphs.extend(glyphs);
+        }
+        _ => line.runs.push(TextRun {
+            face: p.face,
+            size: p.size,
+            color: p.color,
+            origin,
+            glyphs,
+        }),
+    }
+}

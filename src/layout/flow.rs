@@ -1,0 +1,724 @@
+//! Flow: the article's blocks become one vertical list of frames (a line, an image, a rule, a
+//! space), each knowing whether it must stay with what follows and which footnotes it cites.
+//! The first-page furniture (masthead, title, dek, byline, photo, caption, credit, summary)
+//! opens the flow; `paginate` cuts it into pages.
+
+use super::collect::{self, Para, Style};
+use super::finalize::{Line, finalize};
+use super::fonts::{FaceId, Family, FontBook};
+use super::linebreak::{FirstFit, LineBreaker};
+use super::prepare::prepare;
+use super::shaping::Shaper;
+use super::{Frame, Item, Rect, TextRun};
+use crate::article::{Article, Block, Figure, Image, plain_text};
+use crate::error::Warning;
+use crate::theme::Theme;
+use std::collections::BTreeSet;
+
+/// One element of the vertical flow.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Flowed {
+    /// Its content, relative to the text block's left edge and the element's top.
+    pub frame: Frame,
+    /// Must end on the same page as the next element (heading lines, an image and its caption).
+    pub keep_with_next: bool,
+    /// Vertical space, dropped at the top of a page.
+    pub space: bool,
+    /// Footnotes first cited here.
+    pub notes: Vec<usize>,
+    /// An outline entry (level, title) starting here.
+    pub outline: Option<(u8, String)>,
+}
+
+/// Shared state of one layout run.
+pub struct Context<'b, 'a> {
+    pub(super) shaper: Shaper<'b, 'a>,
+    pub(super) theme: &'a Theme,
+    /// Width of the text block.
+    pub(super) measure: f32,
+    breaker: FirstFit,
+    missing: BTreeSet<char>,
+    warnings: Vec<Warning>,
+    /// x positions of the quote bars currently open.
+    bars: Vec<f32>,
+    /// List markers waiting for the next line: text, style, right edge x. A nested list whose
+    /// item starts its parent's item adds its marker beside the parent's.
+    markers: Vec<(String, Style, f32)>,
+}
+
+/// Sizes and spacings of the house style, as multiples of the theme's base size (11 pt in the
+/// default theme). They follow a modular scale of about 1.25 (11, 13.75, 17, 22 pt).
+mod scale {
+    /// Masthead (publisher name).
+    pub const MASTHEAD: f32 = 0.95;
+    /// Title.
+    pub const TITLE: f32 = 2.0;
+    /// Dek.
+    pub const DEK: f32 = 1.18;
+    /// Byline and date.
+    pub const BYLINE: f32 = 0.86;
+    /// Caption.
+    pub const CAPTION: f32 = 0.8;
+    /// Credit.
+    pub const CREDIT: f32 = 0.73;
+    /// Summary box text.
+    pub const SUMMARY: f32 = 0.95;
+    /// Heading levels 1, 2, 3.
+    pub const HEADING: [f32; 3] = [1.4, 1.2, 1.03];
+    /// Footnote text.
+    pub const NOTE: f32 = 0.78;
+    /// Leading of display lines (title, headings) as a multiple of their size: tighter than
+    /// body text, as large type needs.
+    pub const DISPLAY_LEADING: f32 = 1.2;
+    /// Leading of small sans text (captions, notes).
+    pub const SMALL_LEADING: f32 = 1.3;
+}
+
+/// Indent per list level and of block quotes, in ems of the base size (2 em: room for "10.").
+const INDENT_EM: f32 = 2.0;
+/// Largest share of the text block's height a figure may take; the lead photo shares page one
+/// with the title block, so it gets less.
+const FIGURE_MAX_HEIGHT: f32 = 0.5;
+const PHOTO_MAX_HEIGHT: f32 = 0.42;
+
+/// Where and how a paragraph is set.
+#[derive(Debug, Clone, Copy)]
+struct ParShape {
+    left: f32,
+    right: f32,
+    justify: bool,
+    leading: f32,
+    keep: bool,
+}
+
+impl<'b, 'a> Context<'b, 'a> {
+    /// A context for the theme, shaping in `language`.
+    pub fn new(fonts: &'b FontBook<'a>, theme: &'a Theme, language: &str) -> Self {
+        let (w, _) = theme.page.points();
+        Context {
+            shaper: Shaper::new(fonts, language),
+            theme,
+            measure: (w - theme.margins.left - theme.margins.right).max(72.0),
+            breaker: FirstFit,
+            missing: BTreeSet::new(),
+            warnings: Vec::new(),
+            bars: Vec::new(),
+            markers: Vec::new(),
+        }
+    }
+
+    /// The warnings gathered, one per missing character first.
+    pub fn into_warnings(self) -> Vec<Warning> {
+        let mut out: Vec<Warning> = self
+            .missing
+            .iter()
+            .map(|c| {
+                Warning::new(format!(
+                    "no embedded font has U+{:04X} ‘{c}’; the PDF shows an empty box there (the text still copies out); choose a theme font that covers it",
+                    u32::from(*c)
+                ))
+            })
+            .collect();
+        out.extend(self.warnings);
+        out
+    }
+
+    fn base(&self) -> f32 {
+        self.theme.base_size
+    }
+
+    fn body_style(&self) -> Style {
+        Style::new(Family::Serif, self.base(), self.theme.colors.text)
+    }
+
+    fn sans(&self, rel: f32) -> Style {
+        Style::new(Family::Sans, self.base() * rel, self.theme.colors.text)
+    }
+
+    /// Adds an element, drawing the open quote bars beside it.
+    fn push(&self, out: &mut Vec<Flowed>, mut f: Flowed) {
+        for x in &self.bars {
+            f.frame.items.insert(
+                0,
+                Item::Fill {
+                    rect: Rect {
+                        x: *x,
+                        y: 0.0,
+                        w: 1.5,
+                        h: f.frame.height,
+                    },
+                    color: self.theme.colors.rule,
+                },
+            );
+        }
+        out.push(f);
+    }
+
+    fn space(&self, out: &mut Vec<Flowed>, h: f32) {
+        if h > 0.0 {
+            self.push(
+                out,
+                Flowed {
+                    frame: Frame {
+                        height: h,
+                        items: Vec::new(),
+                    },
+                    space: true,
+                    ..Flowed::default()
+                },
+            );
+        }
+    }
+
+    /// Sets a paragraph into lines and pushes one element per line.
+    fn paragraph(&mut self, out: &mut Vec<Flowed>, para: &Para, shape: ParShape) -> usize {
+        let width = (self.measure - shape.left - shape.right).max(36.0);
+        let items = prepare(&self.shaper, para, width, &mut self.missing);
+        let breaks = self.breaker.break_lines(&items, width, shape.justify);
+        let lines = finalize(&items, &breaks);
+        let n = lines.len();
+        for (i, line) in lines.into_iter().enumerate() {
+            let (mut frame, notes) = self.line_frame(line, para, shape.left, shape.leading);
+            for (text, style, right) in std::mem::take(&mut self.markers) {
+                let baseline = frame_baseline(&frame);
+                let (runs, w) = self.text_runs(&text, style);
+                for mut run in runs {
+                    run.origin.x += right - w;
+                    run.origin.y += baseline;
+                    frame.items.push(Item::Text(run));
+                }
+            }
+            self.push(
+                out,
+                Flowed {
+                    frame,
+                    // No orphan and no widow: the first line keeps with the second, the
+                    // next-to-last with the last, so a split leaves two lines each side.
+                    keep_with_next: i + 1 < n && (shape.keep || i == 0 || i + 2 == n),
+                    notes,
+                    ..Flowed::default()
+                },
+            );
+        }
+        n
+    }
+
+    /// A line as a frame of `leading` height, its baseline placed so the font's ascent and
+    /// descent sit centred in the leading.
+    fn line_frame(&self, line: Line, para: &Para, left: f32, leading: f32) -> (Frame, Vec<usize>) {
+        let size = line
+            .runs
+            .iter()
+            .filter(|r| r.origin.y == 0.0)
+            .map(|r| r.size)
+            .fold(0.0, f32::max);
+        let size = if size > 0.0 {
+            size
+        } else {
+            line.runs.iter().map(|r| r.size).fold(self.base(), f32::max)
+        };
+        let m = self
+            .shaper
+            .book()
+            .face(FaceId::of(Family::Serif, false, false))
+            .metrics;
+        let upm = f32::from(m.units_per_em.max(1));
+        let (asc, desc) = (m.ascent / upm * size, -m.descent / upm * size);
+        let baseline = (leading - (asc + desc)) / 2.0 + asc;
+        let mut items = Vec::with_capacity(line.runs.len() + line.links.len());
+        for mut run in line.runs {
+            run.origin.x += left;
+            run.origin.y += baseline;
+            items.push(Item::Text(run));
+        }
+        for (x0, x1, s, l) in line.links {
+            if let Some(url) = para.links.get(l) {
+                items.push(Item::Link {
+                    rect: Rect {
+                        x: left + x0,
+                        y: baseline - s * 0.9,
+                        w: (x1 - x0).max(0.0),
+                        h: s * 1.15,
+                    },
+                    url: url.clone(),
+                });
+            }
+        }
+        (
+            Frame {
+                height: leading,
+                items,
+            },
+            line.notes,
+        )
+    }
+
+    /// Shapes a short text on one line (markers, header, folio): its runs on a baseline at
+    /// y = 0 starting at x = 0, and its width.
+    pub(super) fn text_runs(&mut self, text: &str, style: Style) -> (Vec<TextRun>, f32) {
+        let para = collect::plain(text, style);
+        let items = prepare(&self.shaper, &para, f32::INFINITY, &mut self.missing);
+        let breaks = [super::linebreak::Break {
+            end: items.len(),
+            ratio: 0.0,
+        }];
+        let line = finalize(&items, &breaks).pop().unwrap_or_default();
+        (line.runs, line.width)
+    }
+
+    fn display(&mut self, out: &mut Vec<Flowed>, text: &str, style: Style, keep: bool) -> usize {
+        let para = collect::plain(text, style);
+        let leading = style.size * scale::DISPLAY_LEADING;
+        self.paragraph(
+            out,
+            &para,
+            ParShape {
+                left: 0.0,
+                right: 0.0,
+                justify: false,
+                leading,
+                keep,
+            },
+        )
+    }
+
+    fn small(&mut self, out: &mut Vec<Flowed>, text: &str, style: Style, keep: bool) {
+        let para = collect::plain(text, style);
+        let leading = style.size * scale::SMALL_LEADING;
+        self.paragraph(
+            out,
+            &para,
+            ParShape {
+                left: 0.0,
+                right: 0.0,
+                justify: false,
+                leading,
+                keep,
+            },
+        );
+    }
+
+    fn figure(&mut self, out: &mut Vec<Flowed>, fig: &Figure, max_share: f32) {
+        let (_, page_h) = self.theme.page.points();
+        let block_h = page_h - self.theme.margins.top - self.theme.margins.bottom;
+        let has_text = !fig.caption.trim().is_empty()
+            || fig.credit.as_deref().is_some_and(|c| !c.trim().is_empty());
+        if let Some(img) = &fig.image {
+            let left = self.bars.last().map_or(0.0, |b| b + 10.0);
+            let frame = image_frame(img, self.measure - left, block_h * max_share, left);
+            self.push(
+                out,
+                Flowed {
+                    frame,
+                    keep_with_next: has_text,
+                    ..Flowed::default()
+                },
+            );
+            if has_text {
+                self.space(out, self.base() * 0.35);
+                if let Some(last) = out.last_mut() {
+                    last.keep_with_next = true;
+                }
+            }
+        }
+        let credit = fig
+            .credit
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty());
+        if !fig.caption.trim().is_empty() {
+            let style = self.sans(scale::CAPTION);
+            self.small(out, fig.caption.trim(), style, credit.is_some());
+            if credit.is_some()
+                && let Some(last) = out.last_mut()
+            {
+                last.keep_with_next = true;
+            }
+        }
+        if let Some(credit) = credit {
+            let style = Style {
+                color: self.theme.colors.accent,
+                ..self.sans(scale::CREDIT).italic()
+            };
+            self.small(out, credit, style, false);
+        }
+    }
+
+    fn blocks(
+        &mut self,
+        out: &mut Vec<Flowed>,
+        article: &Article,
+        blocks: &[Block],
+        left: f32,
+        tight: bool,
+    ) {
+        let base = self.base();
+        let leading = base * self.theme.leading;
+        let gap = if tight { leading * 0.25 } else { leading * 0.6 };
+        for (bi, block) in blocks.iter().enumerate() {
+            let last = bi + 1 == blocks.len();
+            match block {
+                Block::Heading { level, content } => {
+                    let lvl = usize::from((*level).clamp(1, 3)) - 1;
+                    let style = Style {
+                        color: self.theme.colors.accent,
+                        ..self.sans(scale::HEADING[lvl]).bold()
+                    };
+                    self.space(out, leading * [1.1, 0.9, 0.7][lvl]);
+                    let para = collect::collect(article, content, style, self.theme.colors.accent);
+                    let first = out.len();
+                    let lead = style.size * scale::DISPLAY_LEADING;
+                    self.paragraph(
+                        out,
+                        &para,
+                        ParShape {
+                            left,
+                            right: 0.0,
+                            justify: false,
+                            leading: lead,
+                            keep: true,
+                        },
+                    );
+                    let title = plain_text(content);
+                    for (k, f) in out.iter_mut().enumerate().skip(first) {
+                        f.keep_with_next = true;
+                        if k == first {
+                            f.outline = Some(((*level).clamp(1, 3), title.trim().to_owned()));
+                        }
+                    }
+                    self.space(out, leading * 0.3);
+                    if let Some(l) = out.last_mut() {
+                        l.keep_with_next = true;
+                    }
+                }
+                Block::Paragraph { content } => {
+                    let para = collect::collect(
+                        article,
+                        content,
+                        self.body_style(),
+                        self.theme.colors.accent,
+                    );
+                    self.paragraph(
+                        out,
+                        &para,
+                        ParShape {
+                            left,
+                            right: 0.0,
+                            justify: true,
+                            leading,
+                            keep: false,
+                        },
+                    );
+                    if !last || !tight {
+                        self.space(out, gap);
+                    }
+                }
+                Block::Quote { blocks } => {
+                    let indent = base * INDENT_EM;
+                    self.bars.push(left + indent * 0.35);
+                    self.blocks(out, article, blocks, left + indent, false);
+                    self.bars.pop();
+                    self.space(out, gap * 0.5);
+                }
+                Block::List {
+                    ordered,
+                    start,
+                    items,
+                } => {
+                    let indent = base * INDENT_EM;
+                    for (k, item) in items.iter().enumerate() {
+                        let label = if *ordered {
+                            format!("{}.", u64::from(*start) + k as u64)
+                        } else {
+                            "•".to_owned()
+                        };
+                        let pending = self.markers.len();
+                        self.markers
+                            .push((label, self.body_style(), left + indent - base * 0.5));
+                        self.blocks(out, article, item, left + indent, true);
+                        if self.markers.len() > pending {
+                            let (label, ..) = self.markers.remove(pending);
+                            // An item without a line of text (only a figure, or empty) cannot
+                            // carry its marker.
+                            self.warnings.push(Warning::new(format!(
+                                "list item {label} has no text line to carry its marker; the marker is left out"
+                            )));
+                        }
+                        self.space(out, leading * 0.2);
+                    }
+                    if !tight {
+                        self.space(out, gap * 0.6);
+                    }
+                }
+                Block::Figure { figure } => {
+                    self.space(out, gap * 0.5);
+                    self.figure(out, figure, FIGURE_MAX_HEIGHT);
+                    self.space(out, gap);
+                }
+                Block::Rule => {
+                    let w = self.measure / 3.0;
+                    let frame = Frame {
+                        height: leading * 1.5,
+                        items: vec![Item::Fill {
+                            rect: Rect {
+                                x: (self.measure - w) / 2.0,
+                                y: leading * 0.75,
+                                w,
+                                h: 0.6,
+                            },
+                            color: self.theme.colors.rule,
+                        }],
+                    };
+                    self.push(
+                        out,
+                        Flowed {
+                            frame,
+                            ..Flowed::default()
+                        },
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The baseline of a line frame (of its first text run).
+fn frame_baseline(frame: &Frame) -> f32 {
+    frame
+        .items
+        .iter()
+        .find_map(|i| match i {
+            Item::Text(r) if r.glyphs.iter().all(|g| g.rise == 0.0) => Some(r.origin.y),
+            _ => None,
+        })
+        .unwrap_or(frame.height * 0.75)
+}
+
+/// An image scaled to `width` with its aspect ratio, no taller than `max_h`, centred.
+fn image_frame(img: &Image, width: f32, max_h: f32, left: f32) -> Frame {
+    let (iw, ih) = (img.width.max(1) as f32, img.height.max(1) as f32);
+    let mut w = width;
+    let mut h = w * ih / iw;
+    if h > max_h {
+        h = max_h;
+        w = h * iw / ih;
+    }
+    Frame {
+        height: h,
+        items: vec![Item::Image {
+            image: img.clone(),
+            rect: Rect {
+                x: left + (width - w) / 2.0,
+                y: 0.0,
+                w,
+                h,
+            },
+        }],
+    }
+}
+
+/// "By A and B · February 2, 2026", "By A, B and C", or only the date.
+pub fn byline(article: &Article) -> Option<String> {
+    let names: Vec<&str> = article
+        .meta
+        .authors
+        .iter()
+        .map(|a| a.name.trim())
+        .filter(|n| !n.is_empty())
+        .collect();
+    let who = match names.as_slice() {
+        [] => None,
+        [one] => Some(format!("By {one}")),
+        [init @ .., last] => Some(format!("By {} and {last}", init.join(", "))),
+    };
+    let date = article.meta.date.map(|d| d.long_english());
+    match (who, date) {
+        (Some(w), Some(d)) => Some(format!("{w} · {d}")),
+        (Some(w), None) => Some(w),
+        (None, Some(d)) => Some(d),
+        (None, None) => None,
+    }
+}
+
+/// The flow of the whole article: first-page furniture, then the body.
+pub fn flow_article(ctx: &mut Context<'_, '_>, article: &Article) -> Vec<Flowed> {
+    let mut out = Vec::new();
+    let base = ctx.base();
+    let theme = ctx.theme;
+    // Masthead: the publisher in the accent colour over a rule.
+    let publisher = article.publisher(&theme.publisher).trim().to_owned();
+    if !publisher.is_empty() {
+        let style = Style {
+            color: theme.colors.accent,
+            ..ctx.sans(scale::MASTHEAD).bold()
+        };
+        ctx.display(&mut out, &publisher, style, true);
+        let frame = Frame {
+            height: base * 1.6,
+            items: vec![Item::Fill {
+                rect: Rect {
+                    x: 0.0,
+                    y: base * 0.35,
+                    w: ctx.measure,
+                    h: 1.2,
+                },
+                color: theme.colors.accent,
+            }],
+        };
+        out.push(Flowed {
+            frame,
+            ..Flowed::default()
+        });
+    }
+    let title = Style {
+        color: theme.colors.text,
+        ..ctx.sans(scale::TITLE).bold()
+    };
+    ctx.display(&mut out, article.meta.title.trim(), title, true);
+    if let Some(dek) = article
+        .meta
+        .subtitle
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        ctx.space(&mut out, base * 0.4);
+        let style = Style::new(Family::Serif, base * scale::DEK, theme.colors.text).italic();
+        ctx.display(&mut out, dek, style, false);
+    }
+    if let Some(by) = byline(article) {
+        ctx.space(&mut out, base * 0.6);
+        let style = ctx.sans(scale::BYLINE);
+        ctx.display(&mut out, &by, style, false);
+    }
+    ctx.space(&mut out, base * 1.0);
+    if let Some(photo) = &article.photo {
+        ctx.figure(&mut out, photo, PHOTO_MAX_HEIGHT);
+        ctx.space(&mut out, base * 1.0);
+    }
+    if let Some(summary) = article
+        .meta
+        .summary
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        summary_box(ctx, &mut out, summary);
+        ctx.space(&mut out, base * 1.0);
+    }
+    ctx.blocks(&mut out, article, &article.blocks, 0.0, false);
+    out
+}
+
+/// The summary as one unbreakable boxed frame.
+fn summary_box(ctx: &mut Context<'_, '_>, out: &mut Vec<Flowed>, summary: &str) {
+    let pad = ctx.base() * 0.8;
+    let style = ctx.sans(scale::SUMMARY);
+    let leading = style.size * 1.4;
+    let para = collect::plain(summary, style);
+    let mut lines = Vec::new();
+    ctx.paragraph(
+        &mut lines,
+        &para,
+        ParShape {
+            left: pad,
+            right: pad,
+            justify: true,
+            leading,
+            keep: false,
+        },
+    );
+    let mut items = Vec::new();
+    let mut y = pad;
+    for l in lines {
+        for mut it in l.frame.items {
+            it.translate(0.0, y);
+            items.push(it);
+        }
+        y += l.frame.height;
+    }
+    let h = y + pad;
+    items.insert(
+        0,
+        Item::Fill {
+            rect: Rect {
+                x: 0.0,
+                y: 0.0,
+                w: 3.0,
+                h,
+            },
+            color: ctx.theme.colors.accent,
+        },
+    );
+    items.insert(
+        0,
+        Item::Stroke {
+            rect: Rect {
+                x: 0.0,
+                y: 0.0,
+                w: ctx.measure,
+                h,
+            },
+            color: ctx.theme.colors.rule,
+            width: 0.6,
+        },
+    );
+    out.push(Flowed {
+        frame: Frame { height: h, items },
+        ..Flowed::default()
+    });
+}
+
+/// Each footnote's lines, note `n` at index `n - 1`, numbered with a hanging label.
+pub fn flow_notes(ctx: &mut Context<'_, '_>, article: &Article) -> Vec<Vec<Flowed>> {
+    let mut all = Vec::with_capacity(article.notes.len());
+    let size = ctx.base() * scale::NOTE;
+    for (i, note) in article.notes.iter().enumerate() {
+        let mut out = Vec::new();
+        let indent = size * 1.8;
+        let style = Style::new(Family::Serif, size, ctx.theme.colors.text);
+        ctx.markers = vec![(format!("{}", i + 1), style, indent - size * 0.5)];
+        for block in &note.blocks {
+            let para = match block {
+                Block::Paragraph { content } | Block::Heading { content, .. } => {
+                    collect::collect(article, content, style, ctx.theme.colors.accent)
+                }
+                other => {
+                    let text = block_text(other);
+                    collect::plain(&text, style)
+                }
+            };
+            ctx.paragraph(
+                &mut out,
+                &para,
+                ParShape {
+                    left: indent,
+                    right: 0.0,
+                    justify: true,
+                    leading: size * scale::SMALL_LEADING,
+                    keep: false,
+                },
+            );
+        }
+        ctx.markers.clear();
+        all.push(out);
+    }
+    all
+}
+
+/// The plain text of a block that a footnote holds (lists and quotes in notes are rare; their
+/// words are kept, their structure flattened).
+fn block_text(block: &Block) -> String {
+    match block {
+        Block::Paragraph { content } | Block::Heading { content, .. } => plain_text(content),
+        Block::Quote { blocks } => blocks.iter().map(block_text).collect::<Vec<_>>().join(" "),
+        Block::List { items, .. } => items
+            .iter()
+            .flatten()
+            .map(block_text)
+            .collect::<Vec<_>>()
+            .join(" "),
+        Block::Figure { figure } => figure.caption.clone(),
+        Block::Rule => String::new(),
+    }
+}

@@ -1,0 +1,135 @@
+//! Shaping with harfrust: the font's default features (kerning, standard ligatures, mark
+//! positioning) on a piece of text in one face. Every glyph keeps the source text of its
+//! cluster, so a ligature copies out of the PDF as the letters it replaced.
+
+use super::fonts::{FaceId, FontBook};
+use harfrust::{Buffer, Direction, ShapeOptions, ShapePlan, ShaperFont};
+use std::cell::RefCell;
+use std::str::FromStr;
+
+/// One shaped glyph, in points at the size it was shaped for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShapedGlyph {
+    /// Glyph id in the face (0 is `.notdef`: the face lacks the character).
+    pub id: u16,
+    /// How far the pen moves after this glyph.
+    pub advance: f32,
+    /// Horizontal offset from the pen position (mark attachment).
+    pub x_offset: f32,
+    /// Vertical offset from the baseline, upwards.
+    pub y_offset: f32,
+    /// The cluster's source text on its first glyph, empty on the others.
+    pub text: String,
+}
+
+/// Shapes text in the book's faces, reusing one shape plan per face and script.
+pub struct Shaper<'b, 'a> {
+    book: &'b FontBook<'a>,
+    language: Option<harfrust::Language>,
+    plans: RefCell<Vec<(FaceId, Option<harfrust::Script>, ShapePlan)>>,
+}
+
+impl<'b, 'a> Shaper<'b, 'a> {
+    /// A shaper for the article's language (a BCP 47 tag; harfrust picks locale forms by it).
+    pub fn new(book: &'b FontBook<'a>, language: &str) -> Self {
+        Shaper {
+            book,
+            language: harfrust::Language::from_str(language).ok(),
+            plans: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// The book this shaper uses.
+    pub fn book(&self) -> &'b FontBook<'a> {
+        self.book
+    }
+
+    /// Shapes `text` in `face` at `size` points, left to right.
+    pub fn shape(&self, face: FaceId, size: f32, text: &str) -> Vec<ShapedGlyph> {
+        if text.is_empty() {
+            return Vec::new();
+        }
+        let f = self.book.face(face);
+        let font = f.shaper();
+        let mut buffer = Buffer::new();
+        buffer.push_str(text);
+        buffer.set_language(self.language.clone());
+        buffer.guess_segment_properties();
+        // Briefs are set left to right; a right-to-left script would need bidi reordering of
+        // whole lines, which layout does not do yet.
+        buffer.set_direction(Direction::LeftToRight);
+        let script = buffer.script();
+        let shaper = ShaperFont::new(font);
+        let mut plans = self.plans.borrow_mut();
+        let idx = match plans
+            .iter()
+            .position(|(fid, s, _)| *fid == face && *s == script)
+        {
+            Some(i) => i,
+            None => {
+                let plan = ShapePlan::new(
+                    font,
+                    Direction::LeftToRight,
+                    script,
+                    self.language.as_ref(),
+                    &[],
+                );
+                plans.push((face, script, plan));
+                plans.len() - 1
+            }
+        };
+        let plan = &plans[idx].2;
+        if harfrust::shape(&shaper, &mut buffer, ShapeOptions::new().plan(Some(plan))).is_err() {
+            return fallback(f, size, text);
+        }
+        let scale = f.scale(size);
+        let infos = buffer.glyph_infos();
+        let positions = buffer.glyph_positions();
+        let mut starts: Vec<usize> = infos.iter().map(|i| i.cluster as usize).collect();
+        starts.sort_unstable();
+        starts.dedup();
+        let mut seen = Vec::with_capacity(starts.len());
+        infos
+            .iter()
+            .zip(positions)
+            .map(|(info, pos)| {
+                let c = info.cluster as usize;
+                let text = if seen.last() == Some(&c) || seen.contains(&c) {
+                    String::new()
+                } else {
+                    seen.push(c);
+                    let end = starts
+                        .iter()
+                        .copied()
+                        .find(|s| *s > c)
+                        .unwrap_or(text.len());
+                    text.get(c..end).unwrap_or_default().to_owned()
+                };
+                ShapedGlyph {
+                    id: u16::try_from(info.glyph_id).unwrap_or(0),
+                    advance: pos.x_advance as f32 * scale,
+                    x_offset: pos.x_offset as f32 * scale,
+                    y_offset: pos.y_offset as f32 * scale,
+                    text,
+                }
+            })
+            .collect()
+    }
+}
+
+/// One glyph per character from the cmap, for the (unexpected) case that harfrust refuses.
+fn fallback(face: &super::fonts::Face<'_>, size: f32, text: &str) -> Vec<ShapedGlyph> {
+    let scale = face.scale(size);
+    text.chars()
+        .map(|c| {
+            let id = face.glyph(c).unwrap_or(0);
+            ShapedGlyph {
+                id,
+                advance: face.advance(id) * scale,
+                x_offset: 0.0,
+                y_offset: 0.0,
+                text: c.to_string(),
+            }
+        })
+        .collect()
+}

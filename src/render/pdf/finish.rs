@@ -1,0 +1,234 @@
+//! The finishing step: what printpdf 0.12.8 cannot write, written into its lopdf document before
+//! saving (lopdf is printpdf's own dependency, so no second PDF writer is involved):
+//!
+//! - the Info dictionary (title, all authors, subject = summary, keywords, creator and producer
+//!   "briefpress", dates from the article), replacing printpdf's, which carries epoch dates and
+//!   PDF/X leftovers;
+//! - the catalog's `/Lang` (printpdf has none);
+//! - a nested outline of the headings in document order, each pointing at its heading's
+//!   position (printpdf's bookmarks are flat, sorted by name, and point at page tops);
+//! - the trailer `/ID` from the content instead of printpdf's process-global counter, so the
+//!   same article gives the same bytes in every process and on every call.
+
+use crate::layout::OutlineEntry;
+use lopdf::{Dictionary, Document, Object, ObjectId, StringFormat};
+use sha2::{Digest, Sha256};
+
+/// What the Info dictionary and catalog say.
+pub struct Metadata {
+    /// Title.
+    pub title: String,
+    /// Authors (or the corporate author), joined.
+    pub author: String,
+    /// The summary, if any.
+    pub subject: Option<String>,
+    /// Keywords, comma-separated.
+    pub keywords: Option<String>,
+    /// BCP 47 language.
+    pub language: String,
+    /// Seconds since 1970 for both dates.
+    pub timestamp: i64,
+    /// A content-derived identifier (the basis of `/ID`).
+    pub identifier: String,
+}
+
+/// A PDF text string: PDFDocEncoding-safe ASCII as a literal, else UTF-16BE with a BOM.
+fn text(s: &str) -> Object {
+    if s.chars().all(|c| (' '..='~').contains(&c)) {
+        return Object::String(s.as_bytes().to_vec(), StringFormat::Literal);
+    }
+    let mut bytes = vec![0xFE, 0xFF];
+    for unit in s.encode_utf16() {
+        bytes.extend_from_slice(&unit.to_be_bytes());
+    }
+    Object::String(bytes, StringFormat::Hexadecimal)
+}
+
+/// `D:YYYYMMDDHHmmSSZ` for seconds since 1970 (days to civil date after Howard Hinnant's
+/// `civil_from_days`).
+fn pdf_date(ts: i64) -> String {
+    let days = ts.div_euclid(86_400);
+    let secs = ts.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "D:{y:04}{m:02}{d:02}{:02}{:02}{:02}Z",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+/// Applies the finishing step and returns the file's bytes.
+pub fn finish(
+    mut doc: Document,
+    meta: &Metadata,
+    outline: &[OutlineEntry],
+    page_heights: &[f32],
+) -> lopdf::Result<Vec<u8>> {
+    // Info.
+    let mut info = Dictionary::new();
+    info.set("Title", text(&meta.title));
+    info.set("Author", text(&meta.author));
+    if let Some(s) = &meta.subject {
+        info.set("Subject", text(s));
+    }
+    if let Some(k) = &meta.keywords {
+        info.set("Keywords", text(k));
+    }
+    info.set("Creator", text("briefpress"));
+    info.set("Producer", text("briefpress"));
+    let date = pdf_date(meta.timestamp);
+    info.set(
+        "CreationDate",
+        Object::String(date.clone().into_bytes(), StringFormat::Literal),
+    );
+    info.set(
+        "ModDate",
+        Object::String(date.into_bytes(), StringFormat::Literal),
+    );
+    let info_id = match doc.trailer.get(b"Info").and_then(Object::as_reference) {
+        Ok(id) => {
+            doc.objects.insert(id, Object::Dictionary(info));
+            id
+        }
+        Err(_) => doc.add_object(info),
+    };
+    doc.trailer.set("Info", Object::Reference(info_id));
+
+    // Outline, nested by heading level.
+    let pages = doc.get_pages();
+    let page_ids: Vec<ObjectId> = pages.values().copied().collect();
+    let outlines_root = if outline.is_empty() {
+        None
+    } else {
+        Some(build_outline(&mut doc, outline, &page_ids, page_heights))
+    };
+
+    // Catalog.
+    let catalog = doc.catalog_mut()?;
+    catalog.set("Lang", text(&meta.language));
+    if let Some(root) = outlines_root {
+        catalog.set("Outlines", Object::Reference(root));
+        catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
+    } else {
+        catalog.set("PageMode", Object::Name(b"UseNone".to_vec()));
+    }
+
+    // /ID from the content.
+    let mut h = Sha256::new();
+    h.update(meta.identifier.as_bytes());
+    for ph in page_heights {
+        h.update(ph.to_be_bytes());
+    }
+    let id: Vec<u8> = h.finalize()[..16].to_vec();
+    doc.trailer.set(
+        "ID",
+        Object::Array(vec![
+            Object::String(id.clone(), StringFormat::Hexadecimal),
+            Object::String(id, StringFormat::Hexadecimal),
+        ]),
+    );
+
+    doc.compress();
+    let mut out = Vec::new();
+    doc.save_to(&mut out)?;
+    Ok(out)
+}
+
+/// Writes the outline items and returns the `/Outlines` dictionary's id. Each entry becomes a
+/// child of the nearest earlier entry with a lower level.
+fn build_outline(
+    doc: &mut Document,
+    entries: &[OutlineEntry],
+    pages: &[ObjectId],
+    heights: &[f32],
+) -> ObjectId {
+    let root = doc.new_object_id();
+    let ids: Vec<ObjectId> = entries.iter().map(|_| doc.new_object_id()).collect();
+    // parent[i]: index of the parent entry, or None for the root.
+    let mut parent: Vec<Option<usize>> = Vec::with_capacity(entries.len());
+    let mut stack: Vec<usize> = Vec::new();
+    for (i, e) in entries.iter().enumerate() {
+        while stack.last().is_some_and(|&p| entries[p].level >= e.level) {
+            stack.pop();
+        }
+        parent.push(stack.last().copied());
+        stack.push(i);
+    }
+    let children = |p: Option<usize>| -> Vec<usize> {
+        (0..entries.len()).filter(|&i| parent[i] == p).collect()
+    };
+    // Count of all descendants, for open items.
+    fn descendants(i: Option<usize>, parent: &[Option<usize>]) -> i64 {
+        (0..parent.len())
+            .filter(|&k| parent[k] == i)
+            .map(|k| 1 + descendants(Some(k), parent))
+            .sum()
+    }
+    for (i, e) in entries.iter().enumerate() {
+        let siblings = children(parent[i]);
+        let pos = siblings.iter().position(|&s| s == i).unwrap_or(0);
+        let mut d = Dictionary::new();
+        d.set("Title", text(&e.title));
+        d.set(
+            "Parent",
+            Object::Reference(parent[i].map_or(root, |p| ids[p])),
+        );
+        if pos > 0 {
+            d.set("Prev", Object::Reference(ids[siblings[pos - 1]]));
+        }
+        if let Some(&n) = siblings.get(pos + 1) {
+            d.set("Next", Object::Reference(ids[n]));
+        }
+        let kids = children(Some(i));
+        if let (Some(&f), Some(&l)) = (kids.first(), kids.last()) {
+            d.set("First", Object::Reference(ids[f]));
+            d.set("Last", Object::Reference(ids[l]));
+            d.set("Count", Object::Integer(descendants(Some(i), &parent)));
+        }
+        if let Some(page) = pages.get(e.page) {
+            let h = heights.get(e.page).copied().unwrap_or(0.0);
+            d.set(
+                "Dest",
+                Object::Array(vec![
+                    Object::Reference(*page),
+                    Object::Name(b"XYZ".to_vec()),
+                    Object::Null,
+                    Object::Real(h - e.y + 4.0),
+                    Object::Null,
+                ]),
+            );
+        }
+        doc.objects.insert(ids[i], Object::Dictionary(d));
+    }
+    let top = children(None);
+    let mut r = Dictionary::new();
+    r.set("Type", Object::Name(b"Outlines".to_vec()));
+    if let (Some(&f), Some(&l)) = (top.first(), top.last()) {
+        r.set("First", Object::Reference(ids[f]));
+        r.set("Last", Object::Reference(ids[l]));
+    }
+    r.set("Count", Object::Integer(descendants(None, &parent)));
+    doc.objects.insert(root, Object::Dictionary(r));
+    root
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_from_timestamps() {
+        assert_eq!(pdf_date(0), "D:19700101000000Z");
+        assert_eq!(pdf_date(1_770_000_000), "D:20260202024000Z");
+        assert_eq!(pdf_date(315_532_800), "D:19800101000000Z");
+    }
+}

@@ -1,0 +1,135 @@
+//! Font embedding: each face the pages use is subset to its used glyphs with typst's
+//! `subsetter` and handed to printpdf as a ready font program with its widths and metrics.
+//!
+//! Why not printpdf's own subsetting: it exists only behind its `text_layout` feature, which
+//! pulls in 16 more crates (azul-layout, azul-core, azul-css, taffy, rust-fontconfig, …) for a
+//! layout engine we do not use, and takes the `XXXXXX+` subset tag from printpdf's
+//! process-global id counter, so the same document got different bytes on a second render
+//! (measured with `cargo tree`, read in printpdf 0.12.8 `serialize.rs`). `subsetter` adds one
+//! small crate, and the tag here is a hash of the face and its glyph set.
+//!
+//! The ToUnicode map printpdf writes has one string per glyph; every occurrence of a glyph is
+//! given the first non-empty text it stood for, so a later, empty, occurrence (a mark inside a
+//! cluster) cannot erase the mapping.
+
+use crate::error::{Error, Result};
+use crate::layout::{FaceId, Item, Layout};
+use printpdf::{FontId, FontMetrics, ParsedFont, PdfDocument, PdfFont, PdfFontMetricsStub};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use subsetter::GlyphRemapper;
+
+/// One embedded face: its resource name and how old glyph ids become subset ids.
+pub struct Embedded {
+    /// The printpdf resource id (`F1` … `F8`, by face).
+    pub id: FontId,
+    remapper: GlyphRemapper,
+    /// Old glyph id -> the text it copies out as.
+    text: BTreeMap<u16, String>,
+}
+
+impl Embedded {
+    /// The subset glyph id and the text for an original glyph id.
+    pub fn glyph(&self, old: u16) -> (u16, String) {
+        (
+            self.remapper.get(old).unwrap_or(0),
+            self.text.get(&old).cloned().unwrap_or_default(),
+        )
+    }
+}
+
+/// Subsets and registers every face the pages use.
+pub fn embed(doc: &mut PdfDocument, layout: &Layout<'_>) -> Result<BTreeMap<FaceId, Embedded>> {
+    let mut used: BTreeMap<FaceId, BTreeMap<u16, String>> = BTreeMap::new();
+    for page in &layout.pages {
+        for item in &page.items {
+            if let Item::Text(run) = item {
+                let map = used.entry(run.face).or_default();
+                for g in &run.glyphs {
+                    let e = map.entry(g.id).or_default();
+                    if e.is_empty() {
+                        e.clone_from(&g.text);
+                    }
+                }
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    for (face_id, glyphs) in used {
+        let face = layout.fonts.face(face_id);
+        let ids: Vec<u16> = glyphs.keys().copied().collect();
+        let remapper = GlyphRemapper::new_from_glyphs_sorted(&ids);
+        let program = subsetter::subset(face.data, 0, &remapper).map_err(|e| {
+            Error::render(
+                "pdf",
+                format!("cannot subset font {}: {e:?}", face.postscript_name),
+            )
+        })?;
+        let mut widths = BTreeMap::new();
+        for old in remapper.remapped_gids() {
+            if let Some(new) = remapper.get(old) {
+                widths.insert(
+                    new,
+                    face.advance(old).round().clamp(0.0, f32::from(u16::MAX)) as u16,
+                );
+            }
+        }
+        let m = face.metrics;
+        let name = format!(
+            "{}+{}",
+            subset_tag(&face.postscript_name, &ids),
+            face.postscript_name
+        );
+        let mut parsed = ParsedFont::with_glyph_data(
+            program,
+            0,
+            Some(name),
+            BTreeMap::new(),
+            widths,
+            m.units_per_em,
+            FontMetrics {
+                ascent: m.ascent.round() as i16,
+                descent: m.descent.round() as i16,
+            },
+        );
+        parsed.pdf_font_metrics = PdfFontMetricsStub {
+            units_per_em: m.units_per_em,
+            x_min: m.bbox[0],
+            y_min: m.bbox[1],
+            x_max: m.bbox[2],
+            y_max: m.bbox[3],
+            caret_slope_rise: m.caret_slope.0,
+            caret_slope_run: m.caret_slope.1,
+            us_weight_class: m.weight,
+        };
+        let id = FontId(format!("F{}", face_id.0 + 1));
+        doc.resources
+            .fonts
+            .map
+            .insert(id.clone(), PdfFont::new(parsed));
+        out.insert(
+            face_id,
+            Embedded {
+                id,
+                remapper,
+                text: glyphs,
+            },
+        );
+    }
+    Ok(out)
+}
+
+/// Six capitals from a hash of the face and its glyph set: the `XXXXXX+` prefix PDF uses to
+/// mark a subset (ISO 32000-1, 9.6.4), stable for the same content.
+fn subset_tag(name: &str, glyphs: &[u16]) -> String {
+    let mut h = Sha256::new();
+    h.update(name.as_bytes());
+    for g in glyphs {
+        h.update(g.to_be_bytes());
+    }
+    h.finalize()
+        .iter()
+        .take(6)
+        .map(|b| char::from(b'A' + b % 26))
+        .collect()
+}

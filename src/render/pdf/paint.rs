@@ -1,0 +1,151 @@
+//! Paint: layout pages become printpdf operations. Nothing is measured or moved here; the only
+//! arithmetic is flipping layout's top-down y into PDF's bottom-up y.
+//!
+//! Each glyph is shown at its absolute position with `SetTextMatrix` (a `Tm`, never the
+//! relative `Td` that `SetTextCursor` writes); printpdf merges consecutive glyphs on one
+//! baseline into a single `TJ` whose kerning numbers reproduce those positions exactly, so word
+//! spaces are real space glyphs followed by the justification adjustment.
+
+use super::fonts::Embedded;
+use crate::layout::{FaceId, Item, Page};
+use crate::theme::Rgb;
+use printpdf::{
+    Actions, BorderArray, Codepoint, Color, CurTransMat, LinkAnnotation, Mm, Op, PaintMode,
+    PdfFontHandle, PdfPage, Pt, TextItem, TextMatrix, XObjectId, XObjectTransform,
+};
+use std::collections::BTreeMap;
+
+fn color(c: Rgb) -> Color {
+    let [r, g, b] = c.unit();
+    Color::Rgb(printpdf::Rgb {
+        r,
+        g,
+        b,
+        icc_profile: None,
+    })
+}
+
+fn rect(x: f32, y_bottom: f32, w: f32, h: f32, mode: PaintMode) -> printpdf::Rect {
+    printpdf::Rect {
+        mode: Some(mode),
+        ..printpdf::Rect::from_xywh(Pt(x), Pt(y_bottom), Pt(w), Pt(h))
+    }
+}
+
+/// The operations of one page. `images` maps an item's index on the page to its XObject id.
+pub fn page(
+    page: &Page,
+    fonts: &BTreeMap<FaceId, Embedded>,
+    images: &BTreeMap<usize, XObjectId>,
+) -> PdfPage {
+    let h = page.height;
+    let mut ops = Vec::new();
+    let mut in_text = false;
+    let mut font: Option<(FaceId, f32)> = None;
+    let mut fill: Option<Rgb> = None;
+    for (index, item) in page.items.iter().enumerate() {
+        if in_text && !matches!(item, Item::Text(_)) {
+            ops.push(Op::EndTextSection);
+            in_text = false;
+        }
+        match item {
+            Item::Text(run) => {
+                let Some(embedded) = fonts.get(&run.face) else {
+                    continue;
+                };
+                if !in_text {
+                    ops.push(Op::StartTextSection);
+                    in_text = true;
+                    font = None;
+                }
+                if font != Some((run.face, run.size)) {
+                    ops.push(Op::SetFont {
+                        font: PdfFontHandle::External(embedded.id.clone()),
+                        size: Pt(run.size),
+                    });
+                    font = Some((run.face, run.size));
+                }
+                if fill != Some(run.color) {
+                    ops.push(Op::SetFillColor {
+                        col: color(run.color),
+                    });
+                    fill = Some(run.color);
+                }
+                for g in &run.glyphs {
+                    let (gid, text) = embedded.glyph(g.id);
+                    ops.push(Op::SetTextMatrix {
+                        matrix: TextMatrix::Translate(
+                            Pt(run.origin.x + g.x),
+                            Pt(h - run.origin.y + g.rise),
+                        ),
+                    });
+                    ops.push(Op::ShowText {
+                        items: vec![TextItem::GlyphIds(vec![Codepoint::with_cid(
+                            gid, 0.0, text,
+                        )])],
+                    });
+                }
+            }
+            Item::Fill { rect: r, color: c } => {
+                ops.push(Op::SaveGraphicsState);
+                ops.push(Op::SetFillColor { col: color(*c) });
+                ops.push(Op::DrawRectangle {
+                    rectangle: rect(r.x, h - r.y - r.h, r.w, r.h, PaintMode::Fill),
+                });
+                ops.push(Op::RestoreGraphicsState);
+                fill = None;
+            }
+            Item::Stroke {
+                rect: r,
+                color: c,
+                width,
+            } => {
+                ops.push(Op::SaveGraphicsState);
+                ops.push(Op::SetOutlineColor { col: color(*c) });
+                ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
+                ops.push(Op::DrawRectangle {
+                    rectangle: rect(r.x, h - r.y - r.h, r.w, r.h, PaintMode::Stroke),
+                });
+                ops.push(Op::RestoreGraphicsState);
+            }
+            Item::Image { rect: r, .. } => {
+                let Some(id) = images.get(&index) else {
+                    continue;
+                };
+                ops.push(Op::SaveGraphicsState);
+                ops.push(Op::SetTransformationMatrix {
+                    matrix: CurTransMat::Raw([r.w, 0.0, 0.0, r.h, r.x, h - r.y - r.h]),
+                });
+                ops.push(Op::UseXobject {
+                    id: id.clone(),
+                    transform: XObjectTransform {
+                        no_auto_scale: true,
+                        ..XObjectTransform::default()
+                    },
+                });
+                ops.push(Op::RestoreGraphicsState);
+            }
+            Item::Link { rect: r, url } => {
+                ops.push(Op::LinkAnnotation {
+                    link: LinkAnnotation::new(
+                        printpdf::Rect::from_xywh(Pt(r.x), Pt(h - r.y - r.h), Pt(r.w), Pt(r.h)),
+                        Actions::Uri(url.clone()),
+                        // No visible border box around linked text.
+                        Some(BorderArray::Solid([0.0, 0.0, 0.0])),
+                        None,
+                        None,
+                    ),
+                });
+            }
+        }
+    }
+    if in_text {
+        ops.push(Op::EndTextSection);
+    }
+    let mut p = PdfPage::new(Mm(0.0), Mm(0.0), ops);
+    let size = printpdf::Rect::from_wh(Pt(page.width), Pt(h));
+    p.media_box = size.clone();
+    p.trim_box = size.clone();
+    p.crop_box = size;
+    p
+}
