@@ -8,7 +8,10 @@
 //!   `dcterms:modified`;
 //! - `dc:identifier` is always `urn:uuid:…`: replaced by the article's own identifier when it
 //!   has one;
-//! - `nav.xhtml` has no `lang` / `xml:lang` (its template hard-codes the root element): added.
+//! - `nav.xhtml` has no `lang` / `xml:lang` (its template hard-codes the root element): added;
+//! - `toc.ncx` has no `dtb:uid` (the NCX must repeat the package identifier), a `dtb:depth`
+//!   fixed at 1 whatever the nesting, and the table of contents' name as `docTitle`: the
+//!   identifier is added, the depth corrected, the book's title put in `docTitle`.
 //!
 //! The repacked zip has `mimetype` first, stored, without extra field; every entry dated
 //! 1980-01-01 00:00 (the zip epoch), in epub-builder's order; images stored (they are
@@ -31,15 +34,25 @@ const NAV_ROOT: &str =
 const OPF_MODIFIED: &str = "    <meta property=\"dcterms:modified\">";
 /// The identifier element of `templates/v3/content.opf`.
 const OPF_ID_OPEN: &str = "<dc:identifier id=\"epub-id-1\">";
+/// The NCX's path.
+const NCX: &str = "OEBPS/toc.ncx";
+/// The depth line of `templates/toc.ncx`.
+const NCX_DEPTH: &str = "<meta name=\"dtb:depth\" content=\"1\" />";
+/// The start of the `docTitle` of `templates/toc.ncx`.
+const NCX_TITLE_OPEN: &str = "<docTitle>\n    <text>";
 
-/// What the finishing step adds, as plain (unescaped) text.
+/// What the finishing step writes, as plain (unescaped) text.
 pub(super) struct Patch<'a> {
     /// The publisher, for `dc:publisher`.
     pub publisher: &'a str,
-    /// The article's own identifier, replacing the `urn:uuid:` one; `None` keeps that.
-    pub identifier: Option<&'a str>,
+    /// The book's identifier, for `dc:identifier` and the NCX's `dtb:uid`.
+    pub identifier: &'a str,
     /// The BCP 47 language tag for the navigation document.
     pub lang: &'a str,
+    /// The book's title, for the NCX's `docTitle`.
+    pub title: &'a str,
+    /// How deep the table of contents nests (1 = no nesting), for the NCX's `dtb:depth`.
+    pub toc_depth: usize,
 }
 
 /// Reads epub-builder's zip, patches the package and navigation documents, and writes the
@@ -77,6 +90,7 @@ pub(super) fn finish(raw: &[u8], patch: &Patch<'_>) -> Result<Vec<u8>> {
         let data = match name.as_str() {
             OPF => patch_opf(&utf8(&name, data)?, patch)?.into_bytes(),
             NAV => patch_nav(&utf8(&name, data)?, patch)?.into_bytes(),
+            NCX => patch_ncx(&utf8(&name, data)?, patch)?.into_bytes(),
             _ => data,
         };
         let compressed_already = [".jpg", ".jpeg", ".png"].iter().any(|x| name.ends_with(x));
@@ -95,7 +109,7 @@ fn utf8(name: &str, data: Vec<u8>) -> Result<String> {
     String::from_utf8(data).map_err(|_| Error::render("epub", format!("{name} is not UTF-8")))
 }
 
-/// Adds `dc:publisher` and, when the article has one, its own identifier.
+/// Adds `dc:publisher` and writes the book's identifier.
 fn patch_opf(opf: &str, patch: &Patch<'_>) -> Result<String> {
     let missing = |what: &str| {
         Error::render(
@@ -113,16 +127,42 @@ fn patch_opf(opf: &str, patch: &Patch<'_>) -> Result<String> {
         escape(patch.publisher)
     ));
     out.push_str(&opf[at..]);
-    if let Some(id) = patch.identifier {
-        let start = out
-            .find(OPF_ID_OPEN)
-            .ok_or_else(|| missing("dc:identifier"))?
-            + OPF_ID_OPEN.len();
-        let len = out[start..]
-            .find("</dc:identifier>")
-            .ok_or_else(|| missing("dc:identifier end"))?;
-        out.replace_range(start..start + len, &escape(id));
+    let start = out
+        .find(OPF_ID_OPEN)
+        .ok_or_else(|| missing("dc:identifier"))?
+        + OPF_ID_OPEN.len();
+    let len = out[start..]
+        .find("</dc:identifier>")
+        .ok_or_else(|| missing("dc:identifier end"))?;
+    out.replace_range(start..start + len, &escape(patch.identifier));
+    Ok(out)
+}
+
+/// Gives the NCX the package identifier, its real depth and the book's title.
+fn patch_ncx(ncx: &str, patch: &Patch<'_>) -> Result<String> {
+    let missing = |what: &str| {
+        Error::render(
+            "epub",
+            format!("epub-builder's toc.ncx has no {what}; the finishing step needs updating"),
+        )
+    };
+    if !ncx.contains(NCX_DEPTH) {
+        return Err(missing("dtb:depth"));
     }
+    let head = format!(
+        "<meta name=\"dtb:uid\" content=\"{}\" />\n    <meta name=\"dtb:depth\" content=\"{}\" />",
+        escape(patch.identifier),
+        patch.toc_depth.max(1)
+    );
+    let mut out = ncx.replacen(NCX_DEPTH, &head, 1);
+    let start = out
+        .find(NCX_TITLE_OPEN)
+        .ok_or_else(|| missing("docTitle"))?
+        + NCX_TITLE_OPEN.len();
+    let len = out[start..]
+        .find("</text>")
+        .ok_or_else(|| missing("docTitle end"))?;
+    out.replace_range(start..start + len, &escape(patch.title));
     Ok(out)
 }
 
@@ -146,13 +186,23 @@ fn patch_nav(nav: &str, patch: &Patch<'_>) -> Result<String> {
 mod tests {
     use super::*;
 
+    fn patch() -> Patch<'static> {
+        Patch {
+            publisher: "P",
+            identifier: "urn:uuid:x",
+            lang: "en",
+            title: "T",
+            toc_depth: 1,
+        }
+    }
+
     #[test]
     fn publisher_goes_before_modified_and_is_escaped() {
         let opf = "<dc:identifier id=\"epub-id-1\">urn:uuid:x</dc:identifier>\n    <meta property=\"dcterms:modified\">t</meta>";
         let p = Patch {
+            identifier: "doi:10/1&2",
             publisher: "A & <B>",
-            identifier: Some("doi:10/1&2"),
-            lang: "en",
+            ..patch()
         };
         let out = patch_opf(opf, &p).unwrap();
         assert!(out.contains("<dc:publisher>A &amp; &lt;B&gt;</dc:publisher>\n    <meta property=\"dcterms:modified\">"));
@@ -161,12 +211,9 @@ mod tests {
 
     #[test]
     fn a_changed_template_is_an_error_not_a_silent_skip() {
-        let p = Patch {
-            publisher: "P",
-            identifier: None,
-            lang: "en",
-        };
+        let p = patch();
         assert!(patch_opf("<package/>", &p).is_err());
         assert!(patch_nav("<html>", &p).is_err());
+        assert!(patch_ncx("<ncx/>", &p).is_err());
     }
 }

@@ -43,20 +43,23 @@ pub fn render(article: &Article, theme: &Theme) -> Result<Rendered> {
         .and_then(|href| xhtml::cover(article, href, &lang));
 
     // 2. The package, as far as epub-builder can write it.
-    let raw = package(article, theme, &lang, &chapter, cover_page.as_deref())
+    let toc = chapter_toc(article, &chapter);
+    let toc_depth = depth(&toc);
+    let raw = package(article, theme, &lang, &chapter, cover_page.as_deref(), toc)
         .map_err(|e| Error::render("epub", e))?;
 
     // 3. What epub-builder cannot express, and a deterministic zip.
-    let identifier = article
-        .meta
-        .identifier
-        .as_deref()
-        .map(clean)
-        .filter(|s| !s.trim().is_empty());
+    let identifier = match article.meta.identifier.as_deref().map(clean) {
+        Some(id) if !id.trim().is_empty() => id.trim().to_owned(),
+        _ => format!("urn:uuid:{}", content_uuid(article)),
+    };
+    let title = clean(&article.meta.title);
     let patch = finish::Patch {
         publisher: &publisher,
-        identifier: identifier.as_deref(),
+        identifier: &identifier,
         lang: &lang,
+        title: &title,
+        toc_depth,
     };
     let bytes = finish::finish(&raw, &patch)?;
     Ok(Rendered { bytes, warnings })
@@ -69,6 +72,7 @@ fn package(
     lang: &str,
     chapter: &xhtml::Chapter<'_>,
     cover_page: Option<&str>,
+    toc: TocElement,
 ) -> epub_builder::Result<Vec<u8>> {
     let meta = &article.meta;
     let mut b = EpubBuilder::new(ZipLibrary::new()?)?;
@@ -127,17 +131,6 @@ fn package(
                 .reftype(ReferenceType::Cover),
         )?;
     }
-    // The chapter's entry carries the headings, nested by level (`TocElement::add` files a
-    // deeper entry under the last shallower one).
-    let mut toc = TocElement::new(xhtml::CHAPTER, clean(&meta.title)).level(1);
-    for h in chapter
-        .headings
-        .iter()
-        .filter(|h| !h.text.trim().is_empty())
-    {
-        let url = format!("{}#{}", xhtml::CHAPTER, h.id);
-        toc.add(TocElement::new(url, h.text.clone()).level(i32::from(h.level) + 1));
-    }
     let mut content =
         EpubContent::new(xhtml::CHAPTER, chapter.xhtml.as_bytes()).reftype(ReferenceType::Text);
     content.toc = toc;
@@ -146,6 +139,26 @@ fn package(
     let mut out = Vec::new();
     b.generate(&mut out)?;
     Ok(out)
+}
+
+/// The chapter's table-of-contents entry: the title, with the body headings nested by level
+/// under it (`TocElement::add` files a deeper entry under the last shallower one).
+fn chapter_toc(article: &Article, chapter: &xhtml::Chapter<'_>) -> TocElement {
+    let mut toc = TocElement::new(xhtml::CHAPTER, clean(&article.meta.title)).level(1);
+    for h in chapter
+        .headings
+        .iter()
+        .filter(|h| !h.text.trim().is_empty())
+    {
+        let url = format!("{}#{}", xhtml::CHAPTER, h.id);
+        toc.add(TocElement::new(url, h.text.clone()).level(i32::from(h.level) + 1));
+    }
+    toc
+}
+
+/// How many levels an entry and its descendants span.
+fn depth(entry: &TocElement) -> usize {
+    1 + entry.children.iter().map(depth).max().unwrap_or(0)
 }
 
 /// The EPUB Accessibility properties that are true of this book, as (property, text) pairs.
