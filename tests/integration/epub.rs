@@ -640,3 +640,36 @@ fn same_article_same_bytes_and_a_clean_zip() {
     let text = entry(&first, "OEBPS/text.xhtml");
     assert!(!text.contains("<script") && !text.contains("src=\"http"));
 }
+
+#[test]
+fn photos_above_four_megapixels_are_scaled_down_and_say_so() {
+    let mut article = minimal();
+    article.photo = Some(Figure {
+        src: Some("big.jpg".into()),
+        alt: "A big photo".into(),
+        caption: "Big".into(),
+        credit: None,
+        image: Some(crate::sample::jpeg(2600, 1600)),
+    });
+    let r = epub::render(&article, &Theme::default()).expect("renders");
+    assert!(
+        r.warnings.iter().any(|w| w.message.contains("scaled down")),
+        "{:?}",
+        r.warnings
+    );
+    let mut z = zip::ZipArchive::new(Cursor::new(&r.bytes)).expect("zip");
+    let mut data = Vec::new();
+    z.by_name("OEBPS/images/photo.jpg")
+        .expect("photo")
+        .read_to_end(&mut data)
+        .expect("read");
+    let stored = image::load_from_memory(&data).expect("a JPEG");
+    let (w, h) = (stored.width(), stored.height());
+    assert!(u64::from(w) * u64::from(h) <= 4_000_000, "{w}×{h}");
+    assert_eq!(w * 1600 / 2600, h, "aspect kept");
+    let text = entry(&r.bytes, "OEBPS/text.xhtml");
+    let doc = parse(&text);
+    let img = elements(&doc, XHTML, "img")[0];
+    assert_eq!(img.attribute("width"), Some(w.to_string().as_str()));
+    assert_eq!(img.attribute("height"), Some(h.to_string().as_str()));
+}

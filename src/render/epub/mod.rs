@@ -7,6 +7,7 @@
 //! with the clock, so only `libzip` is enabled; the finishing step repacks with fixed dates anyway.
 
 mod finish;
+mod images;
 mod xhtml;
 
 use crate::article::Article;
@@ -17,6 +18,7 @@ use crate::theme::Theme;
 use epub_builder::{
     EpubBuilder, EpubContent, EpubVersion, MetadataOpfV3, ReferenceType, TocElement, ZipLibrary,
 };
+use std::borrow::Cow;
 
 /// The stylesheet every content document links.
 const STYLE: &str = include_str!("style.css");
@@ -45,8 +47,21 @@ pub fn render(article: &Article, theme: &Theme) -> Result<Rendered> {
     // 2. The package, as far as epub-builder can write it.
     let toc = chapter_toc(article, &chapter);
     let toc_depth = depth(&toc);
-    let raw = package(article, theme, &lang, &chapter, cover_page.as_deref(), toc)
-        .map_err(|e| Error::render("epub", e))?;
+    let image_bytes: Vec<_> = chapter
+        .images
+        .iter()
+        .map(|f| images::file_bytes(f.image, &mut warnings))
+        .collect();
+    let raw = package(
+        article,
+        theme,
+        &lang,
+        &chapter,
+        &image_bytes,
+        cover_page.as_deref(),
+        toc,
+    )
+    .map_err(|e| Error::render("epub", e))?;
 
     // 3. What epub-builder cannot express, and a deterministic zip.
     let identifier = match article.meta.identifier.as_deref().map(clean) {
@@ -71,6 +86,7 @@ fn package(
     theme: &Theme,
     lang: &str,
     chapter: &xhtml::Chapter<'_>,
+    image_bytes: &[Cow<'_, [u8]>],
     cover_page: Option<&str>,
     toc: TocElement,
 ) -> epub_builder::Result<Vec<u8>> {
@@ -114,8 +130,8 @@ fn package(
     }
 
     b.stylesheet(STYLE.as_bytes())?;
-    for file in &chapter.images {
-        let data = file.image.data.as_slice();
+    for (file, data) in chapter.images.iter().zip(image_bytes) {
+        let data = data.as_ref();
         let mime = file.image.format.mime();
         if file.cover {
             b.add_cover_image(&file.href, data, mime)?;

@@ -2,6 +2,7 @@
 //! lead photo, body, footnotes), and collects what the package needs from them (headings for
 //! the table of contents, image files, whether every image has alternative text).
 
+use super::images::fitted_size;
 use crate::article::{Article, Block, Figure, Image, Inline, plain_text};
 use crate::error::Warning;
 use crate::render::xml::{escape, is_xml_char};
@@ -83,12 +84,10 @@ pub(super) fn cover(article: &Article, href: &str, lang: &str) -> Option<String>
     let image = photo.image.as_ref()?;
     let mut w = Writer::new(article);
     let alt = w.alt_text(photo);
+    let (width, height) = fitted_size(image.width, image.height);
     let body = format!(
-        "<section class=\"cover\" epub:type=\"cover\">\n<img role=\"doc-cover\" src=\"{}\" alt=\"{}\" width=\"{}\" height=\"{}\"/>\n</section>\n",
+        "<section class=\"cover\" epub:type=\"cover\">\n<img role=\"doc-cover\" src=\"{}\" alt=\"{alt}\" width=\"{width}\" height=\"{height}\"/>\n</section>\n",
         escape(href),
-        alt,
-        image.width,
-        image.height
     );
     // Text problems (dropped characters) are the chapter's to report: it writes the same text.
     Some(document(
@@ -260,11 +259,10 @@ impl<'a> Writer<'a> {
                 format!("images/figure-{n}.{}", image.format.extension())
             };
             let alt = self.alt_text(fig);
+            let (width, height) = fitted_size(image.width, image.height);
             self.out.push_str(&format!(
-                "<img src=\"{}\" alt=\"{alt}\" width=\"{}\" height=\"{}\"/>\n",
+                "<img src=\"{}\" alt=\"{alt}\" width=\"{width}\" height=\"{height}\"/>\n",
                 escape(&href),
-                image.width,
-                image.height
             ));
             self.images.push(ImageFile {
                 href,
