@@ -15,12 +15,18 @@ pub struct Location {
 impl Location {
     /// A location on a line.
     pub fn line(line: usize) -> Location {
-        Location { line: Some(line), column: None }
+        Location {
+            line: Some(line),
+            column: None,
+        }
     }
 
     /// A location on a line and column.
     pub fn at(line: usize, column: usize) -> Location {
-        Location { line: Some(line), column: Some(column) }
+        Location {
+            line: Some(line),
+            column: Some(column),
+        }
     }
 
     /// `:line:column` or `:line` or nothing, to follow a file name.
@@ -70,13 +76,24 @@ pub type Result<T> = std::result::Result<T, Error>;
 
 impl Error {
     /// A source error with a location, a message and advice.
-    pub fn source(at: Location, message: impl Into<String>, help: impl Into<Option<String>>) -> Self {
-        Error::Source { at, message: message.into(), help: help.into() }
+    pub fn source(
+        at: Location,
+        message: impl Into<String>,
+        help: impl Into<Option<String>>,
+    ) -> Self {
+        Error::Source {
+            at,
+            message: message.into(),
+            help: help.into(),
+        }
     }
 
     /// A backend failure.
     pub fn render(format: &'static str, message: impl fmt::Display) -> Self {
-        Error::Render { format, message: message.to_string() }
+        Error::Render {
+            format,
+            message: message.to_string(),
+        }
     }
 
     /// Where in the source the problem is.
@@ -95,11 +112,18 @@ impl fmt::Display for Error {
                 f.write_str(message)?;
                 help
             }
-            Error::Image { path, message, help, .. } => {
+            Error::Image {
+                path,
+                message,
+                help,
+                ..
+            } => {
                 write!(f, "image `{path}`: {message}")?;
                 help
             }
-            Error::Render { format, message } => return write!(f, "cannot write {format}: {message}"),
+            Error::Render { format, message } => {
+                return write!(f, "cannot write {format}: {message}");
+            }
         };
         match help {
             Some(h) => write!(f, "; {h}"),
@@ -122,12 +146,18 @@ pub struct Warning {
 impl Warning {
     /// A warning without a location.
     pub fn new(message: impl Into<String>) -> Self {
-        Warning { at: Location::default(), message: message.into() }
+        Warning {
+            at: Location::default(),
+            message: message.into(),
+        }
     }
 
     /// A warning at a source location.
     pub fn at(at: Location, message: impl Into<String>) -> Self {
-        Warning { at, message: message.into() }
+        Warning {
+            at,
+            message: message.into(),
+        }
     }
 }
 

@@ -1,1 +1,25 @@
-fn main() {}
+//! The `briefpress` binary: parse the arguments, run, and turn the outcome into an exit code.
+//! This is the only place that prints a run-stopping error.
+
+mod cli;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args = cli::Cli::parse();
+    match cli::run(args) {
+        Ok(cli::Outcome::Success) => ExitCode::SUCCESS,
+        Ok(cli::Outcome::SourceFailed) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            // A usage problem (bad environment, no sources, clashing names) is status 2;
+            // anything else that stops the whole run is a failure, status 1.
+            if e.downcast_ref::<cli::UsageError>().is_some() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::from(1)
+            }
+        }
+    }
+}

@@ -142,7 +142,12 @@ impl Default for Theme {
             page: PageSize::A4,
             // 30 mm sides give a 150 mm measure: about 75 characters of 11 pt Noto Serif, the
             // upper end of the 45–75 range book typography recommends for a single column.
-            margins: Margins { top: mm(25.0), bottom: mm(25.0), left: mm(30.0), right: mm(30.0) },
+            margins: Margins {
+                top: mm(25.0),
+                bottom: mm(25.0),
+                left: mm(30.0),
+                right: mm(30.0),
+            },
             base_size: 11.0,
             // 11/15.4: 1.4 suits Noto's large x-height at this measure.
             leading: 1.4,

@@ -9,5 +9,7 @@ pub fn text(s: impl Into<String>) -> Inline {
 
 /// A paragraph of one plain text run.
 pub fn para(s: impl Into<String>) -> Block {
-    Block::Paragraph { content: vec![text(s)] }
+    Block::Paragraph {
+        content: vec![text(s)],
+    }
 }

@@ -16,14 +16,25 @@ pub struct Date {
 }
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 impl Date {
     /// A checked date; `None` when the day does not exist.
     pub fn new(year: u16, month: u8, day: u8) -> Option<Date> {
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let leap =
+            (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
         let days = match month {
             1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
             4 | 6 | 9 | 11 => 30,
@@ -65,7 +76,12 @@ impl Date {
 
     /// The date as English prose, "February 2, 2026", for bylines.
     pub fn long_english(self) -> String {
-        format!("{} {}, {}", MONTHS[usize::from(self.month) - 1], self.day, self.year)
+        format!(
+            "{} {}, {}",
+            MONTHS[usize::from(self.month) - 1],
+            self.day,
+            self.year
+        )
     }
 }
 
@@ -132,7 +148,10 @@ mod tests {
         let d: Date = "2026-02-02".parse().unwrap();
         assert_eq!(d.unix_seconds(), 1_769_990_400);
         assert_eq!(Date::from_unix_seconds(d.unix_seconds()), d);
-        assert_eq!(Date::from_unix_seconds(951_782_400).to_string(), "2000-02-29");
+        assert_eq!(
+            Date::from_unix_seconds(951_782_400).to_string(),
+            "2000-02-29"
+        );
     }
 
     #[test]
@@ -140,6 +159,9 @@ mod tests {
         assert!("2025-02-29".parse::<Date>().is_err());
         assert!("2026-13-01".parse::<Date>().is_err());
         assert!("02/02/2026".parse::<Date>().is_err());
-        assert_eq!("2026-02-02".parse::<Date>().unwrap().long_english(), "February 2, 2026");
+        assert_eq!(
+            "2026-02-02".parse::<Date>().unwrap().long_english(),
+            "February 2, 2026"
+        );
     }
 }

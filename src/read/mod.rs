@@ -1,1 +1,113 @@
-//! Readers: one file per source format, each returning an [`Article`].
+//! Readers: one file per source format, each turning source text into an [`Article`].
+//!
+//! [`read`] is the one entry point: it decodes the bytes ([`decode`]), hands the text to the
+//! format's reader, loads and checks every image through [`Assets`] ([`images`]), and checks
+//! what every format must have (a title). Readers never touch the file system themselves.
+
+pub mod credit;
+pub mod decode;
+pub mod front_matter;
+pub mod images;
+pub mod json;
+pub mod language;
+pub mod markdown;
+pub mod text;
+
+use crate::article::Article;
+use crate::error::{Error, Location, Result, Warning};
+use std::path::Path;
+
+/// Where a reader gets the files a source refers to (its photo and figures). The CLI gives a
+/// view of the source's folder; tests give files in memory.
+pub trait Assets: Sync {
+    /// The bytes of `path`, relative to the source's folder, already checked by
+    /// [`images::check_path`] not to be absolute or climb out. `ErrorKind::NotFound` means the file
+    /// does not exist.
+    fn read(&self, path: &str) -> std::io::Result<Vec<u8>>;
+}
+
+/// Assets kept in memory: a list of (relative path, bytes).
+#[derive(Debug, Default, Clone)]
+pub struct MemoryAssets(pub Vec<(String, Vec<u8>)>);
+
+impl Assets for MemoryAssets {
+    fn read(&self, path: &str) -> std::io::Result<Vec<u8>> {
+        self.0
+            .iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, b)| b.clone())
+            .ok_or_else(|| {
+                std::io::Error::new(std::io::ErrorKind::NotFound, format!("no asset {path}"))
+            })
+    }
+}
+
+/// A source format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceFormat {
+    /// Markdown with YAML front matter (`.md`, `.markdown`).
+    Markdown,
+    /// The wire form (`.txt`).
+    Text,
+    /// The serde model (`.json`).
+    Json,
+}
+
+impl SourceFormat {
+    /// The format a file name's extension names, if any.
+    pub fn from_path(path: &Path) -> Option<SourceFormat> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "md" | "markdown" => Some(SourceFormat::Markdown),
+            "txt" => Some(SourceFormat::Text),
+            "json" => Some(SourceFormat::Json),
+            _ => None,
+        }
+    }
+}
+
+/// An article and what the reader noticed on the way.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The article, images loaded and checked.
+    pub article: Article,
+    /// Problems that did not stop the read.
+    pub warnings: Vec<Warning>,
+}
+
+/// What a format reader returns before images are loaded: the article, where each image path
+/// is named in the source (for error messages), and warnings.
+#[derive(Debug)]
+pub(crate) struct Parsed {
+    pub article: Article,
+    pub figure_lines: Vec<(String, Location)>,
+    pub warnings: Vec<Warning>,
+}
+
+/// Reads a source: `bytes` of a file whose name without extension is `stem`, in `format`, with
+/// its images from `assets`.
+pub fn read(format: SourceFormat, bytes: &[u8], stem: &str, assets: &dyn Assets) -> Result<Loaded> {
+    let text = decode::source_text(bytes)?;
+    let mut parsed = match format {
+        SourceFormat::Markdown => markdown::parse(&text)?,
+        SourceFormat::Text => text::parse(&text, stem, assets)?,
+        SourceFormat::Json => json::parse(&text)?,
+    };
+    if parsed.article.meta.title.trim().is_empty() {
+        let help = match format {
+            SourceFormat::Markdown => "add `title: …` to the front matter",
+            SourceFormat::Text => "the first line of the file is the title",
+            SourceFormat::Json => "set `meta.title`",
+        };
+        return Err(Error::source(
+            Location::default(),
+            "the brief has no title",
+            Some(help.into()),
+        ));
+    }
+    images::load_all(&mut parsed.article, &parsed.figure_lines, assets)?;
+    Ok(Loaded {
+        article: parsed.article,
+        warnings: parsed.warnings,
+    })
+}

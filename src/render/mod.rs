@@ -47,7 +47,9 @@ impl Format {
 
     /// The format named on the command line.
     pub fn from_name(name: &str) -> Option<Format> {
-        Format::ALL.into_iter().find(|f| f.extension().eq_ignore_ascii_case(name.trim()))
+        Format::ALL
+            .into_iter()
+            .find(|f| f.extension().eq_ignore_ascii_case(name.trim()))
     }
 
     /// Renders the article in this format.
@@ -76,5 +78,12 @@ pub fn content_uuid(article: &Article) -> String {
     b[6] = (b[6] & 0x0F) | 0x50;
     b[8] = (b[8] & 0x3F) | 0x80;
     let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
 }

@@ -28,7 +28,10 @@ mod tests {
 
     #[test]
     fn escapes_markup_and_drops_forbidden_characters() {
-        assert_eq!(escape("a < b & \"c\" ]]> \u{1}d"), "a &lt; b &amp; &quot;c&quot; ]]&gt; d");
+        assert_eq!(
+            escape("a < b & \"c\" ]]> \u{1}d"),
+            "a &lt; b &amp; &quot;c&quot; ]]&gt; d"
+        );
         assert_eq!(escape("“Ñandú” — ©"), "“Ñandú” — ©");
     }
 }

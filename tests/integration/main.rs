@@ -1,6 +1,9 @@
 //! briefpress integration tests: one binary, a module per feature.
 #![allow(dead_code)] // each feature module uses its own part of the shared helpers
 
+mod cli;
+mod docx;
 mod epub;
+mod read;
 mod sample;
 mod tools;

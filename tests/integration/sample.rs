@@ -9,19 +9,44 @@ use std::sync::Arc;
 /// A PNG of `w` × `h` pixels with an alpha gradient (exercises the SMask / transparency path).
 pub fn png(w: u32, h: u32) -> Image {
     let img = image::RgbaImage::from_fn(w, h, |x, y| {
-        image::Rgba([(x * 255 / w) as u8, (y * 255 / h) as u8, 160, (128 + x % 128) as u8])
+        image::Rgba([
+            (x * 255 / w) as u8,
+            (y * 255 / h) as u8,
+            160,
+            (128 + x % 128) as u8,
+        ])
     });
     let mut data = Vec::new();
-    img.write_to(&mut std::io::Cursor::new(&mut data), image::ImageFormat::Png).unwrap();
-    Image { data: Arc::new(data), format: ImageFormat::Png, width: w, height: h }
+    img.write_to(
+        &mut std::io::Cursor::new(&mut data),
+        image::ImageFormat::Png,
+    )
+    .unwrap();
+    Image {
+        data: Arc::new(data),
+        format: ImageFormat::Png,
+        width: w,
+        height: h,
+    }
 }
 
 /// A baseline RGB JPEG of `w` × `h` pixels.
 pub fn jpeg(w: u32, h: u32) -> Image {
-    let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 90]));
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+    });
     let mut data = Vec::new();
-    img.write_to(&mut std::io::Cursor::new(&mut data), image::ImageFormat::Jpeg).unwrap();
-    Image { data: Arc::new(data), format: ImageFormat::Jpeg, width: w, height: h }
+    img.write_to(
+        &mut std::io::Cursor::new(&mut data),
+        image::ImageFormat::Jpeg,
+    )
+    .unwrap();
+    Image {
+        data: Arc::new(data),
+        format: ImageFormat::Jpeg,
+        width: w,
+        height: h,
+    }
 }
 
 /// The sample brief's title, photo and first paragraphs, as the `.txt` reader gives them.
@@ -55,16 +80,26 @@ pub fn hard() -> Article {
     let mut meta = Meta::new("Ñandú & <Co>: “Quotes” — dashes ]]> and ©");
     meta.subtitle = Some("A dek with ‘single’ quotes & an en dash – here".into());
     meta.authors = vec![
-        Author { name: "Zoë Ólafsdóttir".into(), affiliation: Some("Centre <Europe> & Co".into()) },
-        Author { name: "Nguyễn Văn Anh".into(), affiliation: None },
+        Author {
+            name: "Zoë Ólafsdóttir".into(),
+            affiliation: Some("Centre <Europe> & Co".into()),
+        },
+        Author {
+            name: "Nguyễn Văn Anh".into(),
+            affiliation: None,
+        },
     ];
     meta.date = Some(Date::new(2026, 2, 2).unwrap());
     meta.language = "en".into();
     meta.keywords = vec!["Colombia".into(), "trade & aid".into()];
     meta.summary = Some("A summary that says <what> & why.".into());
     meta.rights = Some("© 2026 The Example Council".into());
-    let em = |s: &str| Inline::Emphasis { content: vec![text(s)] };
-    let strong = |s: &str| Inline::Strong { content: vec![text(s)] };
+    let em = |s: &str| Inline::Emphasis {
+        content: vec![text(s)],
+    };
+    let strong = |s: &str| Inline::Strong {
+        content: vec![text(s)],
+    };
     Article {
         meta,
         photo: Some(Figure {
@@ -82,16 +117,29 @@ pub fn hard() -> Article {
                     text(", "),
                     strong("strong"),
                     text(", "),
-                    Inline::Link { url: "https://example.org/a?b=1&c=2".into(), content: vec![text("a link")] },
+                    Inline::Link {
+                        url: "https://example.org/a?b=1&c=2".into(),
+                        content: vec![text("a link")],
+                    },
                     text(", "),
-                    Inline::Code { text: "x < y && z".into() },
+                    Inline::Code {
+                        text: "x < y && z".into(),
+                    },
                     text(" and a note."),
                     Inline::FootnoteRef { id: "one".into() },
                 ],
             },
-            Block::Heading { level: 1, content: vec![text("Ελληνικά and Кириллица")] },
-            Block::Heading { level: 2, content: vec![text("Tiếng Việt: Hà Nội")] },
-            Block::Quote { blocks: vec![para("A quoted paragraph — with a dash.")] },
+            Block::Heading {
+                level: 1,
+                content: vec![text("Ελληνικά and Кириллица")],
+            },
+            Block::Heading {
+                level: 2,
+                content: vec![text("Tiếng Việt: Hà Nội")],
+            },
+            Block::Quote {
+                blocks: vec![para("A quoted paragraph — with a dash.")],
+            },
             Block::List {
                 ordered: false,
                 start: 1,
@@ -107,7 +155,11 @@ pub fn hard() -> Article {
                     ],
                 ],
             },
-            Block::List { ordered: true, start: 3, items: vec![vec![para("Three")], vec![para("Four")]] },
+            Block::List {
+                ordered: true,
+                start: 3,
+                items: vec![vec![para("Three")], vec![para("Four")]],
+            },
             Block::Figure {
                 figure: Figure {
                     src: Some("chart.jpg".into()),
@@ -118,7 +170,10 @@ pub fn hard() -> Article {
                 },
             },
             Block::Rule,
-            Block::Heading { level: 3, content: vec![text("A third-level heading")] },
+            Block::Heading {
+                level: 3,
+                content: vec![text("A third-level heading")],
+            },
             Block::Paragraph {
                 content: vec![
                     text("Line one"),
@@ -129,8 +184,14 @@ pub fn hard() -> Article {
             },
         ],
         notes: vec![
-            Footnote { id: "one".into(), blocks: vec![para("The first note, with <markup> & “quotes”.")] },
-            Footnote { id: "two".into(), blocks: vec![para("The second note.")] },
+            Footnote {
+                id: "one".into(),
+                blocks: vec![para("The first note, with <markup> & “quotes”.")],
+            },
+            Footnote {
+                id: "two".into(),
+                blocks: vec![para("The second note.")],
+            },
         ],
     }
 }

@@ -66,3 +66,53 @@ pub fn run(cmd: &mut Command) -> (bool, String, String) {
 pub fn scratch() -> tempfile::TempDir {
     tempfile::tempdir().expect("temporary folder")
 }
+
+/// Words for order checks, normalised the way a reader compares texts: NFKC-free but
+/// ligature-safe (the PDF backend copies ligatures out as letters), curly quotes folded,
+/// end-of-line hyphenation joined, hyphens between letters dropped on both sides.
+pub fn words(s: &str) -> Vec<String> {
+    let s = s
+        .replace('\u{AD}', "")
+        .replace("-\n", "")
+        .replace(['\u{2010}', '\u{2011}'], "-");
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let chars: Vec<char> = s.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        let hyphen_inside = c == '-'
+            && i > 0
+            && chars[i - 1].is_alphanumeric()
+            && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
+        if c.is_alphanumeric() {
+            cur.extend(c.to_lowercase());
+        } else if hyphen_inside {
+            // "US-Colombia" and "US-\nColombia" compare alike
+        } else if !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// Checks that every word of `expected` appears in `got` in order (extra words in `got`, such
+/// as running heads and page numbers, are allowed). The error names the first missing word.
+pub fn in_order(expected: &str, got: &str) -> Result<(), String> {
+    let want = words(expected);
+    let have = words(got);
+    let mut j = 0;
+    for (i, w) in want.iter().enumerate() {
+        match have[j..].iter().position(|h| h == w) {
+            Some(p) => j += p + 1,
+            None => {
+                let ctx = want[i.saturating_sub(5)..i].join(" ");
+                return Err(format!(
+                    "word {i} `{w}` (after `{ctx}`) is missing or out of order"
+                ));
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,514 @@
+//! The command line: clap types, and everything that touches the world — files, the
+//! environment (`SOURCE_DATE_EPOCH`), atomic writes, parallel builds. The library stays pure.
+
+use anyhow::{Context, bail};
+use briefpress::article::Article;
+use briefpress::error::{Error, Location, Warning};
+use briefpress::read::{self, Assets, SourceFormat};
+use briefpress::render::Format;
+use briefpress::theme::{PageSize, Theme};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Turn a policy brief into a print-ready PDF, an editable DOCX and an EPUB 3.
+///
+/// Sources are Markdown with YAML front matter (.md), wire text (.txt) or the JSON model
+/// (.json). With no arguments, `build` exports every source in `source/` to `output/`.
+#[derive(Debug, Parser)]
+#[command(name = "briefpress", version, about, long_about = None, after_help = AFTER_HELP)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+const AFTER_HELP: &str = "Exit status: 0 success, 1 a source failed, 2 usage error.\n\
+Timestamps come from the brief's `date`, else SOURCE_DATE_EPOCH, never the clock.";
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Export sources to PDF, DOCX and EPUB (default: every source in source/ to output/).
+    Build(BuildArgs),
+    /// Read and validate sources, report every problem, write nothing.
+    Check {
+        /// Source files (.md, .txt, .json).
+        #[arg(required = true)]
+        sources: Vec<PathBuf>,
+    },
+    /// Show what briefpress reads from a source.
+    Inspect {
+        /// A source file (.md, .txt, .json).
+        source: PathBuf,
+        /// Print the article model as JSON (the .json source format).
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+struct BuildArgs {
+    /// Source files (.md, .txt, .json); default: every source in source/.
+    sources: Vec<PathBuf>,
+    /// Formats to write, comma-separated.
+    #[arg(short, long, value_delimiter = ',', default_value = "pdf,docx,epub")]
+    formats: Vec<FormatArg>,
+    /// Output folder (created if missing); default: output/.
+    #[arg(short, long, value_name = "DIR")]
+    output: Option<PathBuf>,
+    /// Paper size of the PDF; default: the theme's (A4).
+    #[arg(long, value_enum)]
+    page_size: Option<PageSizeArg>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Pdf,
+    Docx,
+    Epub,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Pdf => Format::Pdf,
+            FormatArg::Docx => Format::Docx,
+            FormatArg::Epub => Format::Epub,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum PageSizeArg {
+    A4,
+    Letter,
+}
+
+/// How a run ended, for the exit code.
+pub enum Outcome {
+    /// Everything built or checked.
+    Success,
+    /// At least one source failed; the others were built.
+    SourceFailed,
+}
+
+/// A problem that stops the run before any source is read (exit status 2).
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    let epoch = source_date_epoch()?;
+    match cli.command {
+        Command::Build(args) => build(args, epoch),
+        Command::Check { sources } => check(&sources, epoch),
+        Command::Inspect { source, json } => inspect(&source, json, epoch),
+    }
+}
+
+/// `SOURCE_DATE_EPOCH`, the reproducible-builds timestamp, when set.
+fn source_date_epoch() -> anyhow::Result<Option<i64>> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) if !v.trim().is_empty() => match v.trim().parse::<i64>() {
+            Ok(n) => Ok(Some(n)),
+            Err(_) => Err(UsageError(format!(
+                "SOURCE_DATE_EPOCH=`{v}` is not a number of seconds since 1970; unset it or fix it"
+            ))
+            .into()),
+        },
+        _ => Ok(None),
+    }
+}
+
+/// One source that failed: its path and the located error.
+struct Failure {
+    path: PathBuf,
+    error: Error,
+}
+
+impl Failure {
+    fn print(&self) {
+        eprintln!(
+            "error: {}{}: {}",
+            self.path.display(),
+            self.error.location().suffix(),
+            self.error
+        );
+    }
+}
+
+fn print_warnings(path: &Path, warnings: &[Warning]) {
+    for w in warnings {
+        eprintln!("warning: {}{}: {}", path.display(), w.at.suffix(), w);
+    }
+}
+
+/// The sources of `build` with no arguments: every .md, .txt and .json in `source/`, sorted.
+fn default_sources() -> anyhow::Result<Vec<PathBuf>> {
+    let dir = Path::new("source");
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        UsageError(format!(
+            "no sources given and cannot read `source/` ({e}); run from the project folder or name the sources"
+        ))
+    })?;
+    let mut out = Vec::new();
+    for entry in entries {
+        let path = entry?.path();
+        if path.is_file() && SourceFormat::from_path(&path).is_some() {
+            out.push(path);
+        }
+    }
+    out.sort();
+    if out.is_empty() {
+        bail!(UsageError(
+            "no .md, .txt or .json sources in `source/`".into()
+        ));
+    }
+    Ok(out)
+}
+
+/// Two sources with the same stem would overwrite each other's outputs.
+fn check_stems(sources: &[PathBuf]) -> anyhow::Result<()> {
+    let mut seen: BTreeMap<String, &PathBuf> = BTreeMap::new();
+    for s in sources {
+        let stem = stem_of(s);
+        if let Some(first) = seen.insert(stem.clone(), s) {
+            bail!(UsageError(format!(
+                "`{}` and `{}` would both write output/{stem}.*; rename one of them",
+                first.display(),
+                s.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn stem_of(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "brief".into())
+}
+
+fn build(args: BuildArgs, epoch: Option<i64>) -> anyhow::Result<Outcome> {
+    let (sources, default_out) = if args.sources.is_empty() {
+        (default_sources()?, PathBuf::from("output"))
+    } else {
+        (args.sources, PathBuf::from("output"))
+    };
+    check_stems(&sources)?;
+    let out_dir = args.output.unwrap_or(default_out);
+    std::fs::create_dir_all(&out_dir).map_err(|e| {
+        UsageError(format!(
+            "cannot create the output folder `{}` ({e})",
+            out_dir.display()
+        ))
+    })?;
+    let mut formats: Vec<Format> = args.formats.into_iter().map(Format::from).collect();
+    formats.sort();
+    formats.dedup();
+    let mut theme = Theme::default();
+    match args.page_size {
+        Some(PageSizeArg::A4) => theme.page = PageSize::A4,
+        Some(PageSizeArg::Letter) => theme.page = PageSize::Letter,
+        None => {}
+    }
+
+    let bar = progress_bar(sources.len());
+    let results: Vec<(PathBuf, Result<Built, Error>)> = sources
+        .par_iter()
+        .map(|src| {
+            let r = build_one(src, &formats, &theme, &out_dir, epoch);
+            if let Some(b) = &bar {
+                b.inc(1);
+            }
+            (src.clone(), r)
+        })
+        .collect();
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+
+    let (mut built, mut failed) = (0, 0);
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for (path, result) in results {
+        match result {
+            Ok((written, warnings)) => {
+                print_warnings(&path, &warnings);
+                let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
+                writeln!(out, "{} -> {}", path.display(), names.join(", "))?;
+                built += 1;
+            }
+            Err(error) => {
+                Failure { path, error }.print();
+                failed += 1;
+            }
+        }
+    }
+    writeln!(out, "{built} built, {failed} failed")?;
+    Ok(if failed == 0 {
+        Outcome::Success
+    } else {
+        Outcome::SourceFailed
+    })
+}
+
+/// A progress bar on stderr, only when it is a terminal and there is more than one source (a CMS
+/// or a pipe gets clean output).
+fn progress_bar(n: usize) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if n < 2 || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(n as u64);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} briefs  {elapsed}")
+    {
+        bar.set_style(style);
+    }
+    Some(bar)
+}
+
+/// What one source built: the files written and the warnings raised.
+type Built = (Vec<PathBuf>, Vec<Warning>);
+
+/// Reads one source and writes every format, all or nothing: everything is rendered in memory
+/// first, then each file is written atomically.
+fn build_one(
+    src: &Path,
+    formats: &[Format],
+    theme: &Theme,
+    out_dir: &Path,
+    epoch: Option<i64>,
+) -> Result<Built, Error> {
+    let (article, mut warnings) = load(src, epoch)?;
+    let mut files = Vec::new();
+    for &format in formats {
+        let rendered = format.render(&article, theme)?;
+        warnings.extend(rendered.warnings);
+        files.push((
+            out_dir.join(format!("{}.{}", stem_of(src), format.extension())),
+            rendered.bytes,
+        ));
+    }
+    let mut written = Vec::new();
+    for (path, bytes) in files {
+        write_atomically(&path, &bytes).map_err(|e| {
+            Error::source(
+                Location::default(),
+                format!("cannot write `{}` ({e})", path.display()),
+                Some("check the output folder's permissions and free space".to_owned()),
+            )
+        })?;
+        written.push(path);
+    }
+    dedup_warnings(&mut warnings);
+    Ok((written, warnings))
+}
+
+/// The same warning from several backends is said once.
+fn dedup_warnings(warnings: &mut Vec<Warning>) {
+    let mut seen = std::collections::BTreeSet::new();
+    warnings.retain(|w| seen.insert((w.at.line, w.at.column, w.message.clone())));
+}
+
+/// Writes through a temporary file in the same folder, then renames: a failure never leaves a
+/// partial file and never replaces a good one.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".briefpress-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// The most bytes a source or image file may have: 256 MiB, far above a 10 MB brief with photos.
+const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
+fn read_capped(path: &Path) -> std::io::Result<Vec<u8>> {
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(std::io::Error::other(format!(
+            "larger than {} MiB",
+            MAX_FILE_BYTES >> 20
+        )));
+    }
+    std::fs::read(path)
+}
+
+/// Reads and checks one source into an article.
+fn load(src: &Path, epoch: Option<i64>) -> Result<(Article, Vec<Warning>), Error> {
+    let format = SourceFormat::from_path(src).ok_or_else(|| {
+        Error::source(
+            Location::default(),
+            "unknown source type",
+            Some("use a .md, .txt or .json file".to_owned()),
+        )
+    })?;
+    let bytes = read_capped(src).map_err(|e| {
+        Error::source(
+            Location::default(),
+            format!("cannot read the file ({e})"),
+            Some("check the path".to_owned()),
+        )
+    })?;
+    let base = src
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
+    let assets = DirAssets { base };
+    let loaded = read::read(format, &bytes, &stem_of(src), &assets)?;
+    let mut article = loaded.article;
+    article.meta.source_date_epoch = epoch;
+    Ok((article, loaded.warnings))
+}
+
+/// The files beside a source, refusing any path that resolves (through `..` or a symbolic link)
+/// outside the source's folder.
+struct DirAssets {
+    base: PathBuf,
+}
+
+impl Assets for DirAssets {
+    fn read(&self, rel: &str) -> std::io::Result<Vec<u8>> {
+        let path = self.base.join(rel);
+        let base = self.base.canonicalize()?;
+        let real = path.canonicalize()?;
+        if !real.starts_with(&base) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                "it resolves outside the source's folder (a symbolic link?)",
+            ));
+        }
+        read_capped(&real)
+    }
+}
+
+fn check(sources: &[PathBuf], epoch: Option<i64>) -> anyhow::Result<Outcome> {
+    let results: Vec<_> = sources
+        .par_iter()
+        .map(|s| (s.clone(), load(s, epoch)))
+        .collect();
+    let mut failed = 0;
+    for (path, r) in results {
+        match r {
+            Ok((article, warnings)) => {
+                print_warnings(&path, &warnings);
+                println!(
+                    "{}: ok — “{}”, {} blocks",
+                    path.display(),
+                    article.meta.title,
+                    article.blocks.len()
+                );
+            }
+            Err(error) => {
+                Failure { path, error }.print();
+                failed += 1;
+            }
+        }
+    }
+    Ok(if failed == 0 {
+        Outcome::Success
+    } else {
+        Outcome::SourceFailed
+    })
+}
+
+fn inspect(source: &Path, json: bool, epoch: Option<i64>) -> anyhow::Result<Outcome> {
+    let (article, warnings) = match load(source, epoch) {
+        Ok(x) => x,
+        Err(error) => {
+            Failure {
+                path: source.to_path_buf(),
+                error,
+            }
+            .print();
+            return Ok(Outcome::SourceFailed);
+        }
+    };
+    print_warnings(source, &warnings);
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if json {
+        serde_json::to_writer_pretty(&mut out, &article).context("writing JSON")?;
+        writeln!(out)?;
+    } else {
+        write!(out, "{}", summary(&article))?;
+    }
+    Ok(Outcome::Success)
+}
+
+/// A human-readable account of what was read.
+fn summary(a: &Article) -> String {
+    use briefpress::article::Block;
+    let m = &a.meta;
+    let mut s = format!("title:     {}\n", m.title);
+    if let Some(d) = &m.subtitle {
+        s += &format!("subtitle:  {d}\n");
+    }
+    let names: Vec<&str> = m.authors.iter().map(|a| a.name.as_str()).collect();
+    s += &format!(
+        "authors:   {}\n",
+        if names.is_empty() {
+            "(none: the publisher stands as author)".into()
+        } else {
+            names.join(", ")
+        }
+    );
+    s += &format!(
+        "date:      {}\n",
+        m.date.map_or("(none)".into(), |d| d.to_string())
+    );
+    s += &format!("language:  {}\n", m.language);
+    if !m.keywords.is_empty() {
+        s += &format!("keywords:  {}\n", m.keywords.join(", "));
+    }
+    if let Some(p) = &a.photo {
+        let img = p.image.as_ref().map_or("no image file".to_owned(), |i| {
+            format!("{} × {} px {}", i.width, i.height, i.format.extension())
+        });
+        s += &format!("photo:     {} ({img})\n", p.src.as_deref().unwrap_or("-"));
+        s += &format!("caption:   {}\n", p.caption);
+        if let Some(c) = &p.credit {
+            s += &format!("credit:    {c}\n");
+        }
+    }
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for b in &a.blocks {
+        let k = match b {
+            Block::Heading { .. } => "headings",
+            Block::Paragraph { .. } => "paragraphs",
+            Block::Quote { .. } => "quotes",
+            Block::List { .. } => "lists",
+            Block::Figure { .. } => "figures",
+            Block::Rule => "rules",
+        };
+        *counts.entry(k).or_default() += 1;
+    }
+    let parts: Vec<String> = counts.iter().map(|(k, v)| format!("{v} {k}")).collect();
+    s += &format!("body:      {}\n", parts.join(", "));
+    if !a.notes.is_empty() {
+        s += &format!("notes:     {}\n", a.notes.len());
+    }
+    s
+}

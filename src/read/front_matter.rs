@@ -1,0 +1,339 @@
+//! The YAML front matter of a Markdown source: every key SPEC names, `author: Name` as a
+//! shorthand, and an unknown key refused with its line and the nearest known key.
+
+use crate::article::{Author, Date, Figure, Meta, default_language};
+use crate::error::{Error, Location, Result};
+use serde::Deserialize;
+
+/// Every key the front matter may hold, as the error message lists them.
+pub const KEYS: [&str; 13] = [
+    "title",
+    "subtitle",
+    "authors",
+    "author",
+    "date",
+    "publisher",
+    "language",
+    "keywords",
+    "summary",
+    "rights",
+    "identifier",
+    "photo",
+    "lang",
+];
+
+/// The front matter as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FrontMatter {
+    title: Option<String>,
+    subtitle: Option<String>,
+    authors: Option<Vec<AuthorField>>,
+    author: Option<AuthorField>,
+    date: Option<String>,
+    publisher: Option<String>,
+    #[serde(alias = "lang")]
+    language: Option<String>,
+    keywords: Option<Keywords>,
+    summary: Option<String>,
+    rights: Option<String>,
+    identifier: Option<String>,
+    photo: Option<PhotoField>,
+}
+
+/// An author: a bare name, or a name with an affiliation.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum AuthorField {
+    Name(String),
+    Full {
+        name: String,
+        affiliation: Option<String>,
+    },
+}
+
+/// Keywords: a list, or one comma-separated string.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Keywords {
+    List(Vec<String>),
+    Line(String),
+}
+
+/// The lead photo.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PhotoField {
+    path: Option<String>,
+    #[serde(default)]
+    alt: String,
+    #[serde(default)]
+    caption: String,
+    credit: Option<String>,
+}
+
+/// What the front matter gives the article: its metadata and lead photo.
+#[derive(Debug)]
+pub struct Parsed {
+    /// The metadata (the title may be empty when the front matter has none).
+    pub meta: Meta,
+    /// The lead photo, if declared.
+    pub photo: Option<Figure>,
+    /// The line of the `photo:` key, for image errors.
+    pub photo_line: Location,
+}
+
+/// Parses the YAML between the `---` fences; `first_line` is the source line of its first line.
+pub fn parse(yaml: &str, first_line: usize) -> Result<Parsed> {
+    let shift = |line: u64| first_line + (line as usize).saturating_sub(1);
+    let fm: FrontMatter = if yaml.trim().is_empty() {
+        FrontMatter::default()
+    } else {
+        serde_saphyr::from_str(yaml).map_err(|e| yaml_error(&e, yaml, first_line))?
+    };
+    let line_of_key = |key: &str| {
+        yaml.lines()
+            .position(|l| l.trim_start().starts_with(&format!("{key}:")))
+            .map_or_else(Location::default, |i| Location::line(shift(i as u64 + 1)))
+    };
+    let text = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+
+    let mut meta = Meta::new(fm.title.unwrap_or_default().trim());
+    meta.subtitle = text(fm.subtitle);
+    meta.publisher = text(fm.publisher);
+    meta.summary = text(fm.summary);
+    meta.rights = text(fm.rights);
+    meta.identifier = text(fm.identifier);
+    meta.language = text(fm.language).unwrap_or_else(default_language);
+    if !is_language_tag(&meta.language) {
+        return Err(Error::source(
+            line_of_key("language"),
+            format!("`{}` is not a BCP 47 language tag", meta.language),
+            Some("write it like `en`, `es`, `pt-BR`".to_owned()),
+        ));
+    }
+    meta.authors = match (fm.authors, fm.author) {
+        (Some(_), Some(_)) => {
+            return Err(Error::source(
+                line_of_key("author"),
+                "both `author` and `authors` are given",
+                Some("keep one: `authors:` with a list, or `author: Name`".to_owned()),
+            ));
+        }
+        (Some(list), None) => list.into_iter().map(author).collect(),
+        (None, Some(one)) => vec![author(one)],
+        (None, None) => Vec::new(),
+    };
+    meta.authors.retain(|a| !a.name.is_empty());
+    meta.keywords = match fm.keywords {
+        Some(Keywords::List(v)) => v,
+        Some(Keywords::Line(s)) => s.split(',').map(str::to_owned).collect(),
+        None => Vec::new(),
+    }
+    .into_iter()
+    .map(|k| k.trim().to_owned())
+    .filter(|k| !k.is_empty())
+    .collect();
+    if let Some(d) = text(fm.date) {
+        meta.date = Some(
+            d.parse::<Date>()
+                .map_err(|e| Error::source(line_of_key("date"), e.to_string(), None))?,
+        );
+    }
+    let photo_line = line_of_key("photo");
+    let photo = fm.photo.map(|p| Figure {
+        src: text(p.path),
+        alt: p.alt.trim().to_owned(),
+        caption: p.caption.trim().to_owned(),
+        credit: text(p.credit),
+        image: None,
+    });
+    Ok(Parsed {
+        meta,
+        photo,
+        photo_line,
+    })
+}
+
+fn author(a: AuthorField) -> Author {
+    match a {
+        AuthorField::Name(name) => Author {
+            name: name.trim().to_owned(),
+            affiliation: None,
+        },
+        AuthorField::Full { name, affiliation } => Author {
+            name: name.trim().to_owned(),
+            affiliation: affiliation
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty()),
+        },
+    }
+}
+
+/// A loose BCP 47 check: letters, digits and hyphens, starting with a 2–3 letter language.
+fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let lang = parts.next().unwrap_or("");
+    (2..=3).contains(&lang.len())
+        && lang.bytes().all(|b| b.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// Turns a YAML error into a located, one-line source error.
+fn yaml_error(e: &serde_saphyr::Error, yaml: &str, first_line: usize) -> Error {
+    let at = e
+        .location()
+        .filter(|l| l.line() > 0)
+        .map_or_else(Location::default, |l| {
+            Location::at(
+                first_line + l.line() as usize - 1,
+                l.column().max(1) as usize,
+            )
+        });
+    let text = one_line(&e.to_string());
+    // serde's unknown-field message, however the YAML crate wraps it
+    let unknown = match e {
+        serde_saphyr::Error::SerdeUnknownField { field, .. } => Some(field.clone()),
+        _ => text
+            .split_once("unknown field `")
+            .and_then(|(_, rest)| rest.split_once('`'))
+            .map(|(f, _)| f.to_owned()),
+    };
+    if let Some(field) = unknown {
+        let at = if at.line.is_some() {
+            at
+        } else {
+            yaml.lines()
+                .position(|l| l.trim_start().starts_with(&format!("{field}:")))
+                .map_or_else(Location::default, |i| Location::line(first_line + i))
+        };
+        let known = KEYS[..12].join(", ");
+        let help = match nearest(&field) {
+            Some(k) => format!("did you mean `{k}`? known keys: {known}"),
+            None => format!("known keys: {known}"),
+        };
+        return Error::source(
+            at,
+            format!("unknown front-matter key `{field}`"),
+            Some(help),
+        );
+    }
+    Error::source(
+        at,
+        format!("the front matter is not valid YAML: {text}"),
+        Some("fix the YAML between the `---` lines".to_owned()),
+    )
+}
+
+/// The first line of a possibly multi-line message, without the location the error carries
+/// separately ("error: line 2 column 1: …" or "… at line 2 column 1").
+fn one_line(msg: &str) -> String {
+    let mut first = msg
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or(msg)
+        .trim();
+    first = first.strip_prefix("error:").unwrap_or(first).trim_start();
+    if first.starts_with("line ")
+        && let Some((_, rest)) = first.split_once(": ")
+    {
+        first = rest;
+    }
+    match first.rfind(" at line ") {
+        Some(p) => first[..p].to_owned(),
+        None => first.to_owned(),
+    }
+}
+
+/// The known key nearest to `field` (edit distance ≤ 3), for "did you mean".
+pub fn nearest(field: &str) -> Option<&'static str> {
+    KEYS.iter()
+        .map(|k| (edit_distance(&field.to_lowercase(), k), *k))
+        .filter(|&(d, _)| d <= 3)
+        .min()
+        .map(|(_, k)| k)
+}
+
+/// Levenshtein distance in characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur.push(
+                (prev[j] + usize::from(ca != *cb))
+                    .min(prev[j + 1] + 1)
+                    .min(cur[j] + 1),
+            );
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_every_key() {
+        let p = parse(
+            "title: T\nsubtitle: S\nauthors:\n  - name: Jane Doe\n    affiliation: Centre\n  - John Roe\ndate: 2026-02-02\npublisher: P\nlanguage: es\nkeywords: [a, b]\nsummary: Sum\nrights: R\nidentifier: urn:x\nphoto:\n  path: p.jpg\n  alt: A\n  caption: C\n  credit: © X\n",
+            2,
+        )
+        .unwrap();
+        let m = &p.meta;
+        assert_eq!(m.title, "T");
+        assert_eq!(m.authors.len(), 2);
+        assert_eq!(m.authors[0].affiliation.as_deref(), Some("Centre"));
+        assert_eq!(m.authors[1].name, "John Roe");
+        assert_eq!(m.date.unwrap().to_string(), "2026-02-02");
+        assert_eq!((m.language.as_str(), m.keywords.len()), ("es", 2));
+        let photo = p.photo.unwrap();
+        assert_eq!(
+            (photo.src.as_deref(), photo.credit.as_deref()),
+            (Some("p.jpg"), Some("© X"))
+        );
+        assert_eq!(p.photo_line, Location::line(15));
+    }
+
+    #[test]
+    fn author_shorthand_and_keyword_line() {
+        let p = parse("title: T\nauthor: Jane Doe\nkeywords: a, b ,c\n", 2).unwrap();
+        assert_eq!(p.meta.authors[0].name, "Jane Doe");
+        assert_eq!(p.meta.keywords, ["a", "b", "c"]);
+    }
+
+    #[test]
+    fn unknown_key_names_key_line_and_nearest() {
+        let err = parse("title: T\nsubtilte: S\n", 2).unwrap_err();
+        assert_eq!(err.location().line, Some(3));
+        let msg = err.to_string();
+        assert!(msg.contains("unknown front-matter key `subtilte`"), "{msg}");
+        assert!(msg.contains("did you mean `subtitle`"), "{msg}");
+    }
+
+    #[test]
+    fn malformed_yaml_is_located() {
+        let err = parse("title: T\nauthors: [a, b\n", 2).unwrap_err();
+        assert!(err.location().line.is_some(), "{err:?}");
+        assert!(err.to_string().contains("not valid YAML"), "{err}");
+    }
+
+    #[test]
+    fn bad_date_and_language() {
+        assert!(
+            parse("title: T\ndate: 2/2/2026\n", 2)
+                .unwrap_err()
+                .to_string()
+                .contains("YYYY-MM-DD")
+        );
+        assert!(
+            parse("title: T\nlanguage: English language\n", 2)
+                .unwrap_err()
+                .to_string()
+                .contains("BCP 47")
+        );
+    }
+}

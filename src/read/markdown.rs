@@ -1,0 +1,779 @@
+//! Markdown with YAML front matter (`.md`), the main source form.
+//!
+//! pulldown-cmark parses CommonMark with its YAML metadata-block and footnote options; the
+//! metadata block at the very start is the front matter ([`front_matter`]). Events become the
+//! model through two stacks: containers (quotes, lists, items, footnote definitions) and inline
+//! frames (paragraph, heading, emphasis, link, image …).
+//!
+//! Choices a production editor would expect:
+//! - raw HTML is not interpreted: it stays literal text;
+//! - a paragraph holding only an image is a figure; an image inside running text becomes a
+//!   figure after its paragraph (with its alt text);
+//! - the image title is the caption, split into caption and credit like a wire caption;
+//! - a leading `# Heading` is the title when the front matter has none;
+//! - heading levels are relative: the shallowest level in the body becomes level 1, the next 2,
+//!   anything deeper 3;
+//! - fenced and indented code becomes a paragraph of literal lines;
+//! - nesting deeper than [`MAX_NESTING`] is flattened with a warning (no stack overflow later).
+
+use crate::article::{Article, Block, Figure, Footnote, Inline, Meta, plain_text};
+use crate::error::{Error, Location, Result, Warning};
+use crate::read::{Parsed, credit, front_matter};
+use pulldown_cmark::{Event, HeadingLevel, MetadataBlockKind, Options, Parser, Tag, TagEnd};
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+/// The deepest nesting of quotes and lists kept, and of emphasis, strong and links. Deeper
+/// containers are flattened into their parent: 16 levels is far beyond any brief and keeps every
+/// recursive walk in the backends shallow.
+pub const MAX_NESTING: usize = 16;
+
+/// Parses a Markdown source.
+pub(crate) fn parse(text: &str) -> Result<Parsed> {
+    let mut b = Builder::new(text);
+    let opts = Options::ENABLE_YAML_STYLE_METADATA_BLOCKS | Options::ENABLE_FOOTNOTES;
+    b.feed(Parser::new_ext(text, opts).into_offset_iter(), 0)?;
+    b.finish()
+}
+
+/// A container of blocks being built.
+enum Container {
+    Root(Vec<Block>),
+    Quote(Vec<Block>),
+    List {
+        ordered: bool,
+        start: u32,
+        items: Vec<Vec<Block>>,
+    },
+    Item(Vec<Block>),
+    Note {
+        id: String,
+        blocks: Vec<Block>,
+    },
+    /// A quote or list nested too deep: its blocks go to the parent.
+    Flat(Vec<Block>),
+}
+
+/// What an inline frame will become.
+enum Frame {
+    Paragraph {
+        implicit: bool,
+    },
+    Heading(u8),
+    Emphasis,
+    Strong,
+    Link(String),
+    Image {
+        url: String,
+        title: String,
+        line: Location,
+    },
+    Code,
+    /// A tag the model has no place for, or nesting too deep: its content joins the parent.
+    Transparent,
+}
+
+struct Builder<'t> {
+    text: &'t str,
+    line_starts: Vec<usize>,
+    containers: Vec<Container>,
+    frames: Vec<(Frame, Vec<Inline>)>,
+    /// Figures found inside the paragraph or heading being built, placed after it.
+    pending_figures: Vec<Figure>,
+    front: Option<front_matter::Parsed>,
+    in_front_matter: bool,
+    front_text: String,
+    front_offset: usize,
+    notes: BTreeMap<String, Vec<Block>>,
+    note_order: Vec<String>,
+    figure_lines: Vec<(String, Location)>,
+    warnings: Vec<Warning>,
+    warned_nesting: bool,
+}
+
+impl<'t> Builder<'t> {
+    fn new(text: &'t str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Builder {
+            text,
+            line_starts,
+            containers: vec![Container::Root(Vec::new())],
+            frames: Vec::new(),
+            pending_figures: Vec::new(),
+            front: None,
+            in_front_matter: false,
+            front_text: String::new(),
+            front_offset: 0,
+            notes: BTreeMap::new(),
+            note_order: Vec::new(),
+            figure_lines: Vec::new(),
+            warnings: Vec::new(),
+            warned_nesting: false,
+        }
+    }
+
+    /// The 1-based line of a byte offset.
+    fn line(&self, offset: usize) -> usize {
+        self.line_starts.partition_point(|&s| s <= offset)
+    }
+
+    fn nesting(&self) -> usize {
+        self.containers
+            .iter()
+            .filter(|c| !matches!(c, Container::Root(_) | Container::Flat(_)))
+            .count()
+    }
+
+    fn warn_nesting(&mut self, offset: usize) {
+        if !self.warned_nesting {
+            self.warned_nesting = true;
+            let at = Location::line(self.line(offset));
+            self.warnings.push(Warning::at(
+                at,
+                format!("nesting deeper than {MAX_NESTING} levels is flattened"),
+            ));
+        }
+    }
+
+    /// Processes events; `base` is added to their offsets (for re-parsed fragments).
+    fn feed<'a>(
+        &mut self,
+        events: impl Iterator<Item = (Event<'a>, Range<usize>)>,
+        base: usize,
+    ) -> Result<()> {
+        for (event, range) in events {
+            let at = base + range.start;
+            match event {
+                Event::Start(tag) => self.start(tag, at, base + range.end)?,
+                Event::End(tag) => self.end(tag)?,
+                Event::Text(t) => {
+                    if self.in_front_matter {
+                        if self.front_text.is_empty() {
+                            self.front_offset = at;
+                        }
+                        self.front_text.push_str(&t);
+                    } else {
+                        self.push_inline(Inline::Text {
+                            text: t.into_string(),
+                        });
+                    }
+                }
+                Event::Code(t) => self.push_inline(Inline::Code {
+                    text: t.into_string(),
+                }),
+                Event::Html(t) | Event::InlineHtml(t) => {
+                    let s = t.trim_end_matches('\n').to_owned();
+                    // A raw HTML block's lines keep their breaks; it is literal text.
+                    let mut first = true;
+                    for line in s.split('\n') {
+                        if !first {
+                            self.push_inline(Inline::LineBreak);
+                        }
+                        first = false;
+                        self.push_inline(Inline::Text {
+                            text: line.to_owned(),
+                        });
+                    }
+                }
+                Event::InlineMath(t) | Event::DisplayMath(t) => self.push_inline(Inline::Code {
+                    text: t.into_string(),
+                }),
+                Event::FootnoteReference(label) => {
+                    let id = label.to_lowercase();
+                    if !self.note_order.contains(&id) {
+                        self.note_order.push(id.clone());
+                    }
+                    self.push_inline(Inline::FootnoteRef { id });
+                }
+                Event::SoftBreak => self.push_inline(Inline::Text {
+                    text: " ".to_owned(),
+                }),
+                Event::HardBreak => self.push_inline(Inline::LineBreak),
+                Event::Rule => {
+                    self.close_implicit();
+                    self.push_block(Block::Rule);
+                }
+                Event::TaskListMarker(done) => self.push_inline(Inline::Text {
+                    text: if done { "☒ " } else { "☐ " }.to_owned(),
+                }),
+            }
+        }
+        Ok(())
+    }
+
+    fn start(&mut self, tag: Tag<'_>, at: usize, end: usize) -> Result<()> {
+        match tag {
+            Tag::MetadataBlock(MetadataBlockKind::YamlStyle) if at == 0 && self.front.is_none() => {
+                self.in_front_matter = true;
+                self.front_text.clear();
+            }
+            Tag::MetadataBlock(_) => {
+                // A `---` block later in the body is not front matter: it is a rule, the text
+                // between, and a rule, as a reader of the source would see it.
+                self.close_implicit();
+                self.push_block(Block::Rule);
+                let inner = &self.text[at..end];
+                let body_start = inner.find('\n').map_or(inner.len(), |i| i + 1);
+                let body_end = inner
+                    .trim_end()
+                    .rfind('\n')
+                    .map_or(body_start, |i| i + 1)
+                    .max(body_start);
+                let fragment = &inner[body_start..body_end];
+                let events: Vec<_> = Parser::new_ext(fragment, Options::ENABLE_FOOTNOTES)
+                    .into_offset_iter()
+                    .collect();
+                self.feed(events.into_iter(), at + body_start)?;
+                self.close_implicit();
+                self.push_block(Block::Rule);
+            }
+            Tag::Paragraph => {
+                self.close_implicit();
+                self.frames
+                    .push((Frame::Paragraph { implicit: false }, Vec::new()));
+            }
+            Tag::Heading { level, .. } => {
+                self.close_implicit();
+                let n = match level {
+                    HeadingLevel::H1 => 1,
+                    HeadingLevel::H2 => 2,
+                    HeadingLevel::H3 => 3,
+                    HeadingLevel::H4 => 4,
+                    HeadingLevel::H5 => 5,
+                    HeadingLevel::H6 => 6,
+                };
+                self.frames.push((Frame::Heading(n), Vec::new()));
+            }
+            Tag::BlockQuote(_) => {
+                self.close_implicit();
+                if self.nesting() >= MAX_NESTING {
+                    self.warn_nesting(at);
+                    self.containers.push(Container::Flat(Vec::new()));
+                } else {
+                    self.containers.push(Container::Quote(Vec::new()));
+                }
+            }
+            Tag::CodeBlock(_) => {
+                self.close_implicit();
+                self.frames.push((Frame::Code, Vec::new()));
+            }
+            Tag::HtmlBlock => {
+                self.close_implicit();
+                self.frames
+                    .push((Frame::Paragraph { implicit: false }, Vec::new()));
+            }
+            Tag::List(first) => {
+                self.close_implicit();
+                if self.nesting() >= MAX_NESTING {
+                    self.warn_nesting(at);
+                    self.containers.push(Container::Flat(Vec::new()));
+                } else {
+                    let start = first.map_or(1, |n| u32::try_from(n).unwrap_or(u32::MAX));
+                    self.containers.push(Container::List {
+                        ordered: first.is_some(),
+                        start,
+                        items: Vec::new(),
+                    });
+                }
+            }
+            Tag::Item => {
+                self.close_implicit();
+                let flat = matches!(self.containers.last(), Some(Container::Flat(_)));
+                self.containers.push(if flat {
+                    Container::Flat(Vec::new())
+                } else {
+                    Container::Item(Vec::new())
+                });
+            }
+            Tag::FootnoteDefinition(label) => {
+                self.close_implicit();
+                self.containers.push(Container::Note {
+                    id: label.to_lowercase(),
+                    blocks: Vec::new(),
+                });
+            }
+            Tag::Emphasis => self.open_inline(Frame::Emphasis, at),
+            Tag::Strong => self.open_inline(Frame::Strong, at),
+            Tag::Link { dest_url, .. } => self.open_inline(Frame::Link(dest_url.into_string()), at),
+            Tag::Image {
+                dest_url, title, ..
+            } => {
+                let line = Location::line(self.line(at));
+                self.ensure_paragraph();
+                self.frames.push((
+                    Frame::Image {
+                        url: dest_url.into_string(),
+                        title: title.into_string(),
+                        line,
+                    },
+                    Vec::new(),
+                ));
+            }
+            // Tables, strikethrough, super/subscript and definition lists are not enabled; if
+            // they ever arrive their text still flows into the surrounding block.
+            _ => self.open_inline(Frame::Transparent, at),
+        }
+        Ok(())
+    }
+
+    fn end(&mut self, tag: TagEnd) -> Result<()> {
+        match tag {
+            TagEnd::MetadataBlock(_) if self.in_front_matter => {
+                self.in_front_matter = false;
+                let first_line = self.line(self.front_offset.max(1));
+                let yaml = std::mem::take(&mut self.front_text);
+                self.front = Some(front_matter::parse(&yaml, first_line)?);
+            }
+            TagEnd::MetadataBlock(_) => {}
+            TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::CodeBlock | TagEnd::HtmlBlock => {
+                self.close_frame()
+            }
+            TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item | TagEnd::FootnoteDefinition => {
+                self.close_implicit();
+                self.close_container();
+            }
+            TagEnd::Emphasis | TagEnd::Strong | TagEnd::Link | TagEnd::Image => self.close_frame(),
+            _ => self.close_frame(),
+        }
+        Ok(())
+    }
+
+    /// Opens an inline frame, or a transparent one when nesting is too deep.
+    fn open_inline(&mut self, frame: Frame, at: usize) {
+        self.ensure_paragraph();
+        let depth = self
+            .frames
+            .iter()
+            .filter(|(f, _)| matches!(f, Frame::Emphasis | Frame::Strong | Frame::Link(_)))
+            .count();
+        if depth >= MAX_NESTING && !matches!(frame, Frame::Transparent) {
+            self.warn_nesting(at);
+            self.frames.push((Frame::Transparent, Vec::new()));
+        } else {
+            self.frames.push((frame, Vec::new()));
+        }
+    }
+
+    /// Tight list items carry inline content without a paragraph: open an implicit one.
+    fn ensure_paragraph(&mut self) {
+        if self.frames.is_empty() {
+            self.frames
+                .push((Frame::Paragraph { implicit: true }, Vec::new()));
+        }
+    }
+
+    fn close_implicit(&mut self) {
+        if matches!(
+            self.frames.first(),
+            Some((Frame::Paragraph { implicit: true }, _))
+        ) {
+            while !self.frames.is_empty() {
+                self.close_frame();
+            }
+        }
+    }
+
+    fn push_inline(&mut self, inline: Inline) {
+        if self.in_front_matter {
+            return;
+        }
+        self.ensure_paragraph();
+        if let Some((_, content)) = self.frames.last_mut() {
+            push_merged(content, inline);
+        }
+    }
+
+    fn push_block(&mut self, block: Block) {
+        match self.containers.last_mut() {
+            Some(
+                Container::Root(b)
+                | Container::Quote(b)
+                | Container::Item(b)
+                | Container::Flat(b)
+                | Container::Note { blocks: b, .. },
+            ) => b.push(block),
+            // Content directly in a list (not in an item) cannot happen in CommonMark; keep it
+            // as an item of its own rather than lose it.
+            Some(Container::List { items, .. }) => items.push(vec![block]),
+            None => {}
+        }
+    }
+
+    fn close_frame(&mut self) {
+        let Some((frame, content)) = self.frames.pop() else {
+            return;
+        };
+        let wrapped = match frame {
+            Frame::Paragraph { .. } => {
+                let figures = std::mem::take(&mut self.pending_figures);
+                let only_figures = !figures.is_empty() && content.iter().all(is_blank);
+                if !only_figures && !content.iter().all(is_blank) {
+                    self.push_block(Block::Paragraph { content });
+                }
+                for figure in figures {
+                    self.push_block(Block::Figure { figure });
+                }
+                return;
+            }
+            Frame::Heading(level) => {
+                self.push_block(Block::Heading { level, content });
+                for figure in std::mem::take(&mut self.pending_figures) {
+                    self.push_block(Block::Figure { figure });
+                }
+                return;
+            }
+            Frame::Code => {
+                let raw = plain_text(&content);
+                let mut inlines = Vec::new();
+                for (i, line) in raw.trim_end_matches('\n').split('\n').enumerate() {
+                    if i > 0 {
+                        inlines.push(Inline::LineBreak);
+                    }
+                    inlines.push(Inline::Code {
+                        text: line.to_owned(),
+                    });
+                }
+                self.push_block(Block::Paragraph { content: inlines });
+                return;
+            }
+            Frame::Image { url, title, line } => {
+                let alt = plain_text(&content).trim().to_owned();
+                let (caption, credit) = match credit::split(&title) {
+                    Some((c, cr)) => (c, Some(cr)),
+                    None => (title.trim().to_owned(), None),
+                };
+                self.figure_lines.push((url.clone(), line));
+                self.pending_figures.push(Figure {
+                    src: Some(url),
+                    alt,
+                    caption,
+                    credit,
+                    image: None,
+                });
+                // The alt text lives in the figure, which follows its paragraph.
+                Vec::new()
+            }
+            Frame::Emphasis => vec![Inline::Emphasis { content }],
+            Frame::Strong => vec![Inline::Strong { content }],
+            Frame::Link(url) => vec![Inline::Link { url, content }],
+            Frame::Transparent => content,
+        };
+        if self.frames.is_empty() {
+            // An inline frame with no block around it: give it a paragraph.
+            self.frames
+                .push((Frame::Paragraph { implicit: true }, Vec::new()));
+        }
+        if let Some((_, parent)) = self.frames.last_mut() {
+            for i in wrapped {
+                push_merged(parent, i);
+            }
+        }
+    }
+
+    fn close_container(&mut self) {
+        if self.containers.len() <= 1 {
+            return;
+        }
+        let Some(c) = self.containers.pop() else {
+            return;
+        };
+        match c {
+            Container::Quote(blocks) => self.push_block(Block::Quote { blocks }),
+            Container::List {
+                ordered,
+                start,
+                items,
+            } => self.push_block(Block::List {
+                ordered,
+                start,
+                items,
+            }),
+            Container::Item(blocks) => match self.containers.last_mut() {
+                Some(Container::List { items, .. }) => items.push(blocks),
+                _ => blocks.into_iter().for_each(|b| self.push_block(b)),
+            },
+            Container::Note { id, blocks } => {
+                self.notes.entry(id).or_insert(blocks);
+            }
+            Container::Flat(blocks) => blocks.into_iter().for_each(|b| self.push_block(b)),
+            Container::Root(_) => {}
+        }
+    }
+
+    fn finish(mut self) -> Result<Parsed> {
+        self.close_implicit();
+        while !self.frames.is_empty() {
+            self.close_frame();
+        }
+        while self.containers.len() > 1 {
+            self.close_container();
+        }
+        let Some(Container::Root(mut blocks)) = self.containers.pop() else {
+            return Err(Error::source(
+                Location::default(),
+                "internal: the block stack lost its root",
+                None,
+            ));
+        };
+        if self.front.is_none() && self.text.starts_with("---") {
+            return Err(Error::source(
+                Location::line(1),
+                "the front matter that starts on line 1 is not closed",
+                Some("end it with a line holding only `---`".to_owned()),
+            ));
+        }
+        let (mut meta, photo, photo_line) = match self.front.take() {
+            Some(f) => (f.meta, f.photo, f.photo_line),
+            None => (Meta::new(""), None, Location::default()),
+        };
+        if meta.title.is_empty()
+            && let Some(Block::Heading { level: 1, content }) = blocks.first()
+        {
+            meta.title = plain_text(content).trim().to_owned();
+            blocks.remove(0);
+        }
+        normalise_heading_levels(&mut blocks);
+        if let Some(src) = photo.as_ref().and_then(|p| p.src.clone()) {
+            self.figure_lines.insert(0, (src, photo_line));
+        }
+
+        // Notes in the order of their first reference; definitions never referenced are kept at
+        // the end (nothing is lost) with a warning.
+        let mut notes = Vec::new();
+        for id in &self.note_order {
+            if let Some(blocks) = self.notes.remove(id) {
+                notes.push(Footnote {
+                    id: id.clone(),
+                    blocks,
+                });
+            }
+        }
+        for (id, blocks) in std::mem::take(&mut self.notes) {
+            self.warnings.push(Warning::new(format!(
+                "footnote `[^{id}]` is never referenced; it is kept after the others"
+            )));
+            notes.push(Footnote { id, blocks });
+        }
+        for n in &mut notes {
+            normalise_heading_levels(&mut n.blocks);
+        }
+        let article = Article {
+            meta,
+            photo,
+            blocks,
+            notes,
+        };
+        Ok(Parsed {
+            article,
+            figure_lines: self.figure_lines,
+            warnings: self.warnings,
+        })
+    }
+}
+
+/// Appends an inline, merging adjacent text runs.
+fn push_merged(content: &mut Vec<Inline>, inline: Inline) {
+    if let (Some(Inline::Text { text: last }), Inline::Text { text }) =
+        (content.last_mut(), &inline)
+    {
+        last.push_str(text);
+        return;
+    }
+    content.push(inline);
+}
+
+fn is_blank(i: &Inline) -> bool {
+    matches!(i, Inline::Text { text } if text.trim().is_empty())
+}
+
+/// Makes the shallowest heading level 1, the next 2, and anything deeper 3.
+fn normalise_heading_levels(blocks: &mut [Block]) {
+    fn min_level(blocks: &[Block]) -> Option<u8> {
+        blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Heading { level, .. } => Some(*level),
+                Block::Quote { blocks } => min_level(blocks),
+                Block::List { items, .. } => items.iter().filter_map(|i| min_level(i)).min(),
+                _ => None,
+            })
+            .min()
+    }
+    fn apply(blocks: &mut [Block], top: u8) {
+        for b in blocks {
+            match b {
+                Block::Heading { level, .. } => {
+                    *level = (*level + 1).saturating_sub(top).clamp(1, 3)
+                }
+                Block::Quote { blocks } => apply(blocks, top),
+                Block::List { items, .. } => items.iter_mut().for_each(|i| apply(i, top)),
+                _ => {}
+            }
+        }
+    }
+    if let Some(top) = min_level(blocks) {
+        apply(blocks, top);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::article::{Block, Inline, plain_text};
+
+    fn md(text: &str) -> Parsed {
+        parse(text).unwrap()
+    }
+
+    const FULL: &str = "---\ntitle: The “title” & <more>\nauthor: Jane Doe\nphoto:\n  path: photo.png\n  caption: A caption.\n  credit: © X\n---\n\nIntro with *em*, **strong**, [a link](https://example.org/?a=1&b=2), `code <x>`, a note[^n] and <b>raw</b> &amp; text.\n\n## Section\n\n> A quote\n> > nested\n\n- one\n- two\n  1. a\n  2. b\n\n3. three\n4. four\n\n### Sub\n\n![Alt text](chart.png \"Chart caption. Credit: Agency\")\n\nLine one  \nline two\n\n---\n\n```\nfn main() {}\n```\n\n[^n]: The note, with <i>markup</i>.\n";
+
+    #[test]
+    fn reads_every_block_and_inline() {
+        let p = md(FULL);
+        let a = &p.article;
+        assert_eq!(a.meta.title, "The “title” & <more>");
+        assert_eq!(a.meta.authors[0].name, "Jane Doe");
+        assert_eq!(a.photo.as_ref().unwrap().src.as_deref(), Some("photo.png"));
+        let Block::Paragraph { content } = &a.blocks[0] else {
+            panic!("{:?}", a.blocks[0])
+        };
+        assert!(content.iter().any(|i| matches!(i, Inline::Emphasis { .. })));
+        assert!(content.iter().any(|i| matches!(i, Inline::Strong { .. })));
+        assert!(content.iter().any(
+            |i| matches!(i, Inline::Link { url, .. } if url == "https://example.org/?a=1&b=2")
+        ));
+        assert!(
+            content
+                .iter()
+                .any(|i| matches!(i, Inline::Code { text } if text == "code <x>"))
+        );
+        assert!(
+            content
+                .iter()
+                .any(|i| matches!(i, Inline::FootnoteRef { id } if id == "n"))
+        );
+        // raw HTML stays literal, entities are decoded
+        assert!(
+            plain_text(content).contains("<b>raw</b> & text."),
+            "{}",
+            plain_text(content)
+        );
+        assert!(matches!(&a.blocks[1], Block::Heading { level: 1, .. }));
+        let Block::Quote { blocks } = &a.blocks[2] else {
+            panic!()
+        };
+        assert!(matches!(blocks[1], Block::Quote { .. }));
+        let Block::List {
+            ordered: false,
+            items,
+            ..
+        } = &a.blocks[3]
+        else {
+            panic!("{:?}", a.blocks[3])
+        };
+        assert!(matches!(
+            &items[1][1],
+            Block::List {
+                ordered: true,
+                start: 1,
+                ..
+            }
+        ));
+        assert!(matches!(
+            &a.blocks[4],
+            Block::List {
+                ordered: true,
+                start: 3,
+                ..
+            }
+        ));
+        assert!(matches!(&a.blocks[5], Block::Heading { level: 2, .. }));
+        let Block::Figure { figure } = &a.blocks[6] else {
+            panic!("{:?}", a.blocks[6])
+        };
+        assert_eq!(
+            (figure.alt.as_str(), figure.caption.as_str()),
+            ("Alt text", "Chart caption.")
+        );
+        assert_eq!(figure.credit.as_deref(), Some("Agency"));
+        let Block::Paragraph { content } = &a.blocks[7] else {
+            panic!()
+        };
+        assert!(content.contains(&Inline::LineBreak));
+        assert!(matches!(a.blocks[8], Block::Rule));
+        let Block::Paragraph { content } = &a.blocks[9] else {
+            panic!("{:?}", a.blocks[9])
+        };
+        assert_eq!(
+            content,
+            &[Inline::Code {
+                text: "fn main() {}".into()
+            }]
+        );
+        assert_eq!(a.notes.len(), 1);
+        assert_eq!(
+            plain_text(match &a.notes[0].blocks[0] {
+                Block::Paragraph { content } => content,
+                _ => panic!(),
+            }),
+            "The note, with <i>markup</i>."
+        );
+        assert_eq!(
+            p.figure_lines[0],
+            ("photo.png".to_owned(), Location::line(4))
+        );
+        assert_eq!(p.figure_lines[1].1, Location::line(27));
+    }
+
+    #[test]
+    fn leading_h1_is_the_title_without_front_matter() {
+        let a = md("# A title\n\nBody.\n\n# Section\n").article;
+        assert_eq!(a.meta.title, "A title");
+        assert!(matches!(&a.blocks[1], Block::Heading { level: 1, .. }));
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_an_error() {
+        let err = parse("---\ntitle: T\n\nBody\n").unwrap_err();
+        assert!(err.to_string().contains("not closed"), "{err}");
+    }
+
+    #[test]
+    fn unknown_key_is_located_in_the_file() {
+        let err = parse("---\ntitle: T\ntitel: U\n---\nBody\n").unwrap_err();
+        assert_eq!(err.location().line, Some(3), "{err:?}");
+        assert!(err.to_string().contains("did you mean `title`"), "{err}");
+    }
+
+    #[test]
+    fn deep_nesting_is_capped_with_a_warning() {
+        let deep = ">".repeat(200) + " deep\n";
+        let p = md(&format!("---\ntitle: T\n---\n{deep}"));
+        fn depth(b: &[Block]) -> usize {
+            b.iter()
+                .map(|b| match b {
+                    Block::Quote { blocks } => 1 + depth(blocks),
+                    _ => 0,
+                })
+                .max()
+                .unwrap_or(0)
+        }
+        assert_eq!(depth(&p.article.blocks), MAX_NESTING);
+        assert_eq!(p.warnings.len(), 1);
+        assert!(
+            plain_text(&[Inline::Text {
+                text: format!("{:?}", p.article.blocks)
+            }])
+            .contains("deep")
+        );
+    }
+
+    #[test]
+    fn later_dashes_are_rules_not_front_matter() {
+        let a = md("---\ntitle: T\n---\n\nBefore.\n\n---\ntext between\n---\n\nAfter.\n").article;
+        assert!(a.blocks.iter().any(|b| matches!(b, Block::Rule)));
+        let all = format!("{:?}", a.blocks);
+        assert!(all.contains("text between"), "{all}");
+    }
+}

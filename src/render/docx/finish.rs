@@ -1,0 +1,586 @@
+//! The finishing step: takes the parts docx-rs wrote and closes its gaps (CRATES.md §2), then
+//! zips the package deterministically.
+//!
+//! What it changes, part by part, and why:
+//! - every part: children of `w:pPr`, `w:rPr`, `w:style`, `w:numPr`, `w:lvl`, `w:pBdr` and
+//!   `w:settings` put in the order the schema prescribes (docx-rs writes e.g. `w:rPr` first in
+//!   `w:pPr` and `w:numId` before `w:ilvl`; Word may refuse out-of-order elements); empty `w:rPr`
+//!   removed; `w14:paraId` removed (optional ids Word regenerates; docx-rs numbers them from a
+//!   per-thread counter, so leaving them out keeps the bytes independent of it).
+//! - `styles.xml`: docx-rs's own bare "Normal" dropped in favour of ours; `w:lang` from the
+//!   article and `w:widowControl` added to the document defaults (docx-rs has neither).
+//! - `document.xml`: each `wp:docPr` gets its own id and the alt text as `descr` (docx-rs writes
+//!   `id="1"` for every picture and no `descr`).
+//! - `footnotes.xml`: the separator and continuation-separator notes Word expects, and the
+//!   `w:footnoteRef` mark that numbers each note; `settings.xml` names the separators.
+//! - media: a JPEG keeps its bytes and is named `.jpg` with type `image/jpeg` (docx-rs names
+//!   every picture `.png`).
+//! - `docProps/core.xml` and `docProps/app.xml` written from the article (docx-rs can set only
+//!   the dates and writes the creator "unknown").
+//! - the zip: fixed entry order (`[Content_Types].xml` first), 1980-01-01 timestamps, deflate.
+
+use super::content::Picture;
+use super::xml_tree::{self, Element, Node};
+use crate::article::{Article, Date};
+use crate::error::{Error, Result};
+use crate::render::content_uuid;
+use crate::theme::Theme;
+use docx_rs::XMLDocx;
+use std::io::Write;
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, DateTime, ZipWriter};
+
+/// What the finishing step needs from the article, gathered once.
+pub struct Facts {
+    title: String,
+    subject: Option<String>,
+    creators: Vec<String>,
+    keywords: Vec<String>,
+    description: Option<String>,
+    language: String,
+    identifier: String,
+    publisher: String,
+    timestamp: i64,
+    pictures: Vec<Picture>,
+}
+
+impl Facts {
+    /// The facts of one article under one theme, with the pictures as placed in the body.
+    pub fn new(article: &Article, theme: &Theme, pictures: Vec<Picture>) -> Facts {
+        let meta = &article.meta;
+        Facts {
+            title: meta.title.clone(),
+            subject: meta.subtitle.clone(),
+            creators: article.creators(&theme.publisher),
+            keywords: meta.keywords.clone(),
+            description: meta.summary.clone(),
+            language: meta.language.clone(),
+            identifier: meta
+                .identifier
+                .clone()
+                .unwrap_or_else(|| format!("urn:uuid:{}", content_uuid(article))),
+            publisher: article.publisher(&theme.publisher).to_owned(),
+            timestamp: meta.timestamp(),
+            pictures,
+        }
+    }
+}
+
+fn part_error(part: &str, e: impl std::fmt::Display) -> Error {
+    Error::render("docx", format!("cannot finish {part}: {e}"))
+}
+
+/// Parses a part, applies `f`, puts its elements in schema order and writes it back.
+fn rewrite(part: &str, bytes: &[u8], f: impl FnOnce(&mut Element)) -> Result<Vec<u8>> {
+    let mut root = xml_tree::parse(bytes).map_err(|e| part_error(part, e))?;
+    f(&mut root);
+    root.walk_mut(&mut normalize);
+    Ok(root.to_part())
+}
+
+/// Finishes the parts and returns the bytes of the DOCX file.
+pub fn finish(parts: XMLDocx, facts: &Facts) -> Result<Vec<u8>> {
+    // Media first: the relationships and content types depend on each file's real format.
+    let media: Vec<(String, Vec<u8>)> = parts
+        .media
+        .into_iter()
+        .map(|(id, bytes)| {
+            let ext = if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+                "jpg"
+            } else {
+                "png"
+            };
+            (format!("{id}.{ext}"), bytes)
+        })
+        .collect();
+
+    let content_types = rewrite("[Content_Types].xml", &parts.content_type, |root| {
+        for d in root.elements_mut().filter(|e| e.name == "Default") {
+            // docx-rs registers `jpg` as `image/jpg`, which is no registered MIME type.
+            if d.get("Extension") == Some("jpg") {
+                d.set("ContentType", "image/jpeg");
+            }
+        }
+    })?;
+    let document_rels = rewrite(
+        "word/_rels/document.xml.rels",
+        &parts.document_rels,
+        |root| {
+            for r in root.elements_mut() {
+                let Some(target) = r.get("Target").map(str::to_owned) else {
+                    continue;
+                };
+                let stem = target
+                    .strip_prefix("media/")
+                    .and_then(|t| t.strip_suffix(".png"));
+                let file = media
+                    .iter()
+                    .find(|(n, _)| stem.is_some() && n.rsplit_once('.').map(|(s, _)| s) == stem);
+                if let Some((name, _)) = file {
+                    r.set("Target", &format!("media/{name}"));
+                }
+            }
+        },
+    )?;
+    let styles = rewrite("word/styles.xml", &parts.styles, |root| {
+        finish_styles(root, &facts.language)
+    })?;
+    let document = rewrite("word/document.xml", &parts.document, |root| {
+        finish_pictures(root, &facts.pictures)
+    })?;
+    let footnotes = rewrite("word/footnotes.xml", &parts.footnotes, finish_footnotes)?;
+    let settings = rewrite("word/settings.xml", &parts.settings, |root| {
+        finish_settings(root, &facts.language)
+    })?;
+    let numbering = rewrite("word/numbering.xml", &parts.numberings, |_| {})?;
+
+    let mut entries: Vec<(String, Vec<u8>)> = vec![
+        ("[Content_Types].xml".into(), content_types),
+        ("_rels/.rels".into(), parts.rels),
+        ("docProps/core.xml".into(), core_properties(facts)),
+        ("docProps/app.xml".into(), app_properties(facts)),
+        ("docProps/custom.xml".into(), parts.doc_props.custom),
+        ("word/document.xml".into(), document),
+        ("word/_rels/document.xml.rels".into(), document_rels),
+        ("word/styles.xml".into(), styles),
+        ("word/numbering.xml".into(), numbering),
+        ("word/footnotes.xml".into(), footnotes),
+        ("word/settings.xml".into(), settings),
+        ("word/fontTable.xml".into(), parts.font_table),
+        ("word/comments.xml".into(), parts.comments),
+        ("word/commentsExtended.xml".into(), parts.comments_extended),
+    ];
+    for (i, h) in parts.headers.into_iter().enumerate() {
+        entries.push((format!("word/header{}.xml", i + 1), h));
+    }
+    for (i, f) in parts.footers.into_iter().enumerate() {
+        entries.push((format!("word/footer{}.xml", i + 1), f));
+    }
+    for (name, bytes) in media {
+        entries.push((format!("word/media/{name}"), bytes));
+    }
+    zip(entries)
+}
+
+/// Writes the entries in the given order with fixed metadata, so the bytes depend only on the
+/// content. Deflate for XML; pictures are already compressed but deflate costs them little.
+fn zip(entries: Vec<(String, Vec<u8>)>) -> Result<Vec<u8>> {
+    let options = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Deflated)
+        .last_modified_time(DateTime::default())
+        .unix_permissions(0o644);
+    let mut zip = ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, bytes) in entries {
+        zip.start_file(name.as_str(), options)
+            .map_err(|e| part_error(&name, e))?;
+        zip.write_all(&bytes).map_err(|e| part_error(&name, e))?;
+    }
+    let cursor = zip.finish().map_err(|e| part_error("the zip", e))?;
+    Ok(cursor.into_inner())
+}
+
+/// The schema order (ECMA-376 Part 1, §17) of the children of the elements docx-rs writes out
+/// of order. Children not listed keep their relative order after the listed ones.
+fn schema_order(parent: &str) -> Option<&'static [&'static str]> {
+    Some(match parent {
+        // CT_PPr (CT_PPrBase + rPr, sectPr, pPrChange)
+        "w:pPr" => &[
+            "w:pStyle",
+            "w:keepNext",
+            "w:keepLines",
+            "w:pageBreakBefore",
+            "w:framePr",
+            "w:widowControl",
+            "w:numPr",
+            "w:suppressLineNumbers",
+            "w:pBdr",
+            "w:shd",
+            "w:tabs",
+            "w:suppressAutoHyphens",
+            "w:kinsoku",
+            "w:wordWrap",
+            "w:overflowPunct",
+            "w:topLinePunct",
+            "w:autoSpaceDE",
+            "w:autoSpaceDN",
+            "w:bidi",
+            "w:adjustRightInd",
+            "w:snapToGrid",
+            "w:spacing",
+            "w:ind",
+            "w:contextualSpacing",
+            "w:mirrorIndents",
+            "w:suppressOverlap",
+            "w:jc",
+            "w:textDirection",
+            "w:textAlignment",
+            "w:textboxTightWrap",
+            "w:outlineLvl",
+            "w:divId",
+            "w:cnfStyle",
+            "w:rPr",
+            "w:sectPr",
+            "w:pPrChange",
+        ],
+        // CT_RPr (EG_RPrBase + rPrChange)
+        "w:rPr" => &[
+            "w:rStyle",
+            "w:rFonts",
+            "w:b",
+            "w:bCs",
+            "w:i",
+            "w:iCs",
+            "w:caps",
+            "w:smallCaps",
+            "w:strike",
+            "w:dstrike",
+            "w:outline",
+            "w:shadow",
+            "w:emboss",
+            "w:imprint",
+            "w:noProof",
+            "w:snapToGrid",
+            "w:vanish",
+            "w:webHidden",
+            "w:color",
+            "w:spacing",
+            "w:w",
+            "w:kern",
+            "w:position",
+            "w:sz",
+            "w:szCs",
+            "w:highlight",
+            "w:u",
+            "w:effect",
+            "w:bdr",
+            "w:shd",
+            "w:fitText",
+            "w:vertAlign",
+            "w:rtl",
+            "w:cs",
+            "w:em",
+            "w:lang",
+            "w:eastAsianLayout",
+            "w:specVanish",
+            "w:oMath",
+            "w:rPrChange",
+        ],
+        // CT_Style
+        "w:style" => &[
+            "w:name",
+            "w:aliases",
+            "w:basedOn",
+            "w:next",
+            "w:link",
+            "w:autoRedefine",
+            "w:hidden",
+            "w:uiPriority",
+            "w:semiHidden",
+            "w:unhideWhenUsed",
+            "w:qFormat",
+            "w:locked",
+            "w:personal",
+            "w:personalCompose",
+            "w:personalReply",
+            "w:rsid",
+            "w:pPr",
+            "w:rPr",
+            "w:tblPr",
+            "w:trPr",
+            "w:tcPr",
+            "w:tblStylePr",
+        ],
+        // CT_NumPr
+        "w:numPr" => &["w:ilvl", "w:numId", "w:numberingChange", "w:ins"],
+        // CT_Lvl
+        "w:lvl" => &[
+            "w:start",
+            "w:numFmt",
+            "w:lvlRestart",
+            "w:pStyle",
+            "w:isLgl",
+            "w:suff",
+            "w:lvlText",
+            "w:lvlPicBulletId",
+            "w:legacy",
+            "w:lvlJc",
+            "w:pPr",
+            "w:rPr",
+        ],
+        // CT_PBdr
+        "w:pBdr" => &[
+            "w:top",
+            "w:left",
+            "w:bottom",
+            "w:right",
+            "w:between",
+            "w:bar",
+        ],
+        // CT_Settings, the part of it docx-rs and this step write
+        "w:settings" => &[
+            "w:writeProtection",
+            "w:view",
+            "w:zoom",
+            "w:removePersonalInformation",
+            "w:removeDateAndTime",
+            "w:mirrorMargins",
+            "w:proofState",
+            "w:attachedTemplate",
+            "w:linkStyles",
+            "w:documentProtection",
+            "w:defaultTabStop",
+            "w:autoHyphenation",
+            "w:evenAndOddHeaders",
+            "w:characterSpacingControl",
+            "w:footnotePr",
+            "w:endnotePr",
+            "w:compat",
+            "w:docVars",
+            "w:rsids",
+            "m:mathPr",
+            "w:themeFontLang",
+            "w:clrSchemeMapping",
+            "w:shapeDefaults",
+            "w:decimalSymbol",
+            "w:listSeparator",
+        ],
+        _ => return None,
+    })
+}
+
+/// Puts one element's children in schema order and drops what docx-rs adds for nothing.
+fn normalize(el: &mut Element) {
+    el.attrs.retain(|(k, _)| k != "w14:paraId");
+    if matches!(el.name.as_str(), "w:pPr" | "w:r") {
+        el.children.retain(
+            |n| !matches!(n, Node::Element(e) if e.name == "w:rPr" && e.children.is_empty()),
+        );
+    }
+    if let Some(order) = schema_order(&el.name) {
+        let rank = |n: &Node| match n {
+            Node::Element(e) => order
+                .iter()
+                .position(|o| *o == e.name)
+                .unwrap_or(order.len()),
+            Node::Text(_) => order.len(),
+        };
+        el.children.sort_by_key(rank);
+    }
+}
+
+/// Our Normal replaces docx-rs's bare one; the defaults get the language and widow control.
+fn finish_styles(root: &mut Element, language: &str) {
+    let is_normal = |n: &Node| matches!(n, Node::Element(e) if e.name == "w:style" && e.get("w:styleId") == Some("Normal"));
+    if root.children.iter().filter(|n| is_normal(n)).count() > 1
+        && let Some(i) = root.children.iter().position(is_normal)
+    {
+        root.children.remove(i);
+    }
+    let defaults = root.find_or_insert("w:docDefaults");
+    let rpr = defaults
+        .find_or_insert("w:rPrDefault")
+        .find_or_insert("w:rPr");
+    rpr.children
+        .retain(|n| !matches!(n, Node::Element(e) if e.name == "w:lang"));
+    rpr.children.push(Node::Element(lang_element(language)));
+    let ppr = defaults
+        .find_or_insert("w:pPrDefault")
+        .find_or_insert("w:pPr");
+    if ppr.find("w:widowControl").is_none() {
+        ppr.children
+            .push(Node::Element(Element::new("w:widowControl")));
+    }
+}
+
+/// `w:lang` for a BCP 47 tag: the tag as Latin-script language, and also as East Asian or
+/// complex-script language when its primary subtag is one of those.
+fn lang_element(language: &str) -> Element {
+    let tag = language.trim();
+    let tag = if tag.is_empty() { "en" } else { tag };
+    let primary = tag
+        .split(['-', '_'])
+        .next()
+        .unwrap_or(tag)
+        .to_ascii_lowercase();
+    let mut lang = Element::new("w:lang").attr("w:val", tag);
+    if matches!(primary.as_str(), "zh" | "ja" | "ko") {
+        lang.set("w:eastAsia", tag);
+    }
+    if matches!(
+        primary.as_str(),
+        "ar" | "he" | "fa" | "ur" | "yi" | "ps" | "sd" | "ug"
+    ) {
+        lang.set("w:bidi", tag);
+    }
+    lang
+}
+
+/// Unique `wp:docPr` ids, numbered in document order, and each picture's alt text, found by
+/// the relationship id of its `a:blip`.
+fn finish_pictures(root: &mut Element, pictures: &[Picture]) {
+    let mut n = 0usize;
+    root.walk_mut(&mut |el| {
+        if el.name != "wp:inline" && el.name != "wp:anchor" {
+            return;
+        }
+        n += 1;
+        let mut embed = String::new();
+        el.walk_mut(&mut |inner| {
+            if inner.name == "a:blip" {
+                embed = inner.get("r:embed").unwrap_or_default().to_owned();
+            }
+        });
+        let alt = pictures
+            .iter()
+            .find(|p| p.rel_id == embed)
+            .map(|p| p.alt.as_str())
+            .unwrap_or("");
+        let name = format!("Picture {n}");
+        el.walk_mut(&mut |inner| {
+            if inner.name == "wp:docPr" || inner.name == "pic:cNvPr" {
+                inner.set("id", &n.to_string());
+                inner.set("name", &name);
+                inner.set("descr", alt);
+            }
+        });
+    });
+}
+
+/// A paragraph holding only a separator mark, as Word writes it.
+fn separator_note(kind: &str, id: &str, mark: &str) -> Element {
+    let spacing = Element::new("w:spacing")
+        .attr("w:after", "0")
+        .attr("w:line", "240")
+        .attr("w:lineRule", "auto");
+    Element::new("w:footnote")
+        .attr("w:type", kind)
+        .attr("w:id", id)
+        .child(
+            Element::new("w:p")
+                .child(Element::new("w:pPr").child(spacing))
+                .child(Element::new("w:r").child(Element::new(mark))),
+        )
+}
+
+/// Separator notes first; each note's first paragraph opens with its number mark.
+fn finish_footnotes(root: &mut Element) {
+    for note in root.elements_mut().filter(|e| e.name == "w:footnote") {
+        let Some(p) = note.find_mut("w:p") else {
+            continue;
+        };
+        let at =
+            usize::from(matches!(p.children.first(), Some(Node::Element(e)) if e.name == "w:pPr"));
+        let mark = Element::new("w:r")
+            .child(
+                Element::new("w:rPr")
+                    .child(Element::new("w:rStyle").attr("w:val", super::styles::FOOTNOTE_REF)),
+            )
+            .child(Element::new("w:footnoteRef"));
+        let space =
+            Element::new("w:r").child(Element::new("w:t").attr("xml:space", "preserve").text(" "));
+        p.children.insert(at, Node::Element(space));
+        p.children.insert(at, Node::Element(mark));
+    }
+    let seps = [
+        separator_note("separator", "-1", "w:separator"),
+        separator_note("continuationSeparator", "0", "w:continuationSeparator"),
+    ];
+    for (i, s) in seps.into_iter().enumerate() {
+        root.children.insert(i, Node::Element(s));
+    }
+}
+
+/// The separator notes named where Word looks for them; the theme language for Word's
+/// language-dependent defaults.
+fn finish_settings(root: &mut Element, language: &str) {
+    if root.find("w:footnotePr").is_none() {
+        let pr = Element::new("w:footnotePr")
+            .child(Element::new("w:footnote").attr("w:id", "-1"))
+            .child(Element::new("w:footnote").attr("w:id", "0"));
+        root.children.push(Node::Element(pr));
+    }
+    if root.find("w:themeFontLang").is_none() {
+        root.children.push(Node::Element(
+            Element::new("w:themeFontLang").attr("w:val", language),
+        ));
+    }
+}
+
+/// W3CDTF (`YYYY-MM-DDThh:mm:ssZ`) for a timestamp.
+fn w3cdtf(secs: i64) -> String {
+    let date = Date::from_unix_seconds(secs);
+    let s = secs.rem_euclid(86_400);
+    format!("{date}T{:02}:{:02}:{:02}Z", s / 3600, s / 60 % 60, s % 60)
+}
+
+/// `docProps/core.xml` from the article (CT_CoreProperties is an `xsd:all`: order is free).
+fn core_properties(f: &Facts) -> Vec<u8> {
+    let when = w3cdtf(f.timestamp);
+    let dated = |name: &str| {
+        Element::new(name)
+            .attr("xsi:type", "dcterms:W3CDTF")
+            .text(&when)
+    };
+    let mut root = Element::new("cp:coreProperties")
+        .attr(
+            "xmlns:cp",
+            "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+        )
+        .attr("xmlns:dc", "http://purl.org/dc/elements/1.1/")
+        .attr("xmlns:dcterms", "http://purl.org/dc/terms/")
+        .attr("xmlns:dcmitype", "http://purl.org/dc/dcmitype/")
+        .attr("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance")
+        .child(Element::new("dc:title").text(&f.title));
+    if let Some(s) = &f.subject {
+        root = root.child(Element::new("dc:subject").text(s));
+    }
+    root = root.child(Element::new("dc:creator").text(&f.creators.join("; ")));
+    if !f.keywords.is_empty() {
+        root = root.child(Element::new("cp:keywords").text(&f.keywords.join(", ")));
+    }
+    if let Some(d) = &f.description {
+        root = root.child(Element::new("dc:description").text(d));
+    }
+    root = root
+        .child(Element::new("dc:identifier").text(&f.identifier))
+        .child(Element::new("dc:language").text(&f.language))
+        .child(Element::new("cp:revision").text("1"))
+        .child(dated("dcterms:created"))
+        .child(dated("dcterms:modified"));
+    root.to_part()
+}
+
+/// `docProps/app.xml`: the application that wrote the file and the publisher as company.
+fn app_properties(f: &Facts) -> Vec<u8> {
+    let root = Element::new("Properties")
+        .attr(
+            "xmlns",
+            "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties",
+        )
+        .attr(
+            "xmlns:vt",
+            "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes",
+        )
+        .child(Element::new("Application").text("briefpress"))
+        .child(Element::new("DocSecurity").text("0"))
+        .child(Element::new("Company").text(&f.publisher));
+    root.to_part()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn w3cdtf_formats_date_and_time() {
+        assert_eq!(w3cdtf(0), "1970-01-01T00:00:00Z");
+        assert_eq!(w3cdtf(1_770_000_000), "2026-02-02T02:40:00Z");
+    }
+
+    #[test]
+    fn lang_marks_complex_scripts() {
+        assert_eq!(lang_element("ar-EG").get("w:bidi"), Some("ar-EG"));
+        assert_eq!(lang_element("es").get("w:bidi"), None);
+        assert_eq!(lang_element(" ").get("w:val"), Some("en"));
+    }
+}

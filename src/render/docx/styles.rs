@@ -1,0 +1,269 @@
+//! The theme as named Word styles: every font, size, colour and spacing of the DOCX lives here,
+//! so an editor restyles the whole document by changing one style.
+//!
+//! Style ids and names are Word's own built-in ones (`Heading1` / "heading 1", `Caption` /
+//! "caption", `ListParagraph` / "List Paragraph" …), so Word and LibreOffice recognise them as
+//! the built-in styles, their navigation pane and table of contents work, and a template's
+//! styles replace ours in one click. Only Byline, Summary, Credit, Figure and Rule are ours,
+//! each based on a built-in style.
+
+use crate::theme::Theme;
+use docx_rs::{
+    AlignmentType, BorderType, LineSpacing, LineSpacingType, ParagraphBorder,
+    ParagraphBorderPosition, ParagraphBorders, RunFonts, Style, StyleType, Styles, VertAlignType,
+};
+
+/// Word's id of the body style ("Body Text").
+pub const BODY: &str = "BodyText";
+/// Word's id of the title style.
+pub const TITLE: &str = "Title";
+/// Word's id of the subtitle style (the dek).
+pub const SUBTITLE: &str = "Subtitle";
+/// Our byline style (authors and affiliations), based on Normal.
+pub const BYLINE: &str = "Byline";
+/// Word's built-in "Date" style.
+pub const DATE: &str = "Date";
+/// Our summary (lead box) style, based on Body Text.
+pub const SUMMARY: &str = "Summary";
+/// Word's ids of the heading styles, level 1 to 3.
+pub const HEADINGS: [&str; 3] = ["Heading1", "Heading2", "Heading3"];
+/// Our style of the paragraph that holds a picture, based on Normal.
+pub const FIGURE: &str = "Figure";
+/// Word's id of the caption style.
+pub const CAPTION: &str = "Caption";
+/// Our credit style, based on Caption.
+pub const CREDIT: &str = "Credit";
+/// Word's id of the quote style.
+pub const QUOTE: &str = "Quote";
+/// Word's id of the list paragraph style.
+pub const LIST: &str = "ListParagraph";
+/// Our thematic-break style: an empty paragraph with a bottom border.
+pub const RULE: &str = "Rule";
+/// Word's id of the footnote text style.
+pub const FOOTNOTE_TEXT: &str = "FootnoteText";
+/// Word's id of the footnote reference character style.
+pub const FOOTNOTE_REF: &str = "FootnoteReference";
+/// The character style pandoc and Word use for code ("Verbatim Char"); the theme has no
+/// monospaced face, so it sets code in the sans face.
+pub const VERBATIM: &str = "VerbatimChar";
+/// Word's id of the hyperlink character style.
+pub const HYPERLINK: &str = "Hyperlink";
+
+/// Half-points, the unit of `w:sz`.
+fn half_points(pt: f32) -> usize {
+    (pt * 2.0).round().max(1.0) as usize
+}
+
+/// Twentieths of a point (twips), the unit of spacing and indents.
+fn twips(pt: f32) -> u32 {
+    (pt * 20.0).round().max(0.0) as u32
+}
+
+fn fonts(name: &str) -> RunFonts {
+    RunFonts::new()
+        .ascii(name)
+        .hi_ansi(name)
+        .cs(name)
+        .east_asia(name)
+}
+
+fn paragraph(id: &str, name: &str, based_on: &str) -> Style {
+    Style::new(id, StyleType::Paragraph)
+        .name(name)
+        .based_on(based_on)
+        .next(BODY)
+}
+
+/// Space before and after a paragraph, in points; the line height stays inherited.
+fn spacing(before: f32, after: f32) -> LineSpacing {
+    LineSpacing::new().before(twips(before)).after(twips(after))
+}
+
+/// Space before and after, and the line height as a multiple of single (`w:line` in 240ths,
+/// rule `auto`).
+fn spacing_leading(before: f32, after: f32, multiple: f32) -> LineSpacing {
+    spacing(before, after)
+        .line((multiple * 240.0).round() as i32)
+        .line_rule(LineSpacingType::Auto)
+}
+
+fn keep_with_next(mut s: Style) -> Style {
+    s.paragraph_property = s.paragraph_property.keep_next(true).keep_lines(true);
+    s
+}
+
+fn border(
+    mut s: Style,
+    position: ParagraphBorderPosition,
+    color: &str,
+    eighths: usize,
+    space: usize,
+) -> Style {
+    // `ParagraphBorders::new()` holds four default borders; start from none so only this one
+    // is drawn.
+    let one = ParagraphBorder::new(position)
+        .val(BorderType::Single)
+        .size(eighths)
+        .space(space)
+        .color(color);
+    s.paragraph_property = s
+        .paragraph_property
+        .set_borders(ParagraphBorders::with_empty().set(one));
+    s
+}
+
+/// The document defaults and every named style, from the theme. `w:lang` is added to the
+/// defaults by the finishing step (docx-rs cannot write it).
+pub fn styles(theme: &Theme) -> Styles {
+    let base = theme.base_size;
+    let serif = theme.serif.name.as_str();
+    let sans = theme.sans.name.as_str();
+    let text = theme.colors.text.hex();
+    let accent = theme.colors.accent.hex();
+    let rule = theme.colors.rule.hex();
+    // Captions, credits and notes at 9/11 of the body: the PDF's small face.
+    let small = base * 9.0 / 11.0;
+
+    let mut normal = Style::new("Normal", StyleType::Paragraph)
+        .name("Normal")
+        .fonts(fonts(serif))
+        .size(half_points(base))
+        .color(text.clone())
+        .line_spacing(spacing_leading(0.0, 0.0, theme.leading));
+    normal.paragraph_property = normal.paragraph_property.widow_control(true);
+
+    // Space after a body paragraph: about half a line, the usual on-screen paragraph gap.
+    let body = paragraph(BODY, "Body Text", "Normal").line_spacing(spacing(0.0, base * 0.6));
+
+    let title = keep_with_next(
+        paragraph(TITLE, "Title", "Normal")
+            .fonts(fonts(sans))
+            .bold()
+            .size(half_points(base * 2.2))
+            .color(accent.clone())
+            .line_spacing(spacing_leading(0.0, base * 0.5, 1.1)),
+    )
+    .next(SUBTITLE);
+    let subtitle = keep_with_next(
+        paragraph(SUBTITLE, "Subtitle", "Normal")
+            .fonts(fonts(sans))
+            .size(half_points(base * 1.3))
+            .color(text.clone())
+            .line_spacing(spacing_leading(0.0, base, 1.25)),
+    );
+    let byline = paragraph(BYLINE, "Byline", "Normal")
+        .fonts(fonts(sans))
+        .bold()
+        .line_spacing(spacing(0.0, 0.0));
+    let date = paragraph(DATE, "Date", "Normal")
+        .fonts(fonts(sans))
+        .color(rule.clone())
+        .line_spacing(spacing(0.0, base));
+    let summary = border(
+        paragraph(SUMMARY, "Summary", BODY).italic().indent(
+            Some(twips(base) as i32),
+            None,
+            None,
+            None,
+        ),
+        ParagraphBorderPosition::Left,
+        &accent,
+        18,
+        8,
+    )
+    .line_spacing(spacing(0.0, base));
+
+    // Heading sizes step down from 1.45× to 1.05× the body, as in the PDF.
+    let heading = |level: usize, scale: f32, before: f32| {
+        keep_with_next(
+            paragraph(HEADINGS[level], &format!("heading {}", level + 1), "Normal")
+                .fonts(fonts(sans))
+                .bold()
+                .size(half_points(base * scale))
+                .color(accent.clone())
+                .line_spacing(spacing_leading(before, base * 0.4, 1.15))
+                .outline_lvl(level),
+        )
+    };
+
+    let figure = keep_with_next(
+        paragraph(FIGURE, "Figure", "Normal")
+            .align(AlignmentType::Center)
+            .line_spacing(spacing(base * 0.5, base * 0.3)),
+    )
+    .next(CAPTION);
+    let caption = paragraph(CAPTION, "caption", "Normal")
+        .fonts(fonts(sans))
+        .size(half_points(small))
+        .color(text.clone())
+        .line_spacing(spacing(0.0, 2.0))
+        .next(CREDIT);
+    let credit = paragraph(CREDIT, "Credit", CAPTION)
+        .italic()
+        .color(rule.clone())
+        .line_spacing(spacing(0.0, base));
+    let quote = paragraph(QUOTE, "Quote", BODY).italic().indent(
+        Some(twips(base * 2.0) as i32),
+        None,
+        Some(twips(base * 2.0) as i32),
+        None,
+    );
+    let quote = border(quote, ParagraphBorderPosition::Left, &rule, 12, 8);
+    let list = paragraph(LIST, "List Paragraph", BODY)
+        .indent(Some(720), None, None, None)
+        .line_spacing(spacing(0.0, base * 0.25));
+    let rule_style = border(
+        paragraph(RULE, "Rule", "Normal")
+            .size(half_points(base * 0.5))
+            .line_spacing(spacing(0.0, base)),
+        ParagraphBorderPosition::Bottom,
+        &rule,
+        6,
+        1,
+    );
+    let footnote_text = paragraph(FOOTNOTE_TEXT, "footnote text", "Normal")
+        .size(half_points(small))
+        .line_spacing(spacing_leading(0.0, 2.0, 1.15))
+        .next(FOOTNOTE_TEXT);
+    let mut footnote_ref =
+        Style::new(FOOTNOTE_REF, StyleType::Character).name("footnote reference");
+    footnote_ref.run_property = footnote_ref
+        .run_property
+        .vert_align(VertAlignType::SuperScript);
+    let hyperlink = Style::new(HYPERLINK, StyleType::Character)
+        .name("Hyperlink")
+        .color(accent.clone())
+        .underline("single");
+    let verbatim = Style::new(VERBATIM, StyleType::Character)
+        .name("Verbatim Char")
+        .fonts(fonts(sans));
+
+    let mut all = Styles::new()
+        .default_fonts(fonts(serif))
+        .default_size(half_points(base));
+    for s in [
+        normal,
+        body,
+        title,
+        subtitle,
+        byline,
+        date,
+        summary,
+        heading(0, 1.45, base * 1.5),
+        heading(1, 1.2, base * 1.2),
+        heading(2, 1.05, base),
+        figure,
+        caption,
+        credit,
+        quote,
+        list,
+        rule_style,
+        footnote_text,
+        footnote_ref,
+        hyperlink,
+        verbatim,
+    ] {
+        all = all.add_style(s);
+    }
+    all
+}

@@ -1,0 +1,123 @@
+//! The command line, run as a user runs it: exit codes, messages that name the file and line,
+//! JSON round trips, and builds that keep good files.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// Runs the briefpress binary in `dir` with `args`.
+pub fn briefpress(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_briefpress"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .expect("briefpress runs")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// The project folder (sources in `source/`).
+pub fn project() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn version_and_help() {
+    let v = briefpress(&project(), &["--version"]);
+    assert!(v.status.success());
+    assert!(String::from_utf8_lossy(&v.stdout).starts_with("briefpress "));
+    let h = briefpress(&project(), &["build", "--help"]);
+    let help = String::from_utf8_lossy(&h.stdout);
+    for flag in ["--formats", "--output", "--page-size"] {
+        assert!(help.contains(flag), "build --help lacks {flag}");
+    }
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let o = briefpress(&project(), &["build", "-f", "rtf", "x.md"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let o = briefpress(&project(), &["frobnicate"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn inspect_json_reads_back_to_an_equal_article() {
+    let dir = crate::tools::scratch();
+    for src in ["us-colombia-ties.txt", "us-colombia-ties-edited.md"] {
+        let o = briefpress(&project(), &["inspect", "--json", &format!("source/{src}")]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        // beside the image it names, so the JSON source finds it too
+        let json_path = dir.path().join("brief.json");
+        std::fs::write(&json_path, &o.stdout).unwrap();
+        std::fs::copy(
+            project().join("source/us-colombia-ties.jpg"),
+            dir.path().join("us-colombia-ties.jpg"),
+        )
+        .unwrap();
+        let back = briefpress(dir.path(), &["inspect", "--json", "brief.json"]);
+        assert!(back.status.success(), "{}", stderr(&back));
+        assert_eq!(
+            String::from_utf8_lossy(&back.stdout),
+            String::from_utf8_lossy(&o.stdout),
+            "{src}"
+        );
+        let a: briefpress::article::Article = serde_json::from_slice(&o.stdout).unwrap();
+        let b: briefpress::article::Article = serde_json::from_slice(&back.stdout).unwrap();
+        assert_eq!(a, b);
+    }
+}
+
+#[test]
+fn check_reports_every_problem_and_writes_nothing() {
+    let dir = crate::tools::scratch();
+    std::fs::write(dir.path().join("good.md"), "---\ntitle: Good\n---\nBody.\n").unwrap();
+    std::fs::write(
+        dir.path().join("typo.md"),
+        "---\ntitle: T\nsubtilte: S\n---\nBody.\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("empty.txt"), "").unwrap();
+    std::fs::write(dir.path().join("latin1.txt"), b"Title\n\nCaf\xe9\n").unwrap();
+    let o = briefpress(
+        dir.path(),
+        &["check", "good.md", "typo.md", "empty.txt", "latin1.txt"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains(
+            "error: typo.md:3:1: unknown front-matter key `subtilte`; did you mean `subtitle`"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("error: empty.txt: the file is empty"), "{err}");
+    assert!(
+        err.contains("error: latin1.txt:3:4: the file is not valid UTF-8"),
+        "{err}"
+    );
+    assert_eq!(
+        err.matches("error:").count(),
+        3,
+        "one line per bad source: {err}"
+    );
+    assert!(String::from_utf8_lossy(&o.stdout).contains("good.md: ok"));
+    let files: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(files.len(), 4, "check wrote nothing");
+}
+
+#[test]
+fn same_stem_twice_is_refused() {
+    let dir = crate::tools::scratch();
+    std::fs::write(dir.path().join("a.md"), "---\ntitle: A\n---\n").unwrap();
+    std::fs::write(dir.path().join("a.txt"), "A\n").unwrap();
+    let o = briefpress(dir.path(), &["build", "a.md", "a.txt", "-o", "out"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("a.md") && err.contains("a.txt") && err.contains("rename"),
+        "{err}"
+    );
+}
