@@ -334,6 +334,7 @@ fn nav_nests_headings_by_level() {
         .into_iter()
         .find(|n| n.attribute((OPS, "type")) == Some("toc"))
         .expect("toc nav");
+    assert_eq!(toc.attribute("role"), Some("doc-toc"));
     // Each entry as (depth in lists, text).
     let entries: Vec<(usize, String)> = toc
         .descendants()
@@ -403,10 +404,10 @@ fn every_xhtml_document_declares_its_language() {
         assert_eq!(root.attribute("lang"), Some("es-CO"), "{name}");
         assert_eq!(root.attribute((XML, "lang")), Some("es-CO"), "{name}");
     }
-    assert_eq!(
-        dc(&parse(&entry(&book, "OEBPS/content.opf")), "language"),
-        ["es-CO"]
-    );
+    let opf_text = entry(&book, "OEBPS/content.opf");
+    let opf = parse(&opf_text);
+    assert_eq!(dc(&opf, "language"), ["es-CO"]);
+    assert_eq!(opf.root_element().attribute((XML, "lang")), Some("es-CO"));
 
     // A tag that is not BCP 47 is replaced with a warning, never written as is.
     article.meta.language = "english please".into();

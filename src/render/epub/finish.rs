@@ -8,7 +8,10 @@
 //!   `dcterms:modified`;
 //! - `dc:identifier` is always `urn:uuid:…`: replaced by the article's own identifier when it
 //!   has one;
-//! - `nav.xhtml` has no `lang` / `xml:lang` (its template hard-codes the root element): added;
+//! - the package has no `xml:lang` (DAISY Ace: serious `epub-lang`): added;
+//! - `nav.xhtml` has no `lang` / `xml:lang` (its template hard-codes the root element), no
+//!   `role="doc-toc"` on the `toc` nav and two unlabelled navigation landmarks (Ace:
+//!   `epub-type-has-matching-role`, `landmark-unique`): added, labelled, landmarks hidden;
 //! - `toc.ncx` has no `dtb:uid` (the NCX must repeat the package identifier), a `dtb:depth`
 //!   fixed at 1 whatever the nesting, and the table of contents' name as `docTitle`: the
 //!   identifier is added, the depth corrected, the book's title put in `docTitle`.
@@ -30,6 +33,12 @@ const NAV: &str = "OEBPS/nav.xhtml";
 /// The root element of epub-builder 0.8.2's `templates/v3/nav.xhtml`.
 const NAV_ROOT: &str =
     "<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\">";
+/// The `toc` nav of that template.
+const NAV_TOC: &str = "<nav epub:type = \"toc\" id=\"toc\">";
+/// The `landmarks` nav of that template.
+const NAV_LANDMARKS: &str = "<nav epub:type = \"landmarks\">";
+/// The root element of `templates/v3/content.opf`.
+const OPF_ROOT: &str = "<package version=\"3.0\" xmlns=\"http://www.idpf.org/2007/opf\" unique-identifier=\"epub-id-1\">";
 /// The line of `templates/v3/content.opf` the publisher goes before.
 const OPF_MODIFIED: &str = "    <meta property=\"dcterms:modified\">";
 /// The identifier element of `templates/v3/content.opf`.
@@ -109,77 +118,72 @@ fn utf8(name: &str, data: Vec<u8>) -> Result<String> {
     String::from_utf8(data).map_err(|_| Error::render("epub", format!("{name} is not UTF-8")))
 }
 
-/// Adds `dc:publisher` and writes the book's identifier.
-fn patch_opf(opf: &str, patch: &Patch<'_>) -> Result<String> {
-    let missing = |what: &str| {
-        Error::render(
+/// `text` with the first `anchor` replaced, or an error naming the file when epub-builder's
+/// template no longer has it.
+fn replace_once(text: &str, file: &str, anchor: &str, with: &str) -> Result<String> {
+    if !text.contains(anchor) {
+        return Err(Error::render(
             "epub",
-            format!("epub-builder's content.opf has no {what}; the finishing step needs updating"),
-        )
-    };
-    let at = opf
-        .find(OPF_MODIFIED)
-        .ok_or_else(|| missing("dcterms:modified"))?;
-    let mut out = String::with_capacity(opf.len() + 256);
-    out.push_str(&opf[..at]);
-    out.push_str(&format!(
-        "    <dc:publisher>{}</dc:publisher>\n",
-        escape(patch.publisher)
-    ));
-    out.push_str(&opf[at..]);
-    let start = out
-        .find(OPF_ID_OPEN)
-        .ok_or_else(|| missing("dc:identifier"))?
-        + OPF_ID_OPEN.len();
-    let len = out[start..]
-        .find("</dc:identifier>")
-        .ok_or_else(|| missing("dc:identifier end"))?;
-    out.replace_range(start..start + len, &escape(patch.identifier));
+            format!("epub-builder's {file} lacks `{anchor}`; the finishing step needs updating"),
+        ));
+    }
+    Ok(text.replacen(anchor, with, 1))
+}
+
+/// Replaces the text of the element that starts with `open` (up to the next `</`).
+fn replace_text(text: &str, file: &str, open: &str, with: &str) -> Result<String> {
+    let missing = || Error::render("epub", format!("epub-builder's {file} lacks `{open}`"));
+    let start = text.find(open).ok_or_else(missing)? + open.len();
+    let len = text[start..].find("</").ok_or_else(missing)?;
+    let mut out = text.to_owned();
+    out.replace_range(start..start + len, &escape(with));
     Ok(out)
+}
+
+/// Declares the language on the package, adds `dc:publisher`, writes the book's identifier.
+fn patch_opf(opf: &str, patch: &Patch<'_>) -> Result<String> {
+    let lang = escape(patch.lang);
+    let root = format!("{} xml:lang=\"{lang}\">", OPF_ROOT.trim_end_matches('>'));
+    let opf = replace_once(opf, "content.opf", OPF_ROOT, &root)?;
+    let publisher = format!(
+        "    <dc:publisher>{}</dc:publisher>\n{OPF_MODIFIED}",
+        escape(patch.publisher)
+    );
+    let opf = replace_once(&opf, "content.opf", OPF_MODIFIED, &publisher)?;
+    replace_text(&opf, "content.opf", OPF_ID_OPEN, patch.identifier)
 }
 
 /// Gives the NCX the package identifier, its real depth and the book's title.
 fn patch_ncx(ncx: &str, patch: &Patch<'_>) -> Result<String> {
-    let missing = |what: &str| {
-        Error::render(
-            "epub",
-            format!("epub-builder's toc.ncx has no {what}; the finishing step needs updating"),
-        )
-    };
-    if !ncx.contains(NCX_DEPTH) {
-        return Err(missing("dtb:depth"));
-    }
     let head = format!(
         "<meta name=\"dtb:uid\" content=\"{}\" />\n    <meta name=\"dtb:depth\" content=\"{}\" />",
         escape(patch.identifier),
         patch.toc_depth.max(1)
     );
-    let mut out = ncx.replacen(NCX_DEPTH, &head, 1);
-    let start = out
-        .find(NCX_TITLE_OPEN)
-        .ok_or_else(|| missing("docTitle"))?
-        + NCX_TITLE_OPEN.len();
-    let len = out[start..]
-        .find("</text>")
-        .ok_or_else(|| missing("docTitle end"))?;
-    out.replace_range(start..start + len, &escape(patch.title));
-    Ok(out)
+    let ncx = replace_once(ncx, "toc.ncx", NCX_DEPTH, &head)?;
+    replace_text(&ncx, "toc.ncx", NCX_TITLE_OPEN, patch.title)
 }
 
-/// Puts the book's language on the navigation document's root element.
+/// Puts the book's language on the navigation document's root element, gives the `toc` nav
+/// its ARIA role and label (its heading), and labels and hides the landmarks nav (a list for
+/// reading systems, not for reading), so no two navigation landmarks look alike.
 fn patch_nav(nav: &str, patch: &Patch<'_>) -> Result<String> {
-    if !nav.contains(NAV_ROOT) {
-        return Err(Error::render(
-            "epub",
-            "epub-builder's nav.xhtml has an unexpected root element; the finishing step needs updating",
-        ));
-    }
     let lang = escape(patch.lang);
     let root = format!(
         "{} lang=\"{lang}\" xml:lang=\"{lang}\">",
-        &NAV_ROOT[..NAV_ROOT.len() - 1]
+        NAV_ROOT.trim_end_matches('>')
     );
-    Ok(nav.replacen(NAV_ROOT, &root, 1))
+    let nav = replace_once(nav, "nav.xhtml", NAV_ROOT, &root)?;
+    let toc = format!(
+        "{} role=\"doc-toc\" aria-labelledby=\"toc-title\">",
+        NAV_TOC.trim_end_matches('>')
+    );
+    let nav = replace_once(&nav, "nav.xhtml", NAV_TOC, &toc)?;
+    let landmarks = format!(
+        "{} aria-label=\"Landmarks\" hidden=\"hidden\">",
+        NAV_LANDMARKS.trim_end_matches('>')
+    );
+    replace_once(&nav, "nav.xhtml", NAV_LANDMARKS, &landmarks)
 }
 
 #[cfg(test)]
@@ -198,13 +202,15 @@ mod tests {
 
     #[test]
     fn publisher_goes_before_modified_and_is_escaped() {
-        let opf = "<dc:identifier id=\"epub-id-1\">urn:uuid:x</dc:identifier>\n    <meta property=\"dcterms:modified\">t</meta>";
+        let opf = format!(
+            "{OPF_ROOT}<dc:identifier id=\"epub-id-1\">urn:uuid:x</dc:identifier>\n{OPF_MODIFIED}t</meta>"
+        );
         let p = Patch {
             identifier: "doi:10/1&2",
             publisher: "A & <B>",
             ..patch()
         };
-        let out = patch_opf(opf, &p).unwrap();
+        let out = patch_opf(&opf, &p).unwrap();
         assert!(out.contains("<dc:publisher>A &amp; &lt;B&gt;</dc:publisher>\n    <meta property=\"dcterms:modified\">"));
         assert!(out.contains(">doi:10/1&amp;2</dc:identifier>"));
     }
