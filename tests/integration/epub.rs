@@ -408,6 +408,11 @@ fn every_xhtml_document_declares_its_language() {
     let opf = parse(&opf_text);
     assert_eq!(dc(&opf, "language"), ["es-CO"]);
     assert_eq!(opf.root_element().attribute((XML, "lang")), Some("es-CO"));
+    // The navigation labels the book supplies follow its language.
+    let nav_text = entry(&book, "OEBPS/nav.xhtml");
+    let nav = parse(&nav_text);
+    let heading = elements(&nav, XHTML, "h1").into_iter().next().map(text_of);
+    assert_eq!(heading.as_deref(), Some("Índice"));
 
     // A tag that is not BCP 47 is replaced with a warning, never written as is.
     article.meta.language = "english please".into();

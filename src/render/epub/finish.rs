@@ -62,6 +62,8 @@ pub(super) struct Patch<'a> {
     pub title: &'a str,
     /// How deep the table of contents nests (1 = no nesting), for the NCX's `dtb:depth`.
     pub toc_depth: usize,
+    /// The accessible name of the landmarks nav, in the book's language.
+    pub landmarks_label: &'a str,
 }
 
 /// Reads epub-builder's zip, patches the package and navigation documents, and writes the
@@ -180,8 +182,9 @@ fn patch_nav(nav: &str, patch: &Patch<'_>) -> Result<String> {
     );
     let nav = replace_once(&nav, "nav.xhtml", NAV_TOC, &toc)?;
     let landmarks = format!(
-        "{} aria-label=\"Landmarks\" hidden=\"hidden\">",
-        NAV_LANDMARKS.trim_end_matches('>')
+        "{} aria-label=\"{}\" hidden=\"hidden\">",
+        NAV_LANDMARKS.trim_end_matches('>'),
+        escape(patch.landmarks_label)
     );
     replace_once(&nav, "nav.xhtml", NAV_LANDMARKS, &landmarks)
 }
@@ -197,6 +200,7 @@ mod tests {
             lang: "en",
             title: "T",
             toc_depth: 1,
+            landmarks_label: "Landmarks",
         }
     }
 

@@ -75,6 +75,7 @@ pub fn render(article: &Article, theme: &Theme) -> Result<Rendered> {
         lang: &lang,
         title: &title,
         toc_depth,
+        landmarks_label: labels(&lang).landmarks,
     };
     let bytes = finish::finish(&raw, &patch)?;
     Ok(Rendered { bytes, warnings })
@@ -96,7 +97,7 @@ fn package(
     b.set_title(clean(&meta.title));
     b.set_lang(lang);
     b.set_generator("briefpress");
-    b.set_toc_name("Contents");
+    b.set_toc_name(labels(lang).contents);
     for creator in article.creators(&theme.publisher) {
         b.add_author(clean(&creator));
     }
@@ -143,7 +144,7 @@ fn package(
     if let Some(cover) = cover_page {
         b.add_content(
             EpubContent::new(xhtml::COVER, cover.as_bytes())
-                .title("Cover")
+                .title(labels(lang).cover)
                 .reftype(ReferenceType::Cover),
         )?;
     }
@@ -223,6 +224,34 @@ fn accessibility(article: &Article, chapter: &xhtml::Chapter<'_>) -> Vec<(&'stat
         ),
     ));
     m
+}
+
+/// The few words the book itself supplies (navigation labels).
+struct Labels {
+    contents: &'static str,
+    cover: &'static str,
+    landmarks: &'static str,
+}
+
+/// The labels in the book's language (by its primary subtag) where known, else English.
+fn labels(lang: &str) -> Labels {
+    let primary = lang
+        .split('-')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let (contents, cover, landmarks) = match primary.as_str() {
+        "es" => ("Índice", "Portada", "Puntos de referencia"),
+        "fr" => ("Sommaire", "Couverture", "Repères"),
+        "pt" => ("Sumário", "Capa", "Pontos de referência"),
+        "de" => ("Inhalt", "Titelbild", "Orientierungspunkte"),
+        _ => ("Contents", "Cover", "Landmarks"),
+    };
+    Labels {
+        contents,
+        cover,
+        landmarks,
+    }
 }
 
 /// The language tag to declare: the article's when it looks like a BCP 47 tag, else `en`.
