@@ -3,6 +3,7 @@
 
 mod cli;
 mod docx;
+mod epub;
 mod pdf;
 mod read;
 mod sample;

@@ -1,11 +1,282 @@
-//! The EPUB backend (being written).
+//! The EPUB 3 backend: the article as a reflowable e-book (cover page, one chapter, navigation
+//! document and NCX, EPUB Accessibility metadata), packaged by epub-builder and finished by
+//! [`finish`] where epub-builder cannot express what the book needs.
+//!
+//! epub-builder is pinned to `=0.8.2`: 0.8.3 gives `dc:language` and `dc:creator` the same id
+//! (`epub-creator-0`), which epubcheck rejects (RSC-005). Its default features stamp zip entries
+//! with the clock, so only `libzip` is enabled; the finishing step repacks with fixed dates anyway.
+
+mod finish;
+mod images;
+mod xhtml;
 
 use crate::article::Article;
-use crate::error::{Error, Result};
-use crate::render::Rendered;
+use crate::error::{Error, Result, Warning};
+use crate::render::xml::{escape, is_xml_char};
+use crate::render::{Rendered, content_uuid};
 use crate::theme::Theme;
+use epub_builder::{
+    EpubBuilder, EpubContent, EpubVersion, MetadataOpfV3, ReferenceType, TocElement, ZipLibrary,
+};
+use std::borrow::Cow;
 
-/// Renders the article as EPUB.
-pub fn render(_article: &Article, _theme: &Theme) -> Result<Rendered> {
-    Err(Error::render("epub", "not written yet"))
+/// The stylesheet every content document links.
+const STYLE: &str = include_str!("style.css");
+
+/// Renders the article as EPUB 3.
+pub fn render(article: &Article, theme: &Theme) -> Result<Rendered> {
+    let mut warnings = Vec::new();
+    let lang = language(&article.meta.language, &mut warnings);
+    let publisher = clean(article.publisher(&theme.publisher));
+
+    // 1. Content documents.
+    let facts = xhtml::TitleFacts {
+        publisher: &publisher,
+        lang: &lang,
+    };
+    let chapter = xhtml::chapter(article, &facts, &mut warnings);
+    let cover_href = chapter
+        .images
+        .iter()
+        .find(|f| f.cover)
+        .map(|f| f.href.clone());
+    let cover_page = cover_href
+        .as_deref()
+        .and_then(|href| xhtml::cover(article, href, &lang));
+
+    // 2. The package, as far as epub-builder can write it.
+    let toc = chapter_toc(article, &chapter);
+    let toc_depth = depth(&toc);
+    let image_bytes: Vec<_> = chapter
+        .images
+        .iter()
+        .map(|f| images::file_bytes(f.image, &mut warnings))
+        .collect();
+    let raw = package(
+        article,
+        theme,
+        &lang,
+        &chapter,
+        &image_bytes,
+        cover_page.as_deref(),
+        toc,
+    )
+    .map_err(|e| Error::render("epub", e))?;
+
+    // 3. What epub-builder cannot express, and a deterministic zip.
+    let identifier = match article.meta.identifier.as_deref().map(clean) {
+        Some(id) if !id.trim().is_empty() => id.trim().to_owned(),
+        _ => format!("urn:uuid:{}", content_uuid(article)),
+    };
+    let title = clean(&article.meta.title);
+    let patch = finish::Patch {
+        publisher: &publisher,
+        identifier: &identifier,
+        lang: &lang,
+        title: &title,
+        toc_depth,
+        landmarks_label: labels(&lang).landmarks,
+    };
+    let bytes = finish::finish(&raw, &patch)?;
+    Ok(Rendered { bytes, warnings })
+}
+
+/// Builds the package with epub-builder: metadata, stylesheet, images, content, navigation.
+fn package(
+    article: &Article,
+    theme: &Theme,
+    lang: &str,
+    chapter: &xhtml::Chapter<'_>,
+    image_bytes: &[Cow<'_, [u8]>],
+    cover_page: Option<&str>,
+    toc: TocElement,
+) -> epub_builder::Result<Vec<u8>> {
+    let meta = &article.meta;
+    let mut b = EpubBuilder::new(ZipLibrary::new()?)?;
+    b.epub_version(EpubVersion::V30);
+    b.set_title(clean(&meta.title));
+    b.set_lang(lang);
+    b.set_generator("briefpress");
+    b.set_toc_name(labels(lang).contents);
+    for creator in article.creators(&theme.publisher) {
+        b.add_author(clean(&creator));
+    }
+    for keyword in meta.keywords.iter().filter(|k| !k.trim().is_empty()) {
+        b.add_subject(clean(keyword));
+    }
+    if let Some(summary) = meta.summary.as_deref().filter(|s| !s.trim().is_empty()) {
+        b.add_description(clean(summary));
+    }
+    if let Some(rights) = meta.rights.as_deref().filter(|s| !s.trim().is_empty()) {
+        b.set_license(clean(rights));
+    }
+    if let Some(t) = meta
+        .date
+        .and_then(|d| chrono::DateTime::from_timestamp(d.unix_seconds(), 0))
+    {
+        b.set_publication_date(t);
+    }
+    // Never the clock: epub-builder uses `Utc::now()` unless told.
+    let modified = chrono::DateTime::from_timestamp(meta.timestamp(), 0).unwrap_or_default();
+    b.set_modified_date(modified);
+    // Never random: epub-builder uses a v4 UUID unless told.
+    let uuid = uuid::Uuid::parse_str(&content_uuid(article)).unwrap_or_default();
+    b.set_uuid(uuid);
+    for (property, content) in accessibility(article, chapter) {
+        // epub-builder 0.8.2 writes a `MetadataOpfV3` content without escaping it.
+        b.add_metadata_opf(Box::new(MetadataOpfV3::new(
+            property.into(),
+            escape(&content),
+        )));
+    }
+
+    b.stylesheet(STYLE.as_bytes())?;
+    for (file, data) in chapter.images.iter().zip(image_bytes) {
+        let data = data.as_ref();
+        let mime = file.image.format.mime();
+        if file.cover {
+            b.add_cover_image(&file.href, data, mime)?;
+        } else {
+            b.add_resource(&file.href, data, mime)?;
+        }
+    }
+
+    if let Some(cover) = cover_page {
+        b.add_content(
+            EpubContent::new(xhtml::COVER, cover.as_bytes())
+                .title(labels(lang).cover)
+                .reftype(ReferenceType::Cover),
+        )?;
+    }
+    let mut content =
+        EpubContent::new(xhtml::CHAPTER, chapter.xhtml.as_bytes()).reftype(ReferenceType::Text);
+    content.toc = toc;
+    b.add_content(content)?;
+
+    let mut out = Vec::new();
+    b.generate(&mut out)?;
+    Ok(out)
+}
+
+/// The chapter's table-of-contents entry: the title, with the body headings nested by level
+/// under it (`TocElement::add` files a deeper entry under the last shallower one).
+fn chapter_toc(article: &Article, chapter: &xhtml::Chapter<'_>) -> TocElement {
+    let mut toc = TocElement::new(xhtml::CHAPTER, clean(&article.meta.title)).level(1);
+    for h in chapter
+        .headings
+        .iter()
+        .filter(|h| !h.text.trim().is_empty())
+    {
+        let url = format!("{}#{}", xhtml::CHAPTER, h.id);
+        toc.add(TocElement::new(url, h.text.clone()).level(i32::from(h.level) + 1));
+    }
+    toc
+}
+
+/// How many levels an entry and its descendants span.
+fn depth(entry: &TocElement) -> usize {
+    1 + entry.children.iter().map(depth).max().unwrap_or(0)
+}
+
+/// The EPUB Accessibility properties that are true of this book, as (property, text) pairs.
+fn accessibility(article: &Article, chapter: &xhtml::Chapter<'_>) -> Vec<(&'static str, String)> {
+    let has_images = !chapter.images.is_empty();
+    let alt_ok = chapter.all_alt;
+    let mut m = vec![("schema:accessMode", "textual".to_owned())];
+    if has_images {
+        m.push(("schema:accessMode", "visual".to_owned()));
+    }
+    if alt_ok {
+        m.push(("schema:accessModeSufficient", "textual".to_owned()));
+    } else {
+        m.push(("schema:accessModeSufficient", "textual,visual".to_owned()));
+    }
+    if !chapter.headings.is_empty() {
+        m.push((
+            "schema:accessibilityFeature",
+            "structuralNavigation".to_owned(),
+        ));
+    }
+    m.push(("schema:accessibilityFeature", "tableOfContents".to_owned()));
+    if has_images && alt_ok {
+        m.push(("schema:accessibilityFeature", "alternativeText".to_owned()));
+    }
+    m.push(("schema:accessibilityFeature", "readingOrder".to_owned()));
+    m.push((
+        "schema:accessibilityFeature",
+        "displayTransformability".to_owned(),
+    ));
+    m.push(("schema:accessibilityHazard", "none".to_owned()));
+    let images = match (has_images, alt_ok) {
+        (false, _) => "It has no images.",
+        (true, true) => "Every image has a text alternative and a caption.",
+        (true, false) => "Some images have no text alternative.",
+    };
+    let notes = if article.notes.is_empty() {
+        ""
+    } else {
+        " Footnotes are linked both ways."
+    };
+    m.push((
+        "schema:accessibilitySummary",
+        format!(
+            "A reflowable text in one reading order, with headings, a navigable table of contents and no fixed fonts or page sizes. {images}{notes}"
+        ),
+    ));
+    m
+}
+
+/// The few words the book itself supplies (navigation labels).
+struct Labels {
+    contents: &'static str,
+    cover: &'static str,
+    landmarks: &'static str,
+}
+
+/// The labels in the book's language (by its primary subtag) where known, else English.
+fn labels(lang: &str) -> Labels {
+    let primary = lang
+        .split('-')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let (contents, cover, landmarks) = match primary.as_str() {
+        "es" => ("Índice", "Portada", "Puntos de referencia"),
+        "fr" => ("Sommaire", "Couverture", "Repères"),
+        "pt" => ("Sumário", "Capa", "Pontos de referência"),
+        "de" => ("Inhalt", "Titelbild", "Orientierungspunkte"),
+        _ => ("Contents", "Cover", "Landmarks"),
+    };
+    Labels {
+        contents,
+        cover,
+        landmarks,
+    }
+}
+
+/// The language tag to declare: the article's when it looks like a BCP 47 tag, else `en`.
+fn language(tag: &str, warnings: &mut Vec<Warning>) -> String {
+    let tag = tag.trim();
+    let well_formed = !tag.is_empty()
+        && tag.split('-').all(|part| {
+            (1..=8).contains(&part.len()) && part.chars().all(|c| c.is_ascii_alphanumeric())
+        })
+        && tag
+            .split('-')
+            .next()
+            .is_some_and(|p| p.chars().all(|c| c.is_ascii_alphabetic()));
+    if well_formed {
+        tag.to_owned()
+    } else {
+        warnings.push(Warning::new(format!(
+            "epub: language `{tag}` is not a BCP 47 tag; the book is declared as `en`"
+        )));
+        "en".to_owned()
+    }
+}
+
+/// Text without the characters XML 1.0 forbids (the chapter reports dropping them); epub-builder
+/// escapes markup but passes those through.
+fn clean(s: &str) -> String {
+    s.chars().filter(|c| is_xml_char(*c)).collect()
 }
