@@ -121,3 +121,48 @@ fn same_stem_twice_is_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn a_failing_source_keeps_the_others_and_earlier_outputs() {
+    let dir = crate::tools::scratch();
+    let d = dir.path();
+    std::fs::write(
+        d.join("good.md"),
+        "---\ntitle: Good\n---\nBody with “quotes”.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("bad.md"),
+        "---\ntitle: Bad\nphoto:\n  path: missing.jpg\n---\nBody.\n",
+    )
+    .unwrap();
+    std::fs::create_dir(d.join("out")).unwrap();
+    std::fs::write(d.join("out/bad.pdf"), "an earlier good export").unwrap();
+    let o = briefpress(d, &["build", "good.md", "bad.md", "-o", "out"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("error: bad.md:3: image `missing.jpg`: the file does not exist"),
+        "{err}"
+    );
+    assert!(String::from_utf8_lossy(&o.stdout).contains("1 built, 1 failed"));
+    for ext in ["pdf", "docx", "epub"] {
+        assert!(
+            d.join(format!("out/good.{ext}")).exists(),
+            "good.{ext} was not built"
+        );
+    }
+    assert!(!d.join("out/bad.docx").exists() && !d.join("out/bad.epub").exists());
+    assert_eq!(
+        std::fs::read_to_string(d.join("out/bad.pdf")).unwrap(),
+        "an earlier good export"
+    );
+    let names: Vec<String> = std::fs::read_dir(d.join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names.iter().all(|n| !n.ends_with(".tmp")),
+        "temporary files left: {names:?}"
+    );
+}

@@ -2,6 +2,7 @@
 #![allow(dead_code)] // each feature module uses its own part of the shared helpers
 
 mod cli;
+mod conformance;
 mod docx;
 mod epub;
 mod pdf;
