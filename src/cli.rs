@@ -348,10 +348,15 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".briefpress-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".briefpress-").suffix(".tmp");
+    // Outputs are ordinary documents, readable by everyone; a temporary file would be private.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    let mut tmp = builder.tempfile_in(dir)?;
     let tmp_path = tmp.path().to_path_buf();
     if let Ok(mut list) = IN_FLIGHT.lock() {
         list.push(tmp_path.clone());

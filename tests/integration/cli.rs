@@ -152,6 +152,19 @@ fn a_failing_source_keeps_the_others_and_earlier_outputs() {
             "good.{ext} was not built"
         );
     }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(d.join("out/good.pdf"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(
+            mode & 0o644,
+            0o644,
+            "outputs are readable documents, not private temporaries"
+        );
+    }
     assert!(!d.join("out/bad.docx").exists() && !d.join("out/bad.epub").exists());
     assert_eq!(
         std::fs::read_to_string(d.join("out/bad.pdf")).unwrap(),
