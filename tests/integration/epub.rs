@@ -187,6 +187,11 @@ fn package_metadata_names_creators_publisher_dates_and_a_stable_identifier() {
         ["A summary that says <what> & why."]
     );
     assert_eq!(dc(&opf, "rights"), ["© 2026 The Example Council"]);
+    // and the licence line is shown to the reader too, not only stated in the package
+    assert!(
+        entry(&book, "OEBPS/text.xhtml")
+            .contains("<p class=\"rights\">© 2026 The Example Council</p>")
+    );
     assert_eq!(dc(&opf, "date"), ["2026-02-02T00:00:00Z"]);
     assert_eq!(metas(&opf, "dcterms:modified"), ["2026-02-02T00:00:00Z"]);
     assert_eq!(

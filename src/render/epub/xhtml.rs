@@ -66,6 +66,17 @@ pub(super) fn chapter<'a>(
         w.figure(photo, "photo", true);
     }
     w.blocks(&article.blocks);
+    if let Some(rights) = article
+        .meta
+        .rights
+        .as_deref()
+        .filter(|r| !r.trim().is_empty())
+    {
+        // The licence line is shown, not only stated in the metadata: nothing is lost.
+        w.out.push_str("<p class=\"rights\">");
+        w.text(rights);
+        w.out.push_str("</p>\n");
+    }
     w.notes();
     let body = std::mem::take(&mut w.out);
     let xhtml = document(facts.lang, &article.meta.title, "", &body, &mut w);
