@@ -5,6 +5,7 @@ mod cli;
 mod conformance;
 mod docx;
 mod epub;
+mod hostile;
 mod pdf;
 mod read;
 mod sample;

@@ -70,7 +70,10 @@ pub fn assets() -> &'static MemoryAssets {
             ("c.png".to_owned(), grey_png),
             ("img/d.jpeg".to_owned(), grey_jpg.clone()),
             ("truncated.png".to_owned(), truncated),
-            ("not-an-image.jpg".to_owned(), b"GIF89a, or rather not".to_vec()),
+            (
+                "not-an-image.jpg".to_owned(),
+                b"GIF89a, or rather not".to_vec(),
+            ),
             (format!("{STEM}.jpg"), jpg.clone()),
             // the names the sample briefs and conformance fixtures use
             ("us-colombia-ties.jpg".to_owned(), jpg.clone()),
