@@ -1,6 +1,7 @@
 //! briefpress integration tests: one binary, a module per feature.
 #![allow(dead_code)] // each feature module uses its own part of the shared helpers
 
+mod bad_input;
 mod cli;
 mod conformance;
 mod docx;
