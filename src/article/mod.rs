@@ -95,6 +95,22 @@ impl Meta {
         }
     }
 
+    /// Whether the language is written right to left (Arabic, Hebrew, Persian, Urdu …), by its
+    /// primary subtag or an explicit `-Arab` / `-Hebr` script subtag.
+    pub fn right_to_left(&self) -> bool {
+        const RTL: [&str; 12] = [
+            "ar", "he", "iw", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ckb", "syr",
+        ];
+        let lower = self.language.to_ascii_lowercase();
+        let mut parts = lower.split(['-', '_']);
+        let primary = parts.next().unwrap_or("");
+        let script = parts.find(|p| p.len() == 4);
+        match script {
+            Some(s) => matches!(s, "arab" | "hebr" | "syrc" | "thaa" | "nkoo" | "adlm"),
+            None => RTL.contains(&primary),
+        }
+    }
+
     /// Seconds since 1970 for every timestamp an output carries: the article's date at midnight
     /// UTC, else `SOURCE_DATE_EPOCH`, else 1980-01-01 (the earliest date a zip entry can hold).
     pub fn timestamp(&self) -> i64 {

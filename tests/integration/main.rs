@@ -6,6 +6,7 @@ mod cli;
 mod conformance;
 mod docx;
 mod epub;
+mod languages;
 mod pdf;
 mod read;
 mod sample;

@@ -44,6 +44,7 @@ pub struct Facts {
     keywords: Vec<String>,
     description: Option<String>,
     language: String,
+    right_to_left: bool,
     identifier: String,
     publisher: String,
     timestamp: i64,
@@ -101,6 +102,7 @@ impl Facts {
             keywords: meta.keywords.clone(),
             description: meta.summary.clone(),
             language: meta.language.clone(),
+            right_to_left: meta.right_to_left(),
             identifier: meta
                 .identifier
                 .clone()
@@ -179,7 +181,7 @@ pub fn finish(parts: XMLDocx, facts: &Facts) -> Result<Vec<u8>> {
         },
     )?;
     let styles = rewrite("word/styles.xml", &parts.styles, |root| {
-        finish_styles(root, &facts.language)
+        finish_styles(root, &facts.language, facts.right_to_left)
     })?;
     let document = rewrite("word/document.xml", &parts.document, |root| {
         finish_pictures(root, &facts.pictures);
@@ -458,8 +460,9 @@ fn normalize(el: &mut Element) {
     }
 }
 
-/// Our Normal replaces docx-rs's bare one; the defaults get the language and widow control.
-fn finish_styles(root: &mut Element, language: &str) {
+/// Our Normal replaces docx-rs's bare one; the defaults get the language, widow control, and
+/// right-to-left paragraphs and runs for Arabic, Hebrew and the like.
+fn finish_styles(root: &mut Element, language: &str, right_to_left: bool) {
     let is_normal = |n: &Node| matches!(n, Node::Element(e) if e.name == "w:style" && e.get("w:styleId") == Some("Normal"));
     if root.children.iter().filter(|n| is_normal(n)).count() > 1
         && let Some(i) = root.children.iter().position(is_normal)
@@ -473,12 +476,18 @@ fn finish_styles(root: &mut Element, language: &str) {
     rpr.children
         .retain(|n| !matches!(n, Node::Element(e) if e.name == "w:lang"));
     rpr.children.push(Node::Element(lang_element(language)));
+    if right_to_left && rpr.find("w:rtl").is_none() {
+        rpr.children.push(Node::Element(Element::new("w:rtl")));
+    }
     let ppr = defaults
         .find_or_insert("w:pPrDefault")
         .find_or_insert("w:pPr");
     if ppr.find("w:widowControl").is_none() {
         ppr.children
             .push(Node::Element(Element::new("w:widowControl")));
+    }
+    if right_to_left && ppr.find("w:bidi").is_none() {
+        ppr.children.push(Node::Element(Element::new("w:bidi")));
     }
 }
 

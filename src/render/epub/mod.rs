@@ -96,6 +96,11 @@ fn package(
     b.epub_version(EpubVersion::V30);
     b.set_title(clean(&meta.title));
     b.set_lang(lang);
+    if meta.right_to_left() {
+        // `epub_direction` sets a field the 0.8.2 template never reads; the metadata key is the
+        // one it does.
+        b.metadata("direction", "rtl")?;
+    }
     b.set_generator("briefpress");
     b.set_toc_name(labels(lang).contents);
     for creator in article.creators(&theme.publisher) {

@@ -113,11 +113,16 @@ pub(super) fn cover(article: &Article, href: &str, lang: &str) -> Option<String>
 /// Wraps a body in the XHTML document every content file shares: XML declaration, the HTML
 /// doctype, `lang` and `xml:lang` on the root, the stylesheet.
 fn document(lang: &str, title: &str, body_attrs: &str, body: &str, w: &mut Writer<'_>) -> String {
+    let dir = if w.article.meta.right_to_left() {
+        " dir=\"rtl\""
+    } else {
+        ""
+    };
     let lang = escape(lang);
     let title = w.esc(title);
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n\
-         <html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" lang=\"{lang}\" xml:lang=\"{lang}\">\n\
+         <html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" lang=\"{lang}\" xml:lang=\"{lang}\"{dir}>\n\
          <head>\n<meta charset=\"utf-8\"/>\n<title>{title}</title>\n\
          <link rel=\"stylesheet\" type=\"text/css\" href=\"{STYLESHEET}\"/>\n</head>\n\
          <body{body_attrs}>\n{body}</body>\n</html>\n"
