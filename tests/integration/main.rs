@@ -10,4 +10,5 @@ mod languages;
 mod pdf;
 mod read;
 mod sample;
+mod theme;
 mod tools;
