@@ -1,6 +1,7 @@
 //! Finalize: the breaker's choices become lines of positioned glyph runs. Glue keeps its space
 //! glyphs (so extracted text has real spaces) and takes the line's adjustment as extra or
-//! less room after them; nothing else moves.
+//! less room after them; nothing else moves. A line broken at a hyphenation point ends with
+//! the penalty's hyphen glyph.
 
 use super::linebreak::{Break, line_start};
 use super::prepare::{ParItem, Piece};
@@ -57,6 +58,15 @@ pub fn finalize(items: &[ParItem], breaks: &[Break]) -> Vec<Line> {
                     x += width + adjust;
                 }
                 ParItem::Penalty { .. } => {}
+            }
+        }
+        // A hyphen (or whatever the penalty draws) closes a line broken at a penalty.
+        if b.end < items.len()
+            && let ParItem::Penalty { pieces, .. } = &items[b.end]
+        {
+            for p in pieces {
+                place(&mut line, p, x);
+                x += p.width;
             }
         }
         line.width = x;

@@ -6,7 +6,8 @@
 use super::collect::{self, Para, Style};
 use super::finalize::{Line, finalize};
 use super::fonts::{FaceId, Family, FontBook};
-use super::linebreak::{FirstFit, LineBreaker};
+use super::hyphenate::Hyphenation;
+use super::linebreak::{KnuthPlass, LineBreaker};
 use super::prepare::prepare;
 use super::shaping::Shaper;
 use super::{Frame, Item, Rect, TextRun};
@@ -36,7 +37,10 @@ pub struct Context<'b, 'a> {
     pub(super) theme: &'a Theme,
     /// Width of the text block.
     pub(super) measure: f32,
-    breaker: FirstFit,
+    breaker: KnuthPlass,
+    /// The article language's hyphenation patterns (none when the theme turns hyphenation
+    /// off or the language has no patterns).
+    hyphenation: Option<Hyphenation>,
     missing: BTreeSet<char>,
     warnings: Vec<Warning>,
     /// x positions of the quote bars currently open.
@@ -95,13 +99,26 @@ impl<'b, 'a> Context<'b, 'a> {
     /// A context for the theme, shaping in `language`.
     pub fn new(fonts: &'b FontBook<'a>, theme: &'a Theme, language: &str) -> Self {
         let (w, _) = theme.page.points();
+        let mut warnings = Vec::new();
+        let hyphenation = if theme.hyphenate {
+            let h = Hyphenation::for_language(language);
+            if h.is_none() {
+                warnings.push(Warning::new(format!(
+                    "no hyphenation patterns for language ‘{language}’ (English and Spanish are built in); the PDF is set without hyphenation"
+                )));
+            }
+            h
+        } else {
+            None
+        };
         Context {
             shaper: Shaper::new(fonts, language),
             theme,
             measure: (w - theme.margins.left - theme.margins.right).max(72.0),
-            breaker: FirstFit,
+            breaker: KnuthPlass,
+            hyphenation,
             missing: BTreeSet::new(),
-            warnings: Vec::new(),
+            warnings,
             bars: Vec::new(),
             markers: Vec::new(),
         }
@@ -173,7 +190,9 @@ impl<'b, 'a> Context<'b, 'a> {
     /// Sets a paragraph into lines and pushes one element per line.
     fn paragraph(&mut self, out: &mut Vec<Flowed>, para: &Para, shape: ParShape) -> usize {
         let width = (self.measure - shape.left - shape.right).max(36.0);
-        let items = prepare(&self.shaper, para, width, &mut self.missing);
+        // Justified text is hyphenated; display lines and captions are not.
+        let hyph = self.hyphenation.as_ref().filter(|_| shape.justify);
+        let items = prepare(&self.shaper, para, width, hyph, &mut self.missing);
         let breaks = self.breaker.break_lines(&items, width, shape.justify);
         let lines = finalize(&items, &breaks);
         let n = lines.len();
@@ -257,7 +276,7 @@ impl<'b, 'a> Context<'b, 'a> {
     /// y = 0 starting at x = 0, and its width.
     pub(super) fn text_runs(&mut self, text: &str, style: Style) -> (Vec<TextRun>, f32) {
         let para = collect::plain(text, style);
-        let items = prepare(&self.shaper, &para, f32::INFINITY, &mut self.missing);
+        let items = prepare(&self.shaper, &para, f32::INFINITY, None, &mut self.missing);
         let breaks = [super::linebreak::Break {
             end: items.len(),
             ratio: 0.0,

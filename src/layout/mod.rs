@@ -8,7 +8,8 @@
 //!   collect    inlines -> one string per paragraph with styled spans (face, size, colour, link)
 //!   prepare    UAX #14 break opportunities -> boxes / glue / penalties; overlong tokens split
 //!   shaping    harfrust: kerning + standard ligatures; every glyph keeps its source text
-//!   linebreak  where lines end (first fit now; Knuth–Plass behind the same trait)
+//!   hyphenate  where words may break, by the article's language (hypher's patterns)
+//!   linebreak  where lines end: Knuth–Plass optimal fit (first fit kept as a yardstick)
 //!   finalize   breaks -> lines of positioned glyph runs, glue stretched for justification
 //!   flow       blocks -> a vertical list of frames (lines, images, rules, spaces)
 //!   paginate   frames -> pages: first-page furniture, running header, folio, footnotes,
@@ -22,6 +23,7 @@ mod collect;
 mod finalize;
 mod flow;
 pub mod fonts;
+pub mod hyphenate;
 pub mod linebreak;
 mod paginate;
 pub mod prepare;
