@@ -43,13 +43,16 @@
 //!
 //! # Passes
 //!
-//! 1. Tolerance [`TOLERANCE`] (badness 200, TeX's plain `\tolerance`: `r ≤ 1.26`).
-//! 2. If no set of breaks meets it, an *emergency stretch* of [`EMERGENCY_STRETCH`] × measure
+//! 1. Without hyphenation, tolerance [`PRETOLERANCE`] (badness 100, TeX's `\pretolerance`:
+//!    `r ≤ 1`): a paragraph that sets well without breaking words keeps them whole.
+//! 2. With hyphenation, tolerance [`TOLERANCE`] (badness 200, TeX's plain `\tolerance`:
+//!    `r ≤ 1.26`).
+//! 3. If no set of breaks meets it, an *emergency stretch* of [`EMERGENCY_STRETCH`] × measure
 //!    is added to every line's stretch when its badness is judged (TeX's
 //!    `\emergencystretch`), with the tolerance raised to [`EMERGENCY_TOLERANCE`]; the lines
 //!    are still set with their real glue, so they come out looser than the badness said, but
 //!    the looseness is spread over the paragraph instead of piling into one line.
-//! 3. If that fails too, any line that does not overflow is feasible (infinite tolerance).
+//! 4. If that fails too, any line that does not overflow is feasible (infinite tolerance).
 //!    Since `prepare` split every box wider than the measure into pieces that fit, with free
 //!    breaks between them, a solution always exists and no line sticks out of the measure. A
 //!    last-resort rescue (break at the best node that was just deactivated) keeps the function
@@ -100,9 +103,12 @@ const ADJ_DEMERITS: f64 = 10_000.0;
 const RUNT_DEMERITS: f64 = 5_000.0;
 /// Badness is capped here (TeX's `inf_bad`).
 const INF_BAD: f64 = 10_000.0;
-/// Pass-1 tolerance on badness: TeX plain's `\tolerance` 200 (r ≤ 1.26).
+/// Pass-1 tolerance on badness, without hyphenation: TeX plain's `\pretolerance` 100
+/// (r ≤ 1). A paragraph that sets this well keeps every word whole.
+const PRETOLERANCE: f64 = 100.0;
+/// Pass-2 tolerance on badness, with hyphenation: TeX plain's `\tolerance` 200 (r ≤ 1.26).
 const TOLERANCE: f64 = 200.0;
-/// Pass-2 tolerance, with the emergency stretch: 1 000, so badness still ranks the choices.
+/// Pass-3 tolerance, with the emergency stretch: 1 000, so badness still ranks the choices.
 const EMERGENCY_TOLERANCE: f64 = 1_000.0;
 /// Emergency stretch per line as a share of the measure: 4 % is 17 pt (1.5 em at 11 pt) on
 /// the default 425 pt measure, about what LaTeX users set `\emergencystretch` to (1.5–3 em).
@@ -217,13 +223,17 @@ fn line_ratio(
     measure: f64,
     justify: bool,
 ) -> f32 {
-    if !justify || is_forced(items, b) {
+    if !justify {
         return 0.0;
     }
     let end = content_end(items, start, b);
     let (w, y, z) = sums.range(start, end);
     let w = w + break_width(items, b);
-    let r = if w < measure {
+    let r = if is_forced(items, b) && w <= measure {
+        // The last line and a line before a forced break keep their natural width (TeX's
+        // `\parfillskip`), but shrink like any other line when they are a little too long.
+        0.0
+    } else if w < measure {
         if y > 0.0 { (measure - w) / y } else { 0.0 }
     } else if z > 0.0 {
         ((measure - w) / z).max(-1.0)
@@ -325,6 +335,8 @@ struct Node {
 #[derive(Clone, Copy)]
 struct Pass {
     tolerance: f64,
+    /// Whether hyphenation points (penalties that draw a hyphen) may be used.
+    hyphenate: bool,
     emergency: f64,
     /// Last pass: every non-overfull line is feasible, and the rescue may fire.
     last: bool,
@@ -375,6 +387,11 @@ impl KnuthPlass {
                 continue;
             }
             let hyph = b < n && flagged(items, b);
+            if !pass.hyphenate
+                && matches!(items.get(b), Some(ParItem::Penalty { pieces, .. }) if !pieces.is_empty())
+            {
+                continue;
+            }
             let cost = match items.get(b) {
                 Some(ParItem::Penalty { cost, .. }) => f64::from(*cost),
                 _ => 0.0,
@@ -581,16 +598,25 @@ impl LineBreaker for KnuthPlass {
         let m = f64::from(measure);
         let passes = [
             Pass {
+                tolerance: PRETOLERANCE,
+                hyphenate: false,
+                emergency: 0.0,
+                last: false,
+            },
+            Pass {
+                hyphenate: true,
                 tolerance: TOLERANCE,
                 emergency: 0.0,
                 last: false,
             },
             Pass {
+                hyphenate: true,
                 tolerance: EMERGENCY_TOLERANCE,
                 emergency: EMERGENCY_STRETCH,
                 last: false,
             },
             Pass {
+                hyphenate: true,
                 tolerance: f64::INFINITY,
                 emergency: EMERGENCY_STRETCH,
                 last: true,
@@ -602,5 +628,200 @@ impl LineBreaker for KnuthPlass {
             }
         }
         FirstFit.break_lines(items, measure, justify)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A word as a box of `5 pt` per letter; hyphenation points (`-` in the word) become
+    /// flagged penalties with a 3 pt hyphen.
+    fn word(items: &mut Vec<ParItem>, w: &str) {
+        for (i, part) in w.split('-').enumerate() {
+            if i > 0 {
+                items.push(ParItem::Penalty {
+                    width: 3.0,
+                    cost: 50.0,
+                    flagged: true,
+                    pieces: Vec::new(),
+                });
+            }
+            items.push(ParItem::Box {
+                width: 5.0 * part.chars().count() as f32,
+                pieces: Vec::new(),
+            });
+        }
+    }
+
+    fn paragraph(text: &str) -> Vec<ParItem> {
+        let mut items = Vec::new();
+        for (i, w) in text.split_whitespace().enumerate() {
+            if i > 0 {
+                items.push(ParItem::Glue {
+                    width: 3.0,
+                    stretch: 1.5,
+                    shrink: 1.5,
+                    pieces: Vec::new(),
+                });
+            }
+            word(&mut items, w);
+        }
+        items
+    }
+
+    /// Each line's set width.
+    fn widths(items: &[ParItem], breaks: &[Break]) -> Vec<f32> {
+        let mut start = line_start(items, 0);
+        let mut out = Vec::new();
+        for b in breaks {
+            let end = content_end(items, start, b.end);
+            let mut w = break_width(items, b.end) as f32;
+            for item in &items[start..end] {
+                w += match item {
+                    ParItem::Box { width, .. } => *width,
+                    ParItem::Glue {
+                        width,
+                        stretch,
+                        shrink,
+                        ..
+                    } => {
+                        width
+                            + if b.ratio >= 0.0 {
+                                b.ratio * stretch
+                            } else {
+                                b.ratio * shrink
+                            }
+                    }
+                    ParItem::Penalty { .. } => 0.0,
+                };
+            }
+            out.push(w);
+            if b.end >= items.len() {
+                break;
+            }
+            start = next_start(items, b.end);
+        }
+        out
+    }
+
+    const TEXT: &str = "In April the reservoirs in southern Colombia fell below a quarter of their \
+        capacity and Ecuador switched off the lights. Households lost power for up to thirteen \
+        hours a day while factories rationed shifts and hospitals ran diesel generators around \
+        the clock. The cables that connect the two countries were in perfect working order; what \
+        failed was the arrangement behind them.";
+
+    #[test]
+    fn knuth_plass_beats_first_fit_on_a_known_paragraph() {
+        let items = paragraph(TEXT);
+        let mut better = 0;
+        for m in (0..16).map(|k| 150.0 + 15.0 * k as f32) {
+            let kp = KnuthPlass.break_lines(&items, m, true);
+            let ff = FirstFit.break_lines(&items, m, true);
+            let (dk, df) = (
+                KnuthPlass::demerits(&items, &kp, m),
+                KnuthPlass::demerits(&items, &ff, m),
+            );
+            assert!(
+                dk <= df,
+                "at {m} pt Knuth–Plass {dk} is worse than first fit {df}"
+            );
+            better += usize::from(dk < df);
+            // Every line but the last is set to the measure; none is wider.
+            let w = widths(&items, &kp);
+            for (i, lw) in w.iter().enumerate() {
+                assert!(*lw <= m + 0.01, "line {i} is {lw} pt at {m}");
+                if i + 1 < w.len() {
+                    assert!(
+                        (lw - m).abs() < 0.01,
+                        "line {i} is {lw} pt, not justified to {m}"
+                    );
+                }
+            }
+        }
+        // At most measures the whole-paragraph view finds strictly better breaks.
+        assert!(better >= 8, "better at only {better} of 16 measures");
+    }
+
+    #[test]
+    fn never_more_than_two_hyphenated_lines_in_a_row() {
+        // Every word can break anywhere, and the measure is so narrow that hyphens are the
+        // cheapest way to fill the lines.
+        let text = "ab-cd-ef-gh-ij ab-cd-ef-gh-ij ab-cd-ef-gh-ij ab-cd-ef-gh-ij ab-cd-ef-gh-ij \
+            ab-cd-ef-gh-ij ab-cd-ef-gh-ij ab-cd-ef-gh-ij ab-cd-ef-gh-ij ab-cd-ef-gh-ij";
+        let items = paragraph(text);
+        let breaks = KnuthPlass.break_lines(&items, 83.0, true);
+        let mut run = 0;
+        let mut longest = 0;
+        for b in &breaks {
+            run = if flagged(&items, b.end) { run + 1 } else { 0 };
+            longest = longest.max(run);
+        }
+        assert!(longest <= 2, "a ladder of {longest} hyphens");
+        assert!(
+            breaks.iter().any(|b| flagged(&items, b.end)),
+            "no hyphen used at all"
+        );
+        for w in widths(&items, &breaks) {
+            assert!(w <= 83.01, "{w}");
+        }
+    }
+
+    #[test]
+    fn unbreakable_material_never_sticks_out() {
+        // Boxes that each fit, with free breaks but no glue: no line can be justified, so the
+        // last pass must still find lines that fit.
+        let mut items = Vec::new();
+        for i in 0..40 {
+            if i > 0 {
+                items.push(ParItem::Penalty {
+                    width: 0.0,
+                    cost: 0.0,
+                    flagged: false,
+                    pieces: Vec::new(),
+                });
+            }
+            items.push(ParItem::Box {
+                width: 7.0 + (i % 5) as f32,
+                pieces: Vec::new(),
+            });
+        }
+        for justify in [true, false] {
+            let breaks = KnuthPlass.break_lines(&items, 50.0, justify);
+            assert_eq!(breaks.last().map(|b| b.end), Some(items.len()));
+            for w in widths(&items, &breaks) {
+                assert!(w <= 50.01, "{w}");
+            }
+        }
+    }
+
+    #[test]
+    fn ragged_lines_fit_and_are_even() {
+        let items = paragraph(TEXT);
+        let breaks = KnuthPlass.break_lines(&items, 200.0, false);
+        let w = widths(&items, &breaks);
+        assert!(w.iter().all(|w| *w <= 200.01), "{w:?}");
+        assert!(breaks.iter().all(|b| b.ratio == 0.0));
+        // Balanced: no line but the last is shorter than two thirds of the measure.
+        assert!(
+            w[..w.len() - 1].iter().all(|w| *w > 200.0 * 2.0 / 3.0),
+            "{w:?}"
+        );
+    }
+
+    #[test]
+    fn forced_breaks_and_empty_paragraphs() {
+        let mut items = paragraph("one two");
+        items.push(ParItem::Penalty {
+            width: 0.0,
+            cost: FORCED,
+            flagged: false,
+            pieces: Vec::new(),
+        });
+        items.extend(paragraph("three four"));
+        let breaks = KnuthPlass.break_lines(&items, 300.0, true);
+        assert_eq!(breaks.len(), 2);
+        assert_eq!(breaks[0].ratio, 0.0);
+        assert_eq!(KnuthPlass.break_lines(&[], 300.0, true).len(), 1);
     }
 }

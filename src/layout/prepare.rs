@@ -14,10 +14,15 @@ use crate::theme::Rgb;
 use std::collections::BTreeSet;
 use unicode_linebreak::{BreakOpportunity, linebreaks};
 
-/// Glue stretch and shrink as shares of the space's width: TeX's cmr10 values (space 3.33 pt,
-/// stretch 1.67 pt, shrink 1.11 pt), i.e. a half and a third.
+/// Glue stretch and shrink as shares of the space's width. Stretch is TeX's cmr10 value (half
+/// the space). Shrink is also a half, not cmr10's third: with equal stretch and shrink the
+/// breaker's badness, which is symmetric in the adjustment ratio, is symmetric in the actual
+/// gap too, so minimising it evens out the word spaces themselves. Measured with typometer on
+/// the sample and the long brief, a third gave a spacing CV of 0.29 / 0.25 and a half 0.26 /
+/// 0.26 (Typst: 0.28 / 0.30). Full shrink leaves half a space (0.13 em in Noto Serif); the
+/// badness keeps lines well away from it (no "tight" line in either brief).
 const STRETCH: f32 = 0.5;
-const SHRINK: f32 = 1.0 / 3.0;
+const SHRINK: f32 = 0.5;
 
 /// Characters after which an overlong token (URL, long number) is best split.
 const SPLIT_AFTER: &[char] = &['/', '.', '-', '_', '?', '&', '=', '#', ',', ':'];
@@ -91,8 +96,11 @@ impl ParItem {
     }
 }
 
-/// Cost of breaking at a hyphenation point or soft hyphen: TeX's `\hyphenpenalty` 50.
-const HYPHEN_PENALTY: f32 = 50.0;
+/// Cost of breaking at a hyphenation point or soft hyphen. TeX's `\hyphenpenalty` is 50; at
+/// 50 one justified line in seven of the long brief ended in a hyphen, at 150 one in ten
+/// (Typst: one in fifteen), for a spacing CV of 0.24 against 0.26 — still under Typst's 0.28.
+/// Fewer broken words reads better than a slightly more even grey, so 150.
+const HYPHEN_PENALTY: f32 = 150.0;
 /// Cost of breaking after an explicit hyphen or a dash: TeX's `\exhyphenpenalty` 50.
 const EX_HYPHEN_PENALTY: f32 = 50.0;
 
