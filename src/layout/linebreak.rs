@@ -347,6 +347,14 @@ fn flagged(items: &[ParItem], i: usize) -> bool {
     matches!(items.get(i), Some(ParItem::Penalty { flagged: true, .. }))
 }
 
+/// TeX's badness, `100·|r|³` capped at [`INF_BAD`].
+fn badness(r: f64) -> f64 {
+    if r.is_infinite() {
+        return INF_BAD;
+    }
+    (100.0 * r.abs().powi(3)).min(INF_BAD)
+}
+
 fn fitness(r: f64) -> u8 {
     if r < -0.5 {
         0
@@ -448,11 +456,7 @@ impl KnuthPlass {
                 } else {
                     k += 1;
                 }
-                let badness = if r.is_infinite() {
-                    INF_BAD
-                } else {
-                    (100.0 * r.abs().powi(3)).min(INF_BAD)
-                };
+                let badness = badness(r);
                 if badness > pass.tolerance && !pass.last && !forced {
                     continue;
                 }
@@ -564,7 +568,7 @@ impl KnuthPlass {
             if w + break_width(items, b.end) - sums.range(start, end).2 > m + 0.01 {
                 return f64::INFINITY;
             }
-            let badness = (100.0 * r.abs().powi(3)).min(INF_BAD);
+            let badness = badness(r);
             let mut d = (LINE_PENALTY + badness).powi(2);
             let hyph = flagged(items, b.end);
             if hyph && prev_hyph {
