@@ -429,7 +429,9 @@ impl KnuthPlass {
                         f64::NEG_INFINITY
                     }
                 } else if w <= measure {
-                    let y = y + if justify {
+                    // A line without glue (a run of URL pieces) cannot be justified; it is
+                    // judged, and set, like a ragged line.
+                    let y = y + if justify && y > 0.0 {
                         pass.emergency * measure
                     } else {
                         RAGGED_STRETCH * measure

@@ -106,6 +106,9 @@ const HYPHEN_PENALTY: f32 = 150.0;
 /// Cost of breaking after an explicit hyphen or a dash: TeX's `\exhyphenpenalty` 50.
 const EX_HYPHEN_PENALTY: f32 = 50.0;
 
+/// Cost of cutting an overlong token where it has no split character: as bad as a hyphen.
+const HARD_SPLIT_PENALTY: f32 = HYPHEN_PENALTY;
+
 /// Dashes a line must not start with: the break UAX #14 allows before them is suppressed, so
 /// "policy—a good one" breaks after the dash, never before it.
 const NO_BREAK_BEFORE: &[char] = &['—', '–', '―'];
@@ -414,9 +417,9 @@ struct Cluster {
     split_after: bool,
 }
 
-/// Splits an overlong box into boxes no wider than `measure`, with free breaks between them.
-/// Breaks go after the last `/ . - _ ? …` that leaves the line at least a third full, else
-/// wherever the measure is reached.
+/// Splits an overlong box into boxes no wider than `measure`: a free break after every
+/// `/ . - _ ? …`, and a costly one wherever a piece would still be wider than the measure
+/// (a long number). The line breaker then fills each line as well as it can.
 fn split_overlong(pieces: Vec<Piece>, measure: f32, items: &mut Vec<ParItem>) {
     let mut clusters: Vec<Cluster> = Vec::new();
     for (pi, piece) in pieces.iter().enumerate() {
@@ -435,38 +438,35 @@ fn split_overlong(pieces: Vec<Piece>, measure: f32, items: &mut Vec<ParItem>) {
             }
         }
     }
-    let mut chunks: Vec<Vec<Cluster>> = Vec::new();
+    // Chunks end after every split character that is not followed by another (so "://" stays
+    // whole), and wherever the measure is reached; each chunk records the cost of breaking
+    // after it.
+    let mut chunks: Vec<(Vec<Cluster>, f32)> = Vec::new();
     let mut current: Vec<Cluster> = Vec::new();
     let mut width = 0.0;
-    for cluster in clusters {
+    let mut iter = clusters.into_iter().peekable();
+    while let Some(cluster) = iter.next() {
         if width + cluster.width > measure && !current.is_empty() {
-            // Break after the last good split point, if it keeps a third of the line.
-            let mut acc = 0.0;
-            let mut cut = current.len();
-            let mut best = None;
-            for (i, c) in current.iter().enumerate() {
-                acc += c.width;
-                if c.split_after && acc >= measure / 3.0 {
-                    best = Some(i + 1);
-                }
-            }
-            if let Some(b) = best {
-                cut = b;
-            }
-            let rest = current.split_off(cut);
-            chunks.push(std::mem::replace(&mut current, rest));
-            width = current.iter().map(|c| c.width).sum();
+            chunks.push((std::mem::take(&mut current), HARD_SPLIT_PENALTY));
+            width = 0.0;
         }
         width += cluster.width;
+        let split = cluster.split_after && iter.peek().is_some_and(|n| !n.split_after);
         current.push(cluster);
+        if split {
+            chunks.push((std::mem::take(&mut current), 0.0));
+            width = 0.0;
+        }
     }
     if !current.is_empty() {
-        chunks.push(current);
+        chunks.push((current, 0.0));
     }
-    for (i, chunk) in chunks.into_iter().enumerate() {
+    let mut cost = 0.0;
+    for (i, (chunk, after)) in chunks.into_iter().enumerate() {
         if i > 0 {
-            items.push(penalty(0.0, false));
+            items.push(penalty(cost, false));
         }
+        cost = after;
         let mut out: Vec<Piece> = Vec::new();
         let mut source: Vec<usize> = Vec::new();
         for c in chunk {
