@@ -16,6 +16,8 @@ pub struct Line {
     pub links: Vec<(f32, f32, f32, usize)>,
     /// Footnote numbers referenced on this line.
     pub notes: Vec<usize>,
+    /// Footnote references: start x, end x, size, note number.
+    pub note_spans: Vec<(f32, f32, f32, usize)>,
     /// Width the line takes.
     pub width: f32,
 }
@@ -90,10 +92,11 @@ fn place(line: &mut Line, p: &Piece, x: f32) {
         });
         pen += g.advance;
     }
-    if let Some(n) = p.note
-        && !line.notes.contains(&n)
-    {
-        line.notes.push(n);
+    if let Some(n) = p.note {
+        if !line.notes.contains(&n) {
+            line.notes.push(n);
+        }
+        line.note_spans.push((x, pen, p.size, n));
     }
     if let Some(l) = p.link {
         match line.links.last_mut() {

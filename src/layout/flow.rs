@@ -10,7 +10,7 @@ use super::hyphenate::Hyphenation;
 use super::linebreak::{KnuthPlass, LineBreaker};
 use super::prepare::prepare;
 use super::shaping::Shaper;
-use super::{Frame, Item, Rect, TextRun};
+use super::{Frame, Item, Jump, Rect, TextRun};
 use crate::article::{Article, Block, Figure, Image, plain_text};
 use crate::error::Warning;
 use crate::theme::Theme;
@@ -249,6 +249,19 @@ impl<'b, 'a> Context<'b, 'a> {
             run.origin.x += left;
             run.origin.y += baseline;
             items.push(Item::Text(run));
+        }
+        // A note reference jumps to its note; the area is widened to a comfortable target
+        // around the small superscript.
+        for (x0, x1, s, n) in line.note_spans {
+            items.push(Item::Jump {
+                rect: Rect {
+                    x: left + x0 - 1.0,
+                    y: baseline - s * 2.0,
+                    w: (x1 - x0).max(0.0) + 2.0,
+                    h: s * 2.4,
+                },
+                to: Jump::Note(n),
+            });
         }
         for (x0, x1, s, l) in line.links {
             if let Some(url) = para.links.get(l) {
@@ -707,6 +720,7 @@ pub fn flow_notes(ctx: &mut Context<'_, '_>, article: &Article) -> Vec<Vec<Flowe
                     collect::plain(&text, style)
                 }
             };
+            let first = out.len();
             ctx.paragraph(
                 &mut out,
                 &para,
@@ -718,6 +732,21 @@ pub fn flow_notes(ctx: &mut Context<'_, '_>, article: &Article) -> Vec<Vec<Flowe
                     keep: false,
                 },
             );
+            // The note's number jumps back to where the note is cited.
+            if first == 0
+                && let Some(f) = out.first_mut()
+            {
+                let h = f.frame.height;
+                f.frame.items.push(Item::Jump {
+                    rect: Rect {
+                        x: 0.0,
+                        y: 0.0,
+                        w: indent - size * 0.3,
+                        h,
+                    },
+                    to: Jump::Ref(i + 1),
+                });
+            }
         }
         ctx.markers.clear();
         all.push(out);

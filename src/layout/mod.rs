@@ -113,12 +113,36 @@ pub enum Item {
         /// Line width in points.
         width: f32,
     },
+    /// A link area that jumps within the document (footnote reference ↔ note).
+    Jump {
+        /// The clickable area.
+        rect: Rect,
+        /// Where it goes; pagination turns `Note` and `Ref` into `Page`, and drops a jump it
+        /// cannot resolve.
+        to: Jump,
+    },
     /// A live link area over some text.
     Link {
         /// The clickable area.
         rect: Rect,
         /// The target URL.
         url: String,
+    },
+}
+
+/// The target of an in-document link.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Jump {
+    /// Footnote `n`'s text (from its reference).
+    Note(usize),
+    /// Footnote `n`'s first reference (from the note's number).
+    Ref(usize),
+    /// A resolved place: page index (0-based) and y from the top.
+    Page {
+        /// Page index.
+        page: usize,
+        /// Points from the page's top.
+        y: f32,
     },
 }
 
@@ -132,6 +156,7 @@ impl Item {
             }
             Item::Image { rect, .. }
             | Item::Fill { rect, .. }
+            | Item::Jump { rect, .. }
             | Item::Stroke { rect, .. }
             | Item::Link { rect, .. } => {
                 rect.x += dx;

@@ -9,7 +9,8 @@
 use super::collect::Style;
 use super::flow::{Context, Flowed};
 use super::fonts::Family;
-use super::{Item, OutlineEntry, Page, Rect};
+use super::{Item, Jump, OutlineEntry, Page, Rect};
+use std::collections::BTreeMap;
 use crate::article::Article;
 
 /// Space between the text and the footnote rule, in base sizes.
@@ -49,6 +50,9 @@ pub fn paginate(
     }];
     let mut outline = Vec::new();
     let mut placed_notes: Vec<usize> = Vec::new();
+    // Where each note's first reference and its text landed: page, y.
+    let mut refs: BTreeMap<usize, (usize, f32)> = BTreeMap::new();
+    let mut note_at: BTreeMap<usize, (usize, f32)> = BTreeMap::new();
     let mut y = 0.0f32;
 
     let mut i = 0;
@@ -106,6 +110,13 @@ pub fn paginate(
         for item in &f.frame.items {
             let mut it = item.clone();
             it.translate(m.left, m.top + y);
+            if let Item::Jump {
+                rect,
+                to: Jump::Note(n),
+            } = &it
+            {
+                refs.entry(*n).or_insert((page, rect.y));
+            }
             pages[page].items.push(it);
         }
         y += f.frame.height;
@@ -139,6 +150,7 @@ pub fn paginate(
             });
             ny += note_gap * 0.5;
             for n in &pb.notes {
+                note_at.insert(*n, (k, ny));
                 for f in notes.get(n - 1).into_iter().flatten() {
                     for item in &f.frame.items {
                         let mut it = item.clone();
@@ -194,6 +206,26 @@ pub fn paginate(
             width: pw,
             height: ph,
             items,
+        });
+    }
+    // Resolve the jumps now that every reference and note has a place.
+    for page in &mut out {
+        page.items.retain_mut(|item| match item {
+            Item::Jump { to, .. } => {
+                let target = match *to {
+                    Jump::Note(n) => note_at.get(&n),
+                    Jump::Ref(n) => refs.get(&n),
+                    Jump::Page { .. } => return true,
+                };
+                match target {
+                    Some(&(page, y)) => {
+                        *to = Jump::Page { page, y };
+                        true
+                    }
+                    None => false,
+                }
+            }
+            _ => true,
         });
     }
     (out, outline)

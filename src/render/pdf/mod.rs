@@ -78,8 +78,10 @@ pub fn render(article: &Article, theme: &Theme) -> Result<Rendered> {
     let metadata = finish::Metadata {
         title: meta.title.trim().to_owned(),
         author: article.creators(&theme.publisher).join(", "),
+        creators: article.creators(&theme.publisher),
         subject: meta.summary.clone().filter(|s| !s.trim().is_empty()),
         keywords: (!meta.keywords.is_empty()).then(|| meta.keywords.join(", ")),
+        keyword_list: meta.keywords.clone(),
         language: meta.language.clone(),
         timestamp: meta.timestamp(),
         identifier: content_uuid(article),
