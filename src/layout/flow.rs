@@ -642,7 +642,10 @@ pub fn flow_article(ctx: &mut Context<'_, '_>, article: &Article) -> Vec<Flowed>
     out
 }
 
-/// The summary as one unbreakable boxed frame.
+/// The summary in a ruled box with an accent bar. Each line is its own element carrying its
+/// slice of the box (bar, side rules; the top rule on the first, the bottom rule on the
+/// last), so a long summary splits across pages like a paragraph (two lines at least on each
+/// side) instead of overflowing the page.
 fn summary_box(ctx: &mut Context<'_, '_>, out: &mut Vec<Flowed>, summary: &str) {
     let pad = ctx.base() * 0.8;
     let style = ctx.sans(scale::SUMMARY);
@@ -660,43 +663,84 @@ fn summary_box(ctx: &mut Context<'_, '_>, out: &mut Vec<Flowed>, summary: &str) 
             keep: false,
         },
     );
-    let mut items = Vec::new();
-    let mut y = pad;
-    for l in lines {
-        for mut it in l.frame.items {
-            it.translate(0.0, y);
-            items.push(it);
+    let measure = ctx.measure;
+    let (accent, rule) = (ctx.theme.colors.accent, ctx.theme.colors.rule);
+    let slice = |h: f32, top: bool, bottom: bool| -> Vec<Item> {
+        let mut items = vec![
+            Item::Fill {
+                rect: Rect {
+                    x: 0.0,
+                    y: 0.0,
+                    w: 0.6,
+                    h,
+                },
+                color: rule,
+            },
+            Item::Fill {
+                rect: Rect {
+                    x: measure - 0.6,
+                    y: 0.0,
+                    w: 0.6,
+                    h,
+                },
+                color: rule,
+            },
+            Item::Fill {
+                rect: Rect {
+                    x: 0.0,
+                    y: 0.0,
+                    w: 3.0,
+                    h,
+                },
+                color: accent,
+            },
+        ];
+        if top {
+            items.push(Item::Fill {
+                rect: Rect {
+                    x: 0.0,
+                    y: 0.0,
+                    w: measure,
+                    h: 0.6,
+                },
+                color: rule,
+            });
         }
-        y += l.frame.height;
-    }
-    let h = y + pad;
-    items.insert(
-        0,
-        Item::Fill {
-            rect: Rect {
-                x: 0.0,
-                y: 0.0,
-                w: 3.0,
-                h,
-            },
-            color: ctx.theme.colors.accent,
-        },
-    );
-    items.insert(
-        0,
-        Item::Stroke {
-            rect: Rect {
-                x: 0.0,
-                y: 0.0,
-                w: ctx.measure,
-                h,
-            },
-            color: ctx.theme.colors.rule,
-            width: 0.6,
-        },
-    );
+        if bottom {
+            items.push(Item::Fill {
+                rect: Rect {
+                    x: 0.0,
+                    y: h - 0.6,
+                    w: measure,
+                    h: 0.6,
+                },
+                color: rule,
+            });
+        }
+        items
+    };
     out.push(Flowed {
-        frame: Frame { height: h, items },
+        frame: Frame {
+            height: pad,
+            items: slice(pad, true, false),
+        },
+        keep_with_next: true,
+        ..Flowed::default()
+    });
+    let n = lines.len();
+    for (i, mut line) in lines.into_iter().enumerate() {
+        let mut items = slice(line.frame.height, false, false);
+        items.append(&mut line.frame.items);
+        line.frame.items = items;
+        // The last line stays with the bottom padding.
+        line.keep_with_next |= i + 1 == n;
+        out.push(line);
+    }
+    out.push(Flowed {
+        frame: Frame {
+            height: pad,
+            items: slice(pad, false, true),
+        },
         ..Flowed::default()
     });
 }

@@ -10,8 +10,8 @@ use super::collect::Style;
 use super::flow::{Context, Flowed};
 use super::fonts::Family;
 use super::{Item, Jump, OutlineEntry, Page, Rect};
-use std::collections::BTreeMap;
 use crate::article::Article;
+use std::collections::BTreeMap;
 
 /// Space between the text and the footnote rule, in base sizes.
 const NOTE_GAP: f32 = 1.0;

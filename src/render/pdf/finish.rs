@@ -126,7 +126,9 @@ pub fn xmp(meta: &Metadata) -> String {
         "<dc:language><rdf:Bag>{}</rdf:Bag></dc:language>",
         li(std::slice::from_ref(&meta.language))
     ));
-    dc.push_str(&format!("<dc:date><rdf:Seq><rdf:li>{date}</rdf:li></rdf:Seq></dc:date>"));
+    dc.push_str(&format!(
+        "<dc:date><rdf:Seq><rdf:li>{date}</rdf:li></rdf:Seq></dc:date>"
+    ));
     let keywords = meta
         .keywords
         .as_deref()

@@ -251,10 +251,16 @@ mod tests {
     #[test]
     fn downsampling_keeps_the_aspect_and_only_when_needed() {
         // 6 000 × 4 000 px printed 6 in × 4 in: 1 000 dpi, so 1 800 × 1 200 px.
-        assert_eq!(target_size((6000, 4000), (432.0, 288.0)), Some((1800, 1200)));
+        assert_eq!(
+            target_size((6000, 4000), (432.0, 288.0)),
+            Some((1800, 1200))
+        );
         // An odd aspect stays within a pixel of the original's.
         let (w, h) = target_size((5003, 1999), (300.0, 300.0 * 1999.0 / 5003.0)).unwrap();
-        assert!(((w as f32 / h as f32) - 5003.0 / 1999.0).abs() < 0.01, "{w}×{h}");
+        assert!(
+            ((w as f32 / h as f32) - 5003.0 / 1999.0).abs() < 0.01,
+            "{w}×{h}"
+        );
         // 1 600 px over 5.9 in is 271 dpi: left alone; so is an image 5 % over.
         assert_eq!(target_size((1600, 1000), (425.2, 265.7)), None);
         assert_eq!(target_size((1313, 875), (300.0, 200.0)), None);
@@ -267,8 +273,10 @@ mod tests {
             image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
         }));
         let mut data = Vec::new();
-        big.write_with_encoder(image::codecs::jpeg::JpegEncoder::new_with_quality(&mut data, 90))
-            .unwrap();
+        big.write_with_encoder(image::codecs::jpeg::JpegEncoder::new_with_quality(
+            &mut data, 90,
+        ))
+        .unwrap();
         // Printed 1 in wide: 300 × 150 px.
         let s = downsampled_jpeg(&data, (300, 150)).unwrap();
         let info = jpeg_info(&s.content).unwrap();

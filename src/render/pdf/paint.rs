@@ -10,8 +10,8 @@ use super::fonts::Embedded;
 use crate::layout::{FaceId, Item, Jump, Page};
 use crate::theme::Rgb;
 use printpdf::{
-    Actions, BorderArray, Codepoint, Color, CurTransMat, Destination, LinkAnnotation, Mm, Op, PaintMode,
-    PdfFontHandle, PdfPage, Pt, TextItem, TextMatrix, XObjectId, XObjectTransform,
+    Actions, BorderArray, Codepoint, Color, CurTransMat, Destination, LinkAnnotation, Mm, Op,
+    PaintMode, PdfFontHandle, PdfPage, Pt, TextItem, TextMatrix, XObjectId, XObjectTransform,
 };
 use std::collections::BTreeMap;
 
