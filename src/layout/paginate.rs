@@ -13,8 +13,9 @@ use super::{Item, Jump, OutlineEntry, Page, Rect};
 use crate::article::Article;
 use std::collections::BTreeMap;
 
-/// Space between the text and the footnote rule, in base sizes.
-const NOTE_GAP: f32 = 1.0;
+/// Space between the text and the first footnote, in base sizes; the rule sits a little
+/// below its middle, since the last text line's frame already ends with half a leading.
+const NOTE_GAP: f32 = 1.2;
 /// The running header's longest title, in characters, before it is cut at a word.
 const SHORT_TITLE: usize = 70;
 
@@ -138,17 +139,17 @@ pub fn paginate(
         let mut items = pb.items;
         // Footnotes, bottom-aligned to the text block.
         if !pb.notes.is_empty() {
-            let mut ny = m.top + block_h - pb.notes_height + note_gap * 0.5;
+            let mut ny = m.top + block_h - pb.notes_height + note_gap * 0.6;
             items.push(Item::Fill {
                 rect: Rect {
                     x: m.left,
-                    y: ny - 2.0,
+                    y: ny - 0.25,
                     w: ctx.measure / 4.0,
                     h: 0.5,
                 },
                 color: theme.colors.rule,
             });
-            ny += note_gap * 0.5;
+            ny += note_gap * 0.4;
             for n in &pb.notes {
                 note_at.insert(*n, (k, ny));
                 for f in notes.get(n - 1).into_iter().flatten() {
