@@ -6,10 +6,11 @@
 use super::collect::{self, Para, Style};
 use super::finalize::{Line, finalize};
 use super::fonts::{FaceId, Family, FontBook};
-use super::linebreak::{FirstFit, LineBreaker};
+use super::hyphenate::Hyphenation;
+use super::linebreak::{KnuthPlass, LineBreaker};
 use super::prepare::prepare;
 use super::shaping::Shaper;
-use super::{Frame, Item, Rect, TextRun};
+use super::{Frame, Item, Jump, Rect, TextRun};
 use crate::article::{Article, Block, Figure, Image, plain_text};
 use crate::error::Warning;
 use crate::theme::Theme;
@@ -36,7 +37,10 @@ pub struct Context<'b, 'a> {
     pub(super) theme: &'a Theme,
     /// Width of the text block.
     pub(super) measure: f32,
-    breaker: FirstFit,
+    breaker: KnuthPlass,
+    /// The article language's hyphenation patterns (none when the theme turns hyphenation
+    /// off or the language has no patterns).
+    hyphenation: Option<Hyphenation>,
     missing: BTreeSet<char>,
     warnings: Vec<Warning>,
     /// x positions of the quote bars currently open.
@@ -95,13 +99,26 @@ impl<'b, 'a> Context<'b, 'a> {
     /// A context for the theme, shaping in `language`.
     pub fn new(fonts: &'b FontBook<'a>, theme: &'a Theme, language: &str) -> Self {
         let (w, _) = theme.page.points();
+        let mut warnings = Vec::new();
+        let hyphenation = if theme.hyphenate {
+            let h = Hyphenation::for_language(language);
+            if h.is_none() {
+                warnings.push(Warning::new(format!(
+                    "no hyphenation patterns for language ‘{language}’ (English and Spanish are built in); the PDF is set without hyphenation"
+                )));
+            }
+            h
+        } else {
+            None
+        };
         Context {
             shaper: Shaper::new(fonts, language),
             theme,
             measure: (w - theme.margins.left - theme.margins.right).max(72.0),
-            breaker: FirstFit,
+            breaker: KnuthPlass,
+            hyphenation,
             missing: BTreeSet::new(),
-            warnings: Vec::new(),
+            warnings,
             bars: Vec::new(),
             markers: Vec::new(),
         }
@@ -173,7 +190,9 @@ impl<'b, 'a> Context<'b, 'a> {
     /// Sets a paragraph into lines and pushes one element per line.
     fn paragraph(&mut self, out: &mut Vec<Flowed>, para: &Para, shape: ParShape) -> usize {
         let width = (self.measure - shape.left - shape.right).max(36.0);
-        let items = prepare(&self.shaper, para, width, &mut self.missing);
+        // Justified text is hyphenated; display lines and captions are not.
+        let hyph = self.hyphenation.as_ref().filter(|_| shape.justify);
+        let items = prepare(&self.shaper, para, width, hyph, &mut self.missing);
         let breaks = self.breaker.break_lines(&items, width, shape.justify);
         let lines = finalize(&items, &breaks);
         let n = lines.len();
@@ -231,6 +250,19 @@ impl<'b, 'a> Context<'b, 'a> {
             run.origin.y += baseline;
             items.push(Item::Text(run));
         }
+        // A note reference jumps to its note; the area is widened to a comfortable target
+        // around the small superscript.
+        for (x0, x1, s, n) in line.note_spans {
+            items.push(Item::Jump {
+                rect: Rect {
+                    x: left + x0 - 1.0,
+                    y: baseline - s * 2.0,
+                    w: (x1 - x0).max(0.0) + 2.0,
+                    h: s * 2.4,
+                },
+                to: Jump::Note(n),
+            });
+        }
         for (x0, x1, s, l) in line.links {
             if let Some(url) = para.links.get(l) {
                 items.push(Item::Link {
@@ -257,7 +289,7 @@ impl<'b, 'a> Context<'b, 'a> {
     /// y = 0 starting at x = 0, and its width.
     pub(super) fn text_runs(&mut self, text: &str, style: Style) -> (Vec<TextRun>, f32) {
         let para = collect::plain(text, style);
-        let items = prepare(&self.shaper, &para, f32::INFINITY, &mut self.missing);
+        let items = prepare(&self.shaper, &para, f32::INFINITY, None, &mut self.missing);
         let breaks = [super::linebreak::Break {
             end: items.len(),
             ratio: 0.0,
@@ -610,7 +642,10 @@ pub fn flow_article(ctx: &mut Context<'_, '_>, article: &Article) -> Vec<Flowed>
     out
 }
 
-/// The summary as one unbreakable boxed frame.
+/// The summary in a ruled box with an accent bar. Each line is its own element carrying its
+/// slice of the box (bar, side rules; the top rule on the first, the bottom rule on the
+/// last), so a long summary splits across pages like a paragraph (two lines at least on each
+/// side) instead of overflowing the page.
 fn summary_box(ctx: &mut Context<'_, '_>, out: &mut Vec<Flowed>, summary: &str) {
     let pad = ctx.base() * 0.8;
     let style = ctx.sans(scale::SUMMARY);
@@ -628,43 +663,84 @@ fn summary_box(ctx: &mut Context<'_, '_>, out: &mut Vec<Flowed>, summary: &str) 
             keep: false,
         },
     );
-    let mut items = Vec::new();
-    let mut y = pad;
-    for l in lines {
-        for mut it in l.frame.items {
-            it.translate(0.0, y);
-            items.push(it);
+    let measure = ctx.measure;
+    let (accent, rule) = (ctx.theme.colors.accent, ctx.theme.colors.rule);
+    let slice = |h: f32, top: bool, bottom: bool| -> Vec<Item> {
+        let mut items = vec![
+            Item::Fill {
+                rect: Rect {
+                    x: 0.0,
+                    y: 0.0,
+                    w: 0.6,
+                    h,
+                },
+                color: rule,
+            },
+            Item::Fill {
+                rect: Rect {
+                    x: measure - 0.6,
+                    y: 0.0,
+                    w: 0.6,
+                    h,
+                },
+                color: rule,
+            },
+            Item::Fill {
+                rect: Rect {
+                    x: 0.0,
+                    y: 0.0,
+                    w: 3.0,
+                    h,
+                },
+                color: accent,
+            },
+        ];
+        if top {
+            items.push(Item::Fill {
+                rect: Rect {
+                    x: 0.0,
+                    y: 0.0,
+                    w: measure,
+                    h: 0.6,
+                },
+                color: rule,
+            });
         }
-        y += l.frame.height;
-    }
-    let h = y + pad;
-    items.insert(
-        0,
-        Item::Fill {
-            rect: Rect {
-                x: 0.0,
-                y: 0.0,
-                w: 3.0,
-                h,
-            },
-            color: ctx.theme.colors.accent,
-        },
-    );
-    items.insert(
-        0,
-        Item::Stroke {
-            rect: Rect {
-                x: 0.0,
-                y: 0.0,
-                w: ctx.measure,
-                h,
-            },
-            color: ctx.theme.colors.rule,
-            width: 0.6,
-        },
-    );
+        if bottom {
+            items.push(Item::Fill {
+                rect: Rect {
+                    x: 0.0,
+                    y: h - 0.6,
+                    w: measure,
+                    h: 0.6,
+                },
+                color: rule,
+            });
+        }
+        items
+    };
     out.push(Flowed {
-        frame: Frame { height: h, items },
+        frame: Frame {
+            height: pad,
+            items: slice(pad, true, false),
+        },
+        keep_with_next: true,
+        ..Flowed::default()
+    });
+    let n = lines.len();
+    for (i, mut line) in lines.into_iter().enumerate() {
+        let mut items = slice(line.frame.height, false, false);
+        items.append(&mut line.frame.items);
+        line.frame.items = items;
+        // The last line stays with the bottom padding.
+        line.keep_with_next |= i + 1 == n;
+        out.push(line);
+    }
+    out.push(Flowed {
+        frame: Frame {
+            height: pad,
+            items: slice(pad, false, true),
+        },
         ..Flowed::default()
     });
 }
@@ -688,6 +764,7 @@ pub fn flow_notes(ctx: &mut Context<'_, '_>, article: &Article) -> Vec<Vec<Flowe
                     collect::plain(&text, style)
                 }
             };
+            let first = out.len();
             ctx.paragraph(
                 &mut out,
                 &para,
@@ -699,6 +776,21 @@ pub fn flow_notes(ctx: &mut Context<'_, '_>, article: &Article) -> Vec<Vec<Flowe
                     keep: false,
                 },
             );
+            // The note's number jumps back to where the note is cited.
+            if first == 0
+                && let Some(f) = out.first_mut()
+            {
+                let h = f.frame.height;
+                f.frame.items.push(Item::Jump {
+                    rect: Rect {
+                        x: 0.0,
+                        y: 0.0,
+                        w: indent - size * 0.3,
+                        h,
+                    },
+                    to: Jump::Ref(i + 1),
+                });
+            }
         }
         ctx.markers.clear();
         all.push(out);

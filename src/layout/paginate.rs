@@ -9,11 +9,13 @@
 use super::collect::Style;
 use super::flow::{Context, Flowed};
 use super::fonts::Family;
-use super::{Item, OutlineEntry, Page, Rect};
+use super::{Item, Jump, OutlineEntry, Page, Rect};
 use crate::article::Article;
+use std::collections::BTreeMap;
 
-/// Space between the text and the footnote rule, in base sizes.
-const NOTE_GAP: f32 = 1.0;
+/// Space between the text and the first footnote, in base sizes; the rule sits a little
+/// below its middle, since the last text line's frame already ends with half a leading.
+const NOTE_GAP: f32 = 1.2;
 /// The running header's longest title, in characters, before it is cut at a word.
 const SHORT_TITLE: usize = 70;
 
@@ -49,6 +51,9 @@ pub fn paginate(
     }];
     let mut outline = Vec::new();
     let mut placed_notes: Vec<usize> = Vec::new();
+    // Where each note's first reference and its text landed: page, y.
+    let mut refs: BTreeMap<usize, (usize, f32)> = BTreeMap::new();
+    let mut note_at: BTreeMap<usize, (usize, f32)> = BTreeMap::new();
     let mut y = 0.0f32;
 
     let mut i = 0;
@@ -106,6 +111,13 @@ pub fn paginate(
         for item in &f.frame.items {
             let mut it = item.clone();
             it.translate(m.left, m.top + y);
+            if let Item::Jump {
+                rect,
+                to: Jump::Note(n),
+            } = &it
+            {
+                refs.entry(*n).or_insert((page, rect.y));
+            }
             pages[page].items.push(it);
         }
         y += f.frame.height;
@@ -127,18 +139,19 @@ pub fn paginate(
         let mut items = pb.items;
         // Footnotes, bottom-aligned to the text block.
         if !pb.notes.is_empty() {
-            let mut ny = m.top + block_h - pb.notes_height + note_gap * 0.5;
+            let mut ny = m.top + block_h - pb.notes_height + note_gap * 0.6;
             items.push(Item::Fill {
                 rect: Rect {
                     x: m.left,
-                    y: ny - 2.0,
+                    y: ny - 0.25,
                     w: ctx.measure / 4.0,
                     h: 0.5,
                 },
                 color: theme.colors.rule,
             });
-            ny += note_gap * 0.5;
+            ny += note_gap * 0.4;
             for n in &pb.notes {
+                note_at.insert(*n, (k, ny));
                 for f in notes.get(n - 1).into_iter().flatten() {
                     for item in &f.frame.items {
                         let mut it = item.clone();
@@ -194,6 +207,26 @@ pub fn paginate(
             width: pw,
             height: ph,
             items,
+        });
+    }
+    // Resolve the jumps now that every reference and note has a place.
+    for page in &mut out {
+        page.items.retain_mut(|item| match item {
+            Item::Jump { to, .. } => {
+                let target = match *to {
+                    Jump::Note(n) => note_at.get(&n),
+                    Jump::Ref(n) => refs.get(&n),
+                    Jump::Page { .. } => return true,
+                };
+                match target {
+                    Some(&(page, y)) => {
+                        *to = Jump::Page { page, y };
+                        true
+                    }
+                    None => false,
+                }
+            }
+            _ => true,
         });
     }
     (out, outline)

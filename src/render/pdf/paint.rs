@@ -7,11 +7,11 @@
 //! spaces are real space glyphs followed by the justification adjustment.
 
 use super::fonts::Embedded;
-use crate::layout::{FaceId, Item, Page};
+use crate::layout::{FaceId, Item, Jump, Page};
 use crate::theme::Rgb;
 use printpdf::{
-    Actions, BorderArray, Codepoint, Color, CurTransMat, LinkAnnotation, Mm, Op, PaintMode,
-    PdfFontHandle, PdfPage, Pt, TextItem, TextMatrix, XObjectId, XObjectTransform,
+    Actions, BorderArray, Codepoint, Color, CurTransMat, Destination, LinkAnnotation, Mm, Op,
+    PaintMode, PdfFontHandle, PdfPage, Pt, TextItem, TextMatrix, XObjectId, XObjectTransform,
 };
 use std::collections::BTreeMap;
 
@@ -125,6 +125,29 @@ pub fn page(
                 });
                 ops.push(Op::RestoreGraphicsState);
             }
+            Item::Jump {
+                rect: r,
+                to: Jump::Page { page, y },
+            } => {
+                ops.push(Op::LinkAnnotation {
+                    link: LinkAnnotation::new(
+                        printpdf::Rect::from_xywh(Pt(r.x), Pt(h - r.y - r.h), Pt(r.w), Pt(r.h)),
+                        // printpdf numbers pages from 1; the view's top a little above the
+                        // target line.
+                        Actions::Goto(Destination::Xyz {
+                            page: page + 1,
+                            left: None,
+                            top: Some(h - y + 4.0),
+                            zoom: None,
+                        }),
+                        Some(BorderArray::Solid([0.0, 0.0, 0.0])),
+                        None,
+                        None,
+                    ),
+                });
+            }
+            // Unresolved jumps were dropped by pagination.
+            Item::Jump { .. } => {}
             Item::Link { rect: r, url } => {
                 ops.push(Op::LinkAnnotation {
                     link: LinkAnnotation::new(
