@@ -124,18 +124,24 @@ impl<'b, 'a> Context<'b, 'a> {
         }
     }
 
-    /// The warnings gathered, one per missing character first.
+    /// The warnings gathered: one listing every missing character first, then the rest.
     pub fn into_warnings(self) -> Vec<Warning> {
-        let mut out: Vec<Warning> = self
-            .missing
-            .iter()
-            .map(|c| {
-                Warning::new(format!(
-                    "no embedded font has U+{:04X} ‘{c}’; the PDF shows an empty box there (the text still copies out); choose a theme font that covers it",
-                    u32::from(*c)
-                ))
-            })
-            .collect();
+        let mut out = Vec::new();
+        if !self.missing.is_empty() {
+            let chars: Vec<String> = self.missing.iter().map(char::to_string).collect();
+            let codes: Vec<String> = self
+                .missing
+                .iter()
+                .map(|c| format!("U+{:04X}", u32::from(*c)))
+                .collect();
+            let n = self.missing.len();
+            out.push(Warning::new(format!(
+                "no embedded font has {n} character{}: {} ({}); the PDF shows an empty box for each (the text still copies out); choose a theme font that covers them",
+                if n == 1 { "" } else { "s" },
+                chars.join(" "),
+                codes.join(" ")
+            )));
+        }
         out.extend(self.warnings);
         out
     }

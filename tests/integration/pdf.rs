@@ -330,6 +330,42 @@ fn a_character_no_font_has_is_a_warning() {
     }
 }
 
+/// Every character no face has is drawn with the one .notdef glyph; each must still copy out
+/// as itself (it used to copy out as whichever missing character came first), and the warning
+/// names them all at once.
+#[test]
+fn characters_without_a_glyph_copy_out_each_as_itself() {
+    let mut a = colombia();
+    a.blocks.push(para(
+        "Emoji 🌎 then 😀 then ☕, cuneiform 𒀀, Arabic مرحبا and 🌎 again.",
+    ));
+    let out = pdf::render(&a, &Theme::default()).expect("renders");
+    let missing: Vec<&String> = out
+        .warnings
+        .iter()
+        .map(|w| &w.message)
+        .filter(|m| m.contains("no embedded font"))
+        .collect();
+    assert_eq!(missing.len(), 1, "one warning for all: {missing:?}");
+    for c in ["🌎", "😀", "☕", "𒀀", "م", "U+1F30E", "U+0645"] {
+        assert!(missing[0].contains(c), "{c} not named in {}", missing[0]);
+    }
+    if !require("pdftotext") {
+        return;
+    }
+    let dir = scratch();
+    let path = write(&a, &Theme::default(), dir.path(), "notdef");
+    let got = flat(&pdftotext(&path, &[]));
+    let ltr = "Emoji 🌎 then 😀 then ☕, cuneiform 𒀀, Arabic";
+    assert!(got.contains(ltr), "{ltr:?} not in:\n{got}");
+    assert!(got.contains("and 🌎 again."), "{got}");
+    // Layout sets every script left to right, and pdftotext reorders Arabic as if it were
+    // visual order, so only the letters (not their order) are asserted here.
+    for c in "مرحبا".chars() {
+        assert!(got.contains(c), "{c} lost in:\n{got}");
+    }
+}
+
 /// A JPEG with the given colour type, written by the `image` crate.
 fn jpeg_of(color: image::ColorType) -> Image {
     let (w, h) = (64u32, 40u32);
