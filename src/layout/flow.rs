@@ -645,6 +645,22 @@ pub fn flow_article(ctx: &mut Context<'_, '_>, article: &Article) -> Vec<Flowed>
         ctx.space(&mut out, base * 1.0);
     }
     ctx.blocks(&mut out, article, &article.blocks, 0.0, false);
+    // The rights statement closes the article in the credit's small sans, as the DOCX and EPUB
+    // end theirs.
+    if let Some(rights) = article
+        .meta
+        .rights
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        ctx.space(&mut out, base * 1.5);
+        let style = Style {
+            color: theme.colors.text,
+            ..ctx.sans(scale::CREDIT)
+        };
+        ctx.small(&mut out, rights, style, false);
+    }
     out
 }
 

@@ -366,6 +366,27 @@ fn characters_without_a_glyph_copy_out_each_as_itself() {
     }
 }
 
+/// `meta.rights` was shown by DOCX and EPUB but missing from the PDF; it closes the article,
+/// after the last body paragraph.
+#[test]
+fn the_rights_line_ends_the_article() {
+    if !require("pdftotext") {
+        return;
+    }
+    let mut a = colombia();
+    let rights = "© 2026 The Example Council. All rights reserved — “CC BY-ND 4.0”.";
+    a.meta.rights = Some(rights.to_owned());
+    a.blocks.push(para("The very last body paragraph."));
+    let dir = scratch();
+    let path = write(&a, &Theme::default(), dir.path(), "rights");
+    let got = flat(&pdftotext(&path, &[]));
+    let (Some(last), Some(r)) = (got.find("The very last body paragraph."), got.find(rights))
+    else {
+        panic!("rights or last paragraph missing:\n{got}");
+    };
+    assert!(last < r, "rights before the body's end:\n{got}");
+}
+
 /// A JPEG with the given colour type, written by the `image` crate.
 fn jpeg_of(color: image::ColorType) -> Image {
     let (w, h) = (64u32, 40u32);
