@@ -203,6 +203,7 @@ impl<'b, 'a> Context<'b, 'a> {
         let lines = finalize(&items, &breaks);
         let n = lines.len();
         for (i, line) in lines.into_iter().enumerate() {
+            let hyphenated = line.hyphenated;
             let (mut frame, notes) = self.line_frame(line, para, shape.left, shape.leading);
             for (text, style, right) in std::mem::take(&mut self.markers) {
                 let baseline = frame_baseline(&frame);
@@ -219,7 +220,10 @@ impl<'b, 'a> Context<'b, 'a> {
                     frame,
                     // No orphan and no widow: the first line keeps with the second, the
                     // next-to-last with the last, so a split leaves two lines each side.
-                    keep_with_next: i + 1 < n && (shape.keep || i == 0 || i + 2 == n),
+                    // A hyphenated line keeps with the next too, so no page ends on a broken
+                    // word (TeX's \brokenpenalty); when the chain cannot fit on any page,
+                    // pagination splits it anyway.
+                    keep_with_next: i + 1 < n && (shape.keep || i == 0 || i + 2 == n || hyphenated),
                     notes,
                     ..Flowed::default()
                 },

@@ -787,6 +787,37 @@ fn pagination_article() -> Article {
     }
 }
 
+/// A page ended on "distribu-" in the long brief: a hyphenated line now keeps with the next
+/// (TeX's \brokenpenalty), so no page but the last ends on a broken word.
+#[test]
+fn no_page_ends_on_a_hyphenated_line() {
+    if !require("pdftotext") {
+        return;
+    }
+    let dir = scratch();
+    let a = prose_article("en", EN_PROSE, 40);
+    let mut theme = Theme::default();
+    // A narrow measure: many hyphens, so many pages would end on one by chance.
+    theme.margins.left = 160.0;
+    theme.margins.right = 160.0;
+    let path = write(&a, &theme, dir.path(), "broken");
+    let pages = body_lines(&path);
+    assert!(pages.len() >= 6, "only {} pages", pages.len());
+    let hyphenated: usize = pages
+        .iter()
+        .map(|p| hyphen_ends(&p.join("\n")).iter().filter(|h| **h).count())
+        .sum();
+    assert!(hyphenated >= 20, "only {hyphenated} hyphenated lines");
+    for (p, lines) in pages.iter().enumerate().take(pages.len() - 1) {
+        let last = lines.last().map(String::as_str).unwrap_or_default();
+        assert!(
+            !hyphen_ends(last)[0],
+            "page {} ends on a hyphenated line {last:?}",
+            p + 1
+        );
+    }
+}
+
 /// Each page's body lines in content order (`-raw`, so hyphenated lines stay two lines), the
 /// running header and the folio dropped.
 fn body_lines(path: &Path) -> Vec<Vec<String>> {
