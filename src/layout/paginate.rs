@@ -79,15 +79,34 @@ pub fn paginate(
         // `notes_height` already holds the gap above the notes once there are any.
         let avail = block_h - pages[page].notes_height;
         // The height that must stay together: this element and the ones it keeps with.
+        // The notes the rest of the chain cites come along too: without them a widow line
+        // citing a long note could be pushed alone onto the next page.
         let mut chain = f.frame.height;
+        let mut chain_notes = new_notes.clone();
         if f.keep_with_next {
             let mut j = i;
             while j + 1 < flow.len() && flow[j].keep_with_next {
                 j += 1;
                 chain += flow[j].frame.height;
+                for n in &flow[j].notes {
+                    if !placed_notes.contains(n)
+                        && !chain_notes.contains(n)
+                        && *n >= 1
+                        && *n <= notes.len()
+                    {
+                        chain_notes.push(*n);
+                    }
+                }
             }
         }
-        let fits_chain = y + chain + extra_notes <= avail + 0.01;
+        let chain_extra: f32 = chain_notes.iter().map(|n| note_h(*n)).sum::<f32>()
+            + if !chain_notes.is_empty() && pages[page].notes.is_empty() {
+                note_gap
+            } else {
+                0.0
+            };
+        let chain = chain + chain_extra;
+        let fits_chain = y + chain <= avail + 0.01;
         let fits_self = y + f.frame.height + extra_notes <= avail + 0.01;
         let chain_fits_empty = chain <= block_h;
         if y > 0.0 && (!fits_self || (!fits_chain && chain_fits_empty)) {

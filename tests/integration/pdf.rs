@@ -900,6 +900,54 @@ fn a_paragraph_split_across_pages_keeps_two_lines_on_each_side() {
     }
 }
 
+/// A widow line citing a long note used to be pushed alone onto the next page: the
+/// next-to-last line fitted with its own notes, and the chain's notes were not counted (long
+/// brief: "reservoirs fall.⁶" alone on page 7). Every paragraph here ends citing a 4-line note.
+#[test]
+fn a_last_line_citing_a_long_note_is_not_a_widow() {
+    use briefpress::article::Footnote;
+    if !require("pdftotext") {
+        return;
+    }
+    let mut a = pagination_article();
+    let mut notes = Vec::new();
+    for (k, b) in a.blocks.iter_mut().enumerate() {
+        if let Block::Paragraph { content } = b {
+            let id = format!("n{k}");
+            content.push(Inline::FootnoteRef { id: id.clone() });
+            notes.push(Footnote {
+                id,
+                blocks: vec![para(vec!["zq"; 60].join(" "))],
+            });
+        }
+    }
+    a.notes = notes;
+    let dir = scratch();
+    let path = write(&a, &Theme::default(), dir.path(), "note-widows");
+    let pages: Vec<Vec<String>> = body_lines(&path)
+        .into_iter()
+        .map(|p| {
+            p.into_iter()
+                .filter(|l| {
+                    !l.split_whitespace()
+                        .all(|w| w == "zq" || w.chars().all(|c| c.is_ascii_digit()))
+                })
+                .collect()
+        })
+        .collect();
+    assert!(pages.len() >= 5, "only {} pages", pages.len());
+    let starts = |l: &String| l.starts_with("Para") || l.starts_with("Heading");
+    for p in 1..pages.len() {
+        let carried = pages[p].iter().take_while(|l| !starts(l)).count();
+        assert!(
+            carried != 1,
+            "page {}: a widow line {:?}",
+            p + 1,
+            pages[p][0]
+        );
+    }
+}
+
 #[test]
 fn footnote_references_and_notes_link_to_each_other() {
     let a = hard();
