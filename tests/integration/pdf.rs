@@ -937,14 +937,9 @@ fn a_last_line_citing_a_long_note_is_not_a_widow() {
         .collect();
     assert!(pages.len() >= 5, "only {} pages", pages.len());
     let starts = |l: &String| l.starts_with("Para") || l.starts_with("Heading");
-    for p in 1..pages.len() {
-        let carried = pages[p].iter().take_while(|l| !starts(l)).count();
-        assert!(
-            carried != 1,
-            "page {}: a widow line {:?}",
-            p + 1,
-            pages[p][0]
-        );
+    for (p, lines) in pages.iter().enumerate().skip(1) {
+        let carried = lines.iter().take_while(|l| !starts(l)).count();
+        assert!(carried != 1, "page {}: a widow line {:?}", p + 1, lines[0]);
     }
 }
 
@@ -1103,9 +1098,11 @@ fn theme_header_and_footer_appear_on_later_pages() {
     }
     let dir = scratch();
     let a = furniture_article();
-    let mut theme = Theme::default();
-    theme.header = Some("Andean Energy Series — Brief 7".to_owned());
-    theme.footer = Some("Example Council · example.org".to_owned());
+    let theme = Theme {
+        header: Some("Andean Energy Series — Brief 7".to_owned()),
+        footer: Some("Example Council · example.org".to_owned()),
+        ..Theme::default()
+    };
     let plain = write(&a, &Theme::default(), dir.path(), "furniture-default");
     let themed = write(&a, &theme, dir.path(), "furniture-themed");
     let page2 = |p: &Path| pdftotext(p, &["-f", "2", "-l", "2"]);
@@ -1126,16 +1123,20 @@ fn theme_header_and_footer_appear_on_later_pages() {
 fn theme_logo_is_drawn_and_svg_is_a_warning() {
     use briefpress::theme::{Logo, LogoFormat};
     let a = colombia();
-    let mut png_theme = Theme::default();
-    png_theme.logo = Some(Logo {
-        data: crate::sample::png(300, 100).data.as_ref().clone(),
-        format: LogoFormat::Png,
-    });
-    let mut svg_theme = Theme::default();
-    svg_theme.logo = Some(Logo {
-        data: b"<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'/>".to_vec(),
-        format: LogoFormat::Svg,
-    });
+    let png_theme = Theme {
+        logo: Some(Logo {
+            data: crate::sample::png(300, 100).data.as_ref().clone(),
+            format: LogoFormat::Png,
+        }),
+        ..Theme::default()
+    };
+    let svg_theme = Theme {
+        logo: Some(Logo {
+            data: b"<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'/>".to_vec(),
+            format: LogoFormat::Svg,
+        }),
+        ..Theme::default()
+    };
     let svg = pdf::render(&a, &svg_theme).expect("renders");
     assert!(
         svg.warnings.iter().any(|w| w.message.contains("SVG")),
@@ -1182,8 +1183,10 @@ fn theme_heading_scale_sizes_headings() {
     }
     let dir = scratch();
     let a = colombia();
-    let mut big = Theme::default();
-    big.heading_scale = 1.5;
+    let big = Theme {
+        heading_scale: 1.5,
+        ..Theme::default()
+    };
     let default = word_height(&write(&a, &Theme::default(), dir.path(), "hs-12"), "Where");
     let larger = word_height(&write(&a, &big, dir.path(), "hs-15"), "Where");
     let body = word_height(&write(&a, &Theme::default(), dir.path(), "hs-b"), "Oval");
