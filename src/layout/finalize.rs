@@ -20,6 +20,8 @@ pub struct Line {
     pub note_spans: Vec<(f32, f32, f32, usize)>,
     /// Width the line takes.
     pub width: f32,
+    /// The line ends in a hyphen (a flagged break), so a page should not end after it.
+    pub hyphenated: bool,
 }
 
 /// Builds the lines for `breaks`.
@@ -64,8 +66,11 @@ pub fn finalize(items: &[ParItem], breaks: &[Break]) -> Vec<Line> {
         }
         // A hyphen (or whatever the penalty draws) closes a line broken at a penalty.
         if b.end < items.len()
-            && let ParItem::Penalty { pieces, .. } = &items[b.end]
+            && let ParItem::Penalty {
+                pieces, flagged, ..
+            } = &items[b.end]
         {
+            line.hyphenated = *flagged;
             for p in pieces {
                 place(&mut line, p, x);
                 x += p.width;

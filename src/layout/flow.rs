@@ -13,7 +13,7 @@ use super::shaping::Shaper;
 use super::{Frame, Item, Jump, Rect, TextRun};
 use crate::article::{Article, Block, Figure, Image, plain_text};
 use crate::error::Warning;
-use crate::theme::Theme;
+use crate::theme::{LogoFormat, Theme};
 use std::collections::BTreeSet;
 
 /// One element of the vertical flow.
@@ -67,8 +67,6 @@ mod scale {
     pub const CREDIT: f32 = 0.73;
     /// Summary box text.
     pub const SUMMARY: f32 = 0.95;
-    /// Heading levels 1, 2, 3.
-    pub const HEADING: [f32; 3] = [1.4, 1.2, 1.03];
     /// Footnote text.
     pub const NOTE: f32 = 0.78;
     /// Leading of display lines (title, headings) as a multiple of their size: tighter than
@@ -78,12 +76,27 @@ mod scale {
     pub const SMALL_LEADING: f32 = 1.3;
 }
 
+/// A heading's size as a multiple of the base size: level 3 is `heading_scale`, level 2 its
+/// square, level 1 its cube (13.2, 15.8 and 19 pt over 11 pt text at the default 1.2). `lvl`
+/// is 0 for level 1. A scale that is not a finite number from 1 to 2 falls back to 1.2.
+fn heading_size(heading_scale: f32, lvl: usize) -> f32 {
+    let s = if heading_scale.is_finite() && (1.0..=2.0).contains(&heading_scale) {
+        heading_scale
+    } else {
+        1.2
+    };
+    s.powi(3 - lvl.min(2) as i32)
+}
+
 /// Indent per list level and of block quotes, in ems of the base size (2 em: room for "10.").
 const INDENT_EM: f32 = 2.0;
 /// Largest share of the text block's height a figure may take; the lead photo shares page one
 /// with the title block, so it gets less.
 const FIGURE_MAX_HEIGHT: f32 = 0.5;
 const PHOTO_MAX_HEIGHT: f32 = 0.42;
+/// The logo's height in the masthead: 12 mm, about twice the masthead's cap height plus its
+/// rule, the size letterheads commonly give a logo.
+const LOGO_HEIGHT: f32 = 12.0 * 72.0 / 25.4;
 
 /// Where and how a paragraph is set.
 #[derive(Debug, Clone, Copy)]
@@ -124,18 +137,24 @@ impl<'b, 'a> Context<'b, 'a> {
         }
     }
 
-    /// The warnings gathered, one per missing character first.
+    /// The warnings gathered: one listing every missing character first, then the rest.
     pub fn into_warnings(self) -> Vec<Warning> {
-        let mut out: Vec<Warning> = self
-            .missing
-            .iter()
-            .map(|c| {
-                Warning::new(format!(
-                    "no embedded font has U+{:04X} ‘{c}’; the PDF shows an empty box there (the text still copies out); choose a theme font that covers it",
-                    u32::from(*c)
-                ))
-            })
-            .collect();
+        let mut out = Vec::new();
+        if !self.missing.is_empty() {
+            let chars: Vec<String> = self.missing.iter().map(char::to_string).collect();
+            let codes: Vec<String> = self
+                .missing
+                .iter()
+                .map(|c| format!("U+{:04X}", u32::from(*c)))
+                .collect();
+            let n = self.missing.len();
+            out.push(Warning::new(format!(
+                "no embedded font has {n} character{}: {} ({}); the PDF shows an empty box for each (the text still copies out); choose a theme font that covers them",
+                if n == 1 { "" } else { "s" },
+                chars.join(" "),
+                codes.join(" ")
+            )));
+        }
         out.extend(self.warnings);
         out
     }
@@ -197,6 +216,7 @@ impl<'b, 'a> Context<'b, 'a> {
         let lines = finalize(&items, &breaks);
         let n = lines.len();
         for (i, line) in lines.into_iter().enumerate() {
+            let hyphenated = line.hyphenated;
             let (mut frame, notes) = self.line_frame(line, para, shape.left, shape.leading);
             for (text, style, right) in std::mem::take(&mut self.markers) {
                 let baseline = frame_baseline(&frame);
@@ -213,7 +233,10 @@ impl<'b, 'a> Context<'b, 'a> {
                     frame,
                     // No orphan and no widow: the first line keeps with the second, the
                     // next-to-last with the last, so a split leaves two lines each side.
-                    keep_with_next: i + 1 < n && (shape.keep || i == 0 || i + 2 == n),
+                    // A hyphenated line keeps with the next too, so no page ends on a broken
+                    // word (TeX's \brokenpenalty); when the chain cannot fit on any page,
+                    // pagination splits it anyway.
+                    keep_with_next: i + 1 < n && (shape.keep || i == 0 || i + 2 == n || hyphenated),
                     notes,
                     ..Flowed::default()
                 },
@@ -394,7 +417,9 @@ impl<'b, 'a> Context<'b, 'a> {
                     let lvl = usize::from((*level).clamp(1, 3)) - 1;
                     let style = Style {
                         color: self.theme.colors.accent,
-                        ..self.sans(scale::HEADING[lvl]).bold()
+                        ..self
+                            .sans(heading_size(self.theme.heading_scale, lvl))
+                            .bold()
                     };
                     self.space(out, leading * [1.1, 0.9, 0.7][lvl]);
                     let para = collect::collect(article, content, style, self.theme.colors.accent);
@@ -549,6 +574,47 @@ fn image_frame(img: &Image, width: f32, max_h: f32, left: f32) -> Frame {
     }
 }
 
+/// The logo's frame: `LOGO_HEIGHT` tall (less if it would be wider than the measure), aspect
+/// kept, at the left edge. An SVG logo, or one that is not a readable PNG or JPEG, becomes a
+/// warning and is left out.
+fn logo_frame(ctx: &mut Context<'_, '_>) -> Option<Frame> {
+    let logo = ctx.theme.logo.as_ref()?;
+    if logo.format == LogoFormat::Svg {
+        ctx.warnings.push(Warning::new(
+            "the theme's logo is SVG, which the PDF cannot draw yet; the PDF masthead has no logo (use a PNG or JPEG logo)",
+        ));
+        return None;
+    }
+    let img = match crate::read::images::check_image(logo.data.clone()) {
+        Ok(img) => img,
+        Err((why, hint)) => {
+            ctx.warnings.push(Warning::new(format!(
+                "the theme's logo {why}; the PDF masthead has no logo ({hint})"
+            )));
+            return None;
+        }
+    };
+    let (iw, ih) = (img.width.max(1) as f32, img.height.max(1) as f32);
+    let mut h = LOGO_HEIGHT;
+    let mut w = h * iw / ih;
+    if w > ctx.measure {
+        w = ctx.measure;
+        h = w * ih / iw;
+    }
+    Some(Frame {
+        height: h,
+        items: vec![Item::Image {
+            image: img,
+            rect: Rect {
+                x: 0.0,
+                y: 0.0,
+                w,
+                h,
+            },
+        }],
+    })
+}
+
 /// "By A and B · February 2, 2026", "By A, B and C", or only the date.
 pub fn byline(article: &Article) -> Option<String> {
     let names: Vec<&str> = article
@@ -577,7 +643,15 @@ pub fn flow_article(ctx: &mut Context<'_, '_>, article: &Article) -> Vec<Flowed>
     let mut out = Vec::new();
     let base = ctx.base();
     let theme = ctx.theme;
-    // Masthead: the publisher in the accent colour over a rule.
+    // Masthead: the theme's logo, then the publisher in the accent colour over a rule.
+    if let Some(frame) = logo_frame(ctx) {
+        out.push(Flowed {
+            frame,
+            keep_with_next: true,
+            ..Flowed::default()
+        });
+        ctx.space(&mut out, base * 0.5);
+    }
     let publisher = article.publisher(&theme.publisher).trim().to_owned();
     if !publisher.is_empty() {
         let style = Style {
@@ -639,6 +713,22 @@ pub fn flow_article(ctx: &mut Context<'_, '_>, article: &Article) -> Vec<Flowed>
         ctx.space(&mut out, base * 1.0);
     }
     ctx.blocks(&mut out, article, &article.blocks, 0.0, false);
+    // The rights statement closes the article in the credit's small sans, as the DOCX and EPUB
+    // end theirs.
+    if let Some(rights) = article
+        .meta
+        .rights
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        ctx.space(&mut out, base * 1.5);
+        let style = Style {
+            color: theme.colors.text,
+            ..ctx.sans(scale::CREDIT)
+        };
+        ctx.small(&mut out, rights, style, false);
+    }
     out
 }
 
