@@ -197,6 +197,27 @@ const KEYS: [&str; 30] = [
     "header",
 ];
 
+/// Which section each key belongs to, to say where a misplaced key goes.
+const SECTIONS: [(&str, &[&str]); 6] = [
+    ("publisher", &["name", "url", "logo"]),
+    (
+        "page",
+        &[
+            "size",
+            "width_mm",
+            "height_mm",
+            "margin_top_mm",
+            "margin_bottom_mm",
+            "margin_left_mm",
+            "margin_right_mm",
+        ],
+    ),
+    ("type", &["base_size_pt", "leading", "heading_scale"]),
+    ("fonts", &["body", "heading", "embed_in_epub"]),
+    ("colors", &["text", "accent", "rule"]),
+    ("text", &["hyphenate", "header", "footer"]),
+];
+
 /// Turns a byte offset into a line and column.
 fn position(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
@@ -223,7 +244,11 @@ impl ThemeFile {
                         .min()
                         .map(|(_, k)| format!("; did you mean `{k}`?"))
                         .unwrap_or_default();
-                    format!("unknown theme key `{key}`{near} (`briefpress theme --default` lists every key)")
+                    let section = SECTIONS.iter().find(|(_, keys)| keys.contains(&key)).map(|(s, _)| *s);
+                    match section {
+                        Some(s) => format!("theme key `{key}` belongs under [{s}]; move it there"),
+                        None => format!("unknown theme key `{key}`{near} (`briefpress theme --default` lists every key)"),
+                    }
                 }
                 None => format!("the theme file is not valid: {raw}"),
             };
@@ -641,6 +666,8 @@ mod tests {
         assert!(e.message.contains("between 6 and 24"), "{e}");
         let e = theme("[page]\nsize = \"a5\"\n").unwrap_err();
         assert!(e.message.contains("a4, letter, custom"), "{e}");
+        let e = theme("heading_scale = 1.1\n").unwrap_err();
+        assert!(e.message.contains("belongs under [type]"), "{e}");
         let e = theme("[publisher\nname = 1\n").unwrap_err();
         assert_eq!(e.line, Some(1));
     }

@@ -1187,11 +1187,15 @@ fn theme_heading_scale_sizes_headings() {
         heading_scale: 1.5,
         ..Theme::default()
     };
-    let default = word_height(&write(&a, &Theme::default(), dir.path(), "hs-12"), "Where");
+    let default = word_height(&write(&a, &Theme::default(), dir.path(), "hs-11"), "Where");
     let larger = word_height(&write(&a, &big, dir.path(), "hs-15"), "Where");
     let body = word_height(&write(&a, &Theme::default(), dir.path(), "hs-b"), "Oval");
-    // 1.2³ = 1.73 and 1.5³ = 3.375 times the body size.
-    assert!((default / body - 1.728).abs() < 0.1, "{default} / {body}");
+    // The default 1.1³ = 1.33 and 1.5³ = 3.375 times the body size.
+    let expected = Theme::default().heading_scale.powi(3);
+    assert!(
+        (default / body - expected).abs() < 0.1,
+        "{default} / {body}"
+    );
     assert!((larger / body - 3.375).abs() < 0.15, "{larger} / {body}");
 }
 
