@@ -391,8 +391,10 @@ fn docx_without_logo_header_or_footer_has_no_page_furniture() {
     assert!(!xml.contains("titlePg") && !xml.contains("headerReference"));
 
     // A footer alone: the folio on every page, no first-page header.
-    let mut theme = Theme::default();
-    theme.footer = Some("example.org".into());
+    let theme = Theme {
+        footer: Some("example.org".into()),
+        ..Theme::default()
+    };
     let e = entries(&render_docx(&theme).bytes);
     let xml = text_of(&e, "word/document.xml");
     assert!(!xml.contains("titlePg") && !xml.contains("headerReference"));
