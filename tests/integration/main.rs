@@ -11,4 +11,5 @@ mod pdf;
 mod read;
 mod sample;
 mod theme;
+mod theme_outputs;
 mod tools;

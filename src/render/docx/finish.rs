@@ -19,6 +19,8 @@
 //!   `w:footnoteRef` mark that numbers each note; `settings.xml` names the separators. A link
 //!   in a note gets its relationship in `footnotes.xml.rels` (docx-rs writes relationships only
 //!   for links in the body, so a note's `r:id` would resolve nowhere).
+//! - headers and footers: the parts [`header_footer`] writes, their content types, their
+//!   relationships (the logo's in the header's own `.rels`) and the section's references.
 //! - media: a JPEG keeps its bytes and is named `.jpg` with type `image/jpeg` (docx-rs names
 //!   every picture `.png`).
 //! - `docProps/core.xml` and `docProps/app.xml` written from the article (docx-rs can set only
@@ -26,6 +28,7 @@
 //! - the zip: fixed entry order (`[Content_Types].xml` first), 1980-01-01 timestamps, deflate.
 
 use super::content::{NoteLink, Picture};
+use super::header_footer::{self, Furniture};
 use super::xml_tree::{self, Element, Node};
 use crate::article::{Article, Date};
 use crate::error::{Error, Result};
@@ -137,7 +140,7 @@ fn rewrite(part: &str, bytes: &[u8], f: impl FnOnce(&mut Element)) -> Result<Vec
 }
 
 /// Finishes the parts and returns the bytes of the DOCX file.
-pub fn finish(parts: XMLDocx, facts: &Facts) -> Result<Vec<u8>> {
+pub fn finish(parts: XMLDocx, facts: &Facts, furniture: Furniture) -> Result<Vec<u8>> {
     // Media first: the relationships and content types depend on each file's real format.
     let media: Vec<(String, Vec<u8>)> = parts
         .media
@@ -159,6 +162,13 @@ pub fn finish(parts: XMLDocx, facts: &Facts) -> Result<Vec<u8>> {
                 d.set("ContentType", "image/jpeg");
             }
         }
+        for p in &furniture.parts {
+            root.children.push(Node::Element(
+                Element::new("Override")
+                    .attr("PartName", &format!("/word/{}", p.file))
+                    .attr("ContentType", p.kind.content_type()),
+            ));
+        }
     })?;
     let document_rels = rewrite(
         "word/_rels/document.xml.rels",
@@ -178,6 +188,14 @@ pub fn finish(parts: XMLDocx, facts: &Facts) -> Result<Vec<u8>> {
                     r.set("Target", &format!("media/{name}"));
                 }
             }
+            for p in &furniture.parts {
+                root.children.push(Node::Element(
+                    Element::new("Relationship")
+                        .attr("Id", &p.rel_id)
+                        .attr("Type", p.kind.relationship())
+                        .attr("Target", &p.file),
+                ));
+            }
         },
     )?;
     let styles = rewrite("word/styles.xml", &parts.styles, |root| {
@@ -186,6 +204,7 @@ pub fn finish(parts: XMLDocx, facts: &Facts) -> Result<Vec<u8>> {
     let document = rewrite("word/document.xml", &parts.document, |root| {
         finish_pictures(root, &facts.pictures);
         finish_rules(root, &facts.rule_color);
+        finish_section(root, &furniture);
         // A field code keeps its spaces, as Word writes it (docx-rs leaves the attribute out).
         root.walk_mut(&mut |el| {
             if el.name == "w:instrText" {
@@ -220,6 +239,16 @@ pub fn finish(parts: XMLDocx, facts: &Facts) -> Result<Vec<u8>> {
             "word/_rels/footnotes.xml.rels".into(),
             link_relationships(&facts.note_links),
         ));
+    }
+    for p in furniture.parts {
+        entries.push((format!("word/{}", p.file), p.xml));
+        if let Some((media_file, data)) = p.logo {
+            entries.push((
+                format!("word/_rels/{}.rels", p.file),
+                header_footer::logo_relationships(&media_file),
+            ));
+            entries.push((format!("word/media/{media_file}"), data));
+        }
     }
     for (i, h) in parts.headers.into_iter().enumerate() {
         entries.push((format!("word/header{}.xml", i + 1), h));
@@ -381,6 +410,31 @@ fn schema_order(parent: &str) -> Option<&'static [&'static str]> {
             "w:trPr",
             "w:tcPr",
             "w:tblStylePr",
+        ],
+        // CT_SectPr (EG_HdrFtrReferences first, then EG_SectPrContents)
+        "w:sectPr" => &[
+            "w:headerReference",
+            "w:footerReference",
+            "w:footnotePr",
+            "w:endnotePr",
+            "w:type",
+            "w:pgSz",
+            "w:pgMar",
+            "w:paperSrc",
+            "w:pgBorders",
+            "w:lnNumType",
+            "w:pgNumType",
+            "w:cols",
+            "w:formProt",
+            "w:vAlign",
+            "w:noEndnote",
+            "w:titlePg",
+            "w:textDirection",
+            "w:bidi",
+            "w:rtlGutter",
+            "w:docGrid",
+            "w:printerSettings",
+            "w:sectPrChange",
         ],
         // CT_NumPr
         "w:numPr" => &["w:ilvl", "w:numId", "w:numberingChange", "w:ins"],
@@ -572,6 +626,27 @@ fn finish_rules(root: &mut Element, color: &str) {
             Element::new("w:r").child(Element::new("w:pict").child(line)),
         ));
     });
+}
+
+/// The body's section references each header and footer part, and marks a first page of its
+/// own (`w:titlePg`) when the first page has its own header.
+fn finish_section(root: &mut Element, furniture: &Furniture) {
+    let Some(sect) = root
+        .find_mut("w:body")
+        .and_then(|body| body.find_mut("w:sectPr"))
+    else {
+        return;
+    };
+    for p in &furniture.parts {
+        sect.children.push(Node::Element(
+            Element::new(p.kind.reference())
+                .attr("w:type", p.pages)
+                .attr("r:id", &p.rel_id),
+        ));
+    }
+    if furniture.title_page && sect.find("w:titlePg").is_none() {
+        sect.children.push(Node::Element(Element::new("w:titlePg")));
+    }
 }
 
 /// `fontTable.xml` declaring the families the styles use (CT_Font order: altName, panose1,
