@@ -40,7 +40,8 @@ pub struct Theme {
     /// The publisher's logo, shown in the PDF masthead, the DOCX first-page header and the EPUB
     /// title page.
     pub logo: Option<Logo>,
-    /// Running header text on later pages; `None` means the brief's short title.
+    /// Running header text on later pages; `None` means the brief's short title in the PDF and
+    /// no header in the DOCX (EPUB readers draw their own).
     pub header: Option<String>,
     /// Footer text beside the page number; `None` means the folio alone.
     pub footer: Option<String>,
