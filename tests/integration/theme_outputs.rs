@@ -243,7 +243,7 @@ fn docx_styles_take_the_theme_fonts_sizes_and_colours() {
     let dstyles = doc(&dxml);
     assert_eq!(
         style(&dstyles, "Heading1").size,
-        Some(half_points(11.0 * 1.2f32.powi(3)))
+        Some(half_points(11.0 * Theme::default().heading_scale.powi(3)))
     );
     assert_eq!(
         style(&dstyles, "Normal").font.as_deref(),
