@@ -6,6 +6,7 @@ mod cli;
 mod conformance;
 mod docx;
 mod epub;
+mod hostile;
 mod languages;
 mod pdf;
 mod read;
