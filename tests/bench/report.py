@@ -116,31 +116,42 @@ def main(work):
     for (case, name), kb in rss.items():
         out.append("| %s | %s | %.1f MB |" % (case, name, kb * 1024 / 1e6))
 
-    # Targets.
+    # Targets: judged on wall-clock medians, as issue 7 states them; the same ratios on CPU time
+    # (user + system, means) are shown beside them because they move less with the machine's load.
+    def cpu(r):
+        return r["user"] + r["system"]
+
     all_s = sample[ALL]["median"]
     fastest_name = min(PEERS, key=lambda p: sample[p]["median"])
     fastest = sample[fastest_name]["median"]
     typst_net = sample["typst pdf"]["median"] - sample[PY]["median"]
     net_sum = sample["pandoc docx"]["median"] + sample["pandoc epub3"]["median"] + typst_net
+    cpu_sum = sum(cpu(sample[p]) for p in PEERS)
+    cpu_fastest = min(cpu(sample[p]) for p in PEERS)
     growth = long_[ALL]["median"] / all_s
     two = batch["batch, RAYON_NUM_THREADS=2"]["median"]
     rss_sample = rss[("sample", ALL)] * 1024 / 1e6
     rss_batch = max(v for (c, _), v in rss.items() if c == "batch") * 1024 / 1e6
     out += ["", "### Targets (issue 7)", "",
-            "| target | measured | |", "|---|---|---|",
+            "Judged on the wall-clock medians above. The CPU column gives the same ratio on "
+            "user + system time, which moves less with the load of a shared machine.", "",
+            "| target | measured (wall) | CPU time | |", "|---|---|---|---|",
             "| sample, all three formats, ≥ %.0f× faster than the peers summed | %.1f× "
-            "(%.1f× counting Typst without its interpreter start) | %s |"
-            % (SUM_TARGET, peers_sum / all_s, net_sum / all_s, verdict(peers_sum / all_s >= SUM_TARGET)),
+            "(%.1f× counting Typst without its interpreter start) | %.1f× | %s |"
+            % (SUM_TARGET, peers_sum / all_s, net_sum / all_s, cpu_sum / cpu(sample[ALL]),
+               verdict(peers_sum / all_s >= SUM_TARGET)),
             "| sample, all three formats, ≥ %.0f× faster than the fastest single peer (%s) | %.1f× "
-            "| %s |" % (FASTEST_TARGET, fastest_name, fastest / all_s,
-                        verdict(fastest / all_s >= FASTEST_TARGET)),
-            "| 10× article: time grows ≤ %.0f× | %.2f× | %s |"
-            % (GROWTH_TARGET, growth, verdict(growth <= GROWTH_TARGET)),
-            "| batch of %d: 2 threads ≥ %.1f× faster than 1 | %.2f× | %s |"
+            "| %.1f× | %s |" % (FASTEST_TARGET, fastest_name, fastest / all_s,
+                                cpu_fastest / cpu(sample[ALL]),
+                                verdict(fastest / all_s >= FASTEST_TARGET)),
+            "| 10× article: time grows ≤ %.0f× | %.2f× | %.2f× | %s |"
+            % (GROWTH_TARGET, growth, cpu(long_[ALL]) / cpu(sample[ALL]),
+               verdict(growth <= GROWTH_TARGET)),
+            "| batch of %d: 2 threads ≥ %.1f× faster than 1 | %.2f× | — | %s |"
             % (n, SCALING_TARGET, one / two, verdict(one / two >= SCALING_TARGET)),
-            "| peak RSS, sample ≤ %.0f MB | %.1f MB | %s |"
+            "| peak RSS, sample ≤ %.0f MB | %.1f MB | — | %s |"
             % (RSS_SAMPLE_MB, rss_sample, verdict(rss_sample <= RSS_SAMPLE_MB)),
-            "| peak RSS, batch ≤ %.0f MB | %.1f MB | %s |"
+            "| peak RSS, batch ≤ %.0f MB | %.1f MB | — | %s |"
             % (RSS_BATCH_MB, rss_batch, verdict(rss_batch <= RSS_BATCH_MB)),
             ""]
     if int(machine.get("cores", "2")) < 2:

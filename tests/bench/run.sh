@@ -9,7 +9,9 @@
 # usage: tests/bench/run.sh            # from anywhere in a clone
 # env:   RUNS (default 20, at least 20 for the published table), WARMUP (default 3),
 #        BATCH (default 100 briefs), RESULTS (default tests/bench/results.md),
-#        CARGO_TARGET_DIR (where the release build goes; default target/)
+#        CARGO_TARGET_DIR (where the release build goes; default target/),
+#        BENCH_WORK (a folder to build the inputs and outputs in, kept afterwards; default: a
+#        temporary folder, removed)
 #
 # Cases (every briefpress figure is also given as a ratio to the peers timed in the same run):
 #   sample  source/us-colombia-ties-edited.md: briefpress PDF+DOCX+EPUB in one process and each
@@ -51,8 +53,13 @@ BIN=$TARGET/release/briefpress
 [ -x "$BIN" ] || { echo "error: no binary at $BIN" >&2; exit 1; }
 
 # --- inputs --------------------------------------------------------------------------------
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/briefpress-bench.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+if [ -n "${BENCH_WORK:-}" ]; then
+  WORK=$BENCH_WORK
+  mkdir -p "$WORK"
+else
+  WORK=$(mktemp -d "${TMPDIR:-/tmp}/briefpress-bench.XXXXXX")
+  trap 'rm -rf "$WORK"' EXIT
+fi
 for case in sample long; do mkdir -p "$WORK/$case"; done
 cp "$SAMPLE" "$WORK/sample/sample.md"
 python3 "$BENCH/inputs.py" photo "$SAMPLE" "$WORK/sample"
