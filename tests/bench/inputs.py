@@ -213,16 +213,17 @@ def typst_doc(src, out):
         % ts(title),
         '  numbering: "1")',
         '#set text(font: "Noto Serif", size: 11pt, lang: %s, hyphenate: true)' % ts(lang),
-        "#set par(justify: true, leading: 7.55pt, spacing: 7.7pt)",
+        # Paragraph gap: leading plus about half a line, as briefpress's PDF shows.
+        "#set par(justify: true, leading: 7.55pt, spacing: 13.2pt)",
         '#show heading: set text(font: "Noto Sans")',
-        '#text(font: "Noto Sans", size: 8pt, weight: "bold", "briefpress")',
-        '#text(font: "Noto Sans", size: 22pt, weight: "bold", %s)' % ts(title),
+        '#block(text(font: "Noto Sans", size: 8pt, weight: "bold", "briefpress"))',
+        '#block(text(font: "Noto Sans", size: 20pt, weight: "bold", %s))' % ts(title),
     ]
     author = nested(meta, "authors", "name") or scalar(meta, "author")
     byline = ", ".join(x for x in (author, nested(meta, "authors", "affiliation"),
                                    scalar(meta, "date")) if x)
     if byline:
-        t.append('#text(font: "Noto Sans", size: 9pt, %s)' % ts(byline))
+        t.append('#block(text(font: "Noto Sans", size: 9pt, %s))' % ts(byline))
     photo = nested(meta, "photo", "path")
     if photo:
         caption = plain(nested(meta, "photo", "caption"))
