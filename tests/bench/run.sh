@@ -110,18 +110,21 @@ hyper() { # hyperfine over "name<TAB>command" lines on stdin, JSON to $1
   while IFS=$'\t' read -r name cmd; do args+=(-n "$name" "$cmd"); done
   hyperfine -N --style basic --warmup "$WARMUP" --min-runs "$RUNS" --export-json "$json" "${args[@]}" >&2
 }
-LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+load() { cut -d' ' -f1 /proc/loadavg; }
+LOADS=""
 for case in sample long; do
   echo "timing: $case" >&2
+  LOADS+="$case $(load), "
   commands "$case" | hyper "$WORK/$case.json"
 done
 echo "timing: batch of $BATCH" >&2
+LOADS+="batch $(load), "
 printf '%s\t%s\n' \
   "batch, all cores" "$BIN build ${BRIEFS[*]} -o $WORK/batch-out" \
   "batch, RAYON_NUM_THREADS=1" "env RAYON_NUM_THREADS=1 $BIN build ${BRIEFS[*]} -o $WORK/batch-out" \
   "batch, RAYON_NUM_THREADS=2" "env RAYON_NUM_THREADS=2 $BIN build ${BRIEFS[*]} -o $WORK/batch-out" |
   hyper "$WORK/batch.json"
-LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
+LOADS+="end $(load)"
 
 # --- peak memory ---------------------------------------------------------------------------
 echo "peak memory" >&2
@@ -155,7 +158,7 @@ rss() { # largest "Maximum resident set size" (kB) over 3 runs of the command
   printf 'pandoc\t%s\n' "$(pandoc --version | head -1)"
   printf 'typst\t%s\n' "PyPI typst $(python3 -c 'import typst; print(typst.__version__)'), $(python3 --version)"
   printf 'hyperfine\t%s\n' "$(hyperfine --version)"
-  printf 'load\t%s at the start, %s at the end (1, 5, 15 min)\n' "$LOAD_START" "$LOAD_END"
+  printf 'load\t1-minute load average as each case started: %s\n' "$LOADS"
   printf 'runs\t%s (after %s warm-up runs)\n' "$RUNS" "$WARMUP"
   printf 'batch\t%s\n' "$BATCH"
 } >"$WORK/machine.tsv"
