@@ -239,7 +239,7 @@ impl ThemeFile {
                 Some((key, _)) => {
                     let near = KEYS
                         .iter()
-                        .map(|k| (edit_distance(key, k), *k))
+                        .map(|k| (strsim::levenshtein(key, k), *k))
                         .filter(|&(d, _)| d <= 3)
                         .min()
                         .map(|(_, k)| format!("; did you mean `{k}`?"))
@@ -513,24 +513,6 @@ fn parse_rgb(s: &str) -> Option<Rgb> {
     }
     let c = |i: usize| u8::from_str_radix(&h[i..i + 2], 16).ok();
     Some(Rgb(c(0)?, c(2)?, c(4)?))
-}
-
-/// Levenshtein distance in characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur.push(
-                (prev[j] + usize::from(ca != *cb))
-                    .min(prev[j + 1] + 1)
-                    .min(cur[j] + 1),
-            );
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 /// The embedded default as a commented theme file to start from.
