@@ -12,6 +12,7 @@ use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Turn a policy brief into a print-ready PDF, an editable DOCX and an EPUB 3.
 ///
@@ -36,6 +37,9 @@ enum Command {
         /// Source files (.md, .txt, .json).
         #[arg(required = true)]
         sources: Vec<PathBuf>,
+        /// Theme file (default: briefpress.toml beside each source or in this folder).
+        #[arg(long, value_name = "FILE")]
+        theme: Option<PathBuf>,
     },
     /// Show what briefpress reads from a source.
     Inspect {
@@ -45,6 +49,27 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print the embedded default theme as a commented briefpress.toml, or check a theme file.
+    Theme {
+        /// Print the embedded default theme (a briefpress.toml to start from).
+        #[arg(long, conflicts_with = "file")]
+        default: bool,
+        /// A theme file to check.
+        #[arg(required_unless_present = "default")]
+        file: Option<PathBuf>,
+    },
+    /// Print the JSON Schema of the .json source format (`article`) or of the theme (`theme`).
+    Schema {
+        /// `article` or `theme`.
+        #[arg(value_enum)]
+        which: SchemaArg,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum SchemaArg {
+    Article,
+    Theme,
 }
 
 #[derive(Debug, Args)]
@@ -60,6 +85,10 @@ struct BuildArgs {
     /// Paper size of the PDF; default: the theme's (A4).
     #[arg(long, value_enum)]
     page_size: Option<PageSizeArg>,
+    /// Theme file (default: briefpress.toml beside each source or in this folder, else the
+    /// embedded theme).
+    #[arg(long, value_name = "FILE")]
+    theme: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -110,8 +139,29 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let epoch = source_date_epoch()?;
     match cli.command {
         Command::Build(args) => build(args, epoch),
-        Command::Check { sources } => check(&sources, epoch),
+        Command::Check { sources, theme } => check(&sources, theme.as_deref(), epoch),
         Command::Inspect { source, json } => inspect(&source, json, epoch),
+        Command::Theme { default: true, .. } => {
+            write!(
+                std::io::stdout().lock(),
+                "{}",
+                briefpress::theme::default_toml()
+            )?;
+            Ok(Outcome::Success)
+        }
+        Command::Theme { file, .. } => check_theme(file.as_deref()),
+        Command::Schema { which } => {
+            let schema = match which {
+                SchemaArg::Article => schemars::schema_for!(briefpress::article::Article),
+                SchemaArg::Theme => schemars::schema_for!(briefpress::theme::ThemeFile),
+            };
+            writeln!(
+                std::io::stdout().lock(),
+                "{}",
+                serde_json::to_string_pretty(&schema)?
+            )?;
+            Ok(Outcome::Success)
+        }
     }
 }
 
@@ -215,18 +265,19 @@ fn build(args: BuildArgs, epoch: Option<i64>) -> anyhow::Result<Outcome> {
     let mut formats: Vec<Format> = args.formats.into_iter().map(Format::from).collect();
     formats.sort();
     formats.dedup();
-    let mut theme = Theme::default();
-    match args.page_size {
-        Some(PageSizeArg::A4) => theme.page = PageSize::A4,
-        Some(PageSizeArg::Letter) => theme.page = PageSize::Letter,
-        None => {}
-    }
+    let page = args.page_size.map(|p| match p {
+        PageSizeArg::A4 => PageSize::A4,
+        PageSizeArg::Letter => PageSize::Letter,
+    });
+    let themes = Themes::load(&sources, args.theme.as_deref(), page)?;
 
     let bar = progress_bar(sources.len());
     let results: Vec<(PathBuf, Result<Built, Error>)> = sources
         .par_iter()
         .map(|src| {
-            let r = build_one(src, &formats, &theme, &out_dir, epoch);
+            let r = themes
+                .for_source(src)
+                .and_then(|theme| build_one(src, &formats, theme, &out_dir, epoch));
             if let Some(b) = &bar {
                 b.inc(1);
             }
@@ -260,6 +311,145 @@ fn build(args: BuildArgs, epoch: Option<i64>) -> anyhow::Result<Outcome> {
     } else {
         Outcome::SourceFailed
     })
+}
+
+/// The theme file a source uses: `--theme`, else `briefpress.toml` beside the source, else
+/// `briefpress.toml` in the working folder, else the embedded default.
+const THEME_FILE: &str = "briefpress.toml";
+
+/// The themes of one run, each theme file read once.
+struct Themes {
+    /// By source folder: the theme, or the located error that fails every source using it.
+    by_dir: BTreeMap<PathBuf, Result<Arc<Theme>, Error>>,
+}
+
+impl Themes {
+    /// Loads `--theme` (a broken one stops the run: status 2) or every theme file the
+    /// sources' folders hold; `page` (from `--page-size`) overrides every theme's paper.
+    fn load(
+        sources: &[PathBuf],
+        explicit: Option<&Path>,
+        page: Option<PageSize>,
+    ) -> anyhow::Result<Themes> {
+        let with_page = |mut t: Theme| {
+            if let Some(p) = page {
+                t.page = p;
+            }
+            Arc::new(t)
+        };
+        let mut by_dir = BTreeMap::new();
+        if let Some(file) = explicit {
+            let theme = read_theme(file).map_err(|e| UsageError(e.to_string()))?;
+            let theme = with_page(theme);
+            for s in sources {
+                by_dir.insert(source_dir(s), Ok(theme.clone()));
+            }
+            return Ok(Themes { by_dir });
+        }
+        let cwd_file = Path::new(THEME_FILE);
+        let fallback = if cwd_file.is_file() {
+            read_theme(cwd_file).map(with_page)
+        } else {
+            Ok(with_page(Theme::default()))
+        };
+        for s in sources {
+            let dir = source_dir(s);
+            if by_dir.contains_key(&dir) {
+                continue;
+            }
+            let beside = dir.join(THEME_FILE);
+            let theme = if beside.is_file() {
+                read_theme(&beside).map(with_page)
+            } else {
+                fallback.clone()
+            };
+            by_dir.insert(dir, theme);
+        }
+        Ok(Themes { by_dir })
+    }
+
+    /// The theme for a source, or the theme file's error.
+    fn for_source(&self, src: &Path) -> Result<&Theme, Error> {
+        match self.by_dir.get(&source_dir(src)) {
+            Some(Ok(t)) => Ok(t),
+            Some(Err(e)) => Err(e.clone()),
+            None => Err(Error::source(
+                Location::default(),
+                "internal: no theme for this source",
+                None,
+            )),
+        }
+    }
+}
+
+/// The folder a source's relative paths start from.
+fn source_dir(src: &Path) -> PathBuf {
+    src.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_path_buf()
+}
+
+/// Reads a theme file; its paths resolve from its own folder.
+fn read_theme(file: &Path) -> Result<Theme, Error> {
+    let name = file.display().to_string();
+    // The location is the theme file's, so it goes into the message, not onto the source.
+    let fail = |at: Location, message: String| {
+        Error::source(
+            Location::default(),
+            format!("theme {name}{}: {message}", at.suffix()),
+            None,
+        )
+    };
+    let bytes = read_capped(file)
+        .map_err(|e| fail(Location::default(), format!("cannot be read ({e})")))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        fail(
+            Location::default(),
+            "is not UTF-8 text; re-save it as UTF-8".into(),
+        )
+    })?;
+    let dir = source_dir(file);
+    let located = |e: briefpress::theme::ThemeError| {
+        let at = match (e.line, e.column) {
+            (Some(l), Some(c)) => Location::at(l, c),
+            (Some(l), None) => Location::line(l),
+            _ => Location::default(),
+        };
+        fail(at, e.message)
+    };
+    let parsed = briefpress::theme::ThemeFile::parse(&text).map_err(located)?;
+    parsed
+        .into_theme(&text, &mut |rel| read_capped(&dir.join(rel)))
+        .map_err(located)
+}
+
+/// `briefpress theme FILE`: checks a theme file and says what it sets.
+fn check_theme(file: Option<&Path>) -> anyhow::Result<Outcome> {
+    let Some(file) = file else {
+        return Ok(Outcome::Success);
+    };
+    match read_theme(file) {
+        Ok(t) => {
+            let (w, h) = t.page.points();
+            writeln!(
+                std::io::stdout().lock(),
+                "{}: ok — publisher “{}”, page {:.0} × {:.0} mm, {} pt {} / {}",
+                file.display(),
+                t.publisher,
+                w * 25.4 / 72.0,
+                h * 25.4 / 72.0,
+                t.base_size,
+                t.serif.name,
+                t.sans.name
+            )?;
+            Ok(Outcome::Success)
+        }
+        Err(error) => {
+            eprintln!("error: {}", error);
+            Ok(Outcome::SourceFailed)
+        }
+    }
 }
 
 /// A progress bar on stderr, only when it is a terminal and there is more than one source (a CMS
@@ -439,22 +629,24 @@ impl Assets for DirAssets {
     }
 }
 
-fn check(sources: &[PathBuf], epoch: Option<i64>) -> anyhow::Result<Outcome> {
+fn check(sources: &[PathBuf], theme: Option<&Path>, epoch: Option<i64>) -> anyhow::Result<Outcome> {
+    let themes = Themes::load(sources, theme, None)?;
     let results: Vec<_> = sources
         .par_iter()
-        .map(|s| (s.clone(), load(s, epoch)))
+        .map(|s| (s.clone(), themes.for_source(s).and_then(|_| load(s, epoch))))
         .collect();
     let mut failed = 0;
     for (path, r) in results {
         match r {
             Ok((article, warnings)) => {
                 print_warnings(&path, &warnings);
-                println!(
+                writeln!(
+                    std::io::stdout().lock(),
                     "{}: ok — “{}”, {} blocks",
                     path.display(),
                     article.meta.title,
                     article.blocks.len()
-                );
+                )?;
             }
             Err(error) => {
                 Failure { path, error }.print();

@@ -23,6 +23,8 @@
 //! - nothing is lost silently: what a backend cannot express becomes an
 //!   [`error::Warning`].
 
+#![warn(missing_docs)]
+
 pub mod article;
 pub mod error;
 pub mod layout;

@@ -12,6 +12,13 @@ fn main() -> ExitCode {
     match cli::run(args) {
         Ok(cli::Outcome::Success) => ExitCode::SUCCESS,
         Ok(cli::Outcome::SourceFailed) => ExitCode::from(1),
+        // A reader that stops early (`briefpress schema article | head`) is not an error.
+        Err(e)
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("error: {e:#}");
             // A usage problem (bad environment, no sources, clashing names) is status 2;

@@ -13,11 +13,12 @@ mod date;
 pub use build::{para, text};
 pub use date::Date;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 /// One policy brief: its metadata, its lead photo, its body and its footnotes.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Article {
     /// Title, authors, date and the other facts about the brief.
@@ -34,7 +35,7 @@ pub struct Article {
 }
 
 /// Facts about the brief that every format carries as metadata.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Meta {
     /// The headline; the only required field.
@@ -95,6 +96,22 @@ impl Meta {
         }
     }
 
+    /// Whether the language is written right to left (Arabic, Hebrew, Persian, Urdu …), by its
+    /// primary subtag or an explicit `-Arab` / `-Hebr` script subtag.
+    pub fn right_to_left(&self) -> bool {
+        const RTL: [&str; 12] = [
+            "ar", "he", "iw", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ckb", "syr",
+        ];
+        let lower = self.language.to_ascii_lowercase();
+        let mut parts = lower.split(['-', '_']);
+        let primary = parts.next().unwrap_or("");
+        let script = parts.find(|p| p.len() == 4);
+        match script {
+            Some(s) => matches!(s, "arab" | "hebr" | "syrc" | "thaa" | "nkoo" | "adlm"),
+            None => RTL.contains(&primary),
+        }
+    }
+
     /// Seconds since 1970 for every timestamp an output carries: the article's date at midnight
     /// UTC, else `SOURCE_DATE_EPOCH`, else 1980-01-01 (the earliest date a zip entry can hold).
     pub fn timestamp(&self) -> i64 {
@@ -108,7 +125,7 @@ impl Meta {
 }
 
 /// One author of the brief.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Author {
     /// The name as it appears in the byline.
@@ -119,7 +136,7 @@ pub struct Author {
 }
 
 /// A picture with what is said about it: the lead photo or a figure in the body.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Figure {
     /// Where the image file is, relative to the source file; `None` for a caption without image
@@ -182,7 +199,7 @@ impl ImageFormat {
 }
 
 /// A block of the body.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Block {
     /// A section heading; `level` 1 is the highest inside the body (the title stands above it).
@@ -226,7 +243,7 @@ fn one() -> u32 {
 }
 
 /// A run of text inside a block.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Inline {
     /// Plain text, exactly as written.
@@ -266,7 +283,7 @@ pub enum Inline {
 }
 
 /// A footnote's text.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Footnote {
     /// The label the references use.

@@ -1,6 +1,7 @@
 //! Finalize: the breaker's choices become lines of positioned glyph runs. Glue keeps its space
 //! glyphs (so extracted text has real spaces) and takes the line's adjustment as extra or
-//! less room after them; nothing else moves.
+//! less room after them; nothing else moves. A line broken at a hyphenation point ends with
+//! the penalty's hyphen glyph.
 
 use super::linebreak::{Break, line_start};
 use super::prepare::{ParItem, Piece};
@@ -15,8 +16,12 @@ pub struct Line {
     pub links: Vec<(f32, f32, f32, usize)>,
     /// Footnote numbers referenced on this line.
     pub notes: Vec<usize>,
+    /// Footnote references: start x, end x, size, note number.
+    pub note_spans: Vec<(f32, f32, f32, usize)>,
     /// Width the line takes.
     pub width: f32,
+    /// The line ends in a hyphen (a flagged break), so a page should not end after it.
+    pub hyphenated: bool,
 }
 
 /// Builds the lines for `breaks`.
@@ -59,6 +64,18 @@ pub fn finalize(items: &[ParItem], breaks: &[Break]) -> Vec<Line> {
                 ParItem::Penalty { .. } => {}
             }
         }
+        // A hyphen (or whatever the penalty draws) closes a line broken at a penalty.
+        if b.end < items.len()
+            && let ParItem::Penalty {
+                pieces, flagged, ..
+            } = &items[b.end]
+        {
+            line.hyphenated = *flagged;
+            for p in pieces {
+                place(&mut line, p, x);
+                x += p.width;
+            }
+        }
         line.width = x;
         lines.push(line);
         start = line_start(items, b.end.saturating_add(1));
@@ -80,10 +97,11 @@ fn place(line: &mut Line, p: &Piece, x: f32) {
         });
         pen += g.advance;
     }
-    if let Some(n) = p.note
-        && !line.notes.contains(&n)
-    {
-        line.notes.push(n);
+    if let Some(n) = p.note {
+        if !line.notes.contains(&n) {
+            line.notes.push(n);
+        }
+        line.note_spans.push((x, pen, p.size, n));
     }
     if let Some(l) = p.link {
         match line.links.last_mut() {

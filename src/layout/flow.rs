@@ -6,13 +6,14 @@
 use super::collect::{self, Para, Style};
 use super::finalize::{Line, finalize};
 use super::fonts::{FaceId, Family, FontBook};
-use super::linebreak::{FirstFit, LineBreaker};
+use super::hyphenate::Hyphenation;
+use super::linebreak::{KnuthPlass, LineBreaker};
 use super::prepare::prepare;
 use super::shaping::Shaper;
-use super::{Frame, Item, Rect, TextRun};
+use super::{Frame, Item, Jump, Rect, TextRun};
 use crate::article::{Article, Block, Figure, Image, plain_text};
 use crate::error::Warning;
-use crate::theme::Theme;
+use crate::theme::{LogoFormat, Theme};
 use std::collections::BTreeSet;
 
 /// One element of the vertical flow.
@@ -36,7 +37,10 @@ pub struct Context<'b, 'a> {
     pub(super) theme: &'a Theme,
     /// Width of the text block.
     pub(super) measure: f32,
-    breaker: FirstFit,
+    breaker: KnuthPlass,
+    /// The article language's hyphenation patterns (none when the theme turns hyphenation
+    /// off or the language has no patterns).
+    hyphenation: Option<Hyphenation>,
     missing: BTreeSet<char>,
     warnings: Vec<Warning>,
     /// x positions of the quote bars currently open.
@@ -63,8 +67,6 @@ mod scale {
     pub const CREDIT: f32 = 0.73;
     /// Summary box text.
     pub const SUMMARY: f32 = 0.95;
-    /// Heading levels 1, 2, 3.
-    pub const HEADING: [f32; 3] = [1.4, 1.2, 1.03];
     /// Footnote text.
     pub const NOTE: f32 = 0.78;
     /// Leading of display lines (title, headings) as a multiple of their size: tighter than
@@ -74,12 +76,27 @@ mod scale {
     pub const SMALL_LEADING: f32 = 1.3;
 }
 
+/// A heading's size as a multiple of the base size: level 3 is `heading_scale`, level 2 its
+/// square, level 1 its cube (13.2, 15.8 and 19 pt over 11 pt text at the default 1.2). `lvl`
+/// is 0 for level 1. A scale that is not a finite number from 1 to 2 falls back to 1.2.
+fn heading_size(heading_scale: f32, lvl: usize) -> f32 {
+    let s = if heading_scale.is_finite() && (1.0..=2.0).contains(&heading_scale) {
+        heading_scale
+    } else {
+        1.2
+    };
+    s.powi(3 - lvl.min(2) as i32)
+}
+
 /// Indent per list level and of block quotes, in ems of the base size (2 em: room for "10.").
 const INDENT_EM: f32 = 2.0;
 /// Largest share of the text block's height a figure may take; the lead photo shares page one
 /// with the title block, so it gets less.
 const FIGURE_MAX_HEIGHT: f32 = 0.5;
 const PHOTO_MAX_HEIGHT: f32 = 0.42;
+/// The logo's height in the masthead: 12 mm, about twice the masthead's cap height plus its
+/// rule, the size letterheads commonly give a logo.
+const LOGO_HEIGHT: f32 = 12.0 * 72.0 / 25.4;
 
 /// Where and how a paragraph is set.
 #[derive(Debug, Clone, Copy)]
@@ -95,30 +112,49 @@ impl<'b, 'a> Context<'b, 'a> {
     /// A context for the theme, shaping in `language`.
     pub fn new(fonts: &'b FontBook<'a>, theme: &'a Theme, language: &str) -> Self {
         let (w, _) = theme.page.points();
+        let mut warnings = Vec::new();
+        let hyphenation = if theme.hyphenate {
+            let h = Hyphenation::for_language(language);
+            if h.is_none() {
+                warnings.push(Warning::new(format!(
+                    "no hyphenation patterns for language ‘{language}’ (English and Spanish are built in); the PDF is set without hyphenation"
+                )));
+            }
+            h
+        } else {
+            None
+        };
         Context {
             shaper: Shaper::new(fonts, language),
             theme,
             measure: (w - theme.margins.left - theme.margins.right).max(72.0),
-            breaker: FirstFit,
+            breaker: KnuthPlass,
+            hyphenation,
             missing: BTreeSet::new(),
-            warnings: Vec::new(),
+            warnings,
             bars: Vec::new(),
             markers: Vec::new(),
         }
     }
 
-    /// The warnings gathered, one per missing character first.
+    /// The warnings gathered: one listing every missing character first, then the rest.
     pub fn into_warnings(self) -> Vec<Warning> {
-        let mut out: Vec<Warning> = self
-            .missing
-            .iter()
-            .map(|c| {
-                Warning::new(format!(
-                    "no embedded font has U+{:04X} ‘{c}’; the PDF shows an empty box there (the text still copies out); choose a theme font that covers it",
-                    u32::from(*c)
-                ))
-            })
-            .collect();
+        let mut out = Vec::new();
+        if !self.missing.is_empty() {
+            let chars: Vec<String> = self.missing.iter().map(char::to_string).collect();
+            let codes: Vec<String> = self
+                .missing
+                .iter()
+                .map(|c| format!("U+{:04X}", u32::from(*c)))
+                .collect();
+            let n = self.missing.len();
+            out.push(Warning::new(format!(
+                "no embedded font has {n} character{}: {} ({}); the PDF shows an empty box for each (the text still copies out); choose a theme font that covers them",
+                if n == 1 { "" } else { "s" },
+                chars.join(" "),
+                codes.join(" ")
+            )));
+        }
         out.extend(self.warnings);
         out
     }
@@ -173,11 +209,14 @@ impl<'b, 'a> Context<'b, 'a> {
     /// Sets a paragraph into lines and pushes one element per line.
     fn paragraph(&mut self, out: &mut Vec<Flowed>, para: &Para, shape: ParShape) -> usize {
         let width = (self.measure - shape.left - shape.right).max(36.0);
-        let items = prepare(&self.shaper, para, width, &mut self.missing);
+        // Justified text is hyphenated; display lines and captions are not.
+        let hyph = self.hyphenation.as_ref().filter(|_| shape.justify);
+        let items = prepare(&self.shaper, para, width, hyph, &mut self.missing);
         let breaks = self.breaker.break_lines(&items, width, shape.justify);
         let lines = finalize(&items, &breaks);
         let n = lines.len();
         for (i, line) in lines.into_iter().enumerate() {
+            let hyphenated = line.hyphenated;
             let (mut frame, notes) = self.line_frame(line, para, shape.left, shape.leading);
             for (text, style, right) in std::mem::take(&mut self.markers) {
                 let baseline = frame_baseline(&frame);
@@ -194,7 +233,10 @@ impl<'b, 'a> Context<'b, 'a> {
                     frame,
                     // No orphan and no widow: the first line keeps with the second, the
                     // next-to-last with the last, so a split leaves two lines each side.
-                    keep_with_next: i + 1 < n && (shape.keep || i == 0 || i + 2 == n),
+                    // A hyphenated line keeps with the next too, so no page ends on a broken
+                    // word (TeX's \brokenpenalty); when the chain cannot fit on any page,
+                    // pagination splits it anyway.
+                    keep_with_next: i + 1 < n && (shape.keep || i == 0 || i + 2 == n || hyphenated),
                     notes,
                     ..Flowed::default()
                 },
@@ -231,6 +273,19 @@ impl<'b, 'a> Context<'b, 'a> {
             run.origin.y += baseline;
             items.push(Item::Text(run));
         }
+        // A note reference jumps to its note; the area is widened to a comfortable target
+        // around the small superscript.
+        for (x0, x1, s, n) in line.note_spans {
+            items.push(Item::Jump {
+                rect: Rect {
+                    x: left + x0 - 1.0,
+                    y: baseline - s * 2.0,
+                    w: (x1 - x0).max(0.0) + 2.0,
+                    h: s * 2.4,
+                },
+                to: Jump::Note(n),
+            });
+        }
         for (x0, x1, s, l) in line.links {
             if let Some(url) = para.links.get(l) {
                 items.push(Item::Link {
@@ -257,7 +312,7 @@ impl<'b, 'a> Context<'b, 'a> {
     /// y = 0 starting at x = 0, and its width.
     pub(super) fn text_runs(&mut self, text: &str, style: Style) -> (Vec<TextRun>, f32) {
         let para = collect::plain(text, style);
-        let items = prepare(&self.shaper, &para, f32::INFINITY, &mut self.missing);
+        let items = prepare(&self.shaper, &para, f32::INFINITY, None, &mut self.missing);
         let breaks = [super::linebreak::Break {
             end: items.len(),
             ratio: 0.0,
@@ -362,7 +417,9 @@ impl<'b, 'a> Context<'b, 'a> {
                     let lvl = usize::from((*level).clamp(1, 3)) - 1;
                     let style = Style {
                         color: self.theme.colors.accent,
-                        ..self.sans(scale::HEADING[lvl]).bold()
+                        ..self
+                            .sans(heading_size(self.theme.heading_scale, lvl))
+                            .bold()
                     };
                     self.space(out, leading * [1.1, 0.9, 0.7][lvl]);
                     let para = collect::collect(article, content, style, self.theme.colors.accent);
@@ -517,6 +574,47 @@ fn image_frame(img: &Image, width: f32, max_h: f32, left: f32) -> Frame {
     }
 }
 
+/// The logo's frame: `LOGO_HEIGHT` tall (less if it would be wider than the measure), aspect
+/// kept, at the left edge. An SVG logo, or one that is not a readable PNG or JPEG, becomes a
+/// warning and is left out.
+fn logo_frame(ctx: &mut Context<'_, '_>) -> Option<Frame> {
+    let logo = ctx.theme.logo.as_ref()?;
+    if logo.format == LogoFormat::Svg {
+        ctx.warnings.push(Warning::new(
+            "the theme's logo is SVG, which the PDF cannot draw yet; the PDF masthead has no logo (use a PNG or JPEG logo)",
+        ));
+        return None;
+    }
+    let img = match crate::read::images::check_image(logo.data.clone()) {
+        Ok(img) => img,
+        Err((why, hint)) => {
+            ctx.warnings.push(Warning::new(format!(
+                "the theme's logo {why}; the PDF masthead has no logo ({hint})"
+            )));
+            return None;
+        }
+    };
+    let (iw, ih) = (img.width.max(1) as f32, img.height.max(1) as f32);
+    let mut h = LOGO_HEIGHT;
+    let mut w = h * iw / ih;
+    if w > ctx.measure {
+        w = ctx.measure;
+        h = w * ih / iw;
+    }
+    Some(Frame {
+        height: h,
+        items: vec![Item::Image {
+            image: img,
+            rect: Rect {
+                x: 0.0,
+                y: 0.0,
+                w,
+                h,
+            },
+        }],
+    })
+}
+
 /// "By A and B · February 2, 2026", "By A, B and C", or only the date.
 pub fn byline(article: &Article) -> Option<String> {
     let names: Vec<&str> = article
@@ -545,7 +643,15 @@ pub fn flow_article(ctx: &mut Context<'_, '_>, article: &Article) -> Vec<Flowed>
     let mut out = Vec::new();
     let base = ctx.base();
     let theme = ctx.theme;
-    // Masthead: the publisher in the accent colour over a rule.
+    // Masthead: the theme's logo, then the publisher in the accent colour over a rule.
+    if let Some(frame) = logo_frame(ctx) {
+        out.push(Flowed {
+            frame,
+            keep_with_next: true,
+            ..Flowed::default()
+        });
+        ctx.space(&mut out, base * 0.5);
+    }
     let publisher = article.publisher(&theme.publisher).trim().to_owned();
     if !publisher.is_empty() {
         let style = Style {
@@ -607,10 +713,29 @@ pub fn flow_article(ctx: &mut Context<'_, '_>, article: &Article) -> Vec<Flowed>
         ctx.space(&mut out, base * 1.0);
     }
     ctx.blocks(&mut out, article, &article.blocks, 0.0, false);
+    // The rights statement closes the article in the credit's small sans, as the DOCX and EPUB
+    // end theirs.
+    if let Some(rights) = article
+        .meta
+        .rights
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        ctx.space(&mut out, base * 1.5);
+        let style = Style {
+            color: theme.colors.text,
+            ..ctx.sans(scale::CREDIT)
+        };
+        ctx.small(&mut out, rights, style, false);
+    }
     out
 }
 
-/// The summary as one unbreakable boxed frame.
+/// The summary in a ruled box with an accent bar. Each line is its own element carrying its
+/// slice of the box (bar, side rules; the top rule on the first, the bottom rule on the
+/// last), so a long summary splits across pages like a paragraph (two lines at least on each
+/// side) instead of overflowing the page.
 fn summary_box(ctx: &mut Context<'_, '_>, out: &mut Vec<Flowed>, summary: &str) {
     let pad = ctx.base() * 0.8;
     let style = ctx.sans(scale::SUMMARY);
@@ -628,43 +753,84 @@ fn summary_box(ctx: &mut Context<'_, '_>, out: &mut Vec<Flowed>, summary: &str) 
             keep: false,
         },
     );
-    let mut items = Vec::new();
-    let mut y = pad;
-    for l in lines {
-        for mut it in l.frame.items {
-            it.translate(0.0, y);
-            items.push(it);
+    let measure = ctx.measure;
+    let (accent, rule) = (ctx.theme.colors.accent, ctx.theme.colors.rule);
+    let slice = |h: f32, top: bool, bottom: bool| -> Vec<Item> {
+        let mut items = vec![
+            Item::Fill {
+                rect: Rect {
+                    x: 0.0,
+                    y: 0.0,
+                    w: 0.6,
+                    h,
+                },
+                color: rule,
+            },
+            Item::Fill {
+                rect: Rect {
+                    x: measure - 0.6,
+                    y: 0.0,
+                    w: 0.6,
+                    h,
+                },
+                color: rule,
+            },
+            Item::Fill {
+                rect: Rect {
+                    x: 0.0,
+                    y: 0.0,
+                    w: 3.0,
+                    h,
+                },
+                color: accent,
+            },
+        ];
+        if top {
+            items.push(Item::Fill {
+                rect: Rect {
+                    x: 0.0,
+                    y: 0.0,
+                    w: measure,
+                    h: 0.6,
+                },
+                color: rule,
+            });
         }
-        y += l.frame.height;
-    }
-    let h = y + pad;
-    items.insert(
-        0,
-        Item::Fill {
-            rect: Rect {
-                x: 0.0,
-                y: 0.0,
-                w: 3.0,
-                h,
-            },
-            color: ctx.theme.colors.accent,
-        },
-    );
-    items.insert(
-        0,
-        Item::Stroke {
-            rect: Rect {
-                x: 0.0,
-                y: 0.0,
-                w: ctx.measure,
-                h,
-            },
-            color: ctx.theme.colors.rule,
-            width: 0.6,
-        },
-    );
+        if bottom {
+            items.push(Item::Fill {
+                rect: Rect {
+                    x: 0.0,
+                    y: h - 0.6,
+                    w: measure,
+                    h: 0.6,
+                },
+                color: rule,
+            });
+        }
+        items
+    };
     out.push(Flowed {
-        frame: Frame { height: h, items },
+        frame: Frame {
+            height: pad,
+            items: slice(pad, true, false),
+        },
+        keep_with_next: true,
+        ..Flowed::default()
+    });
+    let n = lines.len();
+    for (i, mut line) in lines.into_iter().enumerate() {
+        let mut items = slice(line.frame.height, false, false);
+        items.append(&mut line.frame.items);
+        line.frame.items = items;
+        // The last line stays with the bottom padding.
+        line.keep_with_next |= i + 1 == n;
+        out.push(line);
+    }
+    out.push(Flowed {
+        frame: Frame {
+            height: pad,
+            items: slice(pad, false, true),
+        },
         ..Flowed::default()
     });
 }
@@ -688,6 +854,7 @@ pub fn flow_notes(ctx: &mut Context<'_, '_>, article: &Article) -> Vec<Vec<Flowe
                     collect::plain(&text, style)
                 }
             };
+            let first = out.len();
             ctx.paragraph(
                 &mut out,
                 &para,
@@ -699,6 +866,21 @@ pub fn flow_notes(ctx: &mut Context<'_, '_>, article: &Article) -> Vec<Vec<Flowe
                     keep: false,
                 },
             );
+            // The note's number jumps back to where the note is cited.
+            if first == 0
+                && let Some(f) = out.first_mut()
+            {
+                let h = f.frame.height;
+                f.frame.items.push(Item::Jump {
+                    rect: Rect {
+                        x: 0.0,
+                        y: 0.0,
+                        w: indent - size * 0.3,
+                        h,
+                    },
+                    to: Jump::Ref(i + 1),
+                });
+            }
         }
         ctx.markers.clear();
         all.push(out);

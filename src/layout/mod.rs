@@ -8,7 +8,8 @@
 //!   collect    inlines -> one string per paragraph with styled spans (face, size, colour, link)
 //!   prepare    UAX #14 break opportunities -> boxes / glue / penalties; overlong tokens split
 //!   shaping    harfrust: kerning + standard ligatures; every glyph keeps its source text
-//!   linebreak  where lines end (first fit now; Knuth–Plass behind the same trait)
+//!   hyphenate  where words may break, by the article's language (hypher's patterns)
+//!   linebreak  where lines end: Knuth–Plass optimal fit (first fit kept as a yardstick)
 //!   finalize   breaks -> lines of positioned glyph runs, glue stretched for justification
 //!   flow       blocks -> a vertical list of frames (lines, images, rules, spaces)
 //!   paginate   frames -> pages: first-page furniture, running header, folio, footnotes,
@@ -22,6 +23,7 @@ mod collect;
 mod finalize;
 mod flow;
 pub mod fonts;
+pub mod hyphenate;
 pub mod linebreak;
 mod paginate;
 pub mod prepare;
@@ -111,12 +113,36 @@ pub enum Item {
         /// Line width in points.
         width: f32,
     },
+    /// A link area that jumps within the document (footnote reference ↔ note).
+    Jump {
+        /// The clickable area.
+        rect: Rect,
+        /// Where it goes; pagination turns `Note` and `Ref` into `Page`, and drops a jump it
+        /// cannot resolve.
+        to: Jump,
+    },
     /// A live link area over some text.
     Link {
         /// The clickable area.
         rect: Rect,
         /// The target URL.
         url: String,
+    },
+}
+
+/// The target of an in-document link.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Jump {
+    /// Footnote `n`'s text (from its reference).
+    Note(usize),
+    /// Footnote `n`'s first reference (from the note's number).
+    Ref(usize),
+    /// A resolved place: page index (0-based) and y from the top.
+    Page {
+        /// Page index.
+        page: usize,
+        /// Points from the page's top.
+        y: f32,
     },
 }
 
@@ -130,6 +156,7 @@ impl Item {
             }
             Item::Image { rect, .. }
             | Item::Fill { rect, .. }
+            | Item::Jump { rect, .. }
             | Item::Stroke { rect, .. }
             | Item::Link { rect, .. } => {
                 rect.x += dx;

@@ -3,17 +3,19 @@
 //! kept with what follows. Since a paragraph's first line keeps with its second (and its
 //! next-to-last with its last: no orphan, no widow), a heading always brings two lines of the
 //! next paragraph along and is never the last thing on a page. Footnotes sit at the bottom of the page that cites them,
-//! under a short rule. Pages after the first carry a running header (the short title) and a
-//! folio.
+//! under a short rule. Pages after the first carry a running header (the theme's `header`, else
+//! the short title) and a folio, with the theme's `footer` at the left margin beside it.
 
 use super::collect::Style;
 use super::flow::{Context, Flowed};
 use super::fonts::Family;
-use super::{Item, OutlineEntry, Page, Rect};
+use super::{Item, Jump, OutlineEntry, Page, Rect};
 use crate::article::Article;
+use std::collections::BTreeMap;
 
-/// Space between the text and the footnote rule, in base sizes.
-const NOTE_GAP: f32 = 1.0;
+/// Space between the text and the first footnote, in base sizes; the rule sits a little
+/// below its middle, since the last text line's frame already ends with half a leading.
+const NOTE_GAP: f32 = 1.2;
 /// The running header's longest title, in characters, before it is cut at a word.
 const SHORT_TITLE: usize = 70;
 
@@ -49,6 +51,9 @@ pub fn paginate(
     }];
     let mut outline = Vec::new();
     let mut placed_notes: Vec<usize> = Vec::new();
+    // Where each note's first reference and its text landed: page, y.
+    let mut refs: BTreeMap<usize, (usize, f32)> = BTreeMap::new();
+    let mut note_at: BTreeMap<usize, (usize, f32)> = BTreeMap::new();
     let mut y = 0.0f32;
 
     let mut i = 0;
@@ -74,15 +79,34 @@ pub fn paginate(
         // `notes_height` already holds the gap above the notes once there are any.
         let avail = block_h - pages[page].notes_height;
         // The height that must stay together: this element and the ones it keeps with.
+        // The notes the rest of the chain cites come along too: without them a widow line
+        // citing a long note could be pushed alone onto the next page.
         let mut chain = f.frame.height;
+        let mut chain_notes = new_notes.clone();
         if f.keep_with_next {
             let mut j = i;
             while j + 1 < flow.len() && flow[j].keep_with_next {
                 j += 1;
                 chain += flow[j].frame.height;
+                for n in &flow[j].notes {
+                    if !placed_notes.contains(n)
+                        && !chain_notes.contains(n)
+                        && *n >= 1
+                        && *n <= notes.len()
+                    {
+                        chain_notes.push(*n);
+                    }
+                }
             }
         }
-        let fits_chain = y + chain + extra_notes <= avail + 0.01;
+        let chain_extra: f32 = chain_notes.iter().map(|n| note_h(*n)).sum::<f32>()
+            + if !chain_notes.is_empty() && pages[page].notes.is_empty() {
+                note_gap
+            } else {
+                0.0
+            };
+        let chain = chain + chain_extra;
+        let fits_chain = y + chain <= avail + 0.01;
         let fits_self = y + f.frame.height + extra_notes <= avail + 0.01;
         let chain_fits_empty = chain <= block_h;
         if y > 0.0 && (!fits_self || (!fits_chain && chain_fits_empty)) {
@@ -106,6 +130,13 @@ pub fn paginate(
         for item in &f.frame.items {
             let mut it = item.clone();
             it.translate(m.left, m.top + y);
+            if let Item::Jump {
+                rect,
+                to: Jump::Note(n),
+            } = &it
+            {
+                refs.entry(*n).or_insert((page, rect.y));
+            }
             pages[page].items.push(it);
         }
         y += f.frame.height;
@@ -120,25 +151,26 @@ pub fn paginate(
         i += 1;
     }
 
-    let short = short_title(&article.meta.title);
+    let short = short_title(theme.header.as_deref().unwrap_or(&article.meta.title));
     let count = pages.len();
     let mut out = Vec::with_capacity(count);
     for (k, pb) in pages.into_iter().enumerate() {
         let mut items = pb.items;
         // Footnotes, bottom-aligned to the text block.
         if !pb.notes.is_empty() {
-            let mut ny = m.top + block_h - pb.notes_height + note_gap * 0.5;
+            let mut ny = m.top + block_h - pb.notes_height + note_gap * 0.6;
             items.push(Item::Fill {
                 rect: Rect {
                     x: m.left,
-                    y: ny - 2.0,
+                    y: ny - 0.25,
                     w: ctx.measure / 4.0,
                     h: 0.5,
                 },
                 color: theme.colors.rule,
             });
-            ny += note_gap * 0.5;
+            ny += note_gap * 0.4;
             for n in &pb.notes {
+                note_at.insert(*n, (k, ny));
                 for f in notes.get(n - 1).into_iter().flatten() {
                     for item in &f.frame.items {
                         let mut it = item.clone();
@@ -186,6 +218,22 @@ pub fn paginate(
                 r.origin.y += fy;
                 header.push(Item::Text(r));
             }
+            // The theme's footer at the left margin on the folio's baseline, cut at a word
+            // to end a quad before the folio.
+            if let Some(footer) = theme
+                .footer
+                .as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+            {
+                let room = (ctx.measure - w) / 2.0 - size;
+                let (runs, _) = fit_words(ctx, footer, style, room);
+                for mut r in runs {
+                    r.origin.x += m.left;
+                    r.origin.y += fy;
+                    header.push(Item::Text(r));
+                }
+            }
             // Header first so text extraction meets it before the page's body.
             header.extend(items);
             items = header;
@@ -196,7 +244,50 @@ pub fn paginate(
             items,
         });
     }
+    // Resolve the jumps now that every reference and note has a place.
+    for page in &mut out {
+        page.items.retain_mut(|item| match item {
+            Item::Jump { to, .. } => {
+                let target = match *to {
+                    Jump::Note(n) => note_at.get(&n),
+                    Jump::Ref(n) => refs.get(&n),
+                    Jump::Page { .. } => return true,
+                };
+                match target {
+                    Some(&(page, y)) => {
+                        *to = Jump::Page { page, y };
+                        true
+                    }
+                    None => false,
+                }
+            }
+            _ => true,
+        });
+    }
     (out, outline)
+}
+
+/// The runs of `text` in `style`, cut after the last word that fits in `room` points (with an
+/// ellipsis when cut), and their width.
+fn fit_words(
+    ctx: &mut Context<'_, '_>,
+    text: &str,
+    style: Style,
+    room: f32,
+) -> (Vec<super::TextRun>, f32) {
+    let full = ctx.text_runs(text, style);
+    if full.1 <= room {
+        return full;
+    }
+    let words: Vec<&str> = text.split_whitespace().collect();
+    for n in (1..words.len()).rev() {
+        let cut = format!("{}…", words[..n].join(" "));
+        let fitted = ctx.text_runs(&cut, style);
+        if fitted.1 <= room {
+            return fitted;
+        }
+    }
+    (Vec::new(), 0.0)
 }
 
 /// The title cut at a word boundary to fit a running header.

@@ -88,22 +88,21 @@ impl<'b, 'a> Shaper<'b, 'a> {
         let mut starts: Vec<usize> = infos.iter().map(|i| i.cluster as usize).collect();
         starts.sort_unstable();
         starts.dedup();
-        let mut seen = Vec::with_capacity(starts.len());
+        // Which clusters already gave their text to a glyph. Indexed by the cluster's place in
+        // `starts` (a binary search), so a word of n characters costs n log n, not n².
+        let mut seen = vec![false; starts.len()];
         infos
             .iter()
             .zip(positions)
             .map(|(info, pos)| {
                 let c = info.cluster as usize;
-                let text = if seen.last() == Some(&c) || seen.contains(&c) {
-                    String::new()
-                } else {
-                    seen.push(c);
-                    let end = starts
-                        .iter()
-                        .copied()
-                        .find(|s| *s > c)
-                        .unwrap_or(text.len());
-                    text.get(c..end).unwrap_or_default().to_owned()
+                let text = match starts.binary_search(&c) {
+                    Ok(i) if !seen[i] => {
+                        seen[i] = true;
+                        let end = starts.get(i + 1).copied().unwrap_or(text.len());
+                        text.get(c..end).unwrap_or_default().to_owned()
+                    }
+                    _ => String::new(),
                 };
                 ShapedGlyph {
                     id: u16::try_from(info.glyph_id).unwrap_or(0),

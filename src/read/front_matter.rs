@@ -248,28 +248,10 @@ fn one_line(msg: &str) -> String {
 /// The known key nearest to `field` (edit distance ≤ 3), for "did you mean".
 pub fn nearest(field: &str) -> Option<&'static str> {
     KEYS.iter()
-        .map(|k| (edit_distance(&field.to_lowercase(), k), *k))
+        .map(|k| (strsim::levenshtein(&field.to_lowercase(), k), *k))
         .filter(|&(d, _)| d <= 3)
         .min()
         .map(|(_, k)| k)
-}
-
-/// Levenshtein distance in characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur.push(
-                (prev[j] + usize::from(ca != *cb))
-                    .min(prev[j + 1] + 1)
-                    .min(cur[j] + 1),
-            );
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]

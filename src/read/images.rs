@@ -5,6 +5,7 @@
 use crate::article::{Article, Block, Figure, Image, ImageFormat};
 use crate::error::{Error, Location, Result};
 use crate::read::Assets;
+use image::ImageDecoder;
 use std::io::Cursor;
 use std::sync::Arc;
 
@@ -162,13 +163,47 @@ pub fn check_image(bytes: Vec<u8>) -> std::result::Result<Image, (String, &'stat
         ));
     }
     // A full decode is the only sure way to find a truncated file before a backend trips on it.
-    reader().decode().map_err(damaged)?;
+    let mut decoder = reader().into_decoder().map_err(damaged)?;
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut pixels = image::DynamicImage::from_decoder(decoder).map_err(damaged)?;
+    if format == ImageFormat::Jpeg && orientation != image::metadata::Orientation::NoTransforms {
+        // A camera photo stored sideways with an EXIF orientation tag: PDF and most Word
+        // versions ignore the tag while e-readers obey it, so the three formats would disagree.
+        // Turn the pixels upright once, here, and every format shows the same picture.
+        pixels.apply_orientation(orientation);
+        let upright = encode_jpeg(&pixels).map_err(damaged)?;
+        return Ok(Image {
+            width: pixels.width(),
+            height: pixels.height(),
+            data: Arc::new(upright),
+            format,
+        });
+    }
     Ok(Image {
         data: Arc::new(bytes),
         format,
         width,
         height,
     })
+}
+
+/// JPEG quality for photos that had to be re-encoded (only when turned upright): 90 keeps
+/// them visually lossless at print size.
+const REENCODE_QUALITY: u8 = 90;
+
+/// Encodes pixels as a baseline RGB (or grey) JPEG.
+fn encode_jpeg(pixels: &image::DynamicImage) -> image::ImageResult<Vec<u8>> {
+    let mut out = Vec::new();
+    let enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, REENCODE_QUALITY);
+    match pixels.color() {
+        image::ColorType::L8 | image::ColorType::L16 => {
+            pixels.to_luma8().write_with_encoder(enc)?
+        }
+        _ => pixels.to_rgb8().write_with_encoder(enc)?,
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -220,6 +255,30 @@ mod tests {
         png.extend_from_slice(&crc.to_be_bytes());
         let err = check_image(png).unwrap_err().0;
         assert!(err.contains("too large"), "{err}");
+    }
+
+    #[test]
+    fn a_sideways_camera_photo_is_turned_upright() {
+        // 40 × 20 pixels, EXIF orientation 6 ("rotate 90° clockwise to display").
+        let img = image::RgbImage::from_fn(40, 20, |x, _| image::Rgb([(x * 6) as u8, 0, 0]));
+        let mut jpeg = Vec::new();
+        img.write_to(&mut Cursor::new(&mut jpeg), image::ImageFormat::Jpeg)
+            .unwrap();
+        // An APP1 Exif segment with one IFD entry: Orientation (0x0112) = 6, big-endian TIFF.
+        let mut tiff = b"MM\x00\x2a\x00\x00\x00\x08\x00\x01".to_vec();
+        tiff.extend_from_slice(&[0x01, 0x12, 0x00, 0x03, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0]);
+        let mut app1 = b"Exif\x00\x00".to_vec();
+        app1.extend_from_slice(&tiff);
+        let mut with_exif = jpeg[..2].to_vec();
+        with_exif.extend_from_slice(&[0xFF, 0xE1]);
+        with_exif.extend_from_slice(&((app1.len() + 2) as u16).to_be_bytes());
+        with_exif.extend_from_slice(&app1);
+        with_exif.extend_from_slice(&jpeg[2..]);
+        let checked = check_image(with_exif).unwrap();
+        assert_eq!((checked.width, checked.height), (20, 40), "turned upright");
+        let plain = check_image(jpeg.clone()).unwrap();
+        assert_eq!((plain.width, plain.height), (40, 20));
+        assert_eq!(*plain.data, jpeg, "an upright JPEG is kept byte for byte");
     }
 
     /// CRC-32 (ISO-HDLC), as PNG chunks carry it.

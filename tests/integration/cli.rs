@@ -179,3 +179,63 @@ fn a_failing_source_keeps_the_others_and_earlier_outputs() {
         "temporary files left: {names:?}"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn interrupted_build_leaves_no_partial_file() {
+    let dir = crate::tools::scratch();
+    let d = dir.path();
+    let long = std::fs::read_to_string(project().join("tests/fixtures/conformance/long-brief.md"))
+        .unwrap();
+    let mut args = vec!["build".to_owned(), "-o".to_owned(), "out".to_owned()];
+    for i in 0..60 {
+        let name = format!("brief-{i:02}.md");
+        std::fs::write(d.join(&name), &long).unwrap();
+        args.push(name);
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_briefpress"))
+        .args(&args)
+        .current_dir(d)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Interrupt once the first outputs have appeared, while others are still being written.
+    let start = std::time::Instant::now();
+    while std::fs::read_dir(d.join("out"))
+        .map(|r| r.count())
+        .unwrap_or(0)
+        < 3
+        && start.elapsed() < std::time::Duration::from_secs(60)
+    {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let status = child.wait().unwrap();
+    let names: Vec<String> = std::fs::read_dir(d.join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names.iter().all(|n| !n.ends_with(".tmp")),
+        "temporary files left: {names:?}"
+    );
+    if status.code() == Some(130) {
+        // Every file that exists is whole.
+        for n in names.iter().filter(|n| n.ends_with(".pdf")) {
+            let bytes = std::fs::read(d.join("out").join(n)).unwrap();
+            assert!(
+                bytes.trim_ascii_end().ends_with(b"%%EOF"),
+                "{n} is cut short"
+            );
+        }
+    } else {
+        assert!(
+            status.success(),
+            "the build either finished or was interrupted: {status:?}"
+        );
+    }
+}

@@ -144,3 +144,84 @@ fn rebuilds_are_byte_identical_whatever_the_thread_count() {
     }
     assert_eq!(n, 6, "two briefs × three formats");
 }
+
+/// The conformance fixtures and the text each must give back, in order.
+fn fixtures() -> Vec<(&'static str, String)> {
+    let dir = project().join("tests/fixtures/conformance");
+    let hard = std::fs::read_to_string(dir.join("hard-brief.expected.txt"))
+        .unwrap()
+        .replace("(Credit: ", "")
+        .replace("Graphics)", "Graphics");
+    let spanish = std::fs::read_to_string(dir.join("informe-breve.txt")).unwrap();
+    vec![("hard-brief", hard), ("informe-breve", spanish)]
+}
+
+fn build_fixtures(out: &Path) {
+    let dir = project().join("tests/fixtures/conformance");
+    let o = briefpress(
+        &dir,
+        &[
+            "build",
+            "hard-brief.md",
+            "informe-breve.txt",
+            "-o",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
+fn fixtures_pass_both_epubchecks_and_read_back_in_order() {
+    let jars = epubcheck_jars();
+    if jars.is_empty() || !require("java") || !require("pandoc") {
+        return;
+    }
+    let dir = scratch();
+    build_fixtures(dir.path());
+    for (stem, expected) in fixtures() {
+        let epub = dir.path().join(format!("{stem}.epub"));
+        for jar in &jars {
+            let (ok, out, err) = run(Command::new("java").arg("-jar").arg(jar).arg(&epub));
+            assert!(
+                ok && format!("{out}{err}").contains("No errors or warnings detected"),
+                "{stem}.epub, {}: {out}{err}",
+                jar.display()
+            );
+        }
+        let (ok, text, err) = run(Command::new("pandoc")
+            .args(["-f", "epub", "-t", "plain", "--wrap=none"])
+            .arg(&epub));
+        assert!(ok, "{err}");
+        in_order(&expected, &text).unwrap_or_else(|e| panic!("{stem}.epub via pandoc: {e}"));
+        for exact in [
+            "🌎",
+            "😀",
+            "𒀀",
+            "<script>alert(1)</script>",
+            "]]>",
+            "Hà Nội",
+        ] {
+            if stem == "hard-brief" {
+                assert!(text.contains(exact), "{stem}.epub lost `{exact}`");
+            }
+        }
+    }
+}
+
+#[test]
+fn fixtures_read_back_in_order_from_docx() {
+    if !require("pandoc") {
+        return;
+    }
+    let dir = scratch();
+    build_fixtures(dir.path());
+    for (stem, expected) in fixtures() {
+        let docx = dir.path().join(format!("{stem}.docx"));
+        let (ok, text, err) = run(Command::new("pandoc")
+            .args(["-f", "docx", "-t", "plain", "--wrap=none", "-s"])
+            .arg(&docx));
+        assert!(ok, "{err}");
+        in_order(&expected, &text).unwrap_or_else(|e| panic!("{stem}.docx via pandoc: {e}"));
+    }
+}

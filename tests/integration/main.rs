@@ -1,12 +1,16 @@
 //! briefpress integration tests: one binary, a module per feature.
 #![allow(dead_code)] // each feature module uses its own part of the shared helpers
 
+mod bad_input;
 mod cli;
 mod conformance;
 mod docx;
 mod epub;
 mod hostile;
+mod languages;
 mod pdf;
 mod read;
 mod sample;
+mod theme;
+mod theme_outputs;
 mod tools;

@@ -19,6 +19,8 @@
 //!   `w:footnoteRef` mark that numbers each note; `settings.xml` names the separators. A link
 //!   in a note gets its relationship in `footnotes.xml.rels` (docx-rs writes relationships only
 //!   for links in the body, so a note's `r:id` would resolve nowhere).
+//! - headers and footers: the parts [`header_footer`] writes, their content types, their
+//!   relationships (the logo's in the header's own `.rels`) and the section's references.
 //! - media: a JPEG keeps its bytes and is named `.jpg` with type `image/jpeg` (docx-rs names
 //!   every picture `.png`).
 //! - `docProps/core.xml` and `docProps/app.xml` written from the article (docx-rs can set only
@@ -26,6 +28,7 @@
 //! - the zip: fixed entry order (`[Content_Types].xml` first), 1980-01-01 timestamps, deflate.
 
 use super::content::{NoteLink, Picture};
+use super::header_footer::{self, Furniture};
 use super::xml_tree::{self, Element, Node};
 use crate::article::{Article, Date};
 use crate::error::{Error, Result};
@@ -44,6 +47,7 @@ pub struct Facts {
     keywords: Vec<String>,
     description: Option<String>,
     language: String,
+    right_to_left: bool,
     identifier: String,
     publisher: String,
     timestamp: i64,
@@ -101,6 +105,7 @@ impl Facts {
             keywords: meta.keywords.clone(),
             description: meta.summary.clone(),
             language: meta.language.clone(),
+            right_to_left: meta.right_to_left(),
             identifier: meta
                 .identifier
                 .clone()
@@ -135,7 +140,7 @@ fn rewrite(part: &str, bytes: &[u8], f: impl FnOnce(&mut Element)) -> Result<Vec
 }
 
 /// Finishes the parts and returns the bytes of the DOCX file.
-pub fn finish(parts: XMLDocx, facts: &Facts) -> Result<Vec<u8>> {
+pub fn finish(parts: XMLDocx, facts: &Facts, furniture: Furniture) -> Result<Vec<u8>> {
     // Media first: the relationships and content types depend on each file's real format.
     let media: Vec<(String, Vec<u8>)> = parts
         .media
@@ -157,6 +162,13 @@ pub fn finish(parts: XMLDocx, facts: &Facts) -> Result<Vec<u8>> {
                 d.set("ContentType", "image/jpeg");
             }
         }
+        for p in &furniture.parts {
+            root.children.push(Node::Element(
+                Element::new("Override")
+                    .attr("PartName", &format!("/word/{}", p.file))
+                    .attr("ContentType", p.kind.content_type()),
+            ));
+        }
     })?;
     let document_rels = rewrite(
         "word/_rels/document.xml.rels",
@@ -176,14 +188,23 @@ pub fn finish(parts: XMLDocx, facts: &Facts) -> Result<Vec<u8>> {
                     r.set("Target", &format!("media/{name}"));
                 }
             }
+            for p in &furniture.parts {
+                root.children.push(Node::Element(
+                    Element::new("Relationship")
+                        .attr("Id", &p.rel_id)
+                        .attr("Type", p.kind.relationship())
+                        .attr("Target", &p.file),
+                ));
+            }
         },
     )?;
     let styles = rewrite("word/styles.xml", &parts.styles, |root| {
-        finish_styles(root, &facts.language)
+        finish_styles(root, &facts.language, facts.right_to_left)
     })?;
     let document = rewrite("word/document.xml", &parts.document, |root| {
         finish_pictures(root, &facts.pictures);
         finish_rules(root, &facts.rule_color);
+        finish_section(root, &furniture);
         // A field code keeps its spaces, as Word writes it (docx-rs leaves the attribute out).
         root.walk_mut(&mut |el| {
             if el.name == "w:instrText" {
@@ -218,6 +239,16 @@ pub fn finish(parts: XMLDocx, facts: &Facts) -> Result<Vec<u8>> {
             "word/_rels/footnotes.xml.rels".into(),
             link_relationships(&facts.note_links),
         ));
+    }
+    for p in furniture.parts {
+        entries.push((format!("word/{}", p.file), p.xml));
+        if let Some((media_file, data)) = p.logo {
+            entries.push((
+                format!("word/_rels/{}.rels", p.file),
+                header_footer::logo_relationships(&media_file),
+            ));
+            entries.push((format!("word/media/{media_file}"), data));
+        }
     }
     for (i, h) in parts.headers.into_iter().enumerate() {
         entries.push((format!("word/header{}.xml", i + 1), h));
@@ -380,6 +411,31 @@ fn schema_order(parent: &str) -> Option<&'static [&'static str]> {
             "w:tcPr",
             "w:tblStylePr",
         ],
+        // CT_SectPr (EG_HdrFtrReferences first, then EG_SectPrContents)
+        "w:sectPr" => &[
+            "w:headerReference",
+            "w:footerReference",
+            "w:footnotePr",
+            "w:endnotePr",
+            "w:type",
+            "w:pgSz",
+            "w:pgMar",
+            "w:paperSrc",
+            "w:pgBorders",
+            "w:lnNumType",
+            "w:pgNumType",
+            "w:cols",
+            "w:formProt",
+            "w:vAlign",
+            "w:noEndnote",
+            "w:titlePg",
+            "w:textDirection",
+            "w:bidi",
+            "w:rtlGutter",
+            "w:docGrid",
+            "w:printerSettings",
+            "w:sectPrChange",
+        ],
         // CT_NumPr
         "w:numPr" => &["w:ilvl", "w:numId", "w:numberingChange", "w:ins"],
         // CT_Lvl
@@ -458,8 +514,9 @@ fn normalize(el: &mut Element) {
     }
 }
 
-/// Our Normal replaces docx-rs's bare one; the defaults get the language and widow control.
-fn finish_styles(root: &mut Element, language: &str) {
+/// Our Normal replaces docx-rs's bare one; the defaults get the language, widow control, and
+/// right-to-left paragraphs and runs for Arabic, Hebrew and the like.
+fn finish_styles(root: &mut Element, language: &str, right_to_left: bool) {
     let is_normal = |n: &Node| matches!(n, Node::Element(e) if e.name == "w:style" && e.get("w:styleId") == Some("Normal"));
     if root.children.iter().filter(|n| is_normal(n)).count() > 1
         && let Some(i) = root.children.iter().position(is_normal)
@@ -473,12 +530,18 @@ fn finish_styles(root: &mut Element, language: &str) {
     rpr.children
         .retain(|n| !matches!(n, Node::Element(e) if e.name == "w:lang"));
     rpr.children.push(Node::Element(lang_element(language)));
+    if right_to_left && rpr.find("w:rtl").is_none() {
+        rpr.children.push(Node::Element(Element::new("w:rtl")));
+    }
     let ppr = defaults
         .find_or_insert("w:pPrDefault")
         .find_or_insert("w:pPr");
     if ppr.find("w:widowControl").is_none() {
         ppr.children
             .push(Node::Element(Element::new("w:widowControl")));
+    }
+    if right_to_left && ppr.find("w:bidi").is_none() {
+        ppr.children.push(Node::Element(Element::new("w:bidi")));
     }
 }
 
@@ -563,6 +626,27 @@ fn finish_rules(root: &mut Element, color: &str) {
             Element::new("w:r").child(Element::new("w:pict").child(line)),
         ));
     });
+}
+
+/// The body's section references each header and footer part, and marks a first page of its
+/// own (`w:titlePg`) when the first page has its own header.
+fn finish_section(root: &mut Element, furniture: &Furniture) {
+    let Some(sect) = root
+        .find_mut("w:body")
+        .and_then(|body| body.find_mut("w:sectPr"))
+    else {
+        return;
+    };
+    for p in &furniture.parts {
+        sect.children.push(Node::Element(
+            Element::new(p.kind.reference())
+                .attr("w:type", p.pages)
+                .attr("r:id", &p.rel_id),
+        ));
+    }
+    if furniture.title_page && sect.find("w:titlePg").is_none() {
+        sect.children.push(Node::Element(Element::new("w:titlePg")));
+    }
 }
 
 /// `fontTable.xml` declaring the families the styles use (CT_Font order: altName, panose1,

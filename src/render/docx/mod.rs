@@ -9,13 +9,15 @@
 //!                                                            │ finish
 //!                                                            ▼
 //!     styles in schema order + w:lang, alt text and unique picture ids, JPEG kept as JPEG,
-//!     footnote separators, core and app properties, deterministic zip
+//!     footnote separators, header and footer parts (logo, running header, page number),
+//!     core and app properties, deterministic zip
 //! ```
 //!
 //! docx-rs is imported only inside this folder.
 
 mod content;
 mod finish;
+mod header_footer;
 mod styles;
 mod xml_tree;
 
@@ -27,8 +29,13 @@ use docx_rs::{Docx, PageMargin};
 
 /// Renders the article as DOCX.
 pub fn render(article: &Article, theme: &Theme) -> Result<Rendered> {
-    // 1. What the document says, in docx-rs terms.
-    let content = content::build(article, theme);
+    // 1. What the document says, in docx-rs terms, and the page furniture the theme asks for.
+    let mut content = content::build(article, theme);
+    let furniture = header_footer::build(
+        theme,
+        article.publisher(&theme.publisher),
+        &mut content.warnings,
+    );
 
     // 2. The package: styles from the theme, the page, the numbering, the paragraphs.
     let (w, h) = theme.page.points();
@@ -58,6 +65,7 @@ pub fn render(article: &Article, theme: &Theme) -> Result<Rendered> {
     let bytes = finish::finish(
         parts,
         &finish::Facts::new(article, theme, content.pictures, content.note_links),
+        furniture,
     )?;
     Ok(Rendered {
         bytes,

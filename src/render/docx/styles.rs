@@ -11,7 +11,8 @@
 use crate::theme::Theme;
 use docx_rs::{
     AlignmentType, BorderType, LineSpacing, LineSpacingType, ParagraphBorder,
-    ParagraphBorderPosition, ParagraphBorders, RunFonts, Style, StyleType, Styles, VertAlignType,
+    ParagraphBorderPosition, ParagraphBorders, RunFonts, Style, StyleType, Styles, Tab,
+    TabValueType, VertAlignType,
 };
 
 /// Word's id of the body style ("Body Text").
@@ -66,6 +67,10 @@ pub const FOOTNOTE_REF: &str = "FootnoteReference";
 pub const VERBATIM: &str = "VerbatimChar";
 /// Word's id of the hyperlink character style.
 pub const HYPERLINK: &str = "Hyperlink";
+/// Word's id of the header style (the first-page logo and the running header).
+pub const HEADER: &str = "Header";
+/// Word's id of the footer style (footer text and page number).
+pub const FOOTER: &str = "Footer";
 
 /// Half-points, the unit of `w:sz`.
 fn half_points(pt: f32) -> usize {
@@ -153,11 +158,15 @@ pub fn styles(theme: &Theme) -> Styles {
     // Space after a body paragraph: about half a line, the usual on-screen paragraph gap.
     let body = paragraph(BODY, "Body Text", "Normal").line_spacing(spacing(0.0, base * 0.6));
 
+    // The theme's modular scale: heading level 3 is one step above the body, level 1 three
+    // steps. The title is twice the body size, as in the PDF (22 pt over 11 pt), and grows
+    // with a scale steep enough to pass that.
+    let step = theme.heading_scale;
     let title = keep_with_next(
         paragraph(TITLE, "Title", "Normal")
             .fonts(fonts(sans))
             .bold()
-            .size(half_points(base * 2.2))
+            .size(half_points(base * step.powi(4).max(2.0)))
             .color(accent.clone())
             .line_spacing(spacing_leading(0.0, base * 0.5, 1.1)),
     )
@@ -191,7 +200,7 @@ pub fn styles(theme: &Theme) -> Styles {
     )
     .line_spacing(spacing(0.0, base));
 
-    // Heading sizes step down from 1.45× to 1.05× the body, as in the PDF.
+    // Heading sizes: level 1 is `step`³ × the body, level 2 `step`², level 3 `step`.
     let heading = |level: usize, scale: f32, before: f32| {
         keep_with_next(
             paragraph(HEADINGS[level], &format!("heading {}", level + 1), "Normal")
@@ -261,6 +270,26 @@ pub fn styles(theme: &Theme) -> Styles {
         .name("Verbatim Char")
         .fonts(fonts(sans));
 
+    // Header and footer: the small sans face in the rule colour, single-spaced so the logo's
+    // line is no taller than the logo; a right tab at the text block's edge takes the page
+    // number (Word's own Header and Footer styles carry centre and right tabs the same way).
+    let (page_width, _) = theme.page.points();
+    let measure = page_width - theme.margins.left - theme.margins.right;
+    let furniture = |id: &str, name: &str| {
+        let mut s = paragraph(id, name, "Normal")
+            .fonts(fonts(sans))
+            .size(half_points(small))
+            .color(rule.clone())
+            .line_spacing(spacing_leading(0.0, 0.0, 1.0))
+            .next(id);
+        s.paragraph_property = s.paragraph_property.add_tab(
+            Tab::new()
+                .val(TabValueType::Right)
+                .pos(twips(measure) as usize),
+        );
+        s
+    };
+
     let mut all = Styles::new()
         .default_fonts(fonts(serif))
         .default_size(half_points(base));
@@ -272,9 +301,9 @@ pub fn styles(theme: &Theme) -> Styles {
         byline,
         date,
         summary,
-        heading(0, 1.45, base * 1.5),
-        heading(1, 1.2, base * 1.2),
-        heading(2, 1.05, base),
+        heading(0, step.powi(3), base * 1.5),
+        heading(1, step.powi(2), base * 1.2),
+        heading(2, step, base),
         figure,
         caption,
         credit,
@@ -283,8 +312,15 @@ pub fn styles(theme: &Theme) -> Styles {
     ]
     .into_iter()
     .chain(list_continue)
-    .chain([rule_style, footnote_text, footnote_ref, hyperlink, verbatim])
-    {
+    .chain([
+        rule_style,
+        footnote_text,
+        footnote_ref,
+        hyperlink,
+        verbatim,
+        furniture(HEADER, "header"),
+        furniture(FOOTER, "footer"),
+    ]) {
         all = all.add_style(s);
     }
     all

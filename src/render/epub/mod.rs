@@ -7,6 +7,7 @@
 //! with the clock, so only `libzip` is enabled; the finishing step repacks with fixed dates anyway.
 
 mod finish;
+mod fonts;
 mod images;
 mod xhtml;
 
@@ -20,8 +21,25 @@ use epub_builder::{
 };
 use std::borrow::Cow;
 
-/// The stylesheet every content document links.
+/// The stylesheet every content document links, before the theme's colours go in.
 const STYLE: &str = include_str!("style.css");
+
+/// The stylesheet under a theme: the embedded fonts' rules first, then [`STYLE`] with the
+/// theme's colours.
+fn stylesheet(theme: &Theme, fonts_css: &str) -> String {
+    let hex = |c: crate::theme::Rgb| format!("#{}", c.hex());
+    let style = STYLE
+        .replace("@TEXT@", &hex(theme.colors.text))
+        .replace("@ACCENT@", &hex(theme.colors.accent))
+        .replace("@RULE@", &hex(theme.colors.rule));
+    if fonts_css.is_empty() {
+        style
+    } else {
+        // `@font-face` must come before the rules that use it only for readability; CSS
+        // allows it anywhere at the top level, but not before a `@charset` (there is none).
+        format!("{fonts_css}\n{style}")
+    }
+}
 
 /// Renders the article as EPUB 3.
 pub fn render(article: &Article, theme: &Theme) -> Result<Rendered> {
@@ -29,10 +47,15 @@ pub fn render(article: &Article, theme: &Theme) -> Result<Rendered> {
     let lang = language(&article.meta.language, &mut warnings);
     let publisher = clean(article.publisher(&theme.publisher));
 
-    // 1. Content documents.
+    // 1. What the theme adds: the logo file and the fonts it may embed.
+    let logo = images::logo(theme, &mut warnings);
+    let fonts = fonts::embedded(theme, &mut warnings);
+
+    // 2. Content documents.
     let facts = xhtml::TitleFacts {
         publisher: &publisher,
         lang: &lang,
+        logo: logo.as_ref().map(|l| (l.href.as_str(), l.size)),
     };
     let chapter = xhtml::chapter(article, &facts, &mut warnings);
     let cover_href = chapter
@@ -44,7 +67,7 @@ pub fn render(article: &Article, theme: &Theme) -> Result<Rendered> {
         .as_deref()
         .and_then(|href| xhtml::cover(article, href, &lang));
 
-    // 2. The package, as far as epub-builder can write it.
+    // 3. The package, as far as epub-builder can write it.
     let toc = chapter_toc(article, &chapter);
     let toc_depth = depth(&toc);
     let image_bytes: Vec<_> = chapter
@@ -60,10 +83,14 @@ pub fn render(article: &Article, theme: &Theme) -> Result<Rendered> {
         &image_bytes,
         cover_page.as_deref(),
         toc,
+        &Extras {
+            logo: logo.as_ref(),
+            fonts: &fonts,
+        },
     )
     .map_err(|e| Error::render("epub", e))?;
 
-    // 3. What epub-builder cannot express, and a deterministic zip.
+    // 4. What epub-builder cannot express, and a deterministic zip.
     let identifier = match article.meta.identifier.as_deref().map(clean) {
         Some(id) if !id.trim().is_empty() => id.trim().to_owned(),
         _ => format!("urn:uuid:{}", content_uuid(article)),
@@ -81,7 +108,14 @@ pub fn render(article: &Article, theme: &Theme) -> Result<Rendered> {
     Ok(Rendered { bytes, warnings })
 }
 
+/// The theme's files in the package besides the article's own.
+struct Extras<'a> {
+    logo: Option<&'a images::LogoFile>,
+    fonts: &'a fonts::Embedded,
+}
+
 /// Builds the package with epub-builder: metadata, stylesheet, images, content, navigation.
+#[allow(clippy::too_many_arguments)] // one call site; each argument is a distinct phase result
 fn package(
     article: &Article,
     theme: &Theme,
@@ -90,12 +124,18 @@ fn package(
     image_bytes: &[Cow<'_, [u8]>],
     cover_page: Option<&str>,
     toc: TocElement,
+    extras: &Extras<'_>,
 ) -> epub_builder::Result<Vec<u8>> {
     let meta = &article.meta;
     let mut b = EpubBuilder::new(ZipLibrary::new()?)?;
     b.epub_version(EpubVersion::V30);
     b.set_title(clean(&meta.title));
     b.set_lang(lang);
+    if meta.right_to_left() {
+        // `epub_direction` sets a field the 0.8.2 template never reads; the metadata key is the
+        // one it does.
+        b.metadata("direction", "rtl")?;
+    }
     b.set_generator("briefpress");
     b.set_toc_name(labels(lang).contents);
     for creator in article.creators(&theme.publisher) {
@@ -122,7 +162,7 @@ fn package(
     // Never random: epub-builder uses a v4 UUID unless told.
     let uuid = uuid::Uuid::parse_str(&content_uuid(article)).unwrap_or_default();
     b.set_uuid(uuid);
-    for (property, content) in accessibility(article, chapter) {
+    for (property, content) in accessibility(article, chapter, !extras.fonts.files.is_empty()) {
         // epub-builder 0.8.2 writes a `MetadataOpfV3` content without escaping it.
         b.add_metadata_opf(Box::new(MetadataOpfV3::new(
             property.into(),
@@ -130,7 +170,13 @@ fn package(
         )));
     }
 
-    b.stylesheet(STYLE.as_bytes())?;
+    b.stylesheet(stylesheet(theme, &extras.fonts.css).as_bytes())?;
+    if let Some(logo) = extras.logo {
+        b.add_resource(&logo.href, logo.data.as_slice(), logo.mime)?;
+    }
+    for font in &extras.fonts.files {
+        b.add_resource(&font.href, font.data.as_slice(), font.mime)?;
+    }
     for (file, data) in chapter.images.iter().zip(image_bytes) {
         let data = data.as_ref();
         let mime = file.image.format.mime();
@@ -179,7 +225,11 @@ fn depth(entry: &TocElement) -> usize {
 }
 
 /// The EPUB Accessibility properties that are true of this book, as (property, text) pairs.
-fn accessibility(article: &Article, chapter: &xhtml::Chapter<'_>) -> Vec<(&'static str, String)> {
+fn accessibility(
+    article: &Article,
+    chapter: &xhtml::Chapter<'_>,
+    embeds_fonts: bool,
+) -> Vec<(&'static str, String)> {
     let has_images = !chapter.images.is_empty();
     let alt_ok = chapter.all_alt;
     let mut m = vec![("schema:accessMode", "textual".to_owned())];
@@ -217,10 +267,15 @@ fn accessibility(article: &Article, chapter: &xhtml::Chapter<'_>) -> Vec<(&'stat
     } else {
         " Footnotes are linked both ways."
     };
+    let layout = if embeds_fonts {
+        "no fixed page sizes; its embedded fonts give way to the reader's own choice"
+    } else {
+        "no fixed fonts or page sizes"
+    };
     m.push((
         "schema:accessibilitySummary",
         format!(
-            "A reflowable text in one reading order, with headings, a navigable table of contents and no fixed fonts or page sizes. {images}{notes}"
+            "A reflowable text in one reading order, with headings, a navigable table of contents and {layout}. {images}{notes}"
         ),
     ));
     m

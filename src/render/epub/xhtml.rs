@@ -52,6 +52,9 @@ pub(super) struct TitleFacts<'a> {
     pub publisher: &'a str,
     /// The BCP 47 language tag for `lang` and `xml:lang`.
     pub lang: &'a str,
+    /// The publisher's logo at the head of the title block: its path in the package and its
+    /// pixel size when known.
+    pub logo: Option<(&'a str, Option<(u32, u32)>)>,
 }
 
 /// Writes the article chapter.
@@ -61,7 +64,7 @@ pub(super) fn chapter<'a>(
     warnings: &mut Vec<Warning>,
 ) -> Chapter<'a> {
     let mut w = Writer::new(article);
-    w.title_block(facts.publisher);
+    w.title_block(facts.publisher, facts.logo);
     if let Some(photo) = &article.photo {
         w.figure(photo, "photo", true);
     }
@@ -113,11 +116,16 @@ pub(super) fn cover(article: &Article, href: &str, lang: &str) -> Option<String>
 /// Wraps a body in the XHTML document every content file shares: XML declaration, the HTML
 /// doctype, `lang` and `xml:lang` on the root, the stylesheet.
 fn document(lang: &str, title: &str, body_attrs: &str, body: &str, w: &mut Writer<'_>) -> String {
+    let dir = if w.article.meta.right_to_left() {
+        " dir=\"rtl\""
+    } else {
+        ""
+    };
     let lang = escape(lang);
     let title = w.esc(title);
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n\
-         <html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" lang=\"{lang}\" xml:lang=\"{lang}\">\n\
+         <html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" lang=\"{lang}\" xml:lang=\"{lang}\"{dir}>\n\
          <head>\n<meta charset=\"utf-8\"/>\n<title>{title}</title>\n\
          <link rel=\"stylesheet\" type=\"text/css\" href=\"{STYLESHEET}\"/>\n</head>\n\
          <body{body_attrs}>\n{body}</body>\n</html>\n"
@@ -186,10 +194,21 @@ impl<'a> Writer<'a> {
         self.out.push_str(&e);
     }
 
-    fn title_block(&mut self, publisher: &str) {
+    fn title_block(&mut self, publisher: &str, logo: Option<(&str, Option<(u32, u32)>)>) {
         let meta = &self.article.meta;
-        self.out
-            .push_str("<header class=\"title-block\">\n<h1 id=\"title\">");
+        self.out.push_str("<header class=\"title-block\">\n");
+        if let Some((href, size)) = logo {
+            // The logo stands for the publisher: its name is the text alternative.
+            let alt = self.esc(publisher);
+            let size = size
+                .map(|(w, h)| format!(" width=\"{w}\" height=\"{h}\""))
+                .unwrap_or_default();
+            self.out.push_str(&format!(
+                "<img class=\"logo\" src=\"{}\" alt=\"{alt}\"{size}/>\n",
+                escape(href)
+            ));
+        }
+        self.out.push_str("<h1 id=\"title\">");
         self.text(&meta.title);
         self.out.push_str("</h1>\n");
         if let Some(dek) = meta.subtitle.as_deref().filter(|s| !s.trim().is_empty()) {

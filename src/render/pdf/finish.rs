@@ -4,6 +4,8 @@
 //! - the Info dictionary (title, all authors, subject = summary, keywords, creator and producer
 //!   "briefpress", dates from the article), replacing printpdf's, which carries epoch dates and
 //!   PDF/X leftovers;
+//! - an XMP metadata stream (Dublin Core title, creators, description, subjects, language;
+//!   dates and ids), written and escaped here, uncompressed so tools can find it;
 //! - the catalog's `/Lang` (printpdf has none);
 //! - a nested outline of the headings in document order, each pointing at its heading's
 //!   position (printpdf's bookmarks are flat, sorted by name, and point at page tops);
@@ -20,10 +22,14 @@ pub struct Metadata {
     pub title: String,
     /// Authors (or the corporate author), joined.
     pub author: String,
+    /// The same, one per entry (XMP `dc:creator`).
+    pub creators: Vec<String>,
     /// The summary, if any.
     pub subject: Option<String>,
     /// Keywords, comma-separated.
     pub keywords: Option<String>,
+    /// The same, one per entry (XMP `dc:subject`).
+    pub keyword_list: Vec<String>,
     /// BCP 47 language.
     pub language: String,
     /// Seconds since 1970 for both dates.
@@ -63,6 +69,90 @@ fn pdf_date(ts: i64) -> String {
         secs / 3600,
         secs % 3600 / 60,
         secs % 60
+    )
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ` (ISO 8601, as XMP wants) for seconds since 1970.
+fn iso_date(ts: i64) -> String {
+    let d = pdf_date(ts);
+    // D:YYYYMMDDHHmmSSZ
+    format!(
+        "{}-{}-{}T{}:{}:{}Z",
+        &d[2..6],
+        &d[6..8],
+        &d[8..10],
+        &d[10..12],
+        &d[12..14],
+        &d[14..16]
+    )
+}
+
+/// The XMP packet for the metadata (XMP Specification Part 1, with Dublin Core, XMP basic,
+/// XMP media management and the PDF schema). Every value is XML-escaped.
+pub fn xmp(meta: &Metadata) -> String {
+    use crate::render::xml::escape;
+    let li = |items: &[String]| -> String {
+        items
+            .iter()
+            .map(|i| format!("<rdf:li>{}</rdf:li>", escape(i)))
+            .collect()
+    };
+    let alt = |s: &str| {
+        format!(
+            "<rdf:Alt><rdf:li xml:lang=\"x-default\">{}</rdf:li></rdf:Alt>",
+            escape(s)
+        )
+    };
+    let date = iso_date(meta.timestamp);
+    let mut dc = String::new();
+    dc.push_str("<dc:format>application/pdf</dc:format>");
+    dc.push_str(&format!("<dc:title>{}</dc:title>", alt(&meta.title)));
+    if !meta.creators.is_empty() {
+        dc.push_str(&format!(
+            "<dc:creator><rdf:Seq>{}</rdf:Seq></dc:creator>",
+            li(&meta.creators)
+        ));
+    }
+    if let Some(s) = &meta.subject {
+        dc.push_str(&format!("<dc:description>{}</dc:description>", alt(s)));
+    }
+    if !meta.keyword_list.is_empty() {
+        dc.push_str(&format!(
+            "<dc:subject><rdf:Bag>{}</rdf:Bag></dc:subject>",
+            li(&meta.keyword_list)
+        ));
+    }
+    dc.push_str(&format!(
+        "<dc:language><rdf:Bag>{}</rdf:Bag></dc:language>",
+        li(std::slice::from_ref(&meta.language))
+    ));
+    dc.push_str(&format!(
+        "<dc:date><rdf:Seq><rdf:li>{date}</rdf:li></rdf:Seq></dc:date>"
+    ));
+    let keywords = meta
+        .keywords
+        .as_deref()
+        .map(|k| format!("<pdf:Keywords>{}</pdf:Keywords>", escape(k)))
+        .unwrap_or_default();
+    let id = escape(&meta.identifier);
+    format!(
+        "<?xpacket begin=\"\u{FEFF}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n\
+<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n\
+<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n\
+<rdf:Description rdf:about=\"\" \
+xmlns:dc=\"http://purl.org/dc/elements/1.1/\" \
+xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\" \
+xmlns:xmpMM=\"http://ns.adobe.com/xap/1.0/mm/\" \
+xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n\
+{dc}\n\
+<xmp:CreateDate>{date}</xmp:CreateDate><xmp:ModifyDate>{date}</xmp:ModifyDate>\
+<xmp:MetadataDate>{date}</xmp:MetadataDate><xmp:CreatorTool>briefpress</xmp:CreatorTool>\n\
+<pdf:Producer>briefpress</pdf:Producer>{keywords}\n\
+<xmpMM:DocumentID>uuid:{id}</xmpMM:DocumentID><xmpMM:InstanceID>uuid:{id}</xmpMM:InstanceID>\n\
+</rdf:Description>\n\
+</rdf:RDF>\n\
+</x:xmpmeta>\n\
+<?xpacket end=\"r\"?>"
     )
 }
 
@@ -112,8 +202,16 @@ pub fn finish(
         Some(build_outline(&mut doc, outline, &page_ids, page_heights))
     };
 
+    // XMP, uncompressed (readers look for the packet's plain text).
+    let mut xdict = Dictionary::new();
+    xdict.set("Type", Object::Name(b"Metadata".to_vec()));
+    xdict.set("Subtype", Object::Name(b"XML".to_vec()));
+    let stream = lopdf::Stream::new(xdict, xmp(meta).into_bytes()).with_compression(false);
+    let xmp_id = doc.add_object(stream);
+
     // Catalog.
     let catalog = doc.catalog_mut()?;
+    catalog.set("Metadata", Object::Reference(xmp_id));
     catalog.set("Lang", text(&meta.language));
     if let Some(root) = outlines_root {
         catalog.set("Outlines", Object::Reference(root));
@@ -230,5 +328,6 @@ mod tests {
         assert_eq!(pdf_date(0), "D:19700101000000Z");
         assert_eq!(pdf_date(1_770_000_000), "D:20260202024000Z");
         assert_eq!(pdf_date(315_532_800), "D:19800101000000Z");
+        assert_eq!(iso_date(1_770_000_000), "2026-02-02T02:40:00Z");
     }
 }

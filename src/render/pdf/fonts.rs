@@ -10,7 +10,8 @@
 //!
 //! The ToUnicode map printpdf writes has one string per glyph; every occurrence of a glyph is
 //! given the first non-empty text it stood for, so a later, empty, occurrence (a mark inside a
-//! cluster) cannot erase the mapping.
+//! cluster) cannot erase the mapping. The one exception is `.notdef` (glyph 0), shared by every
+//! character no face has: it maps to U+FFFD and `paint` gives each occurrence its own text.
 
 use crate::error::{Error, Result};
 use crate::layout::{FaceId, Item, Layout};
@@ -18,6 +19,9 @@ use printpdf::{FontId, FontMetrics, ParsedFont, PdfDocument, PdfFont, PdfFontMet
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use subsetter::GlyphRemapper;
+
+/// The glyph a font shows for a character it lacks (OpenType requires it to be glyph 0).
+pub const NOTDEF: u16 = 0;
 
 /// One embedded face: its resource name and how old glyph ids become subset ids.
 pub struct Embedded {
@@ -47,7 +51,12 @@ pub fn embed(doc: &mut PdfDocument, layout: &Layout<'_>) -> Result<BTreeMap<Face
                 let map = used.entry(run.face).or_default();
                 for g in &run.glyphs {
                     let e = map.entry(g.id).or_default();
-                    if e.is_empty() {
+                    if g.id == NOTDEF {
+                        // One glyph stands for every character no face has, so no single
+                        // string is right for it; each occurrence carries its own text as
+                        // /ActualText (see `paint`), and a reader that ignores that sees U+FFFD.
+                        *e = "\u{FFFD}".to_owned();
+                    } else if e.is_empty() {
                         e.clone_from(&g.text);
                     }
                 }

@@ -3,17 +3,53 @@
 //! need. A PNG is decoded and stored as Flate-compressed pixels, its alpha channel as an
 //! `/SMask`. printpdf's own image path decodes and re-encodes JPEGs (and downsizes large
 //! ones), so the stream is built here and registered as an external XObject.
+//!
+//! An image with more pixels than 300 dpi needs at the largest size it is printed is
+//! downsampled to exactly 300 dpi (Lanczos 3, both sides by the same factor, so the aspect
+//! ratio stays); a JPEG is then re-encoded at quality 90, the only case where it is. CMYK
+//! JPEGs are left as they are: decoding them loses the ink values the file was prepared with.
 
 use crate::article::{Image, ImageFormat};
 use crate::error::{Error, Result};
 use printpdf::{DictItem, ExternalStream, ExternalXObject};
 use std::collections::BTreeMap;
 
-/// The XObject for an image.
-pub fn xobject(img: &Image) -> Result<ExternalXObject> {
-    let stream = match img.format {
-        ImageFormat::Jpeg => jpeg(&img.data)?,
-        ImageFormat::Png => png(&img.data)?,
+/// Print resolution images are kept at: 300 dpi, the usual requirement for offset printing.
+const PRINT_DPI: f32 = 300.0;
+/// An image is downsampled only when it has this much more than it needs per side: 10 %
+/// leaves alone images that only rounding makes "too large", where re-encoding would cost
+/// quality for nothing.
+const DOWNSAMPLE_SLACK: f32 = 1.1;
+/// JPEG quality of a downsampled photograph: 90 is visually lossless for photographs at
+/// 300 dpi and what print workflows commonly use.
+const JPEG_QUALITY: u8 = 90;
+
+/// The pixel size an image needs when printed at `printed` (width, height in points), or
+/// `None` when it is not larger than that.
+pub fn target_size(pixels: (u32, u32), printed: (f32, f32)) -> Option<(u32, u32)> {
+    let (w, h) = (pixels.0.max(1) as f32, pixels.1.max(1) as f32);
+    let need_w = printed.0 / 72.0 * PRINT_DPI;
+    let need_h = printed.1 / 72.0 * PRINT_DPI;
+    // One factor for both sides keeps the aspect ratio.
+    let factor = (need_w / w).max(need_h / h);
+    if !factor.is_finite() || factor <= 0.0 || factor * DOWNSAMPLE_SLACK >= 1.0 {
+        return None;
+    }
+    let nw = (w * factor).round().max(1.0) as u32;
+    let nh = (h * factor).round().max(1.0) as u32;
+    Some((nw, nh))
+}
+
+/// The XObject for an image printed at most `printed` (width, height in points) large.
+pub fn xobject(img: &Image, printed: (f32, f32)) -> Result<ExternalXObject> {
+    let target = target_size((img.width, img.height), printed);
+    let stream = match (img.format, target) {
+        (ImageFormat::Jpeg, Some(size)) => match jpeg_info(&img.data) {
+            Some(info) if info.components != 4 => downsampled_jpeg(&img.data, size)?,
+            _ => jpeg(&img.data)?,
+        },
+        (ImageFormat::Jpeg, None) => jpeg(&img.data)?,
+        (ImageFormat::Png, size) => png(&img.data, size)?,
     };
     Ok(ExternalXObject {
         stream,
@@ -126,13 +162,39 @@ fn jpeg(data: &[u8]) -> Result<ExternalStream> {
     })
 }
 
-fn png(data: &[u8]) -> Result<ExternalStream> {
+/// A grey or RGB JPEG scaled to `size` and re-encoded.
+fn downsampled_jpeg(data: &[u8], size: (u32, u32)) -> Result<ExternalStream> {
+    let img = image::load_from_memory_with_format(data, image::ImageFormat::Jpeg).map_err(|e| {
+        Error::render(
+            "pdf",
+            format!("a JPEG image cannot be decoded for downsampling ({e}); re-save it"),
+        )
+    })?;
+    let small = img.resize_exact(size.0, size.1, image::imageops::FilterType::Lanczos3);
+    let small = if img.color().has_color() {
+        image::DynamicImage::ImageRgb8(small.to_rgb8())
+    } else {
+        image::DynamicImage::ImageLuma8(small.to_luma8())
+    };
+    let mut out = Vec::new();
+    let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY);
+    small
+        .write_with_encoder(encoder)
+        .map_err(|e| Error::render("pdf", format!("a downsampled JPEG cannot be encoded ({e})")))?;
+    jpeg(&out)
+}
+
+fn png(data: &[u8], size: Option<(u32, u32)>) -> Result<ExternalStream> {
     let img = image::load_from_memory_with_format(data, image::ImageFormat::Png).map_err(|e| {
         Error::render(
             "pdf",
             format!("a PNG image cannot be decoded ({e}); re-save it"),
         )
     })?;
+    let img = match size {
+        Some((w, h)) => img.resize_exact(w, h, image::imageops::FilterType::Lanczos3),
+        None => img,
+    };
     let (w, h) = (img.width(), img.height());
     let has_alpha = img.color().has_alpha();
     let grey = !img.color().has_color();
@@ -183,6 +245,42 @@ mod tests {
     fn truncated_jpeg_is_an_error_not_a_panic() {
         assert!(jpeg(&[0xFF, 0xD8, 0xFF, 0xC0, 0x00]).is_err());
         assert!(jpeg(&[]).is_err());
-        assert!(png(b"\x89PNG\r\n\x1a\n").is_err());
+        assert!(png(b"\x89PNG\r\n\x1a\n", None).is_err());
+    }
+
+    #[test]
+    fn downsampling_keeps_the_aspect_and_only_when_needed() {
+        // 6 000 × 4 000 px printed 6 in × 4 in: 1 000 dpi, so 1 800 × 1 200 px.
+        assert_eq!(
+            target_size((6000, 4000), (432.0, 288.0)),
+            Some((1800, 1200))
+        );
+        // An odd aspect stays within a pixel of the original's.
+        let (w, h) = target_size((5003, 1999), (300.0, 300.0 * 1999.0 / 5003.0)).unwrap();
+        assert!(
+            ((w as f32 / h as f32) - 5003.0 / 1999.0).abs() < 0.01,
+            "{w}×{h}"
+        );
+        // 1 600 px over 5.9 in is 271 dpi: left alone; so is an image 5 % over.
+        assert_eq!(target_size((1600, 1000), (425.2, 265.7)), None);
+        assert_eq!(target_size((1313, 875), (300.0, 200.0)), None);
+        assert_eq!(target_size((0, 0), (0.0, 0.0)), None);
+    }
+
+    #[test]
+    fn a_downsampled_jpeg_is_a_smaller_valid_jpeg() {
+        let big = image::DynamicImage::ImageRgb8(image::RgbImage::from_fn(1200, 600, |x, y| {
+            image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
+        }));
+        let mut data = Vec::new();
+        big.write_with_encoder(image::codecs::jpeg::JpegEncoder::new_with_quality(
+            &mut data, 90,
+        ))
+        .unwrap();
+        // Printed 1 in wide: 300 × 150 px.
+        let s = downsampled_jpeg(&data, (300, 150)).unwrap();
+        let info = jpeg_info(&s.content).unwrap();
+        assert_eq!((info.width, info.height, info.components), (300, 150, 3));
+        assert!(s.content.len() < data.len());
     }
 }

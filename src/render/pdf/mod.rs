@@ -27,6 +27,16 @@ pub fn render(article: &Article, theme: &Theme) -> Result<Rendered> {
     let mut doc = PdfDocument::new(article.meta.title.trim());
     let fonts = fonts::embed(&mut doc, &laid)?;
 
+    // The largest size each image is printed at (it is downsampled to 300 dpi of that).
+    let mut printed: Vec<(&crate::article::Image, (f32, f32))> = Vec::new();
+    for item in laid.pages.iter().flat_map(|p| &p.items) {
+        if let Item::Image { image, rect } = item {
+            match printed.iter_mut().find(|(img, _)| img.data == image.data) {
+                Some((_, size)) => *size = (size.0.max(rect.w), size.1.max(rect.h)),
+                None => printed.push((image, (rect.w, rect.h))),
+            }
+        }
+    }
     // Images, each stored once however often it appears, named in order of first use.
     let mut registered: Vec<(&crate::article::Image, XObjectId)> = Vec::new();
     let mut placements: Vec<BTreeMap<usize, XObjectId>> = Vec::with_capacity(laid.pages.len());
@@ -38,7 +48,11 @@ pub fn render(article: &Article, theme: &Theme) -> Result<Rendered> {
                     Some((_, id)) => id.clone(),
                     None => {
                         let id = XObjectId(format!("Im{}", registered.len() + 1));
-                        let xobject = images::xobject(image)?;
+                        let size = printed
+                            .iter()
+                            .find(|(img, _)| img.data == image.data)
+                            .map_or((f32::INFINITY, f32::INFINITY), |(_, s)| *s);
+                        let xobject = images::xobject(image, size)?;
                         doc.resources
                             .xobjects
                             .map
@@ -78,8 +92,10 @@ pub fn render(article: &Article, theme: &Theme) -> Result<Rendered> {
     let metadata = finish::Metadata {
         title: meta.title.trim().to_owned(),
         author: article.creators(&theme.publisher).join(", "),
+        creators: article.creators(&theme.publisher),
         subject: meta.summary.clone().filter(|s| !s.trim().is_empty()),
         keywords: (!meta.keywords.is_empty()).then(|| meta.keywords.join(", ")),
+        keyword_list: meta.keywords.clone(),
         language: meta.language.clone(),
         timestamp: meta.timestamp(),
         identifier: content_uuid(article),

@@ -6,12 +6,12 @@
 //! baseline into a single `TJ` whose kerning numbers reproduce those positions exactly, so word
 //! spaces are real space glyphs followed by the justification adjustment.
 
-use super::fonts::Embedded;
-use crate::layout::{FaceId, Item, Page};
+use super::fonts::{Embedded, NOTDEF};
+use crate::layout::{FaceId, Item, Jump, Page};
 use crate::theme::Rgb;
 use printpdf::{
-    Actions, BorderArray, Codepoint, Color, CurTransMat, LinkAnnotation, Mm, Op, PaintMode,
-    PdfFontHandle, PdfPage, Pt, TextItem, TextMatrix, XObjectId, XObjectTransform,
+    Actions, BorderArray, Codepoint, Color, CurTransMat, Destination, DictItem, LinkAnnotation, Mm,
+    Op, PaintMode, PdfFontHandle, PdfPage, Pt, TextItem, TextMatrix, XObjectId, XObjectTransform,
 };
 use std::collections::BTreeMap;
 
@@ -23,6 +23,25 @@ fn color(c: Rgb) -> Color {
         b,
         icc_profile: None,
     })
+}
+
+/// `/Span <</ActualText (…)>> BDC`: the text a marked span copies out as, in UTF-16BE with its
+/// byte-order mark (ISO 32000-1, 14.9.4 and 7.9.2.2). Close it with `EndMarkedContent`.
+fn actual_text(text: &str) -> Op {
+    let mut data = vec![0xFE, 0xFF];
+    data.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
+    let mut map = BTreeMap::new();
+    map.insert(
+        "ActualText".to_owned(),
+        DictItem::String {
+            data,
+            literal: false,
+        },
+    );
+    Op::BeginMarkedContentWithProperties {
+        tag: "Span".to_owned(),
+        properties: DictItem::Dict { map },
+    }
 }
 
 fn rect(x: f32, y_bottom: f32, w: f32, h: f32, mode: PaintMode) -> printpdf::Rect {
@@ -71,8 +90,19 @@ pub fn page(
                     });
                     fill = Some(run.color);
                 }
-                for g in &run.glyphs {
+                let missing = |i: usize| run.glyphs.get(i).is_some_and(|g| g.id == NOTDEF);
+                for (i, g) in run.glyphs.iter().enumerate() {
                     let (gid, text) = embedded.glyph(g.id);
+                    // Characters no face has are all drawn as .notdef; a span with /ActualText
+                    // around each run of them makes it copy out as its own characters.
+                    if missing(i) && (i == 0 || !missing(i - 1)) {
+                        let actual: String = run.glyphs[i..]
+                            .iter()
+                            .take_while(|g| g.id == NOTDEF)
+                            .map(|g| g.text.as_str())
+                            .collect();
+                        ops.push(actual_text(&actual));
+                    }
                     ops.push(Op::SetTextMatrix {
                         matrix: TextMatrix::Translate(
                             Pt(run.origin.x + g.x),
@@ -84,6 +114,9 @@ pub fn page(
                             gid, 0.0, text,
                         )])],
                     });
+                    if missing(i) && !missing(i + 1) {
+                        ops.push(Op::EndMarkedContent);
+                    }
                 }
             }
             Item::Fill { rect: r, color: c } => {
@@ -125,6 +158,29 @@ pub fn page(
                 });
                 ops.push(Op::RestoreGraphicsState);
             }
+            Item::Jump {
+                rect: r,
+                to: Jump::Page { page, y },
+            } => {
+                ops.push(Op::LinkAnnotation {
+                    link: LinkAnnotation::new(
+                        printpdf::Rect::from_xywh(Pt(r.x), Pt(h - r.y - r.h), Pt(r.w), Pt(r.h)),
+                        // printpdf numbers pages from 1; the view's top a little above the
+                        // target line.
+                        Actions::Goto(Destination::Xyz {
+                            page: page + 1,
+                            left: None,
+                            top: Some(h - y + 4.0),
+                            zoom: None,
+                        }),
+                        Some(BorderArray::Solid([0.0, 0.0, 0.0])),
+                        None,
+                        None,
+                    ),
+                });
+            }
+            // Unresolved jumps were dropped by pagination.
+            Item::Jump { .. } => {}
             Item::Link { rect: r, url } => {
                 ops.push(Op::LinkAnnotation {
                     link: LinkAnnotation::new(

@@ -1,0 +1,688 @@
+//! The theme file, `briefpress.toml`: every key optional, each one overriding the embedded
+//! default. Unknown keys and bad values are refused with their line and column; file paths (logo,
+//! fonts) are resolved by the caller from the theme's folder, so this module never touches the
+//! file system.
+
+use super::{FontFamily, LogoFormat, Margins, PageSize, Rgb, Theme, mm};
+use schemars::JsonSchema;
+use serde::Deserialize;
+use std::borrow::Cow;
+use std::fmt;
+use toml::Spanned;
+
+/// The theme file as written.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "briefpress theme (briefpress.toml)")]
+pub struct ThemeFile {
+    /// Who publishes the briefs.
+    pub publisher: Option<PublisherSection>,
+    /// Paper and margins.
+    pub page: Option<PageSection>,
+    /// Type sizes.
+    #[serde(rename = "type")]
+    pub type_: Option<TypeSection>,
+    /// Font files.
+    pub fonts: Option<FontsSection>,
+    /// Colours, as `#RRGGBB`.
+    pub colors: Option<ColorsSection>,
+    /// Hyphenation and page furniture.
+    pub text: Option<TextSection>,
+}
+
+/// `[publisher]`
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PublisherSection {
+    /// The publisher's name: masthead, metadata, corporate author.
+    pub name: Option<String>,
+    /// The publisher's web address.
+    pub url: Option<String>,
+    /// A PNG, JPEG or SVG logo, relative to the theme file.
+    #[schemars(with = "Option<String>")]
+    pub logo: Option<Spanned<String>>,
+}
+
+/// `[page]`
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PageSection {
+    /// `a4`, `letter` or `custom` (then `width_mm` and `height_mm`).
+    #[schemars(with = "Option<String>")]
+    pub size: Option<Spanned<String>>,
+    /// Page width in millimetres, for `size = "custom"`.
+    #[schemars(with = "Option<f32>")]
+    pub width_mm: Option<Spanned<f32>>,
+    /// Page height in millimetres, for `size = "custom"`.
+    #[schemars(with = "Option<f32>")]
+    pub height_mm: Option<Spanned<f32>>,
+    /// Top margin in millimetres.
+    #[schemars(with = "Option<f32>")]
+    pub margin_top_mm: Option<Spanned<f32>>,
+    /// Bottom margin in millimetres.
+    #[schemars(with = "Option<f32>")]
+    pub margin_bottom_mm: Option<Spanned<f32>>,
+    /// Left margin in millimetres.
+    #[schemars(with = "Option<f32>")]
+    pub margin_left_mm: Option<Spanned<f32>>,
+    /// Right margin in millimetres.
+    #[schemars(with = "Option<f32>")]
+    pub margin_right_mm: Option<Spanned<f32>>,
+}
+
+/// `[type]`
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TypeSection {
+    /// Body text size in points.
+    #[schemars(with = "Option<f32>")]
+    pub base_size_pt: Option<Spanned<f32>>,
+    /// Baseline distance as a multiple of the body size.
+    #[schemars(with = "Option<f32>")]
+    pub leading: Option<Spanned<f32>>,
+    /// How much larger each heading level is than the next.
+    #[schemars(with = "Option<f32>")]
+    pub heading_scale: Option<Spanned<f32>>,
+}
+
+/// `[fonts]`
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FontsSection {
+    /// The body (serif) family.
+    pub body: Option<FamilySection>,
+    /// The heading (sans) family: headings, masthead, captions.
+    pub heading: Option<FamilySection>,
+    /// Embed the fonts in the EPUB (only if their licence allows it).
+    pub embed_in_epub: Option<bool>,
+}
+
+/// `[fonts.body]` or `[fonts.heading]`: a family name and its four files (TTF or OTF).
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FamilySection {
+    /// The family name, as Word styles and CSS name it.
+    pub name: Option<String>,
+    /// Upright, normal weight.
+    #[schemars(with = "Option<String>")]
+    pub regular: Option<Spanned<String>>,
+    /// Italic (the regular face is used when missing).
+    #[schemars(with = "Option<String>")]
+    pub italic: Option<Spanned<String>>,
+    /// Bold (the regular face is used when missing).
+    #[schemars(with = "Option<String>")]
+    pub bold: Option<Spanned<String>>,
+    /// Bold italic (the bold face is used when missing).
+    #[schemars(with = "Option<String>")]
+    pub bold_italic: Option<Spanned<String>>,
+}
+
+/// `[colors]`
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ColorsSection {
+    /// Running text.
+    #[schemars(with = "Option<String>")]
+    pub text: Option<Spanned<String>>,
+    /// Masthead, headings, links.
+    #[schemars(with = "Option<String>")]
+    pub accent: Option<Spanned<String>>,
+    /// Rules and the quote bar.
+    #[schemars(with = "Option<String>")]
+    pub rule: Option<Spanned<String>>,
+}
+
+/// `[text]`
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TextSection {
+    /// Hyphenate the PDF.
+    pub hyphenate: Option<bool>,
+    /// Running header on later pages (default: the brief's short title).
+    pub header: Option<String>,
+    /// Footer text beside the page number.
+    pub footer: Option<String>,
+}
+
+/// A refused theme file: where and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThemeError {
+    /// 1-based line, when known.
+    pub line: Option<usize>,
+    /// 1-based column, when known.
+    pub column: Option<usize>,
+    /// What is wrong and what to do.
+    pub message: String,
+}
+
+impl fmt::Display for ThemeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ThemeError {}
+
+/// Every key, for "did you mean" suggestions.
+const KEYS: [&str; 30] = [
+    "publisher",
+    "page",
+    "type",
+    "fonts",
+    "colors",
+    "text",
+    "name",
+    "url",
+    "logo",
+    "size",
+    "width_mm",
+    "height_mm",
+    "margin_top_mm",
+    "margin_bottom_mm",
+    "margin_left_mm",
+    "margin_right_mm",
+    "base_size_pt",
+    "leading",
+    "heading_scale",
+    "body",
+    "heading",
+    "embed_in_epub",
+    "regular",
+    "italic",
+    "bold",
+    "bold_italic",
+    "accent",
+    "rule",
+    "hyphenate",
+    "header",
+];
+
+/// Which section each key belongs to, to say where a misplaced key goes.
+const SECTIONS: [(&str, &[&str]); 6] = [
+    ("publisher", &["name", "url", "logo"]),
+    (
+        "page",
+        &[
+            "size",
+            "width_mm",
+            "height_mm",
+            "margin_top_mm",
+            "margin_bottom_mm",
+            "margin_left_mm",
+            "margin_right_mm",
+        ],
+    ),
+    ("type", &["base_size_pt", "leading", "heading_scale"]),
+    ("fonts", &["body", "heading", "embed_in_epub"]),
+    ("colors", &["text", "accent", "rule"]),
+    ("text", &["hyphenate", "header", "footer"]),
+];
+
+/// Turns a byte offset into a line and column.
+fn position(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+impl ThemeFile {
+    /// Parses the text of a theme file.
+    pub fn parse(text: &str) -> Result<ThemeFile, ThemeError> {
+        toml::from_str(text).map_err(|e| {
+            let (line, column) = e.span().map_or((None, None), |s| {
+                let (l, c) = position(text, s.start);
+                (Some(l), Some(c))
+            });
+            let raw = e.message().trim().to_owned();
+            let message = match raw.split_once("unknown field `").and_then(|(_, r)| r.split_once('`')) {
+                Some((key, _)) => {
+                    let near = KEYS
+                        .iter()
+                        .map(|k| (strsim::levenshtein(key, k), *k))
+                        .filter(|&(d, _)| d <= 3)
+                        .min()
+                        .map(|(_, k)| format!("; did you mean `{k}`?"))
+                        .unwrap_or_default();
+                    let section = SECTIONS.iter().find(|(_, keys)| keys.contains(&key)).map(|(s, _)| *s);
+                    match section {
+                        Some(s) => format!("theme key `{key}` belongs under [{s}]; move it there"),
+                        None => format!("unknown theme key `{key}`{near} (`briefpress theme --default` lists every key)"),
+                    }
+                }
+                None => format!("the theme file is not valid: {raw}"),
+            };
+            ThemeError { line, column, message }
+        })
+    }
+
+    /// The theme this file describes, on top of the embedded default. `text` is the file's text
+    /// (for error positions); `load` reads a path relative to the theme file.
+    pub fn into_theme(
+        self,
+        text: &str,
+        load: &mut dyn FnMut(&str) -> std::io::Result<Vec<u8>>,
+    ) -> Result<Theme, ThemeError> {
+        let mut theme = Theme::default();
+        let at = |offset: usize, message: String| {
+            let (l, c) = position(text, offset);
+            ThemeError {
+                line: Some(l),
+                column: Some(c),
+                message,
+            }
+        };
+        let mut file =
+            |path: &Spanned<String>,
+             what: &str,
+             load: &mut dyn FnMut(&str) -> std::io::Result<Vec<u8>>| {
+                load(path.get_ref()).map_err(|e| {
+                at(path.span().start, format!("cannot read the {what} `{}` ({e}); paths are relative to the theme file", path.get_ref()))
+            })
+            };
+        let number = |v: &Spanned<f32>, what: &str, lo: f32, hi: f32| -> Result<f32, ThemeError> {
+            let x = *v.get_ref();
+            if x.is_finite() && (lo..=hi).contains(&x) {
+                Ok(x)
+            } else {
+                Err(at(
+                    v.span().start,
+                    format!("{what} must be between {lo} and {hi}, not {x}"),
+                ))
+            }
+        };
+
+        if let Some(p) = self.publisher {
+            if let Some(name) = p.name.filter(|n| !n.trim().is_empty()) {
+                theme.publisher = name.trim().to_owned();
+            }
+            theme.publisher_url = p.url.filter(|u| !u.trim().is_empty());
+            if let Some(logo) = &p.logo {
+                let data = file(logo, "logo", load)?;
+                let format = if data.starts_with(b"\x89PNG") {
+                    LogoFormat::Png
+                } else if data.starts_with(&[0xFF, 0xD8, 0xFF]) {
+                    LogoFormat::Jpeg
+                } else if String::from_utf8_lossy(&data[..data.len().min(1024)]).contains("<svg") {
+                    LogoFormat::Svg
+                } else {
+                    return Err(at(
+                        logo.span().start,
+                        format!(
+                            "the logo `{}` is not a PNG, JPEG or SVG file",
+                            logo.get_ref()
+                        ),
+                    ));
+                };
+                theme.logo = Some(super::Logo { data, format });
+            }
+        }
+
+        if let Some(p) = self.page {
+            if let Some(size) = &p.size {
+                theme.page = match size.get_ref().to_ascii_lowercase().as_str() {
+                    "a4" => PageSize::A4,
+                    "letter" => PageSize::Letter,
+                    "custom" => {
+                        let (Some(w), Some(h)) = (&p.width_mm, &p.height_mm) else {
+                            return Err(at(
+                                size.span().start,
+                                "a custom page needs `width_mm` and `height_mm`".into(),
+                            ));
+                        };
+                        PageSize::Custom {
+                            width: mm(number(w, "width_mm", 90.0, 1000.0)?),
+                            height: mm(number(h, "height_mm", 120.0, 1000.0)?),
+                        }
+                    }
+                    other => {
+                        return Err(at(
+                            size.span().start,
+                            format!("page size `{other}` is not one of a4, letter, custom"),
+                        ));
+                    }
+                };
+            }
+            let m = &mut theme.margins;
+            for (v, slot, name) in [
+                (&p.margin_top_mm, &mut m.top, "margin_top_mm"),
+                (&p.margin_bottom_mm, &mut m.bottom, "margin_bottom_mm"),
+                (&p.margin_left_mm, &mut m.left, "margin_left_mm"),
+                (&p.margin_right_mm, &mut m.right, "margin_right_mm"),
+            ] {
+                if let Some(v) = v {
+                    *slot = mm(number(v, name, 5.0, 80.0)?);
+                }
+            }
+            let Margins {
+                left,
+                right,
+                top,
+                bottom,
+            } = theme.margins;
+            let (w, h) = theme.page.points();
+            if w - left - right < mm(60.0) || h - top - bottom < mm(80.0) {
+                return Err(ThemeError {
+                    line: None,
+                    column: None,
+                    message:
+                        "the margins leave less than a 60 × 80 mm text block; make them smaller"
+                            .into(),
+                });
+            }
+        }
+
+        if let Some(t) = self.type_ {
+            if let Some(v) = &t.base_size_pt {
+                theme.base_size = number(v, "base_size_pt", 6.0, 24.0)?;
+            }
+            if let Some(v) = &t.leading {
+                theme.leading = number(v, "leading", 1.0, 3.0)?;
+            }
+            if let Some(v) = &t.heading_scale {
+                theme.heading_scale = number(v, "heading_scale", 1.0, 2.0)?;
+            }
+        }
+
+        if let Some(f) = self.fonts {
+            if let Some(fam) = f.body {
+                theme.serif = family(fam, &theme.serif, &mut file, load, &at)?;
+            }
+            if let Some(fam) = f.heading {
+                theme.sans = family(fam, &theme.sans, &mut file, load, &at)?;
+            }
+            theme.embed_fonts_in_epub = f.embed_in_epub.unwrap_or(false);
+        }
+
+        if let Some(c) = self.colors {
+            for (v, slot) in [
+                (&c.text, &mut theme.colors.text),
+                (&c.accent, &mut theme.colors.accent),
+                (&c.rule, &mut theme.colors.rule),
+            ] {
+                if let Some(v) = v {
+                    *slot = parse_rgb(v.get_ref()).ok_or_else(|| {
+                        at(
+                            v.span().start,
+                            format!("`{}` is not a colour; write it as \"#RRGGBB\"", v.get_ref()),
+                        )
+                    })?;
+                }
+            }
+        }
+
+        if let Some(t) = self.text {
+            theme.hyphenate = t.hyphenate.unwrap_or(theme.hyphenate);
+            theme.header = t.header.filter(|h| !h.trim().is_empty());
+            theme.footer = t.footer.filter(|h| !h.trim().is_empty());
+        }
+        Ok(theme)
+    }
+}
+
+type FileLoader<'a> = dyn FnMut(
+        &Spanned<String>,
+        &str,
+        &mut dyn FnMut(&str) -> std::io::Result<Vec<u8>>,
+    ) -> Result<Vec<u8>, ThemeError>
+    + 'a;
+
+/// A family from the file on top of the default one; missing styles fall back sensibly.
+fn family(
+    f: FamilySection,
+    default: &FontFamily,
+    file: &mut FileLoader<'_>,
+    load: &mut dyn FnMut(&str) -> std::io::Result<Vec<u8>>,
+    at: &dyn Fn(usize, String) -> ThemeError,
+) -> Result<FontFamily, ThemeError> {
+    let Some(regular_path) = &f.regular else {
+        if f.italic.is_some() || f.bold.is_some() || f.bold_italic.is_some() {
+            return Err(ThemeError {
+                line: None,
+                column: None,
+                message: "a font family needs its `regular` file".into(),
+            });
+        }
+        let mut same = default.clone();
+        if let Some(n) = f.name {
+            same.name = n;
+        }
+        return Ok(same);
+    };
+    let mut face = |p: &Spanned<String>| -> Result<Cow<'static, [u8]>, ThemeError> {
+        let bytes = file(p, "font", load)?;
+        skrifa::FontRef::new(&bytes).map_err(|_| {
+            at(
+                p.span().start,
+                format!("`{}` is not a TrueType or OpenType font", p.get_ref()),
+            )
+        })?;
+        Ok(Cow::Owned(bytes))
+    };
+    let regular = face(regular_path)?;
+    let italic = f
+        .italic
+        .as_ref()
+        .map(&mut face)
+        .transpose()?
+        .unwrap_or_else(|| regular.clone());
+    let bold = f
+        .bold
+        .as_ref()
+        .map(&mut face)
+        .transpose()?
+        .unwrap_or_else(|| regular.clone());
+    let bold_italic = f
+        .bold_italic
+        .as_ref()
+        .map(&mut face)
+        .transpose()?
+        .unwrap_or_else(|| bold.clone());
+    let name = match f.name {
+        Some(n) if !n.trim().is_empty() => n,
+        _ => family_name(&regular).unwrap_or_else(|| "Theme Font".to_owned()),
+    };
+    Ok(FontFamily {
+        name,
+        regular,
+        italic,
+        bold,
+        bold_italic,
+    })
+}
+
+/// The typographic family name a font gives itself (name ID 16, else 1).
+fn family_name(data: &[u8]) -> Option<String> {
+    use skrifa::MetadataProvider;
+    use skrifa::string::StringId;
+    let font = skrifa::FontRef::new(data).ok()?;
+    [StringId::TYPOGRAPHIC_FAMILY_NAME, StringId::FAMILY_NAME]
+        .into_iter()
+        .find_map(|id| {
+            font.localized_strings(id)
+                .english_or_first()
+                .map(|s| s.to_string())
+        })
+}
+
+/// `#RRGGBB` or `RRGGBB`.
+fn parse_rgb(s: &str) -> Option<Rgb> {
+    let h = s.trim().trim_start_matches('#');
+    if h.len() != 6 || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let c = |i: usize| u8::from_str_radix(&h[i..i + 2], 16).ok();
+    Some(Rgb(c(0)?, c(2)?, c(4)?))
+}
+
+/// The embedded default as a commented theme file to start from.
+pub fn default_toml() -> String {
+    let t = Theme::default();
+    let to_mm = |pt: f32| (pt * 25.4 / 72.0 * 10.0).round() / 10.0;
+    let (c, m) = (t.colors, t.margins);
+    format!(
+        r##"# briefpress theme: put this file next to your sources as briefpress.toml, or pass
+# --theme FILE. Every key is optional; a missing key keeps the embedded default shown here.
+# Paths are relative to this file.
+
+[publisher]
+name = "{publisher}"        # masthead, metadata, and author of briefs that name none
+# url = "https://example.org"
+# logo = "logo.png"          # PNG, JPEG or SVG
+
+[page]
+size = "a4"                  # a4, letter, or custom (then width_mm and height_mm)
+# width_mm = 210
+# height_mm = 297
+margin_top_mm = {top}
+margin_bottom_mm = {bottom}
+margin_left_mm = {left}
+margin_right_mm = {right}
+
+[type]
+base_size_pt = {size}           # body text size
+leading = {leading}                # baseline distance, as a multiple of the body size
+heading_scale = {scale}          # each heading level this much larger than the next
+
+[fonts]
+embed_in_epub = false        # embed the fonts in the EPUB (only if their licence allows it)
+# The embedded faces are {serif} (body) and {sans} (headings). To use others, give the
+# files (TTF or OTF); missing styles fall back to the regular (or bold) face.
+# [fonts.body]
+# name = "Gentium Book Plus"
+# regular = "fonts/GentiumBookPlus-Regular.ttf"
+# italic = "fonts/GentiumBookPlus-Italic.ttf"
+# bold = "fonts/GentiumBookPlus-Bold.ttf"
+# bold_italic = "fonts/GentiumBookPlus-BoldItalic.ttf"
+# [fonts.heading]
+# regular = "fonts/Lato-Regular.ttf"
+# bold = "fonts/Lato-Bold.ttf"
+
+[colors]
+text = "#{text}"
+accent = "#{accent}"
+rule = "#{rule}"
+
+[text]
+hyphenate = {hyphenate}
+# header = "Policy Brief"    # running header on later pages (default: the brief's title)
+# footer = "example.org"     # beside the page number
+"##,
+        publisher = t.publisher,
+        top = to_mm(m.top),
+        bottom = to_mm(m.bottom),
+        left = to_mm(m.left),
+        right = to_mm(m.right),
+        size = t.base_size,
+        leading = t.leading,
+        scale = t.heading_scale,
+        serif = t.serif.name,
+        sans = t.sans.name,
+        text = c.text.hex(),
+        accent = c.accent.hex(),
+        rule = c.rule.hex(),
+        hyphenate = t.hyphenate,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_files(p: &str) -> std::io::Result<Vec<u8>> {
+        Err(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            format!("no such file: {p}"),
+        ))
+    }
+
+    fn theme(text: &str) -> Result<Theme, ThemeError> {
+        ThemeFile::parse(text)?.into_theme(text, &mut no_files)
+    }
+
+    #[test]
+    fn the_default_file_gives_the_default_theme() {
+        let text = default_toml();
+        let t = theme(&text).unwrap();
+        let d = Theme::default();
+        assert_eq!(
+            (t.publisher, t.page, t.colors, t.hyphenate),
+            (d.publisher, d.page, d.colors, d.hyphenate)
+        );
+        assert!((t.margins.left - d.margins.left).abs() < 0.2);
+        assert_eq!(
+            (t.base_size, t.leading, t.heading_scale),
+            (d.base_size, d.leading, d.heading_scale)
+        );
+    }
+
+    #[test]
+    fn keys_change_the_theme() {
+        let t = theme(
+            "[publisher]\nname = \"The Example Council\"\n[page]\nsize = \"letter\"\nmargin_left_mm = 20\n[colors]\naccent = \"#8A1C1C\"\n[type]\nbase_size_pt = 10.5\n[text]\nhyphenate = false\nheader = \"Policy Brief\"\n",
+        )
+        .unwrap();
+        assert_eq!(t.publisher, "The Example Council");
+        assert_eq!(t.page, PageSize::Letter);
+        assert!((t.margins.left - mm(20.0)).abs() < 0.01);
+        assert_eq!(t.colors.accent, Rgb(0x8A, 0x1C, 0x1C));
+        assert_eq!(
+            (t.base_size, t.hyphenate, t.header.as_deref()),
+            (10.5, false, Some("Policy Brief"))
+        );
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_name_their_line() {
+        let e = theme("[page]\nsize = \"a4\"\nmargin_lft_mm = 20\n").unwrap_err();
+        assert_eq!(e.line, Some(3));
+        assert!(
+            e.message.contains("`margin_lft_mm`")
+                && e.message.contains("did you mean `margin_left_mm`"),
+            "{e}"
+        );
+        let e = theme("[colors]\n\naccent = \"navy\"\n").unwrap_err();
+        assert_eq!(e.line, Some(3));
+        assert!(e.message.contains("#RRGGBB"), "{e}");
+        let e = theme("[type]\nbase_size_pt = 60\n").unwrap_err();
+        assert!(e.message.contains("between 6 and 24"), "{e}");
+        let e = theme("[page]\nsize = \"a5\"\n").unwrap_err();
+        assert!(e.message.contains("a4, letter, custom"), "{e}");
+        let e = theme("heading_scale = 1.1\n").unwrap_err();
+        assert!(e.message.contains("belongs under [type]"), "{e}");
+        let e = theme("[publisher\nname = 1\n").unwrap_err();
+        assert_eq!(e.line, Some(1));
+    }
+
+    #[test]
+    fn a_missing_font_file_names_the_path() {
+        let e = theme("[fonts.body]\nregular = \"fonts/Missing.ttf\"\n").unwrap_err();
+        assert_eq!(e.line, Some(2));
+        assert!(
+            e.message.contains("fonts/Missing.ttf")
+                && e.message.contains("relative to the theme file"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_font_file_that_is_not_a_font_is_refused() {
+        let text = "[fonts.heading]\nregular = \"x.ttf\"\n";
+        let e = ThemeFile::parse(text)
+            .unwrap()
+            .into_theme(text, &mut |_| Ok(b"not a font".to_vec()))
+            .unwrap_err();
+        assert!(e.message.contains("not a TrueType or OpenType font"), "{e}");
+    }
+
+    #[test]
+    fn a_font_family_takes_its_name_from_the_font() {
+        let text = "[fonts.heading]\nregular = \"x.ttf\"\n";
+        let serif = Theme::default().serif.regular.to_vec();
+        let t = ThemeFile::parse(text)
+            .unwrap()
+            .into_theme(text, &mut |_| Ok(serif.clone()))
+            .unwrap();
+        assert_eq!(t.sans.name, "Noto Serif");
+    }
+}
