@@ -4,7 +4,8 @@
 #
 # Needs (installed here when missing and running as root, as .ci/run does):
 #   Rust 1.88+ (cargo), and the Debian packages hyperfine, time (/usr/bin/time), pandoc;
-#   python3 with the PyPI package typst (`python3 -m pip install typst`, bundles the compiler).
+#   python3 with the PyPI package typst (`python3 -m pip install typst`, bundles the compiler);
+#   pdfinfo (poppler-utils, as .ci/run installs) for the page counts, optional.
 #
 # usage: tests/bench/run.sh            # from anywhere in a clone
 # env:   RUNS (default 20, at least 20 for the published table), WARMUP (default 3),
