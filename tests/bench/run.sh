@@ -4,11 +4,14 @@
 #
 # Needs (installed here when missing and running as root, as .ci/run does):
 #   Rust 1.88+ (cargo), and the Debian packages hyperfine, time (/usr/bin/time), pandoc;
-#   python3 with the PyPI package typst (`python3 -m pip install typst`, bundles the compiler).
+#   python3 with the PyPI package typst (`python3 -m pip install typst`, bundles the compiler);
+#   pdfinfo (poppler-utils, as .ci/run installs) for the page counts, optional.
 #
 # usage: tests/bench/run.sh            # from anywhere in a clone
 # env:   RUNS (default 20, at least 20 for the published table), WARMUP (default 3),
 #        BATCH (default 100 briefs), RESULTS (default tests/bench/results.md),
+#        BENCH_MAX_LOAD (on a shared machine: before each case, wait until the 1-minute load
+#        average is below this, at most BENCH_WAIT seconds, default 900),
 #        CARGO_TARGET_DIR (where the release build goes; default target/),
 #        BENCH_WORK (a folder to build the inputs and outputs in, kept afterwards; default: a
 #        temporary folder, removed)
@@ -111,18 +114,28 @@ hyper() { # hyperfine over "name<TAB>command" lines on stdin, JSON to $1
   hyperfine -N --style basic --warmup "$WARMUP" --min-runs "$RUNS" --export-json "$json" "${args[@]}" >&2
 }
 load() { cut -d' ' -f1 /proc/loadavg; }
+quiet() { # with BENCH_MAX_LOAD set, wait (at most BENCH_WAIT seconds) for the load to drop below it
+  [ -n "${BENCH_MAX_LOAD:-}" ] || return 0
+  local until=$(($(date +%s) + ${BENCH_WAIT:-900}))
+  while awk -v l="$(load)" -v m="$BENCH_MAX_LOAD" 'BEGIN { exit !(l >= m) }' &&
+    [ "$(date +%s)" -lt "$until" ]; do
+    sleep 10
+  done
+}
 LOADS=""
 for case in sample long; do
+  quiet
   echo "timing: $case" >&2
   LOADS+="$case $(load), "
   commands "$case" | hyper "$WORK/$case.json"
 done
+quiet
 echo "timing: batch of $BATCH" >&2
 LOADS+="batch $(load), "
 printf '%s\t%s\n' \
-  "batch, all cores" "$BIN build ${BRIEFS[*]} -o $WORK/batch-out" \
   "batch, RAYON_NUM_THREADS=1" "env RAYON_NUM_THREADS=1 $BIN build ${BRIEFS[*]} -o $WORK/batch-out" \
-  "batch, RAYON_NUM_THREADS=2" "env RAYON_NUM_THREADS=2 $BIN build ${BRIEFS[*]} -o $WORK/batch-out" |
+  "batch, RAYON_NUM_THREADS=2" "env RAYON_NUM_THREADS=2 $BIN build ${BRIEFS[*]} -o $WORK/batch-out" \
+  "batch, all cores" "$BIN build ${BRIEFS[*]} -o $WORK/batch-out" |
   hyper "$WORK/batch.json"
 LOADS+="end $(load)"
 
