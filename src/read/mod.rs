@@ -106,12 +106,8 @@ pub fn read(format: SourceFormat, bytes: &[u8], stem: &str, assets: &dyn Assets)
             Some(help.into()),
         ));
     }
-    if nesting::cap(&mut parsed.article) {
-        parsed.warnings.push(Warning::new(format!(
-            "nesting deeper than {} levels is flattened",
-            nesting::MAX_NESTING
-        )));
-    }
+    // Nesting is capped where it is built: the Markdown reader while it reads, the JSON reader
+    // on its deep stack (`nesting::cap`); wire text has none. No second pass here.
     images::load_all(&mut parsed.article, &parsed.figure_lines, assets)?;
     Ok(Loaded {
         article: parsed.article,
