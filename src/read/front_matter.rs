@@ -218,11 +218,44 @@ fn yaml_error(e: &serde_saphyr::Error, yaml: &str, first_line: usize) -> Error {
             Some(help),
         );
     }
+    let (what, help) = plain_yaml(&text);
     Error::source(
         at,
-        format!("the front matter is not valid YAML: {text}"),
-        Some("fix the YAML between the `---` lines".to_owned()),
+        format!("the front matter is not valid YAML: {what}"),
+        Some(help),
     )
+}
+
+/// Rewords the YAML crate's messages that speak to a programmer (its option names, its event
+/// vocabulary) into what an editor can act on, with the fix as help.
+fn plain_yaml(text: &str) -> (String, String) {
+    let generic = "fix the YAML between the `---` lines".to_owned();
+    if let Some(rest) = text.strip_prefix("duplicate mapping key: ") {
+        let key = rest.split(',').next().unwrap_or(rest).trim();
+        return (
+            format!("the key `{key}` appears twice"),
+            "keep one of them".to_owned(),
+        );
+    }
+    if text.contains("expected string scalar") {
+        return (
+            "expected text here".to_owned(),
+            "put the value in quotes if it starts with [, {, &, *, ! or |".to_owned(),
+        );
+    }
+    if text.contains("found a tab") {
+        return (
+            "a tab character is used for indentation".to_owned(),
+            "indent with spaces".to_owned(),
+        );
+    }
+    if text.starts_with("budget breached") {
+        return (
+            "it is larger, more nested or expands more (through aliases) than any brief's front matter".to_owned(),
+            "shorten it to the metadata a brief needs, with values written out (no `*alias` repeats)".to_owned(),
+        );
+    }
+    (text.to_owned(), generic)
 }
 
 /// The first line of a possibly multi-line message, without the location the error carries
@@ -294,6 +327,23 @@ mod tests {
         let msg = err.to_string();
         assert!(msg.contains("unknown front-matter key `subtilte`"), "{msg}");
         assert!(msg.contains("did you mean `subtitle`"), "{msg}");
+    }
+
+    #[test]
+    fn yaml_messages_speak_to_editors() {
+        let dup = parse("title: a\ntitle: b\n", 2).unwrap_err().to_string();
+        assert!(dup.contains("the key `title` appears twice"), "{dup}");
+        assert!(!dup.contains("Options"), "{dup}");
+        let tab = parse("title: a\n\tauthors: b\n", 2)
+            .unwrap_err()
+            .to_string();
+        assert!(tab.contains("indent with spaces"), "{tab}");
+        let nested = parse("title: [[a]]\n", 2).unwrap_err().to_string();
+        assert!(nested.contains("expected text here"), "{nested}");
+        // Beyond the YAML crate's default budget (nodes): a located error, not a hang.
+        let huge = format!("title: a\nkeywords: [{}]\n", vec!["k"; 300_000].join(","));
+        let budget = parse(&huge, 2).unwrap_err().to_string();
+        assert!(budget.contains("larger, more nested"), "{budget}");
     }
 
     #[test]
