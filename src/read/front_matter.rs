@@ -38,6 +38,7 @@ struct FrontMatter {
     summary: Option<String>,
     rights: Option<String>,
     identifier: Option<String>,
+    #[serde(default, deserialize_with = "photo_field")]
     photo: Option<PhotoField>,
 }
 
@@ -70,6 +71,42 @@ struct PhotoField {
     #[serde(default)]
     caption: String,
     credit: Option<String>,
+}
+
+/// `photo:` as a mapping (`path`, `alt`, `caption`, `credit`) or, as editors also write it, just
+/// the file's path. A mapping goes through `PhotoField`'s own derive, so an unknown key in it
+/// is still reported by name.
+fn photo_field<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<PhotoField>, D::Error> {
+    struct Photo;
+    impl<'de> serde::de::Visitor<'de> for Photo {
+        type Value = Option<PhotoField>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("the photo's path, or `path:`, `alt:`, `caption:` and `credit:` lines")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<Self::Value, E> {
+            Ok(Some(PhotoField {
+                path: Some(v.to_owned()),
+                alt: String::new(),
+                caption: String::new(),
+                credit: None,
+            }))
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> std::result::Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_none<E: serde::de::Error>(self) -> std::result::Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            map: A,
+        ) -> std::result::Result<Self::Value, A::Error> {
+            PhotoField::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(Some)
+        }
+    }
+    d.deserialize_any(Photo)
 }
 
 /// What the front matter gives the article: its metadata and lead photo.
@@ -243,6 +280,12 @@ fn plain_yaml(text: &str) -> (String, String) {
             "put the value in quotes if it starts with [, {, &, *, ! or |".to_owned(),
         );
     }
+    if text.contains("expected mapping start") {
+        return (
+            "expected `key: value` lines here".to_owned(),
+            "write the front matter as `title: …`, `authors: …` lines".to_owned(),
+        );
+    }
     if text.contains("found a tab") {
         return (
             "a tab character is used for indentation".to_owned(),
@@ -330,6 +373,16 @@ mod tests {
     }
 
     #[test]
+    fn photo_may_be_just_its_path_and_its_keys_are_still_checked() {
+        let p = parse("title: T\nphoto: lead.jpg\n", 2).unwrap();
+        assert_eq!(p.photo.unwrap().src.as_deref(), Some("lead.jpg"));
+        let p = parse("title: T\nphoto:\n", 2).unwrap();
+        assert!(p.photo.is_none());
+        let err = parse("title: T\nphoto:\n  path: a.jpg\n  captoin: C\n", 2).unwrap_err();
+        assert!(err.to_string().contains("`captoin`"), "{err}");
+    }
+
+    #[test]
     fn yaml_messages_speak_to_editors() {
         let dup = parse("title: a\ntitle: b\n", 2).unwrap_err().to_string();
         assert!(dup.contains("the key `title` appears twice"), "{dup}");
@@ -340,6 +393,8 @@ mod tests {
         assert!(tab.contains("indent with spaces"), "{tab}");
         let nested = parse("title: [[a]]\n", 2).unwrap_err().to_string();
         assert!(nested.contains("expected text here"), "{nested}");
+        let list = parse("- a\n- b\n", 2).unwrap_err().to_string();
+        assert!(list.contains("expected `key: value` lines"), "{list}");
         // Beyond the YAML crate's default budget (nodes): a located error, not a hang.
         let huge = format!("title: a\nkeywords: [{}]\n", vec!["k"; 300_000].join(","));
         let budget = parse(&huge, 2).unwrap_err().to_string();
