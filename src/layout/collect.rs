@@ -93,26 +93,42 @@ pub fn collect(article: &Article, inlines: &[Inline], base: Style, link_color: R
     para
 }
 
+/// The text without control characters other than white space: no face draws them, a PDF
+/// reader would copy them out as junk, and the XML formats drop them too (with the warning
+/// the XML escaper gives).
+fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().any(|c| c.is_control() && !c.is_whitespace()) {
+        text.chars()
+            .filter(|c| !c.is_control() || c.is_whitespace())
+            .collect::<String>()
+            .into()
+    } else {
+        text.into()
+    }
+}
+
 /// A paragraph of plain text in one style.
 pub fn plain(text: &str, style: Style) -> Para {
+    let text = printable(text).into_owned();
     Para {
-        text: text.to_owned(),
         spans: vec![Span {
             range: 0..text.len(),
             style,
             link: None,
             note: None,
         }],
+        text,
         links: Vec::new(),
     }
 }
 
 fn push(para: &mut Para, text: &str, style: Style, link: Option<usize>, note: Option<usize>) {
+    let text = printable(text);
     if text.is_empty() {
         return;
     }
     let start = para.text.len();
-    para.text.push_str(text);
+    para.text.push_str(&text);
     para.spans.push(Span {
         range: start..para.text.len(),
         style,

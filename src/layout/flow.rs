@@ -218,15 +218,19 @@ impl<'b, 'a> Context<'b, 'a> {
         for (i, line) in lines.into_iter().enumerate() {
             let hyphenated = line.hyphenated;
             let (mut frame, notes) = self.line_frame(line, para, shape.left, shape.leading);
+            // List markers and note numbers go before the line's text: items are painted in
+            // reading order, so copied text and pdftotext read "• item", not "item •".
+            let mut marker_items = Vec::new();
             for (text, style, right) in std::mem::take(&mut self.markers) {
                 let baseline = frame_baseline(&frame);
                 let (runs, w) = self.text_runs(&text, style);
                 for mut run in runs {
                     run.origin.x += right - w;
                     run.origin.y += baseline;
-                    frame.items.push(Item::Text(run));
+                    marker_items.push(Item::Text(run));
                 }
             }
+            frame.items.splice(0..0, marker_items);
             self.push(
                 out,
                 Flowed {

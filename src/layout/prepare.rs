@@ -138,7 +138,7 @@ pub fn prepare(
             last_piece = pieces.last().map(Piece::clone_without_glyphs);
             let width = pieces.iter().map(|p| p.width).sum();
             if width > measure {
-                split_overlong(pieces, measure, &mut items);
+                split_overlong(shaper, pieces, measure, &mut items);
             } else if let Some(h) = hyphenation {
                 let cuts = hyphen_points(h, text, content.clone(), last_word);
                 push_hyphenated(shaper, pieces, content.start, &cuts, &mut items);
@@ -416,8 +416,16 @@ struct Cluster {
 
 /// Splits an overlong box into boxes no wider than `measure`: a free break after every
 /// `/ . - _ ? …`, and a costly one wherever a piece would still be wider than the measure
-/// (a long number). The line breaker then fills each line as well as it can.
-fn split_overlong(pieces: Vec<Piece>, measure: f32, items: &mut Vec<ParItem>) {
+/// (a long number, a word too long even for hyphenation, as in a display title). A costly cut
+/// between two letters carries a hyphen, as a hyphenation would, so the word reads (and copies
+/// out) as one; between digits or symbols it carries nothing. The line breaker then fills each
+/// line as well as it can.
+fn split_overlong(
+    shaper: &Shaper<'_, '_>,
+    pieces: Vec<Piece>,
+    measure: f32,
+    items: &mut Vec<ParItem>,
+) {
     let mut clusters: Vec<Cluster> = Vec::new();
     for (pi, piece) in pieces.iter().enumerate() {
         for g in &piece.glyphs {
@@ -435,35 +443,69 @@ fn split_overlong(pieces: Vec<Piece>, measure: f32, items: &mut Vec<ParItem>) {
             }
         }
     }
+    let letter = |c: &Cluster, last: bool| {
+        let text = c.glyphs.first().map_or("", |g| g.text.as_str());
+        let ch = if last {
+            text.chars().last()
+        } else {
+            text.chars().next()
+        };
+        ch.is_some_and(char::is_alphabetic)
+    };
+    // The widest hyphen among the pieces' styles: room kept on a line a hard cut may end.
+    let hyphen_room = pieces
+        .iter()
+        .map(|p| hyphen(shaper, p).width)
+        .fold(0.0_f32, f32::max);
     // Chunks end after every split character that is not followed by another (so "://" stays
     // whole), and wherever the measure is reached; each chunk records the cost of breaking
-    // after it.
-    let mut chunks: Vec<(Vec<Cluster>, f32)> = Vec::new();
+    // after it and whether that break shows a hyphen.
+    let mut chunks: Vec<(Vec<Cluster>, f32, bool)> = Vec::new();
     let mut current: Vec<Cluster> = Vec::new();
     let mut width = 0.0;
     let mut iter = clusters.into_iter().peekable();
     while let Some(cluster) = iter.next() {
-        if width + cluster.width > measure && !current.is_empty() {
-            chunks.push((std::mem::take(&mut current), HARD_SPLIT_PENALTY));
+        let between_letters =
+            current.last().is_some_and(|c| letter(c, true)) && letter(&cluster, false);
+        let room = if between_letters { hyphen_room } else { 0.0 };
+        if width + cluster.width + room > measure && !current.is_empty() {
+            chunks.push((
+                std::mem::take(&mut current),
+                HARD_SPLIT_PENALTY,
+                between_letters,
+            ));
             width = 0.0;
         }
         width += cluster.width;
         let split = cluster.split_after && iter.peek().is_some_and(|n| !n.split_after);
         current.push(cluster);
         if split {
-            chunks.push((std::mem::take(&mut current), 0.0));
+            chunks.push((std::mem::take(&mut current), 0.0, false));
             width = 0.0;
         }
     }
     if !current.is_empty() {
-        chunks.push((current, 0.0));
+        chunks.push((current, 0.0, false));
     }
     let mut cost = 0.0;
-    for (i, (chunk, after)) in chunks.into_iter().enumerate() {
+    let mut hyphenated = false;
+    for (i, (chunk, after, with_hyphen)) in chunks.into_iter().enumerate() {
         if i > 0 {
-            items.push(penalty(cost, false));
+            match items.last() {
+                Some(ParItem::Box { pieces, .. }) if hyphenated => {
+                    let h = pieces.last().map(|last| hyphen(shaper, last));
+                    items.push(ParItem::Penalty {
+                        width: h.as_ref().map_or(0.0, |h| h.width),
+                        cost,
+                        flagged: true,
+                        pieces: h.into_iter().collect(),
+                    });
+                }
+                _ => items.push(penalty(cost, false)),
+            }
         }
         cost = after;
+        hyphenated = with_hyphen;
         let mut out: Vec<Piece> = Vec::new();
         let mut source: Vec<usize> = Vec::new();
         for c in chunk {
