@@ -18,8 +18,11 @@
 mod content;
 mod finish;
 mod header_footer;
+mod pack;
 mod styles;
 mod xml_tree;
+
+pub use pack::render_pack;
 
 use crate::article::Article;
 use crate::error::Result;

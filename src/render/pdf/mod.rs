@@ -9,7 +9,10 @@
 mod finish;
 mod fonts;
 mod images;
+mod pack;
 mod paint;
+
+pub use pack::render_pack;
 
 use crate::article::Article;
 use crate::error::{Error, Result, Warning};
