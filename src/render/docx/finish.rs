@@ -127,6 +127,34 @@ impl Facts {
     }
 }
 
+impl Facts {
+    /// The facts of a briefing pack: the pack's title, subtitle, date, publisher and
+    /// identifier, every brief's authors and keywords; the rest (language, fonts) as the first
+    /// brief's under the same theme.
+    pub fn pack(
+        pack: &crate::pack::Pack,
+        theme: &Theme,
+        pictures: Vec<Picture>,
+        note_links: Vec<NoteLink>,
+    ) -> Option<Facts> {
+        let first = pack.briefs.first()?;
+        let mut f = Facts::new(first, theme, pictures, note_links);
+        f.title = pack.title().to_owned();
+        f.subject = pack.meta.subtitle.clone();
+        f.creators = pack.creators(&theme.publisher);
+        f.keywords = pack.keywords();
+        f.description = None;
+        f.language = pack.language().to_owned();
+        let mut meta = crate::article::Meta::new("");
+        meta.language = f.language.clone();
+        f.right_to_left = meta.right_to_left();
+        f.identifier = crate::render::pack_identifier(pack);
+        f.publisher = pack.publisher(&theme.publisher).to_owned();
+        f.timestamp = pack.timestamp();
+        Some(f)
+    }
+}
+
 fn part_error(part: &str, e: impl std::fmt::Display) -> Error {
     Error::render("docx", format!("cannot finish {part}: {e}"))
 }
