@@ -112,9 +112,11 @@ fn read_manifest(file: &Path) -> Option<Resolved> {
         }
     };
     let dir = super::source_dir(file);
+    // Paths as the user would write them (`brief.md`, not `./brief.md`) in messages.
+    let base = file.parent().unwrap_or(Path::new(""));
     // A path that only looks inside the folder may still lead out through a symbolic link.
     let inside = |loc: &Located, what: &str| -> Option<PathBuf> {
-        let path = dir.join(&loc.path);
+        let path = base.join(&loc.path);
         let escapes = match (dir.canonicalize(), path.canonicalize()) {
             (Ok(base), Ok(real)) => !real.starts_with(base),
             // A missing file is reported by whoever reads it, naming it.
