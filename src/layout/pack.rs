@@ -279,6 +279,8 @@ fn wrap(
     style: Style,
     width: f32,
 ) -> Vec<(Vec<TextRun>, f32)> {
+    // A word space's width: shaped as a no-break space, since a line's plain trailing space
+    // is not set (and so has no width).
     let space = ctx.text_runs("\u{a0}", style).1;
     let mut lines: Vec<String> = Vec::new();
     let (mut line, mut line_w) = (String::new(), 0.0f32);
@@ -369,7 +371,6 @@ fn cover_rows(ctx: &mut Context<'_, '_>, pack: &Pack, block_h: f32) -> Vec<Row> 
     let theme = ctx.theme;
     let base = theme.base_size;
     let mut rows = Vec::new();
-    let mut used = 0.0;
     if let Some(Frame { height, items }) = flow::logo_frame(ctx) {
         rows.push(Row {
             height,
@@ -409,7 +410,7 @@ fn cover_rows(ctx: &mut Context<'_, '_>, pack: &Pack, block_h: f32) -> Vec<Row> 
             ..Row::default()
         });
     }
-    used += rows.iter().map(|r| r.height).sum::<f32>();
+    let used: f32 = rows.iter().map(|r| r.height).sum();
     // Down to where the title block starts (the masthead may already be below it).
     let drop = block_h * TITLE_AT - used;
     if drop > 0.0 {
@@ -627,4 +628,73 @@ fn contents_rows(ctx: &mut Context<'_, '_>, pack: &Pack) -> (Vec<Row>, Vec<Entry
         });
     }
     (rows, entries)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(height: f32, keep: bool) -> Row {
+        Row {
+            height,
+            keep_with_next: keep,
+            ..Row::default()
+        }
+    }
+
+    #[test]
+    fn rows_keep_together_and_space_is_dropped_at_a_page_top() {
+        // 100 pt pages: 60 fits; the kept pair (30 + 30) does not fit after it, so both move;
+        // the space that would open page 2 is dropped.
+        let rows = vec![
+            row(60.0, false),
+            Row {
+                height: 5.0,
+                space: true,
+                ..Row::default()
+            },
+            row(30.0, true),
+            row(30.0, false),
+        ];
+        let (at, pages) = place_rows(&rows, 100.0);
+        assert_eq!(pages, 2);
+        assert_eq!(at, [(0, 0.0), (0, 60.0), (1, 0.0), (1, 30.0)]);
+        // A chain taller than a page is split rather than pushed on forever.
+        let tall = vec![row(80.0, true), row(80.0, false)];
+        assert_eq!(place_rows(&tall, 100.0), (vec![(0, 0.0), (1, 0.0)], 2));
+    }
+
+    #[test]
+    fn wrapped_lines_fit_and_overlong_words_are_cut() {
+        let theme = Theme::default();
+        let fonts = FontBook::new(&theme).unwrap();
+        let mut ctx = Context::new(&fonts, &theme, "en");
+        let style = Style::new(Family::Sans, 11.0, theme.colors.text);
+        // A plain space shapes to nothing on its own line, hence the no-break space.
+        assert_eq!(ctx.text_runs(" ", style).1, 0.0);
+        assert!(ctx.text_runs("\u{a0}", style).1 > 0.0);
+        let text = "Moving cargo, not paperwork: a corridor agenda for Central America’s ports";
+        let lines = wrap(&mut ctx, text, style, 150.0);
+        assert!(lines.len() > 1);
+        assert!(
+            lines.iter().all(|(_, w)| *w <= 150.0),
+            "{:?}",
+            lines.iter().map(|l| l.1).collect::<Vec<_>>()
+        );
+        let words: usize = lines
+            .iter()
+            .map(|(runs, _)| {
+                let s: String = runs
+                    .iter()
+                    .flat_map(|r| &r.glyphs)
+                    .map(|g| g.text.as_str())
+                    .collect();
+                s.split_whitespace().count()
+            })
+            .sum();
+        assert_eq!(words, text.split_whitespace().count(), "no word lost");
+        let long = "x".repeat(400);
+        let cut = wrap(&mut ctx, &long, style, 150.0);
+        assert!(cut.len() > 2 && cut.iter().all(|(_, w)| *w <= 150.0));
+    }
 }
