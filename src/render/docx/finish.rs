@@ -128,30 +128,40 @@ impl Facts {
 }
 
 impl Facts {
-    /// The facts of a briefing pack: the pack's title, subtitle, date, publisher and
-    /// identifier, every brief's authors and keywords; the rest (language, fonts) as the first
-    /// brief's under the same theme.
+    /// The facts of a briefing pack: the pack's title, subtitle, date, publisher, language
+    /// and identifier, every brief's authors and keywords, the theme's rule colour and fonts.
     pub fn pack(
         pack: &crate::pack::Pack,
         theme: &Theme,
         pictures: Vec<Picture>,
         note_links: Vec<NoteLink>,
-    ) -> Option<Facts> {
-        let first = pack.briefs.first()?;
-        let mut f = Facts::new(first, theme, pictures, note_links);
-        f.title = pack.title().to_owned();
-        f.subject = pack.meta.subtitle.clone();
-        f.creators = pack.creators(&theme.publisher);
-        f.keywords = pack.keywords();
-        f.description = None;
-        f.language = pack.language().to_owned();
+    ) -> Facts {
+        let language = pack.language().to_owned();
         let mut meta = crate::article::Meta::new("");
-        meta.language = f.language.clone();
-        f.right_to_left = meta.right_to_left();
-        f.identifier = crate::render::pack_identifier(pack);
-        f.publisher = pack.publisher(&theme.publisher).to_owned();
-        f.timestamp = pack.timestamp();
-        Some(f)
+        meta.language = language.clone();
+        Facts {
+            title: pack.title().to_owned(),
+            subject: pack.meta.subtitle.clone(),
+            creators: pack.creators(&theme.publisher),
+            keywords: pack.keywords(),
+            description: None,
+            right_to_left: meta.right_to_left(),
+            language,
+            identifier: crate::render::pack_identifier(pack),
+            publisher: pack.publisher(&theme.publisher).to_owned(),
+            timestamp: pack.timestamp(),
+            pictures,
+            note_links,
+            rule_color: theme.colors.rule.hex(),
+            // As for a single brief (`Facts::new`).
+            fonts: {
+                let mut fonts = vec![FontEntry::new(&theme.serif, "roman", "Georgia")];
+                if theme.sans.name != theme.serif.name {
+                    fonts.push(FontEntry::new(&theme.sans, "swiss", "Arial"));
+                }
+                fonts
+            },
+        }
     }
 }
 

@@ -10,7 +10,7 @@
 
 use super::content::{self, NoteLink, Picture, Placement};
 use super::{document, finish, header_footer, styles};
-use crate::error::{Error, Result, Warning};
+use crate::error::{Result, Warning};
 use crate::pack::{Pack, labels};
 use crate::render::Rendered;
 use crate::render::xml::is_xml_char;
@@ -144,8 +144,7 @@ pub fn render_pack(pack: &Pack, theme: &Theme) -> Result<Rendered> {
     // 3. The package, as a single brief's.
     let furniture = header_footer::build(theme, publisher, &mut warnings);
     let docx = document(theme, styles::pack_styles(theme), numberings, paragraphs);
-    let facts = finish::Facts::pack(pack, theme, pictures, note_links)
-        .ok_or_else(|| Error::render("docx", "a briefing pack needs at least one brief"))?;
+    let facts = finish::Facts::pack(pack, theme, pictures, note_links);
     let bytes = finish::finish(docx.build(), &facts, furniture)?;
     Ok(Rendered { bytes, warnings })
 }
