@@ -627,7 +627,7 @@ impl Assets for DirAssets {
         if !real.starts_with(&base) {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::PermissionDenied,
-                "it resolves outside the source's folder (a symbolic link?)",
+                "it leads outside the source's folder through a symbolic link",
             ));
         }
         read_capped(&real)

@@ -38,6 +38,7 @@ struct FrontMatter {
     summary: Option<String>,
     rights: Option<String>,
     identifier: Option<String>,
+    #[serde(default, deserialize_with = "photo_field")]
     photo: Option<PhotoField>,
 }
 
@@ -70,6 +71,42 @@ struct PhotoField {
     #[serde(default)]
     caption: String,
     credit: Option<String>,
+}
+
+/// `photo:` as a mapping (`path`, `alt`, `caption`, `credit`) or, as editors also write it, just
+/// the file's path. A mapping goes through `PhotoField`'s own derive, so an unknown key in it
+/// is still reported by name.
+fn photo_field<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<PhotoField>, D::Error> {
+    struct Photo;
+    impl<'de> serde::de::Visitor<'de> for Photo {
+        type Value = Option<PhotoField>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("the photo's path, or `path:`, `alt:`, `caption:` and `credit:` lines")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<Self::Value, E> {
+            Ok(Some(PhotoField {
+                path: Some(v.to_owned()),
+                alt: String::new(),
+                caption: String::new(),
+                credit: None,
+            }))
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> std::result::Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_none<E: serde::de::Error>(self) -> std::result::Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            map: A,
+        ) -> std::result::Result<Self::Value, A::Error> {
+            PhotoField::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(Some)
+        }
+    }
+    d.deserialize_any(Photo)
 }
 
 /// What the front matter gives the article: its metadata and lead photo.
@@ -218,11 +255,50 @@ fn yaml_error(e: &serde_saphyr::Error, yaml: &str, first_line: usize) -> Error {
             Some(help),
         );
     }
+    let (what, help) = plain_yaml(&text);
     Error::source(
         at,
-        format!("the front matter is not valid YAML: {text}"),
-        Some("fix the YAML between the `---` lines".to_owned()),
+        format!("the front matter is not valid YAML: {what}"),
+        Some(help),
     )
+}
+
+/// Rewords the YAML crate's messages that speak to a programmer (its option names, its event
+/// vocabulary) into what an editor can act on, with the fix as help.
+fn plain_yaml(text: &str) -> (String, String) {
+    let generic = "fix the YAML between the `---` lines".to_owned();
+    if let Some(rest) = text.strip_prefix("duplicate mapping key: ") {
+        let key = rest.split(',').next().unwrap_or(rest).trim();
+        return (
+            format!("the key `{key}` appears twice"),
+            "keep one of them".to_owned(),
+        );
+    }
+    if text.contains("expected string scalar") {
+        return (
+            "expected text here".to_owned(),
+            "put the value in quotes if it starts with [, {, &, *, ! or |".to_owned(),
+        );
+    }
+    if text.contains("expected mapping start") {
+        return (
+            "expected `key: value` lines here".to_owned(),
+            "write the front matter as `title: …`, `authors: …` lines".to_owned(),
+        );
+    }
+    if text.contains("found a tab") {
+        return (
+            "a tab character is used for indentation".to_owned(),
+            "indent with spaces".to_owned(),
+        );
+    }
+    if text.starts_with("budget breached") {
+        return (
+            "it is larger, more nested or expands more (through aliases) than any brief's front matter".to_owned(),
+            "shorten it to the metadata a brief needs, with values written out (no `*alias` repeats)".to_owned(),
+        );
+    }
+    (text.to_owned(), generic)
 }
 
 /// The first line of a possibly multi-line message, without the location the error carries
@@ -294,6 +370,35 @@ mod tests {
         let msg = err.to_string();
         assert!(msg.contains("unknown front-matter key `subtilte`"), "{msg}");
         assert!(msg.contains("did you mean `subtitle`"), "{msg}");
+    }
+
+    #[test]
+    fn photo_may_be_just_its_path_and_its_keys_are_still_checked() {
+        let p = parse("title: T\nphoto: lead.jpg\n", 2).unwrap();
+        assert_eq!(p.photo.unwrap().src.as_deref(), Some("lead.jpg"));
+        let p = parse("title: T\nphoto:\n", 2).unwrap();
+        assert!(p.photo.is_none());
+        let err = parse("title: T\nphoto:\n  path: a.jpg\n  captoin: C\n", 2).unwrap_err();
+        assert!(err.to_string().contains("`captoin`"), "{err}");
+    }
+
+    #[test]
+    fn yaml_messages_speak_to_editors() {
+        let dup = parse("title: a\ntitle: b\n", 2).unwrap_err().to_string();
+        assert!(dup.contains("the key `title` appears twice"), "{dup}");
+        assert!(!dup.contains("Options"), "{dup}");
+        let tab = parse("title: a\n\tauthors: b\n", 2)
+            .unwrap_err()
+            .to_string();
+        assert!(tab.contains("indent with spaces"), "{tab}");
+        let nested = parse("title: [[a]]\n", 2).unwrap_err().to_string();
+        assert!(nested.contains("expected text here"), "{nested}");
+        let list = parse("- a\n- b\n", 2).unwrap_err().to_string();
+        assert!(list.contains("expected `key: value` lines"), "{list}");
+        // Beyond the YAML crate's default budget (nodes): a located error, not a hang.
+        let huge = format!("title: a\nkeywords: [{}]\n", vec!["k"; 300_000].join(","));
+        let budget = parse(&huge, 2).unwrap_err().to_string();
+        assert!(budget.contains("larger, more nested"), "{budget}");
     }
 
     #[test]

@@ -102,6 +102,14 @@ pub(crate) fn load_all(
                     Some("check the path, relative to the source file"),
                 ));
             }
+            // The assets' own refusal (a path leading outside the folder) carries its message;
+            // an operating-system "permission denied" has none and falls through.
+            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied && e.get_ref().is_some() => {
+                return Err(fail(
+                    e.to_string(),
+                    Some("images must sit in the source's folder or below it"),
+                ));
+            }
             Err(e) => return Err(fail(format!("cannot be read ({e})"), None)),
         };
         let image = check_image(bytes).map_err(|(m, h)| fail(m, Some(h)))?;

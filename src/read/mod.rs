@@ -108,6 +108,12 @@ pub fn read(format: SourceFormat, bytes: &[u8], stem: &str, assets: &dyn Assets)
     }
     // Nesting is capped where it is built: the Markdown reader while it reads, the JSON reader
     // on its deep stack (`nesting::cap`); wire text has none. No second pass here.
+    if parsed.article.blocks.is_empty() {
+        // Legal (a title page alone still exports) but almost always a truncated upload.
+        parsed.warnings.push(Warning::new(
+            "the brief has no body text; its outputs hold only the title block",
+        ));
+    }
     images::load_all(&mut parsed.article, &parsed.figure_lines, assets)?;
     Ok(Loaded {
         article: parsed.article,

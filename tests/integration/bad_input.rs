@@ -263,3 +263,85 @@ fn crc32(data: &[u8]) -> u32 {
     }
     !c
 }
+
+#[test]
+fn photo_is_a_folder_gif_svg_or_zero_sized() {
+    let dir_err = {
+        let dir = crate::tools::scratch();
+        let d = dir.path();
+        std::fs::create_dir(d.join("photo.jpg")).unwrap();
+        std::fs::write(d.join("s.md"), with_photo("photo.jpg")).unwrap();
+        let o = briefpress(d, &["build", "s.md", "-o", "out"]);
+        assert_eq!(o.status.code(), Some(1));
+        assert!(!d.join("out/s.pdf").exists());
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
+    assert!(
+        dir_err.contains("error: s.md:3: image `photo.jpg`"),
+        "{dir_err}"
+    );
+    assert!(dir_err.contains("not a regular file"), "{dir_err}");
+    let gif = b"GIF89a\x01\x00\x01\x00\x00\x00\x00;".to_vec();
+    refused(
+        "g.md",
+        &with_photo("p.gif"),
+        &[("p.gif", gif)],
+        &["not a JPEG or PNG"],
+    );
+    let svg = b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>".to_vec();
+    refused(
+        "v.md",
+        &with_photo("p.svg"),
+        &[("p.svg", svg)],
+        &["not a JPEG or PNG"],
+    );
+    let mut empty_png = png();
+    // IHDR width and height (bytes 16..24) set to 0 0, with the chunk's CRC recomputed.
+    empty_png[16..24].fill(0);
+    let crc = crc32(&empty_png[12..29]);
+    empty_png[29..33].copy_from_slice(&crc.to_be_bytes());
+    refused(
+        "z.md",
+        &with_photo("p.png"),
+        &[("p.png", empty_png)],
+        &["image `p.png`"],
+    );
+}
+
+#[test]
+fn front_matter_that_is_a_list_or_has_a_key_twice() {
+    refused(
+        "l.md",
+        b"---\n- a\n- b\n---\nBody.\n",
+        &[],
+        &["l.md:2:1", "expected `key: value` lines"],
+    );
+    refused(
+        "d.md",
+        b"---\ntitle: A\ntitle: B\n---\nBody.\n",
+        &[],
+        &["d.md:3:1", "the key `title` appears twice"],
+    );
+}
+
+#[test]
+fn photo_given_as_a_bare_path_builds_and_a_brief_without_body_warns() {
+    let dir = crate::tools::scratch();
+    let d = dir.path();
+    std::fs::write(d.join("p.png"), png()).unwrap();
+    std::fs::write(d.join("s.md"), "---\ntitle: T\nphoto: p.png\n---\n").unwrap();
+    let o = briefpress(d, &["build", "s.md", "-o", "out", "-f", "epub"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("warning: s.md: the brief has no body text"),
+        "{err}"
+    );
+    let epub = std::fs::read(d.join("out/s.epub")).unwrap();
+    let names: Vec<String> = zip::ZipArchive::new(std::io::Cursor::new(epub))
+        .unwrap()
+        .file_names()
+        .map(str::to_owned)
+        .collect();
+    assert!(names.iter().any(|n| n.ends_with(".png")), "{names:?}");
+}

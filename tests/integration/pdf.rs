@@ -1224,3 +1224,94 @@ fn theme_hyphenate_false_breaks_no_word() {
     };
     assert_eq!(sorted(&on), sorted(&off));
 }
+
+/// Fill colours (`rg` operands) painted on every page, from the decompressed content streams.
+fn fill_colours(pdf: &Path) -> Vec<[f32; 3]> {
+    let doc = lopdf::Document::load(pdf).expect("lopdf reads our PDF");
+    let mut colours = Vec::new();
+    for (_, id) in doc.get_pages() {
+        let content = doc.get_and_decode_page_content(id).expect("page content");
+        for op in content.operations.iter().filter(|op| op.operator == "rg") {
+            let c: Vec<f32> = op
+                .operands
+                .iter()
+                .filter_map(|o| o.as_float().ok())
+                .collect();
+            if let [r, g, b] = c[..] {
+                colours.push([r, g, b]);
+            }
+        }
+    }
+    colours
+}
+
+/// Issue 8: the theme's margins place the text block, its base size sets the body type and its
+/// colours are the ones painted (the rule colour on later pages' header hairline).
+#[test]
+fn theme_margins_base_size_and_colours_reach_the_page() {
+    use briefpress::theme::{Colors, Margins, Rgb};
+    if !require("pdftotext") {
+        return;
+    }
+    let dir = scratch();
+    let a = furniture_article();
+    let mm = 72.0 / 25.4;
+    let theme = Theme {
+        margins: Margins {
+            top: 40.0 * mm,
+            bottom: 40.0 * mm,
+            left: 50.0 * mm,
+            right: 20.0 * mm,
+        },
+        base_size: 9.0,
+        colors: Colors {
+            text: Rgb(0x10, 0x30, 0x20),
+            accent: Rgb(0x8A, 0x1C, 0x1C),
+            rule: Rgb(0xC4, 0x8C, 0x3C),
+        },
+        ..Theme::default()
+    };
+    let plain = write(&a, &Theme::default(), dir.path(), "tm-default");
+    let themed = write(&a, &theme, dir.path(), "tm-themed");
+
+    // Every word's left edge sits at or right of the left margin, and some line starts on it.
+    let lefts = |p: &Path| -> Vec<f32> {
+        pdftotext(p, &["-bbox"])
+            .lines()
+            .filter(|l| l.contains("<word "))
+            .filter_map(|l| l.split("xMin=\"").nth(1)?.split('"').next()?.parse().ok())
+            .collect()
+    };
+    let min = |v: Vec<f32>| v.into_iter().fold(f32::INFINITY, f32::min);
+    let (l_plain, l_themed) = (min(lefts(&plain)), min(lefts(&themed)));
+    assert!(
+        (l_plain - 30.0 * mm).abs() < 1.5,
+        "default left edge {l_plain}"
+    );
+    assert!(
+        (l_themed - 50.0 * mm).abs() < 1.5,
+        "themed left edge {l_themed}"
+    );
+
+    // Body type: 9 pt against 11 pt, measured on a body word.
+    let ratio = word_height(&themed, "Oval") / word_height(&plain, "Oval");
+    assert!((ratio - 9.0 / 11.0).abs() < 0.05, "body size ratio {ratio}");
+
+    let near = |c: &[f32; 3], rgb: Rgb| c.iter().zip(rgb.unit()).all(|(a, b)| (a - b).abs() < 0.01);
+    let painted = fill_colours(&themed);
+    for (what, rgb) in [
+        ("text", theme.colors.text),
+        ("accent", theme.colors.accent),
+        ("rule", theme.colors.rule),
+    ] {
+        assert!(
+            painted.iter().any(|c| near(c, rgb)),
+            "{what} colour {rgb:?} is never painted: {painted:?}"
+        );
+    }
+    let default_colours = Theme::default().colors;
+    assert!(
+        !painted.iter().any(|c| near(c, default_colours.accent)),
+        "the default accent is still painted"
+    );
+}

@@ -149,3 +149,92 @@ fn zip_entry(bytes: &[u8], name: &str) -> String {
     z.by_name(name).unwrap().read_to_string(&mut s).unwrap();
     s
 }
+
+/// The README's worked example, tests/showcase/harbour-institute: a second institute's look
+/// with OFL faces from Debian's fonts-ebgaramond and fonts-lato packages (`.ci/run` installs
+/// them; under CI their absence is a failure, elsewhere a skip).
+#[test]
+fn a_debian_ofl_font_theme_changes_the_pdf_fonts_and_the_docx_styles() {
+    let fonts = [
+        "/usr/share/fonts/opentype/ebgaramond/EBGaramond12-Regular.otf",
+        "/usr/share/fonts/truetype/lato/Lato-Regular.ttf",
+    ];
+    if let Some(missing) = fonts.iter().find(|f| !std::path::Path::new(f).exists()) {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{missing} is required under CI; .ci/run installs fonts-ebgaramond and fonts-lato"
+        );
+        eprintln!("skipping: {missing} is missing (apt-get install fonts-ebgaramond fonts-lato)");
+        return;
+    }
+    if !require("pdffonts") {
+        return;
+    }
+    let dir = scratch();
+    let theme = project().join("tests/showcase/harbour-institute/briefpress.toml");
+    let source = project().join("source/us-colombia-ties-edited.md");
+    let o = briefpress(
+        dir.path(),
+        &[
+            "build",
+            source.to_str().unwrap(),
+            "-f",
+            "pdf,docx",
+            "-o",
+            "out",
+            "--theme",
+            theme.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+    let pdf = dir.path().join("out/us-colombia-ties-edited.pdf");
+    let (ok, listed, _) = run(Command::new("pdffonts").arg(&pdf));
+    assert!(ok);
+    let rows: Vec<&str> = listed.lines().skip(2).collect();
+    assert!(
+        rows.iter().any(|r| r.contains("+EBGaramond12-Regular")),
+        "{listed}"
+    );
+    assert!(rows.iter().any(|r| r.contains("+Lato-Bold")), "{listed}");
+    assert!(
+        !listed.contains("Noto"),
+        "the theme's faces replace Noto: {listed}"
+    );
+    for row in &rows {
+        let cols: Vec<&str> = row.split_whitespace().collect();
+        // name type… encoding emb sub uni id gen: the three flags sit before the object id.
+        let flags = &cols[cols.len() - 5..cols.len() - 2];
+        assert_eq!(flags, ["yes", "yes", "yes"], "{row}");
+    }
+    let (_, info, _) = run(Command::new("pdfinfo").arg(&pdf));
+    assert!(info.contains("612 x 792 pts (letter)"), "{info}");
+
+    let docx = std::fs::read(dir.path().join("out/us-colombia-ties-edited.docx")).unwrap();
+    let styles = zip_entry(&docx, "word/styles.xml");
+    let doc = roxmltree::Document::parse(&styles).unwrap();
+    let font_of = |style_id: &str| -> Option<String> {
+        let style = doc.descendants().find(|n| {
+            n.tag_name().name() == "style"
+                && n.attributes()
+                    .any(|a| a.name() == "styleId" && a.value() == style_id)
+        })?;
+        let fonts = style
+            .descendants()
+            .find(|n| n.tag_name().name() == "rFonts")?;
+        fonts
+            .attributes()
+            .find(|a| a.name() == "ascii")
+            .map(|a| a.value().to_owned())
+    };
+    let body = font_of("Normal").or_else(|| {
+        doc.descendants()
+            .find(|n| n.tag_name().name() == "rPrDefault")
+            .and_then(|d| d.descendants().find(|n| n.tag_name().name() == "rFonts"))
+            .and_then(|f| f.attributes().find(|a| a.name() == "ascii"))
+            .map(|a| a.value().to_owned())
+    });
+    assert_eq!(body.as_deref(), Some("EB Garamond"), "{styles}");
+    assert_eq!(font_of("Heading1").as_deref(), Some("Lato"), "{styles}");
+    assert_eq!(font_of("Title").as_deref(), Some("Lato"), "{styles}");
+}
