@@ -14,6 +14,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+mod pack;
+
 /// Turn a policy brief into a print-ready PDF, an editable DOCX and an EPUB 3.
 ///
 /// Sources are Markdown with YAML front matter (.md), wire text (.txt) or the JSON model
@@ -32,9 +34,11 @@ Timestamps come from the brief's `date`, else SOURCE_DATE_EPOCH, never the clock
 enum Command {
     /// Export sources to PDF, DOCX and EPUB (default: every source in source/ to output/).
     Build(BuildArgs),
+    /// Bind several briefs into one briefing pack: a cover, a contents, then each brief.
+    Pack(pack::PackArgs),
     /// Read and validate sources, report every problem, write nothing.
     Check {
-        /// Source files (.md, .txt, .json).
+        /// Source files (.md, .txt, .json), or pack manifests (.toml: every brief is checked).
         #[arg(required = true)]
         sources: Vec<PathBuf>,
         /// Theme file (default: briefpress.toml beside each source or in this folder).
@@ -139,6 +143,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let epoch = source_date_epoch()?;
     match cli.command {
         Command::Build(args) => build(args, epoch),
+        Command::Pack(args) => pack::run(args, epoch),
         Command::Check { sources, theme } => check(&sources, theme.as_deref(), epoch),
         Command::Inspect { source, json } => inspect(&source, json, epoch),
         Command::Theme { default: true, .. } => {
@@ -630,6 +635,9 @@ impl Assets for DirAssets {
 }
 
 fn check(sources: &[PathBuf], theme: Option<&Path>, epoch: Option<i64>) -> anyhow::Result<Outcome> {
+    // A pack manifest stands for the briefs it names.
+    let (expanded, failed_manifests) = pack::expand_manifests(sources);
+    let sources = expanded.as_slice();
     let themes = Themes::load(sources, theme, None)?;
     let results: Vec<_> = sources
         .par_iter()
@@ -654,7 +662,7 @@ fn check(sources: &[PathBuf], theme: Option<&Path>, epoch: Option<i64>) -> anyho
             }
         }
     }
-    Ok(if failed == 0 {
+    Ok(if failed + failed_manifests == 0 {
         Outcome::Success
     } else {
         Outcome::SourceFailed

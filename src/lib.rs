@@ -28,6 +28,7 @@
 pub mod article;
 pub mod error;
 pub mod layout;
+pub mod pack;
 pub mod read;
 pub mod render;
 pub mod theme;

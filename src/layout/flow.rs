@@ -79,7 +79,7 @@ mod scale {
 /// A heading's size as a multiple of the base size: level 3 is `heading_scale`, level 2 its
 /// square, level 1 its cube (13.2, 15.8 and 19 pt over 11 pt text at the default 1.2). `lvl`
 /// is 0 for level 1. A scale that is not a finite number from 1 to 2 falls back to 1.2.
-fn heading_size(heading_scale: f32, lvl: usize) -> f32 {
+pub(super) fn heading_size(heading_scale: f32, lvl: usize) -> f32 {
     let s = if heading_scale.is_finite() && (1.0..=2.0).contains(&heading_scale) {
         heading_scale
     } else {
@@ -581,7 +581,7 @@ fn image_frame(img: &Image, width: f32, max_h: f32, left: f32) -> Frame {
 /// The logo's frame: `LOGO_HEIGHT` tall (less if it would be wider than the measure), aspect
 /// kept, at the left edge. An SVG logo, or one that is not a readable PNG or JPEG, becomes a
 /// warning and is left out.
-fn logo_frame(ctx: &mut Context<'_, '_>) -> Option<Frame> {
+pub(super) fn logo_frame(ctx: &mut Context<'_, '_>) -> Option<Frame> {
     let logo = ctx.theme.logo.as_ref()?;
     if logo.format == LogoFormat::Svg {
         ctx.warnings.push(Warning::new(

@@ -25,6 +25,7 @@ mod flow;
 pub mod fonts;
 pub mod hyphenate;
 pub mod linebreak;
+pub mod pack;
 mod paginate;
 pub mod prepare;
 pub mod shaping;
@@ -211,13 +212,35 @@ pub struct Layout<'a> {
     pub warnings: Vec<Warning>,
 }
 
+/// What a caller may change about how an article is laid out; the default lays out a brief
+/// that stands alone.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Leave the folio (page number) off every page, for a caller that numbers the pages
+    /// itself once it knows where the article lands (a briefing pack, [`pack`]). The running
+    /// header and the theme's footer stay.
+    pub omit_folio: bool,
+    /// The running header shows the article's short title even when the theme sets a
+    /// `header` text: in a briefing pack the header tells the briefs apart.
+    pub title_in_header: bool,
+}
+
 /// Lays out the article in the theme's page size.
 pub fn layout<'a>(article: &Article, theme: &'a Theme) -> Result<Layout<'a>> {
+    layout_with(article, theme, &Options::default())
+}
+
+/// Lays out the article in the theme's page size, with the caller's options.
+pub fn layout_with<'a>(
+    article: &Article,
+    theme: &'a Theme,
+    options: &Options,
+) -> Result<Layout<'a>> {
     let fonts = FontBook::new(theme)?;
     let mut ctx = flow::Context::new(&fonts, theme, &article.meta.language);
     let body = flow::flow_article(&mut ctx, article);
     let notes = flow::flow_notes(&mut ctx, article);
-    let (pages, outline) = paginate::paginate(&mut ctx, article, body, notes);
+    let (pages, outline) = paginate::paginate(&mut ctx, article, body, notes, options);
     let warnings = ctx.into_warnings();
     Ok(Layout {
         fonts,

@@ -32,6 +32,7 @@ pub fn paginate(
     article: &Article,
     flow: Vec<Flowed>,
     notes: Vec<Vec<Flowed>>,
+    options: &super::Options,
 ) -> (Vec<Page>, Vec<OutlineEntry>) {
     let theme = ctx.theme;
     let (pw, ph) = theme.page.points();
@@ -151,7 +152,8 @@ pub fn paginate(
         i += 1;
     }
 
-    let short = short_title(theme.header.as_deref().unwrap_or(&article.meta.title));
+    let header_text = theme.header.as_deref().filter(|_| !options.title_in_header);
+    let short = short_title(header_text.unwrap_or(&article.meta.title));
     let count = pages.len();
     let mut out = Vec::with_capacity(count);
     for (k, pb) in pages.into_iter().enumerate() {
@@ -204,20 +206,13 @@ pub fn paginate(
                 },
                 color: theme.colors.rule,
             });
-            // Folio: centred, half a margin below the text block.
-            let (runs, w) = ctx.text_runs(
-                &(k + 1).to_string(),
-                Style {
-                    color: theme.colors.text,
-                    ..style
-                },
-            );
-            let fy = ph - m.bottom * 0.5;
-            for mut r in runs {
-                r.origin.x += (pw - w) / 2.0;
-                r.origin.y += fy;
-                header.push(Item::Text(r));
+            // Folio: centred, half a margin below the text block (unless the caller numbers
+            // the pages itself; the footer keeps its room either way).
+            let (folio, w) = folio(ctx, k + 1);
+            if !options.omit_folio {
+                header.extend(folio);
             }
+            let fy = ph - m.bottom * 0.5;
             // The theme's footer at the left margin on the folio's baseline, cut at a word
             // to end a quad before the folio.
             if let Some(footer) = theme
@@ -265,6 +260,25 @@ pub fn paginate(
         });
     }
     (out, outline)
+}
+
+/// The folio `number` as page items: the small sans face in the text colour, centred, half a
+/// bottom margin below the text block; and its width.
+pub(super) fn folio(ctx: &mut Context<'_, '_>, number: usize) -> (Vec<Item>, f32) {
+    let theme = ctx.theme;
+    let (pw, ph) = theme.page.points();
+    let style = Style::new(Family::Sans, theme.base_size * 0.75, theme.colors.text);
+    let (runs, w) = ctx.text_runs(&number.to_string(), style);
+    let fy = ph - theme.margins.bottom * 0.5;
+    let items = runs
+        .into_iter()
+        .map(|mut r| {
+            r.origin.x += (pw - w) / 2.0;
+            r.origin.y += fy;
+            Item::Text(r)
+        })
+        .collect();
+    (items, w)
 }
 
 /// The runs of `text` in `style`, cut after the last word that fits in `room` points (with an

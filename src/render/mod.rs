@@ -4,6 +4,7 @@
 
 pub mod docx;
 pub mod epub;
+mod pack;
 pub mod pdf;
 pub(crate) mod xml;
 
@@ -11,6 +12,8 @@ use crate::article::Article;
 use crate::error::{Result, Warning};
 use crate::theme::Theme;
 use sha2::{Digest, Sha256};
+
+pub use pack::{pack_identifier, pack_uuid};
 
 /// One written file: its bytes and what could not be rendered perfectly.
 #[derive(Debug, Clone)]

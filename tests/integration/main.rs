@@ -8,6 +8,7 @@ mod docx;
 mod epub;
 mod hostile;
 mod languages;
+mod pack;
 mod pdf;
 mod read;
 mod sample;

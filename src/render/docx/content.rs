@@ -54,6 +54,28 @@ pub struct NoteLink {
     pub url: String,
 }
 
+/// Where an article's content sits in a larger document (a briefing pack): the ids the
+/// content before it used, so that its own stay unique, and whether it is one brief of
+/// several. The default is a brief that stands alone.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Placement {
+    /// Footnote ids used before (a note's id is this plus its number).
+    pub footnote_ids: usize,
+    /// Footnotes Word numbered before: Word numbers footnotes through the whole document.
+    pub footnotes_shown: usize,
+    /// Bookmark ids used before.
+    pub bookmarks: usize,
+    /// Pictures placed before.
+    pub pictures: usize,
+    /// Hyperlink relationships made before.
+    pub links: usize,
+    /// Numbering instances made before.
+    pub numberings: usize,
+    /// In a pack: the title is a Heading 1 that opens a new page, bookmarked under this name
+    /// (the pack's contents links to it), and the body's headings move one level down.
+    pub brief_bookmark: Option<String>,
+}
+
 /// The body of the document and what the finishing step needs to know about it.
 pub struct Content {
     /// Every paragraph of `word/document.xml`, in order.
@@ -66,10 +88,17 @@ pub struct Content {
     pub note_links: Vec<NoteLink>,
     /// What could not be rendered perfectly.
     pub warnings: Vec<Warning>,
+    /// Where content that follows this one starts (its ids after these).
+    pub next: Placement,
 }
 
 /// Builds the content of the article.
 pub fn build(article: &Article, theme: &Theme) -> Content {
+    build_at(article, theme, &Placement::default())
+}
+
+/// Builds the content of the article placed after other content (see [`Placement`]).
+pub fn build_at(article: &Article, theme: &Theme, at: &Placement) -> Content {
     let (page_w, _) = theme.page.points();
     let text_width = (page_w - theme.margins.left - theme.margins.right).max(72.0);
     let mut w = Writer {
@@ -78,7 +107,7 @@ pub fn build(article: &Article, theme: &Theme) -> Content {
         out: Vec::new(),
         numberings: Vec::new(),
         pictures: Vec::new(),
-        links: 0,
+        links: at.links,
         citations: body_citations(article),
         word_number: vec![None; article.notes.len()],
         footnotes: 0,
@@ -86,6 +115,7 @@ pub fn build(article: &Article, theme: &Theme) -> Content {
         in_note: false,
         in_footnote: false,
         warnings: Vec::new(),
+        at: at.clone(),
     };
     w.front_matter();
     for block in &article.blocks {
@@ -96,12 +126,23 @@ pub fn build(article: &Article, theme: &Theme) -> Content {
         let p = w.text_paragraph(styles::CREDIT, rights);
         w.out.push(p);
     }
+    let notes = article.notes.len();
+    let next = Placement {
+        footnote_ids: at.footnote_ids + notes,
+        footnotes_shown: at.footnotes_shown + w.footnotes,
+        bookmarks: at.bookmarks + notes + usize::from(at.brief_bookmark.is_some()),
+        pictures: at.pictures + w.pictures.len(),
+        links: w.links,
+        numberings: at.numberings + w.numberings.len(),
+        brief_bookmark: None,
+    };
     Content {
         paragraphs: w.out,
         numberings: w.numberings,
         pictures: w.pictures,
         note_links: w.note_links,
         warnings: dedup(w.warnings),
+        next,
     }
 }
 
@@ -157,6 +198,8 @@ struct Writer<'a> {
     /// Inside a footnote proper (`footnotes.xml`).
     in_footnote: bool,
     warnings: Vec<Warning>,
+    /// Where this content sits in the document.
+    at: Placement,
 }
 
 impl Writer<'_> {
@@ -188,9 +231,35 @@ impl Writer<'_> {
             .add_run(Run::new().add_text(t))
     }
 
+    /// The Word style of a body heading of `level`: one level down inside a pack, whose
+    /// Heading 1 is each brief's title. The model's levels stop at 3, so Heading 4 is the
+    /// deepest a pack needs.
+    fn heading_style(&self, level: u8) -> &'static str {
+        let shift = usize::from(self.at.brief_bookmark.is_some());
+        match usize::from(level).clamp(1, 3) + shift {
+            1 => styles::HEADINGS[0],
+            2 => styles::HEADINGS[1],
+            3 => styles::HEADINGS[2],
+            _ => styles::HEADING4,
+        }
+    }
+
     fn front_matter(&mut self) {
         let meta = &self.article.meta;
-        let title = self.text_paragraph(styles::TITLE, &meta.title);
+        let title = match self.at.brief_bookmark.clone() {
+            None => self.text_paragraph(styles::TITLE, &meta.title),
+            Some(name) => {
+                // After all the note bookmarks' ids (see `Placement::bookmarks`).
+                let id = self.at.bookmarks + self.article.notes.len() + 1;
+                let t = self.clean(&meta.title);
+                Paragraph::new()
+                    .style(styles::HEADINGS[0])
+                    .page_break_before(true)
+                    .add_bookmark_start(id, name)
+                    .add_run(Run::new().add_text(t))
+                    .add_bookmark_end(id)
+            }
+        };
         self.out.push(title);
         if let Some(dek) = &meta.subtitle {
             let p = self.text_paragraph(styles::SUBTITLE, dek);
@@ -225,7 +294,7 @@ impl Writer<'_> {
     fn block(&mut self, block: &Block, style: &str, depth: usize) {
         match block {
             Block::Heading { level, content } => {
-                let id = styles::HEADINGS[usize::from(*level).clamp(1, 3) - 1];
+                let id = self.heading_style(*level);
                 let p = self.paragraph(Paragraph::new().style(id), content);
                 self.out.push(p);
             }
@@ -258,7 +327,7 @@ impl Writer<'_> {
             ));
         }
         let level = depth.min(MAX_LIST_LEVEL);
-        let id = FIRST_NUMBERING_ID + self.numberings.len();
+        let id = FIRST_NUMBERING_ID + self.at.numberings + self.numberings.len();
         self.numberings.push(numbering(id, ordered, start));
         for item in items {
             let mut numbered = false;
@@ -313,7 +382,7 @@ impl Writer<'_> {
     fn figure(&mut self, figure: &Figure) {
         match (&figure.image, self.in_note) {
             (Some(img), false) => {
-                let n = self.pictures.len() + 1;
+                let n = self.at.pictures + self.pictures.len() + 1;
                 let rel_id = format!("rIdImage{n}");
                 let w = self.text_width_emu;
                 let h = (f64::from(w) * f64::from(img.height) / f64::from(img.width.max(1))).round()
@@ -473,16 +542,19 @@ impl Writer<'_> {
             out.push(Piece::run(marker.add_text(n.to_string())));
             return;
         }
+        // The note's id in the document: unique across the briefs of a pack.
+        let word_id = self.at.footnote_ids + n;
         if let Some(shown) = self.word_number[n - 1] {
-            out.extend(note_cross_reference(n, shown));
+            out.extend(note_cross_reference(word_id, shown));
             return;
         }
         self.footnotes += 1;
-        let shown = self.footnotes;
+        let local = self.footnotes;
+        let shown = self.at.footnotes_shown + local;
         self.word_number[n - 1] = Some(shown);
-        if shown != n {
+        if local != n {
             self.warnings.push(Warning::new(format!(
-                "Word numbers footnotes in reading order: note {n} (`{id}`) shows as {shown}"
+                "Word numbers footnotes in reading order: note {n} (`{id}`) shows as {local}"
             )));
         }
         let saved = std::mem::take(&mut self.out);
@@ -496,15 +568,16 @@ impl Writer<'_> {
             body.push(Paragraph::new().style(styles::FOOTNOTE_TEXT));
         }
         let referenced_again = self.citations.get(id).is_some_and(|c| *c > 1);
+        let bookmark_id = self.at.bookmarks + n;
         if referenced_again {
-            out.push(Piece::BookmarkStart(n, bookmark(n)));
+            out.push(Piece::BookmarkStart(bookmark_id, bookmark(word_id)));
         }
         out.push(Piece::run(marker.add_footnote_reference(Footnote {
-            id: n,
+            id: word_id,
             content: body,
         })));
         if referenced_again {
-            out.push(Piece::BookmarkEnd(n));
+            out.push(Piece::BookmarkEnd(bookmark_id));
         }
     }
 
@@ -519,7 +592,7 @@ impl Writer<'_> {
             return;
         }
         let heading = notes_heading(&article.meta.language);
-        let p = self.text_paragraph(styles::HEADINGS[0], heading);
+        let p = self.text_paragraph(self.heading_style(1), heading);
         self.out.push(p);
         self.in_note = true;
         for (k, i) in left.into_iter().enumerate() {

@@ -127,6 +127,44 @@ impl Facts {
     }
 }
 
+impl Facts {
+    /// The facts of a briefing pack: the pack's title, subtitle, date, publisher, language
+    /// and identifier, every brief's authors and keywords, the theme's rule colour and fonts.
+    pub fn pack(
+        pack: &crate::pack::Pack,
+        theme: &Theme,
+        pictures: Vec<Picture>,
+        note_links: Vec<NoteLink>,
+    ) -> Facts {
+        let language = pack.language().to_owned();
+        let mut meta = crate::article::Meta::new("");
+        meta.language = language.clone();
+        Facts {
+            title: pack.title().to_owned(),
+            subject: pack.meta.subtitle.clone(),
+            creators: pack.creators(&theme.publisher),
+            keywords: pack.keywords(),
+            description: None,
+            right_to_left: meta.right_to_left(),
+            language,
+            identifier: crate::render::pack_identifier(pack),
+            publisher: pack.publisher(&theme.publisher).to_owned(),
+            timestamp: pack.timestamp(),
+            pictures,
+            note_links,
+            rule_color: theme.colors.rule.hex(),
+            // As for a single brief (`Facts::new`).
+            fonts: {
+                let mut fonts = vec![FontEntry::new(&theme.serif, "roman", "Georgia")];
+                if theme.sans.name != theme.serif.name {
+                    fonts.push(FontEntry::new(&theme.sans, "swiss", "Arial"));
+                }
+                fonts
+            },
+        }
+    }
+}
+
 fn part_error(part: &str, e: impl std::fmt::Display) -> Error {
     Error::render("docx", format!("cannot finish {part}: {e}"))
 }

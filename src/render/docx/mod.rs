@@ -18,8 +18,11 @@
 mod content;
 mod finish;
 mod header_footer;
+mod pack;
 mod styles;
 mod xml_tree;
+
+pub use pack::render_pack;
 
 use crate::article::Article;
 use crate::error::Result;
@@ -38,27 +41,7 @@ pub fn render(article: &Article, theme: &Theme) -> Result<Rendered> {
     );
 
     // 2. The package: styles from the theme, the page, the numbering, the paragraphs.
-    let (w, h) = theme.page.points();
-    let twips = |pt: f32| (pt * 20.0).round() as i32;
-    let mut docx = Docx::new()
-        .styles(styles::styles(theme))
-        .page_size(twips(w).max(1) as u32, twips(h).max(1) as u32)
-        .page_margin(PageMargin {
-            top: twips(theme.margins.top),
-            bottom: twips(theme.margins.bottom),
-            left: twips(theme.margins.left),
-            right: twips(theme.margins.right),
-            // Header and footer distances: Word's default half inch.
-            header: 720,
-            footer: 720,
-            gutter: 0,
-        });
-    for (abs, num) in content.numberings {
-        docx = docx.add_abstract_numbering(abs).add_numbering(num);
-    }
-    for p in content.paragraphs {
-        docx = docx.add_paragraph(p);
-    }
+    let docx = document(theme, Vec::new(), content.numberings, content.paragraphs);
 
     // 3. The parts as docx-rs writes them, then the finishing step closes its gaps.
     let parts = docx.build();
@@ -71,4 +54,40 @@ pub fn render(article: &Article, theme: &Theme) -> Result<Rendered> {
         bytes,
         warnings: content.warnings,
     })
+}
+
+/// The docx-rs document: the theme's page and styles (with `extra` styles after them), the
+/// numbering definitions and the paragraphs.
+fn document(
+    theme: &Theme,
+    extra: Vec<docx_rs::Style>,
+    numberings: Vec<(docx_rs::AbstractNumbering, docx_rs::Numbering)>,
+    paragraphs: Vec<docx_rs::Paragraph>,
+) -> Docx {
+    let (w, h) = theme.page.points();
+    let twips = |pt: f32| (pt * 20.0).round() as i32;
+    let mut all = styles::styles(theme);
+    for s in extra {
+        all = all.add_style(s);
+    }
+    let mut docx = Docx::new()
+        .styles(all)
+        .page_size(twips(w).max(1) as u32, twips(h).max(1) as u32)
+        .page_margin(PageMargin {
+            top: twips(theme.margins.top),
+            bottom: twips(theme.margins.bottom),
+            left: twips(theme.margins.left),
+            right: twips(theme.margins.right),
+            // Header and footer distances: Word's default half inch.
+            header: 720,
+            footer: 720,
+            gutter: 0,
+        });
+    for (abs, num) in numberings {
+        docx = docx.add_abstract_numbering(abs).add_numbering(num);
+    }
+    for p in paragraphs {
+        docx = docx.add_paragraph(p);
+    }
+    docx
 }

@@ -29,6 +29,12 @@ pub const DATE: &str = "Date";
 pub const SUMMARY: &str = "Summary";
 /// Word's ids of the heading styles, level 1 to 3.
 pub const HEADINGS: [&str; 3] = ["Heading1", "Heading2", "Heading3"];
+/// Word's id of heading level 4: a pack's deepest (a brief's level 3 under its title).
+pub const HEADING4: &str = "Heading4";
+/// Word's id of the contents heading style ("TOC Heading"): not part of the outline.
+pub const TOC_HEADING: &str = "TOCHeading";
+/// Word's id of a first-level contents entry ("toc 1").
+pub const TOC1: &str = "TOC1";
 /// Our style of the paragraph that holds a picture, based on Normal.
 pub const FIGURE: &str = "Figure";
 /// Word's id of the caption style.
@@ -324,4 +330,38 @@ pub fn styles(theme: &Theme) -> Styles {
         all = all.add_style(s);
     }
     all
+}
+
+/// The styles only a briefing pack uses, from the theme: Heading 4 (a brief's level-3
+/// heading once its title is Heading 1; one step below Heading 3: the body size, bold
+/// italic), and the contents' heading and entries (Word's built-in "TOC Heading" and
+/// "toc 1").
+pub fn pack_styles(theme: &Theme) -> Vec<Style> {
+    let base = theme.base_size;
+    let sans = theme.sans.name.as_str();
+    let accent = theme.colors.accent.hex();
+    let heading4 = keep_with_next(
+        paragraph(HEADING4, "heading 4", "Normal")
+            .fonts(fonts(sans))
+            .bold()
+            .italic()
+            .size(half_points(base))
+            .color(accent.clone())
+            .line_spacing(spacing_leading(base * 0.8, base * 0.3, 1.15))
+            .outline_lvl(3),
+    );
+    let toc_heading = keep_with_next(
+        paragraph(TOC_HEADING, "TOC Heading", "Normal")
+            .fonts(fonts(sans))
+            .bold()
+            .size(half_points(base * theme.heading_scale.powi(3)))
+            .color(accent)
+            .line_spacing(spacing_leading(base * 1.5, base * 0.8, 1.15)),
+    )
+    .next(TOC1);
+    let toc1 = paragraph(TOC1, "toc 1", "Normal")
+        .fonts(fonts(sans))
+        .line_spacing(spacing(0.0, base * 0.6))
+        .next(TOC1);
+    vec![heading4, toc_heading, toc1]
 }

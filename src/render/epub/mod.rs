@@ -9,7 +9,10 @@
 mod finish;
 mod fonts;
 mod images;
+mod pack;
 mod xhtml;
+
+pub use pack::render_pack;
 
 use crate::article::Article;
 use crate::error::{Error, Result, Warning};
@@ -230,8 +233,27 @@ fn accessibility(
     chapter: &xhtml::Chapter<'_>,
     embeds_fonts: bool,
 ) -> Vec<(&'static str, String)> {
-    let has_images = !chapter.images.is_empty();
-    let alt_ok = chapter.all_alt;
+    accessibility_of(&Traits {
+        images: !chapter.images.is_empty(),
+        all_alt: chapter.all_alt,
+        headings: !chapter.headings.is_empty(),
+        notes: !article.notes.is_empty(),
+        embeds_fonts,
+    })
+}
+
+/// What the accessibility metadata depends on, of one brief or of a whole pack.
+struct Traits {
+    images: bool,
+    all_alt: bool,
+    headings: bool,
+    notes: bool,
+    embeds_fonts: bool,
+}
+
+/// The EPUB Accessibility properties that are true of a book with these traits.
+fn accessibility_of(t: &Traits) -> Vec<(&'static str, String)> {
+    let (has_images, alt_ok, embeds_fonts) = (t.images, t.all_alt, t.embeds_fonts);
     let mut m = vec![("schema:accessMode", "textual".to_owned())];
     if has_images {
         m.push(("schema:accessMode", "visual".to_owned()));
@@ -241,7 +263,7 @@ fn accessibility(
     } else {
         m.push(("schema:accessModeSufficient", "textual,visual".to_owned()));
     }
-    if !chapter.headings.is_empty() {
+    if t.headings {
         m.push((
             "schema:accessibilityFeature",
             "structuralNavigation".to_owned(),
@@ -262,7 +284,7 @@ fn accessibility(
         (true, true) => "Every image has a text alternative and a caption.",
         (true, false) => "Some images have no text alternative.",
     };
-    let notes = if article.notes.is_empty() {
+    let notes = if !t.notes {
         ""
     } else {
         " Footnotes are linked both ways."

@@ -12,7 +12,9 @@ pub(super) const CHAPTER: &str = "text.xhtml";
 /// The cover page's file name inside the package.
 pub(super) const COVER: &str = "cover.xhtml";
 /// The stylesheet every document links (epub-builder stores it under this name).
-const STYLESHEET: &str = "stylesheet.css";
+pub(super) const STYLESHEET: &str = "stylesheet.css";
+/// The folder of the chapter's image files.
+const IMAGES: &str = "images/";
 
 /// A heading of the body, as the navigation document lists it.
 pub(super) struct Heading {
@@ -63,7 +65,19 @@ pub(super) fn chapter<'a>(
     facts: &TitleFacts<'_>,
     warnings: &mut Vec<Warning>,
 ) -> Chapter<'a> {
+    chapter_in(article, facts, IMAGES, warnings)
+}
+
+/// Writes the article chapter with its image files under `image_dir` (ending in `/`): a
+/// briefing pack gives each brief a folder of its own, so two briefs' `photo.jpg` stay apart.
+pub(super) fn chapter_in<'a>(
+    article: &'a Article,
+    facts: &TitleFacts<'_>,
+    image_dir: &str,
+    warnings: &mut Vec<Warning>,
+) -> Chapter<'a> {
     let mut w = Writer::new(article);
+    w.image_dir = image_dir.to_owned();
     w.title_block(facts.publisher, facts.logo);
     if let Some(photo) = &article.photo {
         w.figure(photo, "photo", true);
@@ -146,6 +160,8 @@ struct Writer<'a> {
     dropped: usize,
     missing_alt: bool,
     warnings: Vec<Warning>,
+    /// Where the image files go, ending in `/`.
+    image_dir: String,
 }
 
 impl<'a> Writer<'a> {
@@ -170,6 +186,7 @@ impl<'a> Writer<'a> {
             dropped: 0,
             missing_alt: false,
             warnings: Vec::new(),
+            image_dir: IMAGES.to_owned(),
         }
     }
 
@@ -282,11 +299,12 @@ impl<'a> Writer<'a> {
         }
         self.out.push_str(&format!("<figure class=\"{class}\">\n"));
         if let Some(image) = &fig.image {
+            let dir = &self.image_dir;
             let href = if lead {
-                format!("images/photo.{}", image.format.extension())
+                format!("{dir}photo.{}", image.format.extension())
             } else {
                 let n = self.images.iter().filter(|f| !f.cover).count() + 1;
-                format!("images/figure-{n}.{}", image.format.extension())
+                format!("{dir}figure-{n}.{}", image.format.extension())
             };
             let alt = self.alt_text(fig);
             let (width, height) = fitted_size(image.width, image.height);

@@ -9,7 +9,10 @@
 mod finish;
 mod fonts;
 mod images;
+mod pack;
 mod paint;
+
+pub use pack::render_pack;
 
 use crate::article::Article;
 use crate::error::{Error, Result, Warning};
@@ -22,10 +25,28 @@ use std::collections::BTreeMap;
 /// Renders the article as PDF.
 pub fn render(article: &Article, theme: &Theme) -> Result<Rendered> {
     let laid = layout::layout(article, theme)?;
+    let meta = &article.meta;
+    let metadata = finish::Metadata {
+        title: meta.title.trim().to_owned(),
+        author: article.creators(&theme.publisher).join(", "),
+        creators: article.creators(&theme.publisher),
+        subject: meta.summary.clone().filter(|s| !s.trim().is_empty()),
+        keywords: (!meta.keywords.is_empty()).then(|| meta.keywords.join(", ")),
+        keyword_list: meta.keywords.clone(),
+        language: meta.language.clone(),
+        timestamp: meta.timestamp(),
+        identifier: content_uuid(article),
+    };
+    write(&laid, &metadata)
+}
+
+/// Paints laid-out pages into a finished PDF with the given metadata: fonts subset once for
+/// the whole document, each image stored once.
+fn write(laid: &layout::Layout<'_>, metadata: &finish::Metadata) -> Result<Rendered> {
     let mut warnings: Vec<Warning> = laid.warnings.clone();
 
-    let mut doc = PdfDocument::new(article.meta.title.trim());
-    let fonts = fonts::embed(&mut doc, &laid)?;
+    let mut doc = PdfDocument::new(&metadata.title);
+    let fonts = fonts::embed(&mut doc, laid)?;
 
     // The largest size each image is printed at (it is downsampled to 300 dpi of that).
     let mut printed: Vec<(&crate::article::Image, (f32, f32))> = Vec::new();
@@ -88,20 +109,8 @@ pub fn render(article: &Article, theme: &Theme) -> Result<Rendered> {
         warnings.push(Warning::new(format!("printpdf: {}", w.msg)));
     }
 
-    let meta = &article.meta;
-    let metadata = finish::Metadata {
-        title: meta.title.trim().to_owned(),
-        author: article.creators(&theme.publisher).join(", "),
-        creators: article.creators(&theme.publisher),
-        subject: meta.summary.clone().filter(|s| !s.trim().is_empty()),
-        keywords: (!meta.keywords.is_empty()).then(|| meta.keywords.join(", ")),
-        keyword_list: meta.keywords.clone(),
-        language: meta.language.clone(),
-        timestamp: meta.timestamp(),
-        identifier: content_uuid(article),
-    };
     let heights: Vec<f32> = laid.pages.iter().map(|p| p.height).collect();
-    let bytes = finish::finish(lo, &metadata, &laid.outline, &heights)
+    let bytes = finish::finish(lo, metadata, &laid.outline, &heights)
         .map_err(|e| Error::render("pdf", e))?;
     Ok(Rendered { bytes, warnings })
 }

@@ -1,0 +1,418 @@
+//! `briefpress pack`: several briefs bound into one PDF, DOCX and EPUB (a briefing pack), from
+//! sources named on the command line or from a pack manifest (`pack.toml`). Everything that
+//! touches files is here; the pack itself is `briefpress::pack` and the backends'
+//! `render_pack`. All or nothing: every brief is read and every format rendered in memory
+//! before any file is written, so a failing brief leaves no pack behind.
+
+use super::{
+    FormatArg, Outcome, PageSizeArg, Themes, UsageError, dedup_warnings, load, print_warnings,
+    read_capped, stem_of, write_atomically,
+};
+use briefpress::article::{Date, Image};
+use briefpress::error::Warning;
+use briefpress::pack::manifest::{Located, Manifest};
+use briefpress::pack::{Pack, PackMeta};
+use briefpress::render::Format;
+use briefpress::theme::PageSize;
+use clap::Args;
+use rayon::prelude::*;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// `briefpress pack`'s arguments.
+#[derive(Debug, Args)]
+#[command(after_help = PACK_HELP)]
+pub struct PackArgs {
+    /// The briefs in the order they are bound (.md, .txt, .json), or one pack manifest (.toml).
+    #[arg(required = true)]
+    sources: Vec<PathBuf>,
+    /// The pack's file; each other format gets the same name with its own extension
+    /// (`-o out/pack.pdf -f pdf,epub` writes out/pack.pdf and out/pack.epub). Default:
+    /// output/<manifest name>, or output/pack.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Formats to write, comma-separated.
+    #[arg(short, long, value_delimiter = ',', default_value = "pdf,docx,epub")]
+    formats: Vec<FormatArg>,
+    /// The pack's title (overrides the manifest's).
+    #[arg(long)]
+    title: Option<String>,
+    /// A line under the title (overrides the manifest's).
+    #[arg(long)]
+    subtitle: Option<String>,
+    /// The pack's date, YYYY-MM-DD (overrides the manifest's).
+    #[arg(long)]
+    date: Option<String>,
+    /// The publisher (overrides the manifest's; default: the theme's).
+    #[arg(long)]
+    publisher: Option<String>,
+    /// Paper size of the PDF; default: the theme's (A4).
+    #[arg(long, value_enum)]
+    page_size: Option<PageSizeArg>,
+    /// Theme file for the whole pack (default: briefpress.toml beside the manifest or the
+    /// first brief, else in this folder, else the embedded theme).
+    #[arg(long, value_name = "FILE")]
+    theme: Option<PathBuf>,
+}
+
+const PACK_HELP: &str = "A pack manifest (pack.toml):\n\
+  title = \"Western Hemisphere briefing\"\n\
+  subtitle = \"Papers for the minister's visit\"\n\
+  date = 2026-02-02\n\
+  publisher = \"The Example Council\"\n\
+  cover = \"cover.jpg\"                  # optional picture on the cover\n\
+  sources = [\"colombia.md\", \"trade.txt\"]  # in order, relative to the manifest\n\
+\n\
+If any brief fails, nothing is written and the message names that brief.";
+
+/// Whether a path names a pack manifest.
+pub fn is_manifest(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
+}
+
+/// A manifest read and resolved: its metadata, the briefs' paths, the cover picture.
+struct Resolved {
+    meta: PackMeta,
+    sources: Vec<PathBuf>,
+    cover: Option<Image>,
+}
+
+/// Prints a manifest problem as `error: FILE:LINE:COLUMN: message`.
+fn manifest_error(file: &Path, line: Option<usize>, column: Option<usize>, message: &str) {
+    let at = match (line, column) {
+        (Some(l), Some(c)) => format!(":{l}:{c}"),
+        (Some(l), None) => format!(":{l}"),
+        _ => String::new(),
+    };
+    eprintln!("error: {}{at}: {message}", file.display());
+}
+
+/// Reads a manifest and resolves its paths from its folder; prints the problem and returns
+/// `None` when it cannot be used.
+fn read_manifest(file: &Path) -> Option<Resolved> {
+    let text = match read_capped(file) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(_) => {
+                manifest_error(file, None, None, "is not UTF-8 text; re-save it as UTF-8");
+                return None;
+            }
+        },
+        Err(e) => {
+            manifest_error(file, None, None, &format!("cannot read the file ({e})"));
+            return None;
+        }
+    };
+    let manifest = match Manifest::parse(&text) {
+        Ok(m) => m,
+        Err(e) => {
+            manifest_error(file, e.line, e.column, &e.message);
+            return None;
+        }
+    };
+    let dir = super::source_dir(file);
+    // Paths as the user would write them (`brief.md`, not `./brief.md`) in messages.
+    let base = file.parent().unwrap_or(Path::new(""));
+    // A path that only looks inside the folder may still lead out through a symbolic link.
+    let inside = |loc: &Located, what: &str| -> Option<PathBuf> {
+        let path = base.join(&loc.path);
+        let escapes = match (dir.canonicalize(), path.canonicalize()) {
+            (Ok(base), Ok(real)) => !real.starts_with(base),
+            // A missing file is reported by whoever reads it, naming it.
+            _ => false,
+        };
+        if escapes {
+            manifest_error(
+                file,
+                Some(loc.line),
+                Some(loc.column),
+                &format!(
+                    "the {what} `{}` resolves outside the manifest's folder (a symbolic link?)",
+                    loc.path
+                ),
+            );
+            return None;
+        }
+        Some(path)
+    };
+    let mut sources = Vec::with_capacity(manifest.sources.len());
+    for s in &manifest.sources {
+        sources.push(inside(s, "source")?);
+    }
+    let cover = match &manifest.cover {
+        None => None,
+        Some(loc) => {
+            let path = inside(loc, "cover")?;
+            let checked = read_capped(&path)
+                .map_err(|e| format!("cannot read the cover `{}` ({e})", loc.path))
+                .and_then(|bytes| {
+                    briefpress::read::images::check_image(bytes)
+                        .map_err(|(why, hint)| format!("the cover `{}` {why} ({hint})", loc.path))
+                });
+            match checked {
+                Ok(img) => Some(img),
+                Err(message) => {
+                    manifest_error(file, Some(loc.line), Some(loc.column), &message);
+                    return None;
+                }
+            }
+        }
+    };
+    Some(Resolved {
+        meta: manifest.meta,
+        sources,
+        cover,
+    })
+}
+
+/// `check` on a manifest checks its briefs: the manifests among `sources` become the briefs
+/// they name (each manifest and its cover checked on the way). Returns the sources to check
+/// and how many manifests failed.
+pub fn expand_manifests(sources: &[PathBuf]) -> (Vec<PathBuf>, usize) {
+    let mut out = Vec::new();
+    let mut failed = 0;
+    for s in sources {
+        if !is_manifest(s) {
+            out.push(s.clone());
+            continue;
+        }
+        match read_manifest(s) {
+            Some(r) => {
+                let title = if r.meta.title.is_empty() {
+                    briefpress::pack::DEFAULT_TITLE
+                } else {
+                    &r.meta.title
+                };
+                println!(
+                    "{}: ok — pack “{title}”, {} brief{}{}",
+                    s.display(),
+                    r.sources.len(),
+                    if r.sources.len() == 1 { "" } else { "s" },
+                    if r.cover.is_some() {
+                        ", cover picture"
+                    } else {
+                        ""
+                    }
+                );
+                out.extend(r.sources);
+            }
+            None => failed += 1,
+        }
+    }
+    (out, failed)
+}
+
+/// The file of each format: `-o`'s name with the format's extension (a known extension on
+/// `-o` is replaced, anything else kept as part of the name).
+fn output_paths(output: &Path, formats: &[Format]) -> Vec<(Format, PathBuf)> {
+    let known = output.extension().is_some_and(|e| {
+        Format::ALL
+            .iter()
+            .any(|f| e.eq_ignore_ascii_case(f.extension()))
+    });
+    let stem = if known {
+        output.with_extension("")
+    } else {
+        output.to_path_buf()
+    };
+    formats
+        .iter()
+        .map(|f| {
+            let mut name = stem.clone().into_os_string();
+            name.push(".");
+            name.push(f.extension());
+            (*f, PathBuf::from(name))
+        })
+        .collect()
+}
+
+/// Runs `briefpress pack`.
+pub fn run(args: PackArgs, epoch: Option<i64>) -> anyhow::Result<Outcome> {
+    let manifests = args.sources.iter().filter(|s| is_manifest(s)).count();
+    if manifests > 0 && args.sources.len() > 1 {
+        return Err(UsageError(
+            "give either one pack manifest (.toml) or the briefs themselves, not both".into(),
+        )
+        .into());
+    }
+    let (mut meta, sources, cover, default_name) = if manifests == 1 {
+        let file = &args.sources[0];
+        let Some(r) = read_manifest(file) else {
+            eprintln!("error: the pack was not written");
+            return Ok(Outcome::SourceFailed);
+        };
+        (r.meta, r.sources, r.cover, stem_of(file))
+    } else {
+        (
+            PackMeta::default(),
+            args.sources.clone(),
+            None,
+            "pack".to_owned(),
+        )
+    };
+    if let Some(t) = args.title {
+        meta.title = t.trim().to_owned();
+    }
+    if let Some(s) = args.subtitle {
+        meta.subtitle = Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+    }
+    if let Some(p) = args.publisher {
+        meta.publisher = Some(p.trim().to_owned()).filter(|s| !s.is_empty());
+    }
+    if let Some(d) = args.date {
+        meta.date = Some(
+            d.parse::<Date>()
+                .map_err(|e| UsageError(format!("--date: {e}")))?,
+        );
+    }
+    meta.source_date_epoch = epoch;
+
+    let mut formats: Vec<Format> = args.formats.into_iter().map(Format::from).collect();
+    formats.sort();
+    formats.dedup();
+    let output = args
+        .output
+        .unwrap_or_else(|| Path::new("output").join(format!("{default_name}.pdf")));
+    let outputs = output_paths(&output, &formats);
+    if let Some(dir) = output.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            UsageError(format!(
+                "cannot create the output folder `{}` ({e})",
+                dir.display()
+            ))
+        })?;
+    }
+
+    // One theme for the whole pack, found from the manifest (or the first brief).
+    let page = args.page_size.map(|p| match p {
+        PageSizeArg::A4 => PageSize::A4,
+        PageSizeArg::Letter => PageSize::Letter,
+    });
+    let anchor = args.sources[0].clone();
+    let themes = Themes::load(std::slice::from_ref(&anchor), args.theme.as_deref(), page)?;
+    let theme = match themes.for_source(&anchor) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            eprintln!("error: the pack was not written");
+            return Ok(Outcome::SourceFailed);
+        }
+    };
+
+    // Every brief, in parallel, in order; any failure stops the pack before anything is
+    // written.
+    let loaded: Vec<_> = sources.par_iter().map(|s| load(s, epoch)).collect();
+    let mut briefs = Vec::with_capacity(loaded.len());
+    let mut warnings: Vec<(PathBuf, Vec<Warning>)> = Vec::new();
+    let mut failed = 0;
+    for (path, result) in sources.iter().zip(loaded) {
+        match result {
+            Ok((article, w)) => {
+                briefs.push(article);
+                warnings.push((path.clone(), w));
+            }
+            Err(error) => {
+                super::Failure {
+                    path: path.clone(),
+                    error,
+                }
+                .print();
+                failed += 1;
+            }
+        }
+    }
+    if failed > 0 {
+        eprintln!(
+            "error: the pack was not written: {failed} of {} brief{} failed",
+            sources.len(),
+            if sources.len() == 1 { "" } else { "s" }
+        );
+        return Ok(Outcome::SourceFailed);
+    }
+    for (path, w) in &warnings {
+        print_warnings(path, w);
+    }
+    let pack = Pack {
+        meta,
+        cover,
+        briefs,
+    };
+
+    // Every format in memory first (in parallel), then every file written atomically.
+    let rendered: Vec<_> = outputs
+        .par_iter()
+        .map(|(format, _)| format.render_pack(&pack, theme))
+        .collect();
+    let mut files = Vec::with_capacity(rendered.len());
+    for ((_, path), result) in outputs.iter().zip(rendered) {
+        match result {
+            Ok(r) => {
+                let mut w = r.warnings;
+                dedup_warnings(&mut w);
+                print_warnings(path, &w);
+                files.push((path.clone(), r.bytes));
+            }
+            Err(e) => {
+                eprintln!("error: {}: {e}", path.display());
+                eprintln!("error: the pack was not written");
+                return Ok(Outcome::SourceFailed);
+            }
+        }
+    }
+    let mut written = Vec::with_capacity(files.len());
+    for (path, bytes) in files {
+        if let Err(e) = write_atomically(&path, &bytes) {
+            eprintln!(
+                "error: cannot write `{}` ({e}); check the output folder's permissions and free space",
+                path.display()
+            );
+            return Ok(Outcome::SourceFailed);
+        }
+        written.push(path.display().to_string());
+    }
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let from = if manifests == 1 {
+        args.sources[0].display().to_string()
+    } else {
+        format!("{} briefs", pack.briefs.len())
+    };
+    writeln!(out, "{from} -> {}", written.join(", "))?;
+    writeln!(
+        out,
+        "1 pack of {} brief{} bound",
+        pack.briefs.len(),
+        if pack.briefs.len() == 1 { "" } else { "s" }
+    )?;
+    Ok(Outcome::Success)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn other_formats_take_the_name_of_the_output() {
+        let all = [Format::Pdf, Format::Docx, Format::Epub];
+        let names = |o: &str| -> Vec<String> {
+            output_paths(Path::new(o), &all)
+                .into_iter()
+                .map(|(_, p)| p.display().to_string())
+                .collect()
+        };
+        assert_eq!(
+            names("out/pack.pdf"),
+            ["out/pack.pdf", "out/pack.docx", "out/pack.epub"]
+        );
+        assert_eq!(
+            names("out/pack.EPUB"),
+            ["out/pack.pdf", "out/pack.docx", "out/pack.epub"]
+        );
+        assert_eq!(names("pack"), ["pack.pdf", "pack.docx", "pack.epub"]);
+        assert_eq!(
+            names("pack.v2"),
+            ["pack.v2.pdf", "pack.v2.docx", "pack.v2.epub"]
+        );
+    }
+}
