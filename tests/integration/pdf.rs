@@ -1224,3 +1224,186 @@ fn theme_hyphenate_false_breaks_no_word() {
     };
     assert_eq!(sorted(&on), sorted(&off));
 }
+
+/// The pagination fixture with a 26-line note cited seven lines above the first page's foot.
+fn long_footnote_fixture() -> Article {
+    use briefpress::read::{self, MemoryAssets, SourceFormat};
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pagination/long-footnote.md");
+    let bytes = std::fs::read(&path).expect("fixture exists");
+    read::read(
+        SourceFormat::Markdown,
+        &bytes,
+        "long-footnote",
+        &MemoryAssets::default(),
+    )
+    .expect("fixture reads")
+    .article
+}
+
+/// Lines of text in runs of `size` on a page, in painting order: each run's glyph text, runs
+/// on one baseline joined.
+fn lines_of_size(page: &briefpress::layout::Page, size: f32) -> Vec<(f32, String)> {
+    let mut lines: Vec<(f32, String)> = Vec::new();
+    for item in &page.items {
+        if let briefpress::layout::Item::Text(run) = item
+            && (run.size - size).abs() < 0.01
+        {
+            let text: String = run.glyphs.iter().map(|g| g.text.as_str()).collect();
+            match lines.last_mut() {
+                Some((y, t)) if (*y - run.origin.y).abs() < 0.01 => t.push_str(&text),
+                _ => lines.push((run.origin.y, text)),
+            }
+        }
+    }
+    lines
+}
+
+/// A note too long for the foot of the page that cites it starts there (its first lines on
+/// the reference's page) and continues at the foot of the next page; no line is lost, none
+/// leaves the text block, and the pages stay few.
+#[test]
+fn a_long_footnote_continues_on_the_next_page() {
+    let article = long_footnote_fixture();
+    let theme = Theme::default();
+    let laid = briefpress::layout::layout(&article, &theme).expect("layout");
+    let (_, ph) = theme.page.points();
+    let (top, bottom) = (theme.margins.top, ph - theme.margins.bottom);
+    // Footnotes are set at 0.78 of the body size, references at 0.62.
+    let note_size = theme.base_size * 0.78;
+    let ref_size = theme.base_size * 0.62;
+    let note = briefpress::article::plain_text(match &article.notes[1].blocks[0] {
+        Block::Paragraph { content } => content,
+        other => panic!("{other:?}"),
+    });
+    // Where the reference "2" sits and which pages carry the note's lines.
+    let ref_page = laid
+        .pages
+        .iter()
+        .position(|p| lines_of_size(p, ref_size).iter().any(|(_, t)| t == "2"))
+        .expect("the reference is set");
+    let mut got = String::new();
+    let mut pages_with_note = Vec::new();
+    for (k, page) in laid.pages.iter().enumerate() {
+        let lines = lines_of_size(page, note_size);
+        // The first line ends with the hanging number, painted after the line's text.
+        let start = lines
+            .iter()
+            .position(|(_, t)| t.starts_with("This note"))
+            .map(|i| i + 1);
+        // On the reference's page the note follows note 1; later it opens the notes area.
+        let from = match start {
+            Some(i) => {
+                let first = &lines[i - 1].1;
+                assert!(first.ends_with('2'), "{first:?}");
+                got.push_str(&first[..first.len() - 1]);
+                i
+            }
+            None if !pages_with_note.is_empty() => 0,
+            None => continue,
+        };
+        let mine = &lines[from..];
+        if start.is_none() && mine.is_empty() {
+            continue;
+        }
+        pages_with_note.push((k, mine.len() + usize::from(start.is_some())));
+        for (y, text) in lines.iter() {
+            assert!(
+                *y > top && *y < bottom,
+                "page {}: a note line at y = {y} is outside the text block ({top}–{bottom}): {text:?}",
+                k + 1
+            );
+        }
+        for (_, text) in mine {
+            // A line ending in a hyphen joins the next line's word (hyphens are compared
+            // apart: a break at "Inter-American" and one at "transmis-sion" look alike).
+            if !got.ends_with('-') {
+                got.push(' ');
+            }
+            got.push_str(text);
+        }
+    }
+    let unhyphenated = |s: &str| flat(s).replace('-', "");
+    assert_eq!(
+        unhyphenated(&got),
+        unhyphenated(&note),
+        "the note's text, line by line"
+    );
+    assert_eq!(
+        pages_with_note.first().map(|p| p.0),
+        Some(ref_page),
+        "the note starts on its reference's page"
+    );
+    assert_eq!(
+        pages_with_note.len(),
+        2,
+        "the note spans {pages_with_note:?}"
+    );
+    assert!(
+        pages_with_note.iter().all(|(_, n)| *n >= 2),
+        "at least two lines each side: {pages_with_note:?}"
+    );
+    assert_eq!(pages_with_note[1].0, ref_page + 1);
+    assert!(laid.pages.len() <= 3, "{} pages", laid.pages.len());
+    // Every text line of the body stays in the block too.
+    for (k, page) in laid.pages.iter().enumerate() {
+        for (y, text) in lines_of_size(page, theme.base_size) {
+            assert!(y > top && y < bottom, "page {}: {text:?} at {y}", k + 1);
+        }
+    }
+    // And the PDF gives every word back in order: the body, and the note across the pages.
+    if !require("pdftotext") {
+        return;
+    }
+    let dir = scratch();
+    let path = write(&article, &theme, dir.path(), "long-footnote");
+    let text = pdftotext(&path, &["-raw"]);
+    crate::tools::in_order(&note, &text).unwrap_or_else(|e| panic!("note: {e}"));
+    let body: String = article
+        .blocks
+        .iter()
+        .map(|b| match b {
+            Block::Paragraph { content } => briefpress::article::plain_text(content) + "\n",
+            _ => String::new(),
+        })
+        .collect();
+    crate::tools::in_order(&body, &text).unwrap_or_else(|e| panic!("body: {e}"));
+}
+
+/// A note longer than a whole page continues over as many pages as it needs, half a page at
+/// most while body text remains, then on pages of its own; every word arrives, in order, and
+/// every line stays in the text block.
+#[test]
+fn a_note_longer_than_a_page_runs_over_several_pages() {
+    use briefpress::article::Footnote;
+    let mut article = long_footnote_fixture();
+    let words: Vec<String> = (0..2500).map(|k| format!("zq{k:04}x")).collect();
+    article.notes[1] = Footnote {
+        id: article.notes[1].id.clone(),
+        blocks: vec![para(words.join(" "))],
+    };
+    let theme = Theme::default();
+    let laid = briefpress::layout::layout(&article, &theme).expect("layout");
+    let (_, ph) = theme.page.points();
+    let (top, bottom) = (theme.margins.top, ph - theme.margins.bottom);
+    let mut seen = Vec::new();
+    for (k, page) in laid.pages.iter().enumerate() {
+        for size in [theme.base_size, theme.base_size * 0.78] {
+            for (y, text) in lines_of_size(page, size) {
+                assert!(y > top && y < bottom, "page {}: {text:?} at {y}", k + 1);
+                // The hanging number "2" is painted after the first line's text.
+                seen.extend(
+                    text.split_whitespace()
+                        .filter(|w| w.starts_with("zq"))
+                        .map(|w| w.get(..7).unwrap_or(w).to_owned()),
+                );
+            }
+        }
+    }
+    assert_eq!(seen, words, "the note's words, in order, each once");
+    assert!(
+        laid.pages.len() >= 4 && laid.pages.len() <= 8,
+        "{} pages",
+        laid.pages.len()
+    );
+}
