@@ -3,7 +3,7 @@
 //! less room after them; nothing else moves. A line broken at a hyphenation point ends with
 //! the penalty's hyphen glyph.
 
-use super::linebreak::{Break, line_start};
+use super::linebreak::{Break, LETTER_STRETCH, line_start};
 use super::prepare::{ParItem, Piece};
 use super::{Glyph, Point, TextRun};
 
@@ -35,12 +35,21 @@ pub fn finalize(items: &[ParItem], breaks: &[Break]) -> Vec<Line> {
         }
         let mut line = Line::default();
         let mut x = 0.0;
-        for item in items.get(start..end).unwrap_or_default() {
+        let line_items = items.get(start..end).unwrap_or_default();
+        // A stretched line without stretchable glue (URL pieces) spaces its letters instead.
+        let letters = b.ratio > 0.0
+            && !line_items
+                .iter()
+                .any(|i| matches!(i, ParItem::Glue { stretch, .. } if *stretch > 0.0));
+        let mut spacing = Spacing {
+            ratio: if letters { b.ratio } else { 0.0 },
+            pending: 0.0,
+        };
+        for item in line_items {
             match item {
                 ParItem::Box { pieces, .. } => {
                     for p in pieces {
-                        place(&mut line, p, x);
-                        x += p.width;
+                        x = place(&mut line, p, x, &mut spacing);
                     }
                 }
                 ParItem::Glue {
@@ -51,8 +60,7 @@ pub fn finalize(items: &[ParItem], breaks: &[Break]) -> Vec<Line> {
                 } => {
                     let mut gx = x;
                     for p in pieces {
-                        place(&mut line, p, gx);
-                        gx += p.width;
+                        gx = place(&mut line, p, gx, &mut Spacing::default());
                     }
                     let adjust = if b.ratio >= 0.0 {
                         b.ratio * stretch
@@ -72,8 +80,7 @@ pub fn finalize(items: &[ParItem], breaks: &[Break]) -> Vec<Line> {
         {
             line.hyphenated = *flagged;
             for p in pieces {
-                place(&mut line, p, x);
-                x += p.width;
+                x = place(&mut line, p, x, &mut spacing);
             }
         }
         line.width = x;
@@ -83,12 +90,27 @@ pub fn finalize(items: &[ParItem], breaks: &[Break]) -> Vec<Line> {
     lines
 }
 
+/// Letter spacing across a line: `ratio` times [`LETTER_STRETCH`] of each cluster's size goes
+/// after every cluster but the line's last (the linebreaker counted the same room). `pending`
+/// is the room owed after the cluster placed last, paid when another cluster follows.
+#[derive(Debug, Default)]
+struct Spacing {
+    ratio: f32,
+    pending: f32,
+}
+
 /// Appends a piece's glyphs at `x`, joining the previous run when face, size, colour and
-/// baseline match; records links and note references.
-fn place(line: &mut Line, p: &Piece, x: f32) {
+/// baseline match; records links and note references. Returns the pen position after it.
+fn place(line: &mut Line, p: &Piece, x: f32, spacing: &mut Spacing) -> f32 {
     let mut pen = x;
+    let mut start: Option<f32> = None;
     let mut glyphs = Vec::with_capacity(p.glyphs.len());
     for g in &p.glyphs {
+        let cluster = !g.text.is_empty();
+        if cluster {
+            pen += std::mem::take(&mut spacing.pending);
+        }
+        start.get_or_insert(pen);
         glyphs.push(Glyph {
             id: g.id,
             x: pen + g.x_offset,
@@ -96,7 +118,11 @@ fn place(line: &mut Line, p: &Piece, x: f32) {
             text: g.text.clone(),
         });
         pen += g.advance;
+        if cluster {
+            spacing.pending = spacing.ratio * LETTER_STRETCH * p.size;
+        }
     }
+    let x = start.unwrap_or(x);
     if let Some(n) = p.note {
         if !line.notes.contains(&n) {
             line.notes.push(n);
@@ -130,4 +156,5 @@ fn place(line: &mut Line, p: &Piece, x: f32) {
             glyphs,
         }),
     }
+    pen
 }
