@@ -1,7 +1,8 @@
 //! Finalize: the breaker's choices become lines of positioned glyph runs. Glue keeps its space
 //! glyphs (so extracted text has real spaces) and takes the line's adjustment as extra or
 //! less room after them; nothing else moves. A line broken at a hyphenation point ends with
-//! the penalty's hyphen glyph.
+//! the penalty's hyphen glyph. A line holding right-to-left text is put in visual order (UAX #9,
+//! rule L2) before its pieces get their positions.
 
 use super::linebreak::{Break, LETTER_STRETCH, line_start};
 use super::prepare::{ParItem, Piece};
@@ -45,12 +46,13 @@ pub fn finalize(items: &[ParItem], breaks: &[Break]) -> Vec<Line> {
             ratio: if letters { b.ratio } else { 0.0 },
             pending: 0.0,
         };
+        // The line's pieces and the glue's extra room, in logical order, each at its bidi
+        // level; then in visual order.
+        let mut units: Vec<(Unit<'_>, u8)> = Vec::with_capacity(line_items.len() + 1);
         for item in line_items {
             match item {
                 ParItem::Box { pieces, .. } => {
-                    for p in pieces {
-                        x = place(&mut line, p, x, &mut spacing);
-                    }
+                    units.extend(pieces.iter().map(|p| (Unit::Piece(p), p.level)));
                 }
                 ParItem::Glue {
                     width,
@@ -58,16 +60,19 @@ pub fn finalize(items: &[ParItem], breaks: &[Break]) -> Vec<Line> {
                     shrink,
                     pieces,
                 } => {
-                    let mut gx = x;
-                    for p in pieces {
-                        gx = place(&mut line, p, gx, &mut Spacing::default());
-                    }
                     let adjust = if b.ratio >= 0.0 {
                         b.ratio * stretch
                     } else {
                         b.ratio * shrink
                     };
-                    x += width + adjust;
+                    let drawn: f32 = pieces.iter().map(|p| p.width).sum();
+                    let level = pieces
+                        .last()
+                        .map(|p| p.level)
+                        .or(units.last().map(|u| u.1))
+                        .unwrap_or(0);
+                    units.extend(pieces.iter().map(|p| (Unit::Space(p), p.level)));
+                    units.push((Unit::Room(width + adjust - drawn), level));
                 }
                 ParItem::Penalty { .. } => {}
             }
@@ -79,8 +84,15 @@ pub fn finalize(items: &[ParItem], breaks: &[Break]) -> Vec<Line> {
             } = &items[b.end]
         {
             line.hyphenated = *flagged;
-            for p in pieces {
-                x = place(&mut line, p, x, &mut spacing);
+            let level = units.last().map_or(0, |u| u.1);
+            units.extend(pieces.iter().map(|p| (Unit::Piece(p), level)));
+        }
+        reorder(&mut units);
+        for (unit, _) in units {
+            match unit {
+                Unit::Piece(p) => x = place(&mut line, p, x, &mut spacing),
+                Unit::Space(p) => x = place(&mut line, p, x, &mut Spacing::default()),
+                Unit::Room(w) => x += w,
             }
         }
         line.width = x;
@@ -88,6 +100,46 @@ pub fn finalize(items: &[ParItem], breaks: &[Break]) -> Vec<Line> {
         start = line_start(items, b.end.saturating_add(1));
     }
     lines
+}
+
+/// What a line is made of, in the order it is drawn.
+enum Unit<'p> {
+    /// Glyphs of a box (or the hyphen), letter-spaced with the line.
+    Piece(&'p Piece),
+    /// A word space's glyphs, never letter-spaced.
+    Space(&'p Piece),
+    /// Room a word space takes beyond its glyphs (its justification).
+    Room(f32),
+}
+
+/// Puts a line's units in visual order by UAX #9's rule L2: from the highest level down to
+/// the lowest odd level at or above the line's lowest, every maximal run at that level or
+/// above is reversed. A line that is all level 0 (left to right, the common case) is left as
+/// it is.
+fn reorder<T>(units: &mut [(T, u8)]) {
+    let (Some(highest), Some(lowest)) = (
+        units.iter().map(|u| u.1).max(),
+        units.iter().map(|u| u.1).min(),
+    ) else {
+        return;
+    };
+    let lowest_odd = lowest | 1;
+    let mut level = highest;
+    while level >= lowest_odd {
+        let mut i = 0;
+        while i < units.len() {
+            if units[i].1 >= level {
+                let run = i;
+                while i < units.len() && units[i].1 >= level {
+                    i += 1;
+                }
+                units[run..i].reverse();
+            } else {
+                i += 1;
+            }
+        }
+        level -= 1;
+    }
 }
 
 /// Letter spacing across a line: `ratio` times [`LETTER_STRETCH`] of each cluster's size goes
@@ -157,4 +209,29 @@ fn place(line: &mut Line, p: &Piece, x: f32, spacing: &mut Spacing) -> f32 {
         }),
     }
     pen
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reorder;
+
+    fn visual(levels: &[u8]) -> Vec<usize> {
+        let mut units: Vec<(usize, u8)> = levels.iter().copied().enumerate().collect();
+        reorder(&mut units);
+        units.into_iter().map(|u| u.0).collect()
+    }
+
+    #[test]
+    fn rule_l2_reverses_from_the_highest_level_down() {
+        // All left to right: untouched.
+        assert_eq!(visual(&[0, 0, 0]), [0, 1, 2]);
+        // "a HEB1 HEB2 b": the right-to-left run is reversed.
+        assert_eq!(visual(&[0, 1, 1, 1, 0]), [0, 3, 2, 1, 4]);
+        // Numbers (level 2) inside a right-to-left run keep their order within it.
+        assert_eq!(visual(&[1, 1, 2, 2, 1]), [4, 2, 3, 1, 0]);
+        // Left to right embedded twice (level 2 only): the lowest odd level above it is 3,
+        // so nothing turns.
+        assert_eq!(visual(&[2, 2]), [0, 1]);
+        assert_eq!(visual(&[]), Vec::<usize>::new());
+    }
 }

@@ -892,6 +892,7 @@ mod tests {
                 note: None,
                 glyphs: vec![glyph; n],
                 width: 5.0 * n as f32,
+                level: 0,
             }],
         }
     }

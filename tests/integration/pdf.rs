@@ -1475,3 +1475,141 @@ fn a_line_of_url_pieces_is_justified_by_letter_spacing() {
     let got: String = pdftotext(&path, &[]).split_whitespace().collect();
     assert_eq!(got.matches(url).count(), 2, "{got}");
 }
+
+/// Each line of a page's text in `size`, its glyphs' source text in visual order (by x), with
+/// the line's left and right ends.
+fn visual_lines(page: &briefpress::layout::Page, size: f32) -> Vec<(String, f32, f32)> {
+    let mut lines: Vec<(f32, Vec<(f32, String)>)> = Vec::new();
+    for item in &page.items {
+        if let briefpress::layout::Item::Text(run) = item
+            && (run.size - size).abs() < 0.01
+        {
+            let glyphs = run
+                .glyphs
+                .iter()
+                .map(|g| (run.origin.x + g.x, g.text.to_string()));
+            match lines
+                .iter_mut()
+                .find(|(y, _)| (*y - run.origin.y).abs() < 0.01)
+            {
+                Some((_, g)) => g.extend(glyphs),
+                None => lines.push((run.origin.y, glyphs.collect())),
+            }
+        }
+    }
+    lines
+        .into_iter()
+        .map(|(_, mut g)| {
+            g.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let left = g.first().map_or(0.0, |x| x.0);
+            let right = g.last().map_or(0.0, |x| x.0);
+            (g.into_iter().map(|x| x.1).collect(), left, right)
+        })
+        .collect()
+}
+
+/// Hebrew words inside an English paragraph are set in visual order by UAX #9: each Hebrew
+/// run reads right to left, and a run of two Hebrew words shows its second word first; the
+/// English around them keeps its order. The text still copies out in logical order.
+#[test]
+fn hebrew_inside_english_is_set_in_visual_order() {
+    let mut a = Article {
+        meta: Meta::new("Mixed direction"),
+        photo: None,
+        blocks: Vec::new(),
+        notes: Vec::new(),
+    };
+    a.blocks = vec![para(
+        "The delegates from ירושלים and תל אביב met in Geneva on 12 March.",
+    )];
+    let theme = Theme::default();
+    let laid = briefpress::layout::layout(&a, &theme).expect("layout");
+    let line = visual_lines(&laid.pages[0], theme.base_size)
+        .into_iter()
+        .map(|l| l.0)
+        .find(|l| l.starts_with("The delegates"))
+        .expect("the paragraph's line");
+    let rev = |s: &str| s.chars().rev().collect::<String>();
+    let want = format!(
+        "The delegates from {} and {} met in Geneva on 12 March.",
+        rev("ירושלים"),
+        rev("תל אביב")
+    );
+    assert_eq!(line, want);
+    // No face has Hebrew: a warning names the letters; nothing panics.
+    let out = pdf::render(&a, &theme).expect("renders");
+    assert!(
+        out.warnings
+            .iter()
+            .any(|w| w.to_string().contains("U+05D0")),
+        "{:?}",
+        out.warnings
+    );
+    if !require("pdftotext") {
+        return;
+    }
+    let dir = scratch();
+    let path = write(&a, &theme, dir.path(), "mixed-direction");
+    // pdftotext's default mode puts right-to-left text back in logical order; it marks the
+    // runs with embedding controls, which are not part of the words.
+    let got: String = pdftotext(&path, &[])
+        .chars()
+        .filter(|c| !('\u{202A}'..='\u{202E}').contains(c))
+        .collect();
+    let got = flat(&got);
+    for needle in ["ירושלים", "תל אביב", "The delegates from", "met in Geneva"] {
+        assert!(got.contains(needle), "{needle:?} not in {got:?}");
+    }
+}
+
+/// A brief in Hebrew takes a right-to-left base direction: its words run from the right, the
+/// title and the paragraph's last line align right, justified lines fill the measure, and a
+/// Latin word and a number inside keep their own order.
+#[test]
+fn a_hebrew_brief_is_set_from_the_right() {
+    let mut meta = Meta::new("כותרת בעברית");
+    meta.language = "he".into();
+    let text = "זוהי פסקה בעברית עם המילה NATO באמצע ועם המספר 2026 בסוף. היא ארוכה מספיק כדי לעבור לשורה שנייה ולכן אפשר לראות את היישור לימין בשורה האחרונה של הפסקה.";
+    let a = Article {
+        meta,
+        photo: None,
+        blocks: vec![para(text)],
+        notes: Vec::new(),
+    };
+    let theme = Theme::default();
+    let laid = briefpress::layout::layout(&a, &theme).expect("layout");
+    let (pw, _) = theme.page.points();
+    let right = pw - theme.margins.right;
+    let lines = visual_lines(&laid.pages[0], theme.base_size);
+    assert!(lines.len() >= 2, "{lines:?}");
+    let rev = |s: &str| s.chars().rev().collect::<String>();
+    // The first line, read right to left, starts with the paragraph's first words.
+    let first = &lines[0].0;
+    assert!(
+        first.ends_with(&rev("זוהי פסקה בעברית")),
+        "first line {first:?}"
+    );
+    assert!(
+        first.contains("NATO") && first.contains("2026"),
+        "{first:?}"
+    );
+    // Every line ends near the right edge (the last glyph's origin sits within an em of it);
+    // the last, short line starts well right of the left edge.
+    for (l, _, r) in &lines {
+        assert!(right - r < theme.base_size * 1.2, "{r} vs {right}: {l:?}");
+    }
+    let (last, left, _) = lines.last().unwrap();
+    assert!(
+        *left > theme.margins.left + 100.0,
+        "last line {last:?} starts at {left}"
+    );
+    // The title aligns right too.
+    let title = visual_lines(&laid.pages[0], theme.base_size * 2.0);
+    assert!(
+        title
+            .iter()
+            .all(|(_, _, r)| right - r < theme.base_size * 2.5),
+        "{title:?}"
+    );
+    pdf::render(&a, &theme).expect("renders");
+}
