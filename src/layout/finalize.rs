@@ -1,9 +1,10 @@
 //! Finalize: the breaker's choices become lines of positioned glyph runs. Glue keeps its space
 //! glyphs (so extracted text has real spaces) and takes the line's adjustment as extra or
 //! less room after them; nothing else moves. A line broken at a hyphenation point ends with
-//! the penalty's hyphen glyph.
+//! the penalty's hyphen glyph. A line holding right-to-left text is put in visual order (UAX #9,
+//! rule L2) before its pieces get their positions.
 
-use super::linebreak::{Break, line_start};
+use super::linebreak::{Break, LETTER_STRETCH, line_start};
 use super::prepare::{ParItem, Piece};
 use super::{Glyph, Point, TextRun};
 
@@ -35,13 +36,23 @@ pub fn finalize(items: &[ParItem], breaks: &[Break]) -> Vec<Line> {
         }
         let mut line = Line::default();
         let mut x = 0.0;
-        for item in items.get(start..end).unwrap_or_default() {
+        let line_items = items.get(start..end).unwrap_or_default();
+        // A stretched line without stretchable glue (URL pieces) spaces its letters instead.
+        let letters = b.ratio > 0.0
+            && !line_items
+                .iter()
+                .any(|i| matches!(i, ParItem::Glue { stretch, .. } if *stretch > 0.0));
+        let mut spacing = Spacing {
+            ratio: if letters { b.ratio } else { 0.0 },
+            pending: 0.0,
+        };
+        // The line's pieces and the glue's extra room, in logical order, each at its bidi
+        // level; then in visual order.
+        let mut units: Vec<(Unit<'_>, u8)> = Vec::with_capacity(line_items.len() + 1);
+        for item in line_items {
             match item {
                 ParItem::Box { pieces, .. } => {
-                    for p in pieces {
-                        place(&mut line, p, x);
-                        x += p.width;
-                    }
+                    units.extend(pieces.iter().map(|p| (Unit::Piece(p), p.level)));
                 }
                 ParItem::Glue {
                     width,
@@ -49,17 +60,19 @@ pub fn finalize(items: &[ParItem], breaks: &[Break]) -> Vec<Line> {
                     shrink,
                     pieces,
                 } => {
-                    let mut gx = x;
-                    for p in pieces {
-                        place(&mut line, p, gx);
-                        gx += p.width;
-                    }
                     let adjust = if b.ratio >= 0.0 {
                         b.ratio * stretch
                     } else {
                         b.ratio * shrink
                     };
-                    x += width + adjust;
+                    let drawn: f32 = pieces.iter().map(|p| p.width).sum();
+                    let level = pieces
+                        .last()
+                        .map(|p| p.level)
+                        .or(units.last().map(|u| u.1))
+                        .unwrap_or(0);
+                    units.extend(pieces.iter().map(|p| (Unit::Space(p), p.level)));
+                    units.push((Unit::Room(width + adjust - drawn), level));
                 }
                 ParItem::Penalty { .. } => {}
             }
@@ -71,9 +84,15 @@ pub fn finalize(items: &[ParItem], breaks: &[Break]) -> Vec<Line> {
             } = &items[b.end]
         {
             line.hyphenated = *flagged;
-            for p in pieces {
-                place(&mut line, p, x);
-                x += p.width;
+            let level = units.last().map_or(0, |u| u.1);
+            units.extend(pieces.iter().map(|p| (Unit::Piece(p), level)));
+        }
+        reorder(&mut units);
+        for (unit, _) in units {
+            match unit {
+                Unit::Piece(p) => x = place(&mut line, p, x, &mut spacing),
+                Unit::Space(p) => x = place(&mut line, p, x, &mut Spacing::default()),
+                Unit::Room(w) => x += w,
             }
         }
         line.width = x;
@@ -83,12 +102,67 @@ pub fn finalize(items: &[ParItem], breaks: &[Break]) -> Vec<Line> {
     lines
 }
 
+/// What a line is made of, in the order it is drawn.
+enum Unit<'p> {
+    /// Glyphs of a box (or the hyphen), letter-spaced with the line.
+    Piece(&'p Piece),
+    /// A word space's glyphs, never letter-spaced.
+    Space(&'p Piece),
+    /// Room a word space takes beyond its glyphs (its justification).
+    Room(f32),
+}
+
+/// Puts a line's units in visual order by UAX #9's rule L2: from the highest level down to
+/// the lowest odd level at or above the line's lowest, every maximal run at that level or
+/// above is reversed. A line that is all level 0 (left to right, the common case) is left as
+/// it is.
+fn reorder<T>(units: &mut [(T, u8)]) {
+    let (Some(highest), Some(lowest)) = (
+        units.iter().map(|u| u.1).max(),
+        units.iter().map(|u| u.1).min(),
+    ) else {
+        return;
+    };
+    let lowest_odd = lowest | 1;
+    let mut level = highest;
+    while level >= lowest_odd {
+        let mut i = 0;
+        while i < units.len() {
+            if units[i].1 >= level {
+                let run = i;
+                while i < units.len() && units[i].1 >= level {
+                    i += 1;
+                }
+                units[run..i].reverse();
+            } else {
+                i += 1;
+            }
+        }
+        level -= 1;
+    }
+}
+
+/// Letter spacing across a line: `ratio` times [`LETTER_STRETCH`] of each cluster's size goes
+/// after every cluster but the line's last (the linebreaker counted the same room). `pending`
+/// is the room owed after the cluster placed last, paid when another cluster follows.
+#[derive(Debug, Default)]
+struct Spacing {
+    ratio: f32,
+    pending: f32,
+}
+
 /// Appends a piece's glyphs at `x`, joining the previous run when face, size, colour and
-/// baseline match; records links and note references.
-fn place(line: &mut Line, p: &Piece, x: f32) {
+/// baseline match; records links and note references. Returns the pen position after it.
+fn place(line: &mut Line, p: &Piece, x: f32, spacing: &mut Spacing) -> f32 {
     let mut pen = x;
+    let mut start: Option<f32> = None;
     let mut glyphs = Vec::with_capacity(p.glyphs.len());
     for g in &p.glyphs {
+        let cluster = !g.text.is_empty();
+        if cluster {
+            pen += std::mem::take(&mut spacing.pending);
+        }
+        start.get_or_insert(pen);
         glyphs.push(Glyph {
             id: g.id,
             x: pen + g.x_offset,
@@ -96,7 +170,11 @@ fn place(line: &mut Line, p: &Piece, x: f32) {
             text: g.text.clone(),
         });
         pen += g.advance;
+        if cluster {
+            spacing.pending = spacing.ratio * LETTER_STRETCH * p.size;
+        }
     }
+    let x = start.unwrap_or(x);
     if let Some(n) = p.note {
         if !line.notes.contains(&n) {
             line.notes.push(n);
@@ -129,5 +207,31 @@ fn place(line: &mut Line, p: &Piece, x: f32) {
             origin,
             glyphs,
         }),
+    }
+    pen
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reorder;
+
+    fn visual(levels: &[u8]) -> Vec<usize> {
+        let mut units: Vec<(usize, u8)> = levels.iter().copied().enumerate().collect();
+        reorder(&mut units);
+        units.into_iter().map(|u| u.0).collect()
+    }
+
+    #[test]
+    fn rule_l2_reverses_from_the_highest_level_down() {
+        // All left to right: untouched.
+        assert_eq!(visual(&[0, 0, 0]), [0, 1, 2]);
+        // "a HEB1 HEB2 b": the right-to-left run is reversed.
+        assert_eq!(visual(&[0, 1, 1, 1, 0]), [0, 3, 2, 1, 4]);
+        // Numbers (level 2) inside a right-to-left run keep their order within it.
+        assert_eq!(visual(&[1, 1, 2, 2, 1]), [4, 2, 3, 1, 0]);
+        // Left to right embedded twice (level 2 only): the lowest odd level above it is 3,
+        // so nothing turns.
+        assert_eq!(visual(&[2, 2]), [0, 1]);
+        assert_eq!(visual(&[]), Vec::<usize>::new());
     }
 }

@@ -41,6 +41,9 @@ pub struct Context<'b, 'a> {
     /// The article language's hyphenation patterns (none when the theme turns hyphenation
     /// off or the language has no patterns).
     hyphenation: Option<Hyphenation>,
+    /// The article's language is written right to left: paragraphs take a right-to-left
+    /// base direction and their short lines align right.
+    rtl: bool,
     missing: BTreeSet<char>,
     warnings: Vec<Warning>,
     /// x positions of the quote bars currently open.
@@ -130,6 +133,7 @@ impl<'b, 'a> Context<'b, 'a> {
             measure: (w - theme.margins.left - theme.margins.right).max(72.0),
             breaker: KnuthPlass,
             hyphenation,
+            rtl: is_rtl_language(language),
             missing: BTreeSet::new(),
             warnings,
             bars: Vec::new(),
@@ -211,11 +215,14 @@ impl<'b, 'a> Context<'b, 'a> {
         let width = (self.measure - shape.left - shape.right).max(36.0);
         // Justified text is hyphenated; display lines and captions are not.
         let hyph = self.hyphenation.as_ref().filter(|_| shape.justify);
-        let items = prepare(&self.shaper, para, width, hyph, &mut self.missing);
+        let items = prepare(&self.shaper, para, width, hyph, self.rtl, &mut self.missing);
         let breaks = self.breaker.break_lines(&items, width, shape.justify);
         let lines = finalize(&items, &breaks);
         let n = lines.len();
-        for (i, line) in lines.into_iter().enumerate() {
+        for (i, mut line) in lines.into_iter().enumerate() {
+            if self.rtl {
+                align_right(&mut line, width);
+            }
             let hyphenated = line.hyphenated;
             let (mut frame, notes) = self.line_frame(line, para, shape.left, shape.leading);
             // List markers and note numbers go before the line's text: items are painted in
@@ -316,7 +323,14 @@ impl<'b, 'a> Context<'b, 'a> {
     /// y = 0 starting at x = 0, and its width.
     pub(super) fn text_runs(&mut self, text: &str, style: Style) -> (Vec<TextRun>, f32) {
         let para = collect::plain(text, style);
-        let items = prepare(&self.shaper, &para, f32::INFINITY, None, &mut self.missing);
+        let items = prepare(
+            &self.shaper,
+            &para,
+            f32::INFINITY,
+            None,
+            self.rtl,
+            &mut self.missing,
+        );
         let breaks = [super::linebreak::Break {
             end: items.len(),
             ratio: 0.0,
@@ -540,6 +554,45 @@ impl<'b, 'a> Context<'b, 'a> {
                 }
             }
         }
+    }
+}
+
+/// Whether a BCP 47 tag names a language written right to left (Arabic, Hebrew, Persian,
+/// Urdu, Pashto, Sindhi, Kurdish in Arabic script, Dhivehi, Yiddish, Syriac, N'Ko, and any tag
+/// with a right-to-left script subtag).
+pub fn is_rtl_language(tag: &str) -> bool {
+    let mut parts = tag.split(['-', '_']).map(str::to_ascii_lowercase);
+    let primary = parts.next().unwrap_or_default();
+    let script_rtl = parts.any(|p| {
+        matches!(
+            p.as_str(),
+            "arab" | "hebr" | "syrc" | "thaa" | "nkoo" | "adlm" | "rohg"
+        )
+    });
+    script_rtl
+        || matches!(
+            primary.as_str(),
+            "ar" | "he" | "iw" | "fa" | "ur" | "ps" | "sd" | "ckb" | "dv" | "yi" | "syr" | "nqo"
+        )
+}
+
+/// Moves a line's content to end at the right edge of `width` (a right-to-left paragraph's
+/// short lines; a justified line already fills the width and does not move).
+fn align_right(line: &mut Line, width: f32) {
+    let dx = width - line.width;
+    if dx <= 0.0 {
+        return;
+    }
+    for run in &mut line.runs {
+        run.origin.x += dx;
+    }
+    for span in line.links.iter_mut() {
+        span.0 += dx;
+        span.1 += dx;
+    }
+    for span in line.note_spans.iter_mut() {
+        span.0 += dx;
+        span.1 += dx;
     }
 }
 

@@ -58,6 +58,14 @@
 //!    last-resort rescue (break at the best node that was just deactivated) keeps the function
 //!    total even for input `prepare` would never produce.
 //!
+//! # Lines without word spaces
+//!
+//! A justified line made only of URL or number pieces has no glue to stretch. Its stretch is
+//! then the letters' own: [`LETTER_STRETCH`] per cluster (all but the line's last), judged like
+//! glue and set by `finalize` as a little room after each letter, capped at
+//! [`LETTER_MAX_RATIO`] so the URL still extracts as one word. Such a line ends flush right
+//! like its neighbours instead of standing ragged in a justified paragraph.
+//!
 //! # Ragged lines
 //!
 //! Titles, headings and captions are set ragged right. There the glue neither stretches nor
@@ -115,6 +123,18 @@ const EMERGENCY_TOLERANCE: f64 = 1_000.0;
 const EMERGENCY_STRETCH: f64 = 0.04;
 /// Right-hand stretch of a ragged line as a share of the measure (see the module text).
 const RAGGED_STRETCH: f64 = 1.0 / 6.0;
+/// Letter-spacing stretch per cluster, in ems of its size, for a justified line that has no
+/// word space (a line of URL or number pieces). It is used only there: such a line is set
+/// flush at both edges by adding room after each letter, as TeX's `url` package stretches
+/// its break points (`\Urlmuskip`). At a ratio of 1 a URL line of about 70 letters at 11 pt
+/// gains 38 pt; the URL lines of the hard brief fall 32–48 pt short of the measure (the
+/// segment that would not fit), so 0.05 em sets them within the normal tolerance instead of
+/// leaving them ragged or pushing the looseness into the line before.
+pub const LETTER_STRETCH: f32 = 0.05;
+/// The most a letter-spaced line is stretched, as a ratio: 1.6 × 0.05 em = 0.08 em per letter,
+/// below the 0.1 em gap at which text extraction (poppler's `minWordBreakSpace`) starts a new
+/// word, so the URL still copies out whole. A line that would need more is left a little short.
+const LETTER_MAX_RATIO: f64 = 1.6;
 /// Most lines in a row that may end in a hyphen.
 pub const MAX_HYPHEN_RUN: u8 = 2;
 
@@ -155,28 +175,35 @@ fn content_end(items: &[ParItem], start: usize, b: usize) -> usize {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct FirstFit;
 
-/// Prefix sums of width, stretch and shrink: `w[i]` is the sum over `items[..i]`.
+/// Prefix sums of width, stretch and shrink: `w[i]` is the sum over `items[..i]`; `l` sums
+/// the boxes' letter-spacing stretch (see [`LETTER_STRETCH`]).
 struct Sums {
     w: Vec<f64>,
     y: Vec<f64>,
     z: Vec<f64>,
+    l: Vec<f64>,
 }
 
 impl Sums {
     fn new(items: &[ParItem]) -> Sums {
         let n = items.len();
-        let (mut w, mut y, mut z) = (
+        let (mut w, mut y, mut z, mut l) = (
+            Vec::with_capacity(n + 1),
             Vec::with_capacity(n + 1),
             Vec::with_capacity(n + 1),
             Vec::with_capacity(n + 1),
         );
-        let (mut cw, mut cy, mut cz) = (0.0f64, 0.0f64, 0.0f64);
+        let (mut cw, mut cy, mut cz, mut cl) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
         w.push(0.0);
         y.push(0.0);
         z.push(0.0);
+        l.push(0.0);
         for item in items {
             match item {
-                ParItem::Box { width, .. } => cw += f64::from(*width),
+                ParItem::Box { width, pieces } => {
+                    cw += f64::from(*width);
+                    cl += pieces.iter().map(letter_stretch).sum::<f64>();
+                }
                 ParItem::Glue {
                     width,
                     stretch,
@@ -192,8 +219,27 @@ impl Sums {
             w.push(cw);
             y.push(cy);
             z.push(cz);
+            l.push(cl);
         }
-        Sums { w, y, z }
+        Sums { w, y, z, l }
+    }
+
+    /// The letter-spacing stretch of the line `start..end` that breaks at `b`: every cluster
+    /// but the line's last may take extra room after it.
+    fn letters(&self, items: &[ParItem], start: usize, end: usize, b: usize) -> f64 {
+        let mut c = self.l[end] - self.l[start];
+        let hyphen =
+            matches!(items.get(b), Some(ParItem::Penalty { pieces, .. }) if !pieces.is_empty());
+        if hyphen {
+            // The hyphen is the line's last cluster; the letter before it may space out.
+            return c;
+        }
+        if let Some(ParItem::Box { pieces, .. }) = end.checked_sub(1).and_then(|e| items.get(e))
+            && let Some(p) = pieces.last()
+        {
+            c -= f64::from(LETTER_STRETCH * p.size);
+        }
+        c.max(0.0)
     }
 
     /// Width, stretch and shrink of `items[a..b]`.
@@ -204,6 +250,12 @@ impl Sums {
             self.z[b] - self.z[a],
         )
     }
+}
+
+/// A piece's letter-spacing stretch: [`LETTER_STRETCH`] of its size per cluster.
+fn letter_stretch(p: &super::prepare::Piece) -> f64 {
+    let clusters = p.glyphs.iter().filter(|g| !g.text.is_empty()).count();
+    f64::from(LETTER_STRETCH * p.size) * clusters as f64
 }
 
 /// The penalty's width when the line breaks at `b` (a hyphen), else 0.
@@ -234,7 +286,18 @@ fn line_ratio(
         // `\parfillskip`), but shrink like any other line when they are a little too long.
         0.0
     } else if w < measure {
-        if y > 0.0 { (measure - w) / y } else { 0.0 }
+        if y > 0.0 {
+            (measure - w) / y
+        } else {
+            // No word space to stretch (a line of URL pieces): the letters space out, up to
+            // their limit.
+            let l = sums.letters(items, start, end, b);
+            if l > 0.0 {
+                ((measure - w) / l).min(LETTER_MAX_RATIO)
+            } else {
+                0.0
+            }
+        }
     } else if z > 0.0 {
         ((measure - w) / z).max(-1.0)
     } else {
@@ -429,10 +492,18 @@ impl KnuthPlass {
                         f64::NEG_INFINITY
                     }
                 } else if w <= measure {
-                    // A line without glue (a run of URL pieces) cannot be justified; it is
-                    // judged, and set, like a ragged line.
-                    let y = y + if justify && y > 0.0 {
-                        pass.emergency * measure
+                    // A justified line without glue (a run of URL pieces) stretches its
+                    // letters instead; one with nothing to stretch at all is judged like a
+                    // ragged line.
+                    let letters = if justify && y == 0.0 {
+                        sums.letters(items, a.start, end, b)
+                    } else {
+                        0.0
+                    };
+                    let y = if justify && y > 0.0 {
+                        y + pass.emergency * measure
+                    } else if letters > 0.0 {
+                        letters + pass.emergency * measure
                     } else {
                         RAGGED_STRETCH * measure
                     };
@@ -799,6 +870,76 @@ mod tests {
                 assert!(w <= 50.01, "{w}");
             }
         }
+    }
+
+    /// A box of `n` one-letter clusters, 5 pt each, at 10 pt.
+    fn letters_box(n: usize) -> ParItem {
+        let glyph = crate::layout::shaping::ShapedGlyph {
+            id: 1,
+            advance: 5.0,
+            x_offset: 0.0,
+            y_offset: 0.0,
+            text: "a".into(),
+        };
+        ParItem::Box {
+            width: 5.0 * n as f32,
+            pieces: vec![crate::layout::prepare::Piece {
+                face: crate::layout::FaceId(0),
+                size: 10.0,
+                color: crate::theme::Rgb(0, 0, 0),
+                rise: 0.0,
+                link: None,
+                note: None,
+                glyphs: vec![glyph; n],
+                width: 5.0 * n as f32,
+                level: 0,
+            }],
+        }
+    }
+
+    #[test]
+    fn a_line_without_word_spaces_is_justified_by_its_letters() {
+        // URL pieces of 3 to 6 letters with free breaks between them and no glue: every line
+        // but the last must still reach the measure exactly, by letter spacing within limits.
+        let mut items = Vec::new();
+        for i in 0..60 {
+            if i > 0 {
+                items.push(ParItem::Penalty {
+                    width: 0.0,
+                    cost: 0.0,
+                    flagged: false,
+                    pieces: Vec::new(),
+                });
+            }
+            items.push(letters_box(3 + i % 4));
+        }
+        let measure = 200.0;
+        let breaks = KnuthPlass.break_lines(&items, measure, true);
+        let lines = crate::layout::finalize::finalize(&items, &breaks);
+        assert!(lines.len() >= 5, "{} lines", lines.len());
+        for (i, line) in lines.iter().enumerate() {
+            assert!(line.width <= measure + 0.01, "line {i}: {}", line.width);
+            if i + 1 < lines.len() {
+                assert!(
+                    (line.width - measure).abs() < 0.01,
+                    "line {i} is {} pt, not {measure}",
+                    line.width
+                );
+                // Within the ceiling: no gap between letters above 0.08 em (0.8 pt).
+                let xs: Vec<f32> = line
+                    .runs
+                    .iter()
+                    .flat_map(|r| &r.glyphs)
+                    .map(|g| g.x)
+                    .collect();
+                for w in xs.windows(2) {
+                    assert!(w[1] - w[0] - 5.0 <= 0.8 + 1e-3, "gap {}", w[1] - w[0] - 5.0);
+                }
+            }
+        }
+        // Ragged setting leaves the letters alone.
+        let ragged = KnuthPlass.break_lines(&items, measure, false);
+        assert!(ragged.iter().all(|b| b.ratio == 0.0));
     }
 
     #[test]

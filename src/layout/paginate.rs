@@ -3,7 +3,10 @@
 //! kept with what follows. Since a paragraph's first line keeps with its second (and its
 //! next-to-last with its last: no orphan, no widow), a heading always brings two lines of the
 //! next paragraph along and is never the last thing on a page. Footnotes sit at the bottom of the page that cites them,
-//! under a short rule. Pages after the first carry a running header (the theme's `header`, else
+//! under a short rule. A note too long for the room left there is split, as TeX splits an
+//! insertion: its first lines (two at least) stay under the reference, the rest opens the next
+//! page's notes area, above that page's own notes (which wait behind it); a note longer than
+//! a page continues over as many pages as it needs. Pages after the first carry a running header (the theme's `header`, else
 //! the short title) and a folio, with the theme's `footer` at the left margin beside it.
 
 use super::collect::Style;
@@ -19,11 +22,205 @@ const NOTE_GAP: f32 = 1.2;
 /// The running header's longest title, in characters, before it is cut at a word.
 const SHORT_TITLE: usize = 70;
 
+/// Fewest lines of a footnote on either side of a split: the reference's page shows at least
+/// the note's first two lines, and a continuation carries at least two (the widow and orphan
+/// rule of the body, applied to notes). A note of three lines or fewer is never split.
+const MIN_NOTE_LINES: usize = 2;
+/// Largest share of the text block that the continuation of a split footnote may take on the
+/// next page while body text remains to be set. TeX's `\dimen\footins` lets notes fill nearly
+/// the whole page (8 in of 8.9); half the block keeps the page readable as a page of the
+/// brief, and whatever is left continues on the page after.
+const NOTE_CARRY_SHARE: f32 = 0.5;
+
+/// The lines `lines` of footnote `note` (index into its frames).
+#[derive(Debug, Clone)]
+struct NotePart {
+    note: usize,
+    lines: std::ops::Range<usize>,
+}
+
 struct PageBuild {
     items: Vec<Item>,
-    /// Footnote frames to set at the bottom, in citation order.
-    notes: Vec<usize>,
+    /// Footnote lines to set at the bottom, in order: a continuation from the page before
+    /// first, then the notes first cited here.
+    notes: Vec<NotePart>,
     notes_height: f32,
+}
+
+impl PageBuild {
+    fn new() -> PageBuild {
+        PageBuild {
+            items: Vec::new(),
+            notes: Vec::new(),
+            notes_height: 0.0,
+        }
+    }
+}
+
+/// Line heights of every footnote, with prefix sums, and the rules for fitting them.
+struct Notes<'n> {
+    frames: &'n [Vec<Flowed>],
+    /// `sums[n - 1][k]`: height of note n's first k lines.
+    sums: Vec<Vec<f32>>,
+    gap: f32,
+}
+
+/// How the footnotes an element cites go onto the page: `placed` on this page (whole notes,
+/// perhaps the first lines of one), the rest `carried` to the next page(s), and the height
+/// the placed part adds (with the gap above the first note on the page).
+#[derive(Debug, Default)]
+struct NotePlan {
+    placed: Vec<NotePart>,
+    carried: Vec<NotePart>,
+    height: f32,
+}
+
+impl<'n> Notes<'n> {
+    fn new(frames: &'n [Vec<Flowed>], gap: f32) -> Self {
+        let sums = frames
+            .iter()
+            .map(|lines| {
+                let mut s = Vec::with_capacity(lines.len() + 1);
+                s.push(0.0);
+                let mut acc = 0.0;
+                for l in lines {
+                    acc += l.frame.height;
+                    s.push(acc);
+                }
+                s
+            })
+            .collect();
+        Notes { frames, sums, gap }
+    }
+
+    fn valid(&self, n: usize) -> bool {
+        n >= 1 && n <= self.frames.len()
+    }
+
+    fn len(&self, n: usize) -> usize {
+        self.sums.get(n.wrapping_sub(1)).map_or(0, |s| s.len() - 1)
+    }
+
+    /// Height of lines `r` of note `n`.
+    fn height(&self, n: usize, r: &std::ops::Range<usize>) -> f32 {
+        self.sums
+            .get(n.wrapping_sub(1))
+            .and_then(|s| Some(s.get(r.end)? - s.get(r.start)?))
+            .unwrap_or(0.0)
+    }
+
+    /// The most lines of `part` that fit in `room`, from its start.
+    fn lines_fitting(&self, part: &NotePart, room: f32) -> usize {
+        let mut k = 0;
+        while part.lines.start + k < part.lines.end
+            && self.height(part.note, &(part.lines.start..part.lines.start + k + 1)) <= room + 0.01
+        {
+            k += 1;
+        }
+        k
+    }
+
+    /// Plans the notes `cited` (whole, in order) into `room` points of a page that already
+    /// holds notes when `page_has_notes`. While an earlier note is still being continued
+    /// (`pending`), every new note waits behind it. The first note that does not fit is split
+    /// when at least [`MIN_NOTE_LINES`] of it fit here and as many remain for the next page;
+    /// otherwise the plan fails, unless `force` (the element starts an empty page and must be
+    /// set), in which case as much as fits is placed.
+    fn plan(
+        &self,
+        room: f32,
+        cited: &[usize],
+        page_has_notes: bool,
+        pending: bool,
+        force: bool,
+    ) -> Option<NotePlan> {
+        let mut plan = NotePlan::default();
+        let parts = cited.iter().map(|&n| NotePart {
+            note: n,
+            lines: 0..self.len(n),
+        });
+        if pending {
+            plan.carried.extend(parts);
+            return Some(plan);
+        }
+        let gap = if page_has_notes { 0.0 } else { self.gap };
+        let mut parts = parts.peekable();
+        while let Some(part) = parts.next() {
+            let first = plan.placed.is_empty() && !page_has_notes;
+            let used = plan.height + if first { gap } else { 0.0 };
+            let h = self.height(part.note, &part.lines);
+            if used + h <= room + 0.01 {
+                plan.height = used + h;
+                plan.placed.push(part);
+                continue;
+            }
+            let len = part.lines.len();
+            let fit = self.lines_fitting(&part, room - used);
+            let k = fit.min(len.saturating_sub(MIN_NOTE_LINES));
+            let k = if k >= MIN_NOTE_LINES {
+                k
+            } else if force {
+                fit.min(len)
+            } else {
+                return None;
+            };
+            if k > 0 {
+                plan.height = used + self.height(part.note, &(0..k));
+                plan.placed.push(NotePart {
+                    note: part.note,
+                    lines: 0..k,
+                });
+            }
+            if k < len {
+                plan.carried.push(NotePart {
+                    note: part.note,
+                    lines: k..len,
+                });
+            }
+            plan.carried.extend(parts);
+            break;
+        }
+        Some(plan)
+    }
+}
+
+/// Starts a page, opening its notes area with as much of the `carry` (continued footnotes) as
+/// fits in `cap` points; what does not fit stays in the carry, split between lines.
+fn new_page(pages: &mut Vec<PageBuild>, carry: &mut Vec<NotePart>, notes: &Notes<'_>, cap: f32) {
+    let mut page = PageBuild::new();
+    if !carry.is_empty() {
+        let mut used = notes.gap;
+        let mut rest = Vec::new();
+        for part in carry.drain(..) {
+            if !rest.is_empty() {
+                rest.push(part);
+                continue;
+            }
+            let h = notes.height(part.note, &part.lines);
+            if used + h <= cap + 0.01 {
+                used += h;
+                page.notes.push(part);
+                continue;
+            }
+            // At least one line goes on each page, so a note taller than the cap still moves.
+            let k = notes.lines_fitting(&part, cap - used).max(1);
+            let mid = part.lines.start + k;
+            used += notes.height(part.note, &(part.lines.start..mid));
+            page.notes.push(NotePart {
+                note: part.note,
+                lines: part.lines.start..mid,
+            });
+            if mid < part.lines.end {
+                rest.push(NotePart {
+                    note: part.note,
+                    lines: mid..part.lines.end,
+                });
+            }
+        }
+        *carry = rest;
+        page.notes_height = used;
+    }
+    pages.push(page);
 }
 
 /// Cuts the flow into pages; returns them with the outline.
@@ -39,23 +236,19 @@ pub fn paginate(
     let m = theme.margins;
     let block_h = (ph - m.top - m.bottom).max(72.0);
     let note_gap = theme.base_size * NOTE_GAP;
-    let note_h = |n: usize| {
-        notes
-            .get(n.wrapping_sub(1))
-            .map_or(0.0, |f| f.iter().map(|x| x.frame.height).sum::<f32>())
-    };
+    let book = Notes::new(&notes, note_gap);
 
-    let mut pages: Vec<PageBuild> = vec![PageBuild {
-        items: Vec::new(),
-        notes: Vec::new(),
-        notes_height: 0.0,
-    }];
+    let mut pages: Vec<PageBuild> = vec![PageBuild::new()];
     let mut outline = Vec::new();
-    let mut placed_notes: Vec<usize> = Vec::new();
+    let mut placed_notes: Vec<bool> = vec![false; notes.len() + 1];
+    // Footnote lines waiting for the next page: the rest of a split note, and notes cited
+    // after it.
+    let mut carry: Vec<NotePart> = Vec::new();
     // Where each note's first reference and its text landed: page, y.
     let mut refs: BTreeMap<usize, (usize, f32)> = BTreeMap::new();
     let mut note_at: BTreeMap<usize, (usize, f32)> = BTreeMap::new();
     let mut y = 0.0f32;
+    let fresh = |n: &usize, placed: &[bool]| book.valid(*n) && !placed[*n];
 
     let mut i = 0;
     while i < flow.len() {
@@ -65,20 +258,16 @@ pub fn paginate(
             i += 1;
             continue;
         }
-        let new_notes: Vec<usize> = f
-            .notes
-            .iter()
-            .copied()
-            .filter(|n| !placed_notes.contains(n) && *n >= 1 && *n <= notes.len())
-            .collect();
-        let extra_notes: f32 = new_notes.iter().map(|n| note_h(*n)).sum::<f32>()
-            + if !new_notes.is_empty() && pages[page].notes.is_empty() {
-                note_gap
-            } else {
-                0.0
-            };
+        let mut new_notes: Vec<usize> = Vec::new();
+        for n in &f.notes {
+            if fresh(n, &placed_notes) && !new_notes.contains(n) {
+                new_notes.push(*n);
+            }
+        }
         // `notes_height` already holds the gap above the notes once there are any.
         let avail = block_h - pages[page].notes_height;
+        let has_notes = !pages[page].notes.is_empty();
+        let pending = !carry.is_empty();
         // The height that must stay together: this element and the ones it keeps with.
         // The notes the rest of the chain cites come along too: without them a widow line
         // citing a long note could be pushed alone onto the next page.
@@ -90,35 +279,36 @@ pub fn paginate(
                 j += 1;
                 chain += flow[j].frame.height;
                 for n in &flow[j].notes {
-                    if !placed_notes.contains(n)
-                        && !chain_notes.contains(n)
-                        && *n >= 1
-                        && *n <= notes.len()
-                    {
+                    if fresh(n, &placed_notes) && !chain_notes.contains(n) {
                         chain_notes.push(*n);
                     }
                 }
             }
         }
-        let chain_extra: f32 = chain_notes.iter().map(|n| note_h(*n)).sum::<f32>()
-            + if !chain_notes.is_empty() && pages[page].notes.is_empty() {
-                note_gap
-            } else {
-                0.0
-            };
-        let chain = chain + chain_extra;
-        let fits_chain = y + chain <= avail + 0.01;
-        let fits_self = y + f.frame.height + extra_notes <= avail + 0.01;
-        let chain_fits_empty = chain <= block_h;
-        if y > 0.0 && (!fits_self || (!fits_chain && chain_fits_empty)) {
-            pages.push(PageBuild {
-                items: Vec::new(),
-                notes: Vec::new(),
-                notes_height: 0.0,
-            });
+        let room_self = avail - y - f.frame.height;
+        let self_plan = (room_self >= -0.01)
+            .then(|| book.plan(room_self, &new_notes, has_notes, pending, false))
+            .flatten();
+        let room_chain = avail - y - chain;
+        let fits_chain = room_chain >= -0.01
+            && book
+                .plan(room_chain, &chain_notes, has_notes, pending, false)
+                .is_some();
+        let chain_fits_empty = block_h - chain >= -0.01
+            && book
+                .plan(block_h - chain, &chain_notes, false, false, false)
+                .is_some();
+        if y > 0.0 && (self_plan.is_none() || (!fits_chain && chain_fits_empty)) {
+            let cap = block_h * NOTE_CARRY_SHARE;
+            new_page(&mut pages, &mut carry, &book, cap);
             y = 0.0;
             continue;
         }
+        // An element that starts a page is set even when it and its notes do not fit.
+        let plan = self_plan.unwrap_or_else(|| {
+            book.plan(room_self.max(0.0), &new_notes, has_notes, pending, true)
+                .unwrap_or_default()
+        });
         let page = pages.len() - 1;
         if let Some((level, title)) = &f.outline {
             outline.push(OutlineEntry {
@@ -141,15 +331,17 @@ pub fn paginate(
             pages[page].items.push(it);
         }
         y += f.frame.height;
-        for n in new_notes {
-            if pages[page].notes.is_empty() {
-                pages[page].notes_height += note_gap;
-            }
-            pages[page].notes.push(n);
-            pages[page].notes_height += note_h(n);
-            placed_notes.push(n);
+        for n in &new_notes {
+            placed_notes[*n] = true;
         }
+        pages[page].notes_height += plan.height;
+        pages[page].notes.extend(plan.placed);
+        carry.extend(plan.carried);
         i += 1;
+    }
+    // Continued notes left when the body has ended get pages of their own.
+    while !carry.is_empty() {
+        new_page(&mut pages, &mut carry, &book, block_h);
     }
 
     let header_text = theme.header.as_deref().filter(|_| !options.title_in_header);
@@ -171,9 +363,15 @@ pub fn paginate(
                 color: theme.colors.rule,
             });
             ny += note_gap * 0.4;
-            for n in &pb.notes {
-                note_at.insert(*n, (k, ny));
-                for f in notes.get(n - 1).into_iter().flatten() {
+            for part in &pb.notes {
+                if part.lines.start == 0 {
+                    note_at.entry(part.note).or_insert((k, ny));
+                }
+                let lines = notes
+                    .get(part.note.wrapping_sub(1))
+                    .and_then(|l| l.get(part.lines.clone()))
+                    .unwrap_or_default();
+                for f in lines {
                     for item in &f.frame.items {
                         let mut it = item.clone();
                         it.translate(m.left, ny);

@@ -45,6 +45,9 @@ pub struct Piece {
     pub glyphs: Vec<ShapedGlyph>,
     /// Total advance in points.
     pub width: f32,
+    /// Bidi embedding level (UAX #9): even runs left to right, odd runs right to left, their
+    /// glyphs already in visual order. `finalize` reorders a line's pieces by it.
+    pub level: u8,
 }
 
 /// An element of the paragraph list.
@@ -111,15 +114,19 @@ const HARD_SPLIT_PENALTY: f32 = HYPHEN_PENALTY;
 const NO_BREAK_BEFORE: &[char] = &['—', '–', '―'];
 
 /// Turns a paragraph into items for a measure of `measure` points, with hyphenation points
-/// when `hyphenation` is given. Characters no face has are added to `missing`.
+/// when `hyphenation` is given; `rtl` makes the paragraph's base direction right to left.
+/// Characters no face has are added to `missing`.
 pub fn prepare(
     shaper: &Shaper<'_, '_>,
     para: &Para,
     measure: f32,
     hyphenation: Option<&Hyphenation>,
+    rtl: bool,
     missing: &mut BTreeSet<char>,
 ) -> Vec<ParItem> {
     let text = para.text.as_str();
+    let levels = bidi_levels(text, rtl);
+    let levels = levels.as_deref();
     let mut items = Vec::new();
     let mut prev = 0;
     // No hyphen in the paragraph's last word.
@@ -134,7 +141,7 @@ pub fn prepare(
         let trail = prev + content_len..at;
         let mut last_piece: Option<Piece> = None;
         if !content.is_empty() {
-            let pieces = shape_range(shaper, para, content.clone(), missing);
+            let pieces = shape_range(shaper, para, content.clone(), levels, missing);
             last_piece = pieces.last().map(Piece::clone_without_glyphs);
             let width = pieces.iter().map(|p| p.width).sum();
             if width > measure {
@@ -152,7 +159,7 @@ pub fn prepare(
             .collect();
         let forced = text[trail.clone()].contains(['\n', '\r']);
         if !spaces.is_empty() {
-            let pieces = shape_range(shaper, para, trail.clone(), missing)
+            let pieces = shape_range(shaper, para, trail.clone(), levels, missing)
                 .into_iter()
                 .map(|mut p| {
                     p.glyphs.retain(|g| g.text != "\n" && g.text != "\r");
@@ -270,7 +277,9 @@ fn push_hyphenated(
     cuts: &[usize],
     items: &mut Vec<ParItem>,
 ) {
-    if cuts.is_empty() {
+    // Right-to-left pieces hold their glyphs in visual order, which the walk below (in
+    // logical order) cannot cut; no embedded pattern set is for a right-to-left script.
+    if cuts.is_empty() || pieces.iter().any(|p| p.level % 2 == 1) {
         let width = pieces.iter().map(|p| p.width).sum();
         items.push(ParItem::Box { width, pieces });
         return;
@@ -330,11 +339,38 @@ fn push_hyphenated(
     }
 }
 
-/// Shapes a byte range of the paragraph, one piece per style span and face.
+/// The bidi embedding level of every byte of `text` (UAX #9, rules P–I, with the base level
+/// the article's language gives), or `None` when everything is level 0: a left-to-right
+/// paragraph without a right-to-left character, the common case, costs one scan.
+fn bidi_levels(text: &str, rtl: bool) -> Option<Vec<u8>> {
+    use unicode_bidi::{BidiClass, BidiInfo, Level, bidi_class};
+    let needs = rtl
+        || text.chars().any(|c| {
+            matches!(
+                bidi_class(c),
+                BidiClass::R
+                    | BidiClass::AL
+                    | BidiClass::AN
+                    | BidiClass::RLE
+                    | BidiClass::RLO
+                    | BidiClass::RLI
+                    | BidiClass::FSI
+            )
+        });
+    if !needs {
+        return None;
+    }
+    let base = if rtl { Level::rtl() } else { Level::ltr() };
+    let info = BidiInfo::new(text, Some(base));
+    Some(info.levels.iter().map(|l| l.number()).collect())
+}
+
+/// Shapes a byte range of the paragraph, one piece per style span, face and bidi level run.
 fn shape_range(
     shaper: &Shaper<'_, '_>,
     para: &Para,
     range: std::ops::Range<usize>,
+    levels: Option<&[u8]>,
     missing: &mut BTreeSet<char>,
 ) -> Vec<Piece> {
     let mut pieces = Vec::new();
@@ -348,21 +384,46 @@ fn shape_range(
             continue;
         };
         for (face, part) in by_face(shaper, span.style, text, missing) {
-            let glyphs = shaper.shape(face, span.style.size, part);
-            let width = glyphs.iter().map(|g| g.advance).sum();
-            pieces.push(Piece {
-                face,
-                size: span.style.size,
-                color: span.style.color,
-                rise: span.style.rise,
-                link: span.link,
-                note: span.note,
-                glyphs,
-                width,
-            });
+            // `part` is a slice of `text`, itself at `start` in the paragraph.
+            let offset = start + (part.as_ptr() as usize - text.as_ptr() as usize);
+            for (level, run) in by_level(part, offset, levels) {
+                let glyphs = shaper.shape_dir(face, span.style.size, run, level % 2 == 1);
+                let width = glyphs.iter().map(|g| g.advance).sum();
+                pieces.push(Piece {
+                    face,
+                    size: span.style.size,
+                    color: span.style.color,
+                    rise: span.style.rise,
+                    link: span.link,
+                    note: span.note,
+                    glyphs,
+                    width,
+                    level,
+                });
+            }
         }
     }
     pieces
+}
+
+/// Splits `text` (at byte `offset` of the paragraph) into runs of one bidi level.
+fn by_level<'t>(text: &'t str, offset: usize, levels: Option<&[u8]>) -> Vec<(u8, &'t str)> {
+    let Some(levels) = levels else {
+        return vec![(0, text)];
+    };
+    let level = |i: usize| levels.get(offset + i).copied().unwrap_or(0);
+    let mut runs = Vec::new();
+    let mut start = 0;
+    for (i, _) in text.char_indices().skip(1) {
+        if level(i) != level(start) {
+            runs.push((level(start), &text[start..i]));
+            start = i;
+        }
+    }
+    if start < text.len() {
+        runs.push((level(start), &text[start..]));
+    }
+    runs
 }
 
 /// Splits text into runs by the face that has its characters: the style's face, else the

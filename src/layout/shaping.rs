@@ -1,6 +1,7 @@
 //! Shaping with harfrust: the font's default features (kerning, standard ligatures, mark
 //! positioning) on a piece of text in one face. Every glyph keeps the source text of its
-//! cluster, so a ligature copies out of the PDF as the letters it replaced.
+//! cluster, so a ligature copies out of the PDF as the letters it replaced. Right-to-left runs
+//! are shaped right to left and come back in visual order.
 
 use super::fonts::{FaceId, FontBook};
 use harfrust::{Buffer, Direction, ShapeOptions, ShapePlan, ShaperFont};
@@ -26,7 +27,7 @@ pub struct ShapedGlyph {
 pub struct Shaper<'b, 'a> {
     book: &'b FontBook<'a>,
     language: Option<harfrust::Language>,
-    plans: RefCell<Vec<(FaceId, Option<harfrust::Script>, ShapePlan)>>,
+    plans: RefCell<Vec<(FaceId, Option<harfrust::Script>, bool, ShapePlan)>>,
 }
 
 impl<'b, 'a> Shaper<'b, 'a> {
@@ -46,6 +47,12 @@ impl<'b, 'a> Shaper<'b, 'a> {
 
     /// Shapes `text` in `face` at `size` points, left to right.
     pub fn shape(&self, face: FaceId, size: f32, text: &str) -> Vec<ShapedGlyph> {
+        self.shape_dir(face, size, text, false)
+    }
+
+    /// Shapes `text` in `face` at `size` points, right to left when `rtl` (a run at an odd
+    /// bidi level). The glyphs come in visual order, left to right on the page, either way.
+    pub fn shape_dir(&self, face: FaceId, size: f32, text: &str, rtl: bool) -> Vec<ShapedGlyph> {
         if text.is_empty() {
             return Vec::new();
         }
@@ -55,32 +62,36 @@ impl<'b, 'a> Shaper<'b, 'a> {
         buffer.push_str(text);
         buffer.set_language(self.language.clone());
         buffer.guess_segment_properties();
-        // Briefs are set left to right; a right-to-left script would need bidi reordering of
-        // whole lines, which layout does not do yet.
-        buffer.set_direction(Direction::LeftToRight);
+        // The direction is the bidi level's (`prepare` splits runs where it changes), not
+        // the script's guess: a Hebrew word inside an English quotation is still set as
+        // Hebrew, and digits inside Arabic are set left to right.
+        let direction = if rtl {
+            Direction::RightToLeft
+        } else {
+            Direction::LeftToRight
+        };
+        buffer.set_direction(direction);
         let script = buffer.script();
         let shaper = ShaperFont::new(font);
         let mut plans = self.plans.borrow_mut();
         let idx = match plans
             .iter()
-            .position(|(fid, s, _)| *fid == face && *s == script)
+            .position(|(fid, s, r, _)| *fid == face && *s == script && *r == rtl)
         {
             Some(i) => i,
             None => {
-                let plan = ShapePlan::new(
-                    font,
-                    Direction::LeftToRight,
-                    script,
-                    self.language.as_ref(),
-                    &[],
-                );
-                plans.push((face, script, plan));
+                let plan = ShapePlan::new(font, direction, script, self.language.as_ref(), &[]);
+                plans.push((face, script, rtl, plan));
                 plans.len() - 1
             }
         };
-        let plan = &plans[idx].2;
+        let plan = &plans[idx].3;
         if harfrust::shape(&shaper, &mut buffer, ShapeOptions::new().plan(Some(plan))).is_err() {
-            return fallback(f, size, text);
+            let mut glyphs = fallback(f, size, text);
+            if rtl {
+                glyphs.reverse();
+            }
+            return glyphs;
         }
         let scale = f.scale(size);
         let infos = buffer.glyph_infos();

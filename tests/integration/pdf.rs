@@ -1225,6 +1225,395 @@ fn theme_hyphenate_false_breaks_no_word() {
     assert_eq!(sorted(&on), sorted(&off));
 }
 
+/// The pagination fixture with a 26-line note cited seven lines above the first page's foot.
+fn long_footnote_fixture() -> Article {
+    use briefpress::read::{self, MemoryAssets, SourceFormat};
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pagination/long-footnote.md");
+    let bytes = std::fs::read(&path).expect("fixture exists");
+    read::read(
+        SourceFormat::Markdown,
+        &bytes,
+        "long-footnote",
+        &MemoryAssets::default(),
+    )
+    .expect("fixture reads")
+    .article
+}
+
+/// Lines of text in runs of `size` on a page, in painting order: each run's glyph text, runs
+/// on one baseline joined.
+fn lines_of_size(page: &briefpress::layout::Page, size: f32) -> Vec<(f32, String)> {
+    let mut lines: Vec<(f32, String)> = Vec::new();
+    for item in &page.items {
+        if let briefpress::layout::Item::Text(run) = item
+            && (run.size - size).abs() < 0.01
+        {
+            let text: String = run.glyphs.iter().map(|g| g.text.as_str()).collect();
+            match lines.last_mut() {
+                Some((y, t)) if (*y - run.origin.y).abs() < 0.01 => t.push_str(&text),
+                _ => lines.push((run.origin.y, text)),
+            }
+        }
+    }
+    lines
+}
+
+/// A note too long for the foot of the page that cites it starts there (its first lines on
+/// the reference's page) and continues at the foot of the next page; no line is lost, none
+/// leaves the text block, and the pages stay few.
+#[test]
+fn a_long_footnote_continues_on_the_next_page() {
+    let article = long_footnote_fixture();
+    let theme = Theme::default();
+    let laid = briefpress::layout::layout(&article, &theme).expect("layout");
+    let (_, ph) = theme.page.points();
+    let (top, bottom) = (theme.margins.top, ph - theme.margins.bottom);
+    // Footnotes are set at 0.78 of the body size, references at 0.62.
+    let note_size = theme.base_size * 0.78;
+    let ref_size = theme.base_size * 0.62;
+    let note = briefpress::article::plain_text(match &article.notes[1].blocks[0] {
+        Block::Paragraph { content } => content,
+        other => panic!("{other:?}"),
+    });
+    // Where the reference "2" sits and which pages carry the note's lines.
+    let ref_page = laid
+        .pages
+        .iter()
+        .position(|p| lines_of_size(p, ref_size).iter().any(|(_, t)| t == "2"))
+        .expect("the reference is set");
+    let mut got = String::new();
+    let mut pages_with_note = Vec::new();
+    for (k, page) in laid.pages.iter().enumerate() {
+        let lines = lines_of_size(page, note_size);
+        // The first line ends with the hanging number, painted after the line's text.
+        let start = lines
+            .iter()
+            .position(|(_, t)| t.starts_with("This note"))
+            .map(|i| i + 1);
+        // On the reference's page the note follows note 1; later it opens the notes area.
+        let from = match start {
+            Some(i) => {
+                let first = &lines[i - 1].1;
+                assert!(first.ends_with('2'), "{first:?}");
+                got.push_str(&first[..first.len() - 1]);
+                i
+            }
+            None if !pages_with_note.is_empty() => 0,
+            None => continue,
+        };
+        let mine = &lines[from..];
+        if start.is_none() && mine.is_empty() {
+            continue;
+        }
+        pages_with_note.push((k, mine.len() + usize::from(start.is_some())));
+        for (y, text) in lines.iter() {
+            assert!(
+                *y > top && *y < bottom,
+                "page {}: a note line at y = {y} is outside the text block ({top}–{bottom}): {text:?}",
+                k + 1
+            );
+        }
+        for (_, text) in mine {
+            // A line ending in a hyphen joins the next line's word (hyphens are compared
+            // apart: a break at "Inter-American" and one at "transmis-sion" look alike).
+            if !got.ends_with('-') {
+                got.push(' ');
+            }
+            got.push_str(text);
+        }
+    }
+    let unhyphenated = |s: &str| flat(s).replace('-', "");
+    assert_eq!(
+        unhyphenated(&got),
+        unhyphenated(&note),
+        "the note's text, line by line"
+    );
+    assert_eq!(
+        pages_with_note.first().map(|p| p.0),
+        Some(ref_page),
+        "the note starts on its reference's page"
+    );
+    assert_eq!(
+        pages_with_note.len(),
+        2,
+        "the note spans {pages_with_note:?}"
+    );
+    assert!(
+        pages_with_note.iter().all(|(_, n)| *n >= 2),
+        "at least two lines each side: {pages_with_note:?}"
+    );
+    assert_eq!(pages_with_note[1].0, ref_page + 1);
+    assert!(laid.pages.len() <= 3, "{} pages", laid.pages.len());
+    // Every text line of the body stays in the block too.
+    for (k, page) in laid.pages.iter().enumerate() {
+        for (y, text) in lines_of_size(page, theme.base_size) {
+            assert!(y > top && y < bottom, "page {}: {text:?} at {y}", k + 1);
+        }
+    }
+    // And the PDF gives every word back in order: the body, and the note across the pages.
+    if !require("pdftotext") {
+        return;
+    }
+    let dir = scratch();
+    let path = write(&article, &theme, dir.path(), "long-footnote");
+    let text = pdftotext(&path, &["-raw"]);
+    crate::tools::in_order(&note, &text).unwrap_or_else(|e| panic!("note: {e}"));
+    let body: String = article
+        .blocks
+        .iter()
+        .map(|b| match b {
+            Block::Paragraph { content } => briefpress::article::plain_text(content) + "\n",
+            _ => String::new(),
+        })
+        .collect();
+    crate::tools::in_order(&body, &text).unwrap_or_else(|e| panic!("body: {e}"));
+}
+
+/// A note longer than a whole page continues over as many pages as it needs, half a page at
+/// most while body text remains, then on pages of its own; every word arrives, in order, and
+/// every line stays in the text block.
+#[test]
+fn a_note_longer_than_a_page_runs_over_several_pages() {
+    use briefpress::article::Footnote;
+    let mut article = long_footnote_fixture();
+    let words: Vec<String> = (0..2500).map(|k| format!("zq{k:04}x")).collect();
+    article.notes[1] = Footnote {
+        id: article.notes[1].id.clone(),
+        blocks: vec![para(words.join(" "))],
+    };
+    let theme = Theme::default();
+    let laid = briefpress::layout::layout(&article, &theme).expect("layout");
+    let (_, ph) = theme.page.points();
+    let (top, bottom) = (theme.margins.top, ph - theme.margins.bottom);
+    let mut seen = Vec::new();
+    for (k, page) in laid.pages.iter().enumerate() {
+        for size in [theme.base_size, theme.base_size * 0.78] {
+            for (y, text) in lines_of_size(page, size) {
+                assert!(y > top && y < bottom, "page {}: {text:?} at {y}", k + 1);
+                // The hanging number "2" is painted after the first line's text.
+                seen.extend(
+                    text.split_whitespace()
+                        .filter(|w| w.starts_with("zq"))
+                        .map(|w| w.get(..7).unwrap_or(w).to_owned()),
+                );
+            }
+        }
+    }
+    assert_eq!(seen, words, "the note's words, in order, each once");
+    assert!(
+        laid.pages.len() >= 4 && laid.pages.len() <= 8,
+        "{} pages",
+        laid.pages.len()
+    );
+}
+
+/// Lines of `pdftotext -bbox-layout`: each line's words with their right edges.
+fn bbox_lines(path: &Path) -> Vec<Vec<(String, f32)>> {
+    let xml = pdftotext(path, &["-bbox-layout"]);
+    let mut lines = Vec::new();
+    for chunk in xml.split("<line ").skip(1) {
+        let body = chunk.split("</line>").next().unwrap_or_default();
+        let words = body
+            .split("<word ")
+            .skip(1)
+            .filter_map(|w| {
+                let xmax: f32 = w.split("xMax=\"").nth(1)?.split('"').next()?.parse().ok()?;
+                let text = w.split('>').nth(1)?.split("</word").next()?.to_owned();
+                Some((text, xmax))
+            })
+            .collect();
+        lines.push(words);
+    }
+    lines
+}
+
+/// A line holding only URL pieces has no word space to stretch; it was left ragged (the hard
+/// brief's justified share was 86 %). Its letters now take the room, a little each, so it
+/// ends on the right edge like its neighbours, and still copies out as one word.
+#[test]
+fn a_line_of_url_pieces_is_justified_by_letter_spacing() {
+    if !require("pdftotext") {
+        return;
+    }
+    let url = "https://example.org/a/very/long/path/that/keeps/going/and/going/without/any/spaces/at/all/to/break/on/0123456789012345678901234567890123456789";
+    let mut a = Article {
+        meta: Meta::new("URL lines"),
+        photo: None,
+        blocks: Vec::new(),
+        notes: Vec::new(),
+    };
+    a.blocks = vec![para(format!(
+        "A very long URL that must not overflow the measure: {url} and {url} end."
+    ))];
+    let theme = Theme::default();
+    let dir = scratch();
+    let path = write(&a, &theme, dir.path(), "url-lines");
+    let right = theme.page.points().0 - theme.margins.right;
+    let lines = bbox_lines(&path);
+    let body: Vec<&Vec<(String, f32)>> = lines
+        .iter()
+        .skip_while(|l| l.first().is_none_or(|w| w.0 != "A"))
+        .collect();
+    assert!(body.len() >= 5, "{lines:?}");
+    let mut url_only = 0;
+    for line in &body[..body.len() - 1] {
+        let end = line.last().map_or(0.0, |w| w.1);
+        assert!(
+            (end - right).abs() <= 1.0,
+            "a line ends at {end}, not at the right edge {right}: {line:?}"
+        );
+        if line.len() == 1 {
+            url_only += 1;
+            assert!(
+                url.contains(&line[0].0),
+                "split inside a URL line: {line:?}"
+            );
+        }
+    }
+    assert!(url_only >= 2, "no line of URL pieces alone: {body:?}");
+    let got: String = pdftotext(&path, &[]).split_whitespace().collect();
+    assert_eq!(got.matches(url).count(), 2, "{got}");
+}
+
+/// Each line of a page's text in `size`, its glyphs' source text in visual order (by x), with
+/// the line's left and right ends.
+fn visual_lines(page: &briefpress::layout::Page, size: f32) -> Vec<(String, f32, f32)> {
+    let mut lines: Vec<(f32, Vec<(f32, String)>)> = Vec::new();
+    for item in &page.items {
+        if let briefpress::layout::Item::Text(run) = item
+            && (run.size - size).abs() < 0.01
+        {
+            let glyphs = run
+                .glyphs
+                .iter()
+                .map(|g| (run.origin.x + g.x, g.text.to_string()));
+            match lines
+                .iter_mut()
+                .find(|(y, _)| (*y - run.origin.y).abs() < 0.01)
+            {
+                Some((_, g)) => g.extend(glyphs),
+                None => lines.push((run.origin.y, glyphs.collect())),
+            }
+        }
+    }
+    lines
+        .into_iter()
+        .map(|(_, mut g)| {
+            g.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let left = g.first().map_or(0.0, |x| x.0);
+            let right = g.last().map_or(0.0, |x| x.0);
+            (g.into_iter().map(|x| x.1).collect(), left, right)
+        })
+        .collect()
+}
+
+/// Hebrew words inside an English paragraph are set in visual order by UAX #9: each Hebrew
+/// run reads right to left, and a run of two Hebrew words shows its second word first; the
+/// English around them keeps its order. The text still copies out in logical order.
+#[test]
+fn hebrew_inside_english_is_set_in_visual_order() {
+    let mut a = Article {
+        meta: Meta::new("Mixed direction"),
+        photo: None,
+        blocks: Vec::new(),
+        notes: Vec::new(),
+    };
+    a.blocks = vec![para(
+        "The delegates from ירושלים and תל אביב met in Geneva on 12 March.",
+    )];
+    let theme = Theme::default();
+    let laid = briefpress::layout::layout(&a, &theme).expect("layout");
+    let line = visual_lines(&laid.pages[0], theme.base_size)
+        .into_iter()
+        .map(|l| l.0)
+        .find(|l| l.starts_with("The delegates"))
+        .expect("the paragraph's line");
+    let rev = |s: &str| s.chars().rev().collect::<String>();
+    let want = format!(
+        "The delegates from {} and {} met in Geneva on 12 March.",
+        rev("ירושלים"),
+        rev("תל אביב")
+    );
+    assert_eq!(line, want);
+    // No face has Hebrew: a warning names the letters; nothing panics.
+    let out = pdf::render(&a, &theme).expect("renders");
+    assert!(
+        out.warnings
+            .iter()
+            .any(|w| w.to_string().contains("U+05D0")),
+        "{:?}",
+        out.warnings
+    );
+    if !require("pdftotext") {
+        return;
+    }
+    let dir = scratch();
+    let path = write(&a, &theme, dir.path(), "mixed-direction");
+    // pdftotext's default mode puts right-to-left text back in logical order; it marks the
+    // runs with embedding controls, which are not part of the words.
+    let got: String = pdftotext(&path, &[])
+        .chars()
+        .filter(|c| !('\u{202A}'..='\u{202E}').contains(c))
+        .collect();
+    let got = flat(&got);
+    for needle in ["ירושלים", "תל אביב", "The delegates from", "met in Geneva"] {
+        assert!(got.contains(needle), "{needle:?} not in {got:?}");
+    }
+}
+
+/// A brief in Hebrew takes a right-to-left base direction: its words run from the right, the
+/// title and the paragraph's last line align right, justified lines fill the measure, and a
+/// Latin word and a number inside keep their own order.
+#[test]
+fn a_hebrew_brief_is_set_from_the_right() {
+    let mut meta = Meta::new("כותרת בעברית");
+    meta.language = "he".into();
+    let text = "זוהי פסקה בעברית עם המילה NATO באמצע ועם המספר 2026 בסוף. היא ארוכה מספיק כדי לעבור לשורה שנייה ולכן אפשר לראות את היישור לימין בשורה האחרונה של הפסקה.";
+    let a = Article {
+        meta,
+        photo: None,
+        blocks: vec![para(text)],
+        notes: Vec::new(),
+    };
+    let theme = Theme::default();
+    let laid = briefpress::layout::layout(&a, &theme).expect("layout");
+    let (pw, _) = theme.page.points();
+    let right = pw - theme.margins.right;
+    let lines = visual_lines(&laid.pages[0], theme.base_size);
+    assert!(lines.len() >= 2, "{lines:?}");
+    let rev = |s: &str| s.chars().rev().collect::<String>();
+    // The first line, read right to left, starts with the paragraph's first words.
+    let first = &lines[0].0;
+    assert!(
+        first.ends_with(&rev("זוהי פסקה בעברית")),
+        "first line {first:?}"
+    );
+    assert!(
+        first.contains("NATO") && first.contains("2026"),
+        "{first:?}"
+    );
+    // Every line ends near the right edge (the last glyph's origin sits within an em of it);
+    // the last, short line starts well right of the left edge.
+    for (l, _, r) in &lines {
+        assert!(right - r < theme.base_size * 1.2, "{r} vs {right}: {l:?}");
+    }
+    let (last, left, _) = lines.last().unwrap();
+    assert!(
+        *left > theme.margins.left + 100.0,
+        "last line {last:?} starts at {left}"
+    );
+    // The title aligns right too.
+    let title = visual_lines(&laid.pages[0], theme.base_size * 2.0);
+    assert!(
+        title
+            .iter()
+            .all(|(_, _, r)| right - r < theme.base_size * 2.5),
+        "{title:?}"
+    );
+    pdf::render(&a, &theme).expect("renders");
+}
+
 /// Fill colours (`rg` operands) painted on every page, from the decompressed content streams.
 fn fill_colours(pdf: &Path) -> Vec<[f32; 3]> {
     let doc = lopdf::Document::load(pdf).expect("lopdf reads our PDF");
