@@ -481,9 +481,11 @@ fn build_one(
     epoch: Option<i64>,
 ) -> Result<Built, Error> {
     let (article, mut warnings) = load(src, epoch)?;
+    // Hashed once for all formats (it covers the images' bytes).
+    let uuid = briefpress::render::content_uuid(&article);
     let mut files = Vec::new();
     for &format in formats {
-        let rendered = format.render(&article, theme)?;
+        let rendered = format.render_with_id(&article, theme, &uuid)?;
         warnings.extend(rendered.warnings);
         files.push((
             out_dir.join(format!("{}.{}", stem_of(src), format.extension())),

@@ -54,10 +54,16 @@ impl Format {
 
     /// Renders the article in this format.
     pub fn render(self, article: &Article, theme: &Theme) -> Result<Rendered> {
+        self.render_with_id(article, theme, &content_uuid(article))
+    }
+
+    /// Renders the article in this format with its [`content_uuid`] already computed: a build
+    /// of several formats hashes the article (and its images) once, not once per format.
+    pub fn render_with_id(self, article: &Article, theme: &Theme, uuid: &str) -> Result<Rendered> {
         match self {
-            Format::Pdf => pdf::render(article, theme),
-            Format::Docx => docx::render(article, theme),
-            Format::Epub => epub::render(article, theme),
+            Format::Pdf => pdf::render_with_id(article, theme, uuid),
+            Format::Docx => docx::render_with_id(article, theme, uuid),
+            Format::Epub => epub::render_with_id(article, theme, uuid),
         }
     }
 }

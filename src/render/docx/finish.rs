@@ -32,7 +32,6 @@ use super::header_footer::{self, Furniture};
 use super::xml_tree::{self, Element, Node};
 use crate::article::{Article, Date};
 use crate::error::{Error, Result};
-use crate::render::content_uuid;
 use crate::theme::Theme;
 use docx_rs::XMLDocx;
 use std::io::Write;
@@ -90,10 +89,12 @@ fn panose(font: &[u8]) -> Option<String> {
 
 impl Facts {
     /// The facts of one article under one theme, with the pictures as placed in the body and
-    /// the links made inside footnotes.
+    /// the links made inside footnotes; `uuid` is the article's
+    /// [`content_uuid`](crate::render::content_uuid).
     pub fn new(
         article: &Article,
         theme: &Theme,
+        uuid: &str,
         pictures: Vec<Picture>,
         note_links: Vec<NoteLink>,
     ) -> Facts {
@@ -109,7 +110,7 @@ impl Facts {
             identifier: meta
                 .identifier
                 .clone()
-                .unwrap_or_else(|| format!("urn:uuid:{}", content_uuid(article))),
+                .unwrap_or_else(|| format!("urn:uuid:{uuid}")),
             publisher: article.publisher(&theme.publisher).to_owned(),
             timestamp: meta.timestamp(),
             pictures,

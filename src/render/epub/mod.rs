@@ -43,6 +43,12 @@ fn stylesheet(theme: &Theme, fonts_css: &str) -> String {
 
 /// Renders the article as EPUB 3.
 pub fn render(article: &Article, theme: &Theme) -> Result<Rendered> {
+    render_with_id(article, theme, &content_uuid(article))
+}
+
+/// Renders the article as EPUB 3, given its [`content_uuid`] (the package's UUID, and its
+/// identifier when the article has none of its own).
+pub fn render_with_id(article: &Article, theme: &Theme, uuid: &str) -> Result<Rendered> {
     let mut warnings = Vec::new();
     let lang = language(&article.meta.language, &mut warnings);
     let publisher = clean(article.publisher(&theme.publisher));
@@ -78,6 +84,7 @@ pub fn render(article: &Article, theme: &Theme) -> Result<Rendered> {
     let raw = package(
         article,
         theme,
+        uuid,
         &lang,
         &chapter,
         &image_bytes,
@@ -93,7 +100,7 @@ pub fn render(article: &Article, theme: &Theme) -> Result<Rendered> {
     // 4. What epub-builder cannot express, and a deterministic zip.
     let identifier = match article.meta.identifier.as_deref().map(clean) {
         Some(id) if !id.trim().is_empty() => id.trim().to_owned(),
-        _ => format!("urn:uuid:{}", content_uuid(article)),
+        _ => format!("urn:uuid:{uuid}"),
     };
     let title = clean(&article.meta.title);
     let patch = finish::Patch {
@@ -119,6 +126,7 @@ struct Extras<'a> {
 fn package(
     article: &Article,
     theme: &Theme,
+    uuid: &str,
     lang: &str,
     chapter: &xhtml::Chapter<'_>,
     image_bytes: &[Cow<'_, [u8]>],
@@ -160,8 +168,7 @@ fn package(
     let modified = chrono::DateTime::from_timestamp(meta.timestamp(), 0).unwrap_or_default();
     b.set_modified_date(modified);
     // Never random: epub-builder uses a v4 UUID unless told.
-    let uuid = uuid::Uuid::parse_str(&content_uuid(article)).unwrap_or_default();
-    b.set_uuid(uuid);
+    b.set_uuid(uuid::Uuid::parse_str(uuid).unwrap_or_default());
     for (property, content) in accessibility(article, chapter, !extras.fonts.files.is_empty()) {
         // epub-builder 0.8.2 writes a `MetadataOpfV3` content without escaping it.
         b.add_metadata_opf(Box::new(MetadataOpfV3::new(

@@ -273,7 +273,9 @@ fn compress(doc: &mut Document) {
             continue;
         };
         if packed.len() < stream.content.len() {
-            stream.dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
+            stream
+                .dict
+                .set("Filter", Object::Name(b"FlateDecode".to_vec()));
             stream.set_content(packed);
         }
     }
