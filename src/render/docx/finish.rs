@@ -25,7 +25,8 @@
 //!   every picture `.png`).
 //! - `docProps/core.xml` and `docProps/app.xml` written from the article (docx-rs can set only
 //!   the dates and writes the creator "unknown").
-//! - the zip: fixed entry order (`[Content_Types].xml` first), 1980-01-01 timestamps, deflate.
+//! - the zip: fixed entry order (`[Content_Types].xml` first), 1980-01-01 timestamps, XML
+//!   deflated, pictures stored.
 
 use super::content::{NoteLink, Picture};
 use super::header_footer::{self, Furniture};
@@ -264,15 +265,21 @@ pub fn finish(parts: XMLDocx, facts: &Facts, furniture: Furniture) -> Result<Vec
 }
 
 /// Writes the entries in the given order with fixed metadata, so the bytes depend only on the
-/// content. Deflate for XML; pictures are already compressed but deflate costs them little.
+/// content. XML is deflated; pictures (JPEG, PNG) are stored, as the EPUB stores them: they
+/// are compressed already. Deflating the sample's 63 kB photo cost 10.4 M instructions
+/// (callgrind; the XML parts together cost less) to save 9.8 kB — an unusually compressible
+/// placeholder photo; a JPEG's entropy-coded data leaves deflate little to find in general.
 fn zip(entries: Vec<(String, Vec<u8>)>) -> Result<Vec<u8>> {
-    let options = SimpleFileOptions::default()
+    let deflated = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
         .last_modified_time(DateTime::default())
         .unix_permissions(0o644);
+    let stored = deflated.compression_method(CompressionMethod::Stored);
     let mut zip = ZipWriter::new(std::io::Cursor::new(Vec::new()));
     for (name, bytes) in entries {
-        zip.start_file(name.as_str(), options)
+        let picture = name.starts_with("word/media/")
+            && [".jpg", ".jpeg", ".png"].iter().any(|x| name.ends_with(x));
+        zip.start_file(name.as_str(), if picture { stored } else { deflated })
             .map_err(|e| part_error(&name, e))?;
         zip.write_all(&bytes).map_err(|e| part_error(&name, e))?;
     }
