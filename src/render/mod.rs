@@ -2,6 +2,7 @@
 //! bytes of one file plus the warnings it raised; none imports another, and only `pdf` uses
 //! [`crate::layout`] (Word and the e-reader lay out DOCX and EPUB themselves).
 
+pub(crate) mod archive;
 pub mod docx;
 pub mod epub;
 pub mod pdf;

@@ -33,11 +33,9 @@ use super::header_footer::{self, Furniture};
 use super::xml_tree::{self, Element, Node};
 use crate::article::{Article, Date};
 use crate::error::{Error, Result};
+use crate::render::archive::{Method, ZipOut};
 use crate::theme::Theme;
 use docx_rs::XMLDocx;
-use std::io::Write;
-use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, DateTime, ZipWriter};
 
 /// What the finishing step needs from the article, gathered once.
 pub struct Facts {
@@ -270,21 +268,19 @@ pub fn finish(parts: XMLDocx, facts: &Facts, furniture: Furniture) -> Result<Vec
 /// (callgrind; the XML parts together cost less) to save 9.8 kB — an unusually compressible
 /// placeholder photo; a JPEG's entropy-coded data leaves deflate little to find in general.
 fn zip(entries: Vec<(String, Vec<u8>)>) -> Result<Vec<u8>> {
-    let deflated = SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Deflated)
-        .last_modified_time(DateTime::default())
-        .unix_permissions(0o644);
-    let stored = deflated.compression_method(CompressionMethod::Stored);
-    let mut zip = ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let mut zip = ZipOut::new();
     for (name, bytes) in entries {
         let picture = name.starts_with("word/media/")
             && [".jpg", ".jpeg", ".png"].iter().any(|x| name.ends_with(x));
-        zip.start_file(name.as_str(), if picture { stored } else { deflated })
+        let method = if picture {
+            Method::Stored
+        } else {
+            Method::Deflated
+        };
+        zip.add(&name, &bytes, method)
             .map_err(|e| part_error(&name, e))?;
-        zip.write_all(&bytes).map_err(|e| part_error(&name, e))?;
     }
-    let cursor = zip.finish().map_err(|e| part_error("the zip", e))?;
-    Ok(cursor.into_inner())
+    zip.finish().map_err(|e| part_error("the zip", e))
 }
 
 /// A relationships part holding one external hyperlink per (id, target).

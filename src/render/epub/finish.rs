@@ -22,11 +22,11 @@
 //! given to epub-builder as empty placeholders; their bytes go in here, compressed once.
 
 use crate::error::{Error, Result};
+use crate::render::archive::{Method, ZipOut};
 use crate::render::xml::escape;
 use std::borrow::Cow;
-use std::io::{Cursor, Read, Write};
-use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
+use std::io::{Cursor, Read};
+use zip::ZipArchive;
 
 /// The package document's path, as epub-builder's `container.xml` names it.
 const OPF: &str = "OEBPS/content.opf";
@@ -82,19 +82,9 @@ pub(super) fn finish(raw: &[u8], patch: &Patch<'_>, files: &[File<'_>]) -> Resul
     let err = |m: String| Error::render("epub", m);
     let mut zin = ZipArchive::new(Cursor::new(raw))
         .map_err(|e| err(format!("re-reading the package: {e}")))?;
-    let mut zout = ZipWriter::new(Cursor::new(Vec::new()));
-    let stamp = DateTime::default();
-    let stored = SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Stored)
-        .last_modified_time(stamp);
-    let deflated = SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Deflated)
-        .last_modified_time(stamp);
-
-    zout.start_file("mimetype", stored)
-        .map_err(|e| err(e.to_string()))?;
-    zout.write_all(b"application/epub+zip")
-        .map_err(|e| err(e.to_string()))?;
+    let mut zout = ZipOut::new();
+    zout.add("mimetype", b"application/epub+zip", Method::Stored)
+        .map_err(err)?;
 
     let mut placed = vec![false; files.len()];
     for i in 0..zin.len() {
@@ -124,12 +114,12 @@ pub(super) fn finish(raw: &[u8], patch: &Patch<'_>, files: &[File<'_>]) -> Resul
             }
         };
         let compressed_already = [".jpg", ".jpeg", ".png"].iter().any(|x| name.ends_with(x));
-        zout.start_file(
-            name.as_str(),
-            if compressed_already { stored } else { deflated },
-        )
-        .map_err(|e| err(e.to_string()))?;
-        zout.write_all(&data).map_err(|e| err(e.to_string()))?;
+        let method = if compressed_already {
+            Method::Stored
+        } else {
+            Method::Deflated
+        };
+        zout.add(&name, &data, method).map_err(err)?;
     }
     if let Some(k) = placed.iter().position(|p| !p) {
         return Err(err(format!(
@@ -137,8 +127,7 @@ pub(super) fn finish(raw: &[u8], patch: &Patch<'_>, files: &[File<'_>]) -> Resul
             files[k].path
         )));
     }
-    let out = zout.finish().map_err(|e| err(e.to_string()))?;
-    Ok(out.into_inner())
+    zout.finish().map_err(err)
 }
 
 fn utf8(name: &str, data: Vec<u8>) -> Result<String> {
@@ -246,11 +235,10 @@ mod tests {
 
     #[test]
     fn a_file_epub_builder_held_no_place_for_is_an_error() {
-        let mut raw = ZipWriter::new(Cursor::new(Vec::new()));
-        raw.start_file("mimetype", SimpleFileOptions::default())
+        let mut raw = ZipOut::new();
+        raw.add("mimetype", b"application/epub+zip", Method::Stored)
             .unwrap();
-        raw.write_all(b"application/epub+zip").unwrap();
-        let raw = raw.finish().unwrap().into_inner();
+        let raw = raw.finish().unwrap();
         let files = [File {
             path: "OEBPS/stylesheet.css".into(),
             data: b"p {}",

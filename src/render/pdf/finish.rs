@@ -15,9 +15,9 @@
 //!   `Document::compress`, which always uses the best (slowest) one.
 
 use crate::layout::OutlineEntry;
+use crate::render::archive::Deflater;
 use lopdf::{Dictionary, Document, Object, ObjectId, StringFormat};
 use sha2::{Digest, Sha256};
-use std::io::Write;
 
 /// The zlib level of the PDF's streams. Measured on the sample's eleven streams (155 kB raw:
 /// content streams and font programs) with the zlib-rs backend under callgrind: level 9 (what
@@ -251,9 +251,11 @@ pub fn finish(
     Ok(out)
 }
 
-/// Deflates every stream that may be compressed and has no filter yet, at [`FLATE_LEVEL`];
-/// a stream that would not get smaller stays as it is (as lopdf's own `compress` does).
+/// Deflates every stream that may be compressed and has no filter yet, at [`FLATE_LEVEL`],
+/// with one compressor for all of them; a stream that would not get smaller stays as it is (as
+/// lopdf's own `compress` does).
 fn compress(doc: &mut Document) {
+    let mut deflater = Deflater::new(FLATE_LEVEL, true);
     for object in doc.objects.values_mut() {
         let Object::Stream(stream) = object else {
             continue;
@@ -261,15 +263,8 @@ fn compress(doc: &mut Document) {
         if !stream.allows_compression || stream.dict.get(b"Filter").is_ok() {
             continue;
         }
-        let mut encoder = flate2::write::ZlibEncoder::new(
-            Vec::with_capacity(stream.content.len() / 2),
-            flate2::Compression::new(FLATE_LEVEL),
-        );
-        // Writing into a Vec cannot fail; on any error the stream simply stays uncompressed.
-        let Ok(packed) = encoder
-            .write_all(&stream.content)
-            .and_then(|()| encoder.finish())
-        else {
+        // Compressing into memory cannot fail; if it did, the stream stays uncompressed.
+        let Ok(packed) = deflater.deflate(&stream.content) else {
             continue;
         };
         if packed.len() < stream.content.len() {
