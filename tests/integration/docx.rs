@@ -936,12 +936,13 @@ fn same_bytes_twice_in_one_process_with_fixed_zip_metadata() {
         let f = zip.by_index(i).unwrap();
         let t = f.last_modified().expect("timestamp");
         assert_eq!((t.year(), t.month(), t.day()), (1980, 1, 1), "{}", f.name());
-        assert_eq!(
-            f.compression(),
-            zip::CompressionMethod::Deflated,
-            "{}",
-            f.name()
-        );
+        // Pictures are compressed already and stored; every XML part is deflated.
+        let expected = if f.name().starts_with("word/media/") {
+            zip::CompressionMethod::Stored
+        } else {
+            zip::CompressionMethod::Deflated
+        };
+        assert_eq!(f.compression(), expected, "{}", f.name());
     }
 }
 

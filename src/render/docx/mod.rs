@@ -26,12 +26,18 @@ pub use pack::render_pack;
 
 use crate::article::Article;
 use crate::error::Result;
-use crate::render::Rendered;
+use crate::render::{Rendered, content_uuid};
 use crate::theme::Theme;
 use docx_rs::{Docx, PageMargin};
 
 /// Renders the article as DOCX.
 pub fn render(article: &Article, theme: &Theme) -> Result<Rendered> {
+    render_with_id(article, theme, &content_uuid(article))
+}
+
+/// Renders the article as DOCX, given its [`content_uuid`] (the identifier when the article
+/// has none of its own).
+pub fn render_with_id(article: &Article, theme: &Theme, uuid: &str) -> Result<Rendered> {
     // 1. What the document says, in docx-rs terms, and the page furniture the theme asks for.
     let mut content = content::build(article, theme);
     let furniture = header_footer::build(
@@ -47,7 +53,7 @@ pub fn render(article: &Article, theme: &Theme) -> Result<Rendered> {
     let parts = docx.build();
     let bytes = finish::finish(
         parts,
-        &finish::Facts::new(article, theme, content.pictures, content.note_links),
+        &finish::Facts::new(article, theme, uuid, content.pictures, content.note_links),
         furniture,
     )?;
     Ok(Rendered {

@@ -18,13 +18,15 @@
 //!
 //! The repacked zip has `mimetype` first, stored, without extra field; every entry dated
 //! 1980-01-01 00:00 (the zip epoch), in epub-builder's order; images stored (they are
-//! compressed already), the rest deflated.
+//! compressed already), the rest deflated. The files the backend made itself ([`File`]) were
+//! given to epub-builder as empty placeholders; their bytes go in here, compressed once.
 
 use crate::error::{Error, Result};
+use crate::render::archive::{Method, ZipOut};
 use crate::render::xml::escape;
-use std::io::{Cursor, Read, Write};
-use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
+use std::borrow::Cow;
+use std::io::{Cursor, Read};
+use zip::ZipArchive;
 
 /// The package document's path, as epub-builder's `container.xml` names it.
 const OPF: &str = "OEBPS/content.opf";
@@ -50,6 +52,14 @@ const NCX_DEPTH: &str = "<meta name=\"dtb:depth\" content=\"1\" />";
 /// The start of the `docTitle` of `templates/toc.ncx`.
 const NCX_TITLE_OPEN: &str = "<docTitle>\n    <text>";
 
+/// A file whose bytes the finishing step writes in place of epub-builder's empty placeholder.
+pub(super) struct File<'a> {
+    /// The path inside the zip (`OEBPS/…`).
+    pub path: String,
+    /// The file's bytes.
+    pub data: &'a [u8],
+}
+
 /// What the finishing step writes, as plain (unescaped) text.
 pub(super) struct Patch<'a> {
     /// The publisher, for `dc:publisher`.
@@ -66,26 +76,17 @@ pub(super) struct Patch<'a> {
     pub landmarks_label: &'a str,
 }
 
-/// Reads epub-builder's zip, patches the package and navigation documents, and writes the
-/// final EPUB.
-pub(super) fn finish(raw: &[u8], patch: &Patch<'_>) -> Result<Vec<u8>> {
+/// Reads epub-builder's zip, patches the package and navigation documents, puts in the bytes
+/// of `files`, and writes the final EPUB.
+pub(super) fn finish(raw: &[u8], patch: &Patch<'_>, files: &[File<'_>]) -> Result<Vec<u8>> {
     let err = |m: String| Error::render("epub", m);
     let mut zin = ZipArchive::new(Cursor::new(raw))
         .map_err(|e| err(format!("re-reading the package: {e}")))?;
-    let mut zout = ZipWriter::new(Cursor::new(Vec::new()));
-    let stamp = DateTime::default();
-    let stored = SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Stored)
-        .last_modified_time(stamp);
-    let deflated = SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Deflated)
-        .last_modified_time(stamp);
+    let mut zout = ZipOut::new();
+    zout.add("mimetype", b"application/epub+zip", Method::Stored)
+        .map_err(err)?;
 
-    zout.start_file("mimetype", stored)
-        .map_err(|e| err(e.to_string()))?;
-    zout.write_all(b"application/epub+zip")
-        .map_err(|e| err(e.to_string()))?;
-
+    let mut placed = vec![false; files.len()];
     for i in 0..zin.len() {
         let mut entry = zin
             .by_index(i)
@@ -94,26 +95,39 @@ pub(super) fn finish(raw: &[u8], patch: &Patch<'_>) -> Result<Vec<u8>> {
         if name == "mimetype" || entry.is_dir() {
             continue;
         }
-        let mut data = Vec::new();
-        entry
-            .read_to_end(&mut data)
-            .map_err(|e| err(format!("re-reading {name}: {e}")))?;
-        let data = match name.as_str() {
-            OPF => patch_opf(&utf8(&name, data)?, patch)?.into_bytes(),
-            NAV => patch_nav(&utf8(&name, data)?, patch)?.into_bytes(),
-            NCX => patch_ncx(&utf8(&name, data)?, patch)?.into_bytes(),
-            _ => data,
+        let data: Cow<'_, [u8]> = match files.iter().position(|f| f.path == name) {
+            Some(k) => {
+                placed[k] = true;
+                Cow::Borrowed(files[k].data)
+            }
+            None => {
+                let mut data = Vec::new();
+                entry
+                    .read_to_end(&mut data)
+                    .map_err(|e| err(format!("re-reading {name}: {e}")))?;
+                Cow::Owned(match name.as_str() {
+                    OPF => patch_opf(&utf8(&name, data)?, patch)?.into_bytes(),
+                    NAV => patch_nav(&utf8(&name, data)?, patch)?.into_bytes(),
+                    NCX => patch_ncx(&utf8(&name, data)?, patch)?.into_bytes(),
+                    _ => data,
+                })
+            }
         };
         let compressed_already = [".jpg", ".jpeg", ".png"].iter().any(|x| name.ends_with(x));
-        zout.start_file(
-            name.as_str(),
-            if compressed_already { stored } else { deflated },
-        )
-        .map_err(|e| err(e.to_string()))?;
-        zout.write_all(&data).map_err(|e| err(e.to_string()))?;
+        let method = if compressed_already {
+            Method::Stored
+        } else {
+            Method::Deflated
+        };
+        zout.add(&name, &data, method).map_err(err)?;
     }
-    let out = zout.finish().map_err(|e| err(e.to_string()))?;
-    Ok(out.into_inner())
+    if let Some(k) = placed.iter().position(|p| !p) {
+        return Err(err(format!(
+            "epub-builder wrote no `{}`; the finishing step needs updating",
+            files[k].path
+        )));
+    }
+    zout.finish().map_err(err)
 }
 
 fn utf8(name: &str, data: Vec<u8>) -> Result<String> {
@@ -217,6 +231,20 @@ mod tests {
         let out = patch_opf(&opf, &p).unwrap();
         assert!(out.contains("<dc:publisher>A &amp; &lt;B&gt;</dc:publisher>\n    <meta property=\"dcterms:modified\">"));
         assert!(out.contains(">doi:10/1&amp;2</dc:identifier>"));
+    }
+
+    #[test]
+    fn a_file_epub_builder_held_no_place_for_is_an_error() {
+        let mut raw = ZipOut::new();
+        raw.add("mimetype", b"application/epub+zip", Method::Stored)
+            .unwrap();
+        let raw = raw.finish().unwrap();
+        let files = [File {
+            path: "OEBPS/stylesheet.css".into(),
+            data: b"p {}",
+        }];
+        let err = finish(&raw, &patch(), &files).unwrap_err().to_string();
+        assert!(err.contains("OEBPS/stylesheet.css"), "{err}");
     }
 
     #[test]

@@ -222,7 +222,7 @@ pub fn render_pack(pack: &Pack, theme: &Theme) -> Result<Rendered> {
         toc_depth,
         landmarks_label: labels(&lang).landmarks,
     };
-    let bytes = finish::finish(&raw, &patch)?;
+    let bytes = finish::finish(&raw, &patch, &[])?;
     Ok(Rendered { bytes, warnings })
 }
 

@@ -24,6 +24,11 @@ use std::collections::BTreeMap;
 
 /// Renders the article as PDF.
 pub fn render(article: &Article, theme: &Theme) -> Result<Rendered> {
+    render_with_id(article, theme, &content_uuid(article))
+}
+
+/// Renders the article as PDF, given its [`content_uuid`].
+pub fn render_with_id(article: &Article, theme: &Theme, uuid: &str) -> Result<Rendered> {
     let laid = layout::layout(article, theme)?;
     let meta = &article.meta;
     let metadata = finish::Metadata {
@@ -35,7 +40,7 @@ pub fn render(article: &Article, theme: &Theme) -> Result<Rendered> {
         keyword_list: meta.keywords.clone(),
         language: meta.language.clone(),
         timestamp: meta.timestamp(),
-        identifier: content_uuid(article),
+        identifier: uuid.to_owned(),
     };
     write(&laid, &metadata)
 }
