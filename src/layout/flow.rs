@@ -11,7 +11,7 @@ use super::linebreak::{KnuthPlass, LineBreaker};
 use super::prepare::prepare;
 use super::shaping::Shaper;
 use super::{Frame, Item, Jump, Rect, TextRun};
-use crate::article::{Article, Block, Figure, Image, plain_text};
+use crate::article::{Article, Block, Figure, Image, Inline, plain_text};
 use crate::error::Warning;
 use crate::theme::{LogoFormat, Theme};
 use std::collections::BTreeSet;
@@ -907,8 +907,8 @@ pub fn flow_notes(ctx: &mut Context<'_, '_>, article: &Article) -> Vec<Vec<Flowe
                     collect::collect(article, content, style, ctx.theme.colors.accent)
                 }
                 other => {
-                    let text = block_text(other);
-                    collect::plain(&text, style)
+                    let inlines = block_inlines(other);
+                    collect::collect(article, &inlines, style, ctx.theme.colors.accent)
                 }
             };
             let first = out.len();
@@ -945,19 +945,107 @@ pub fn flow_notes(ctx: &mut Context<'_, '_>, article: &Article) -> Vec<Vec<Flowe
     all
 }
 
-/// The plain text of a block that a footnote holds (lists and quotes in notes are rare; their
-/// words are kept, their structure flattened).
-fn block_text(block: &Block) -> String {
-    match block {
-        Block::Paragraph { content } | Block::Heading { content, .. } => plain_text(content),
-        Block::Quote { blocks } => blocks.iter().map(block_text).collect::<Vec<_>>().join(" "),
-        Block::List { items, .. } => items
-            .iter()
-            .flatten()
-            .map(block_text)
-            .collect::<Vec<_>>()
-            .join(" "),
-        Block::Figure { figure } => figure.caption.clone(),
-        Block::Rule => String::new(),
+/// A note's quote, list or figure as one run of inlines (a note is set as one paragraph per
+/// block): the blocks' inlines in order, a space between them, emphasis, links and note
+/// references kept.
+fn block_inlines(block: &Block) -> Vec<Inline> {
+    fn walk(block: &Block, out: &mut Vec<Inline>) {
+        let gap = |out: &mut Vec<Inline>| {
+            if !out.is_empty() {
+                out.push(Inline::Text { text: " ".into() });
+            }
+        };
+        match block {
+            Block::Paragraph { content } | Block::Heading { content, .. } => {
+                gap(out);
+                out.extend(content.iter().cloned());
+            }
+            Block::Quote { blocks } => blocks.iter().for_each(|b| walk(b, out)),
+            Block::List { items, .. } => items.iter().flatten().for_each(|b| walk(b, out)),
+            Block::Figure { figure } => {
+                gap(out);
+                out.push(Inline::Text {
+                    text: figure.caption.clone(),
+                });
+            }
+            Block::Rule => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(block, &mut out);
+    out
+}
+
+/// Notes the body never cites (a reader keeps such definitions rather than lose them): set at
+/// the end of the body under a "Notes" heading, as the DOCX lists them, each as it would stand
+/// at a page foot, with a warning per note. They are taken out of `notes`, so pagination never
+/// places them a second time.
+pub fn uncited_notes(
+    ctx: &mut Context<'_, '_>,
+    article: &Article,
+    body: &mut Vec<Flowed>,
+    notes: &mut [Vec<Flowed>],
+) {
+    fn cite(inlines: &[Inline], out: &mut std::collections::BTreeSet<String>) {
+        for i in inlines {
+            match i {
+                Inline::FootnoteRef { id } => {
+                    out.insert(id.clone());
+                }
+                Inline::Emphasis { content }
+                | Inline::Strong { content }
+                | Inline::Link { content, .. } => cite(content, out),
+                _ => {}
+            }
+        }
+    }
+    fn walk(blocks: &[Block], out: &mut std::collections::BTreeSet<String>) {
+        for b in blocks {
+            match b {
+                Block::Heading { content, .. } | Block::Paragraph { content } => cite(content, out),
+                Block::Quote { blocks } => walk(blocks, out),
+                Block::List { items, .. } => items.iter().for_each(|i| walk(i, out)),
+                Block::Figure { .. } | Block::Rule => {}
+            }
+        }
+    }
+    let mut cited = std::collections::BTreeSet::new();
+    walk(&article.blocks, &mut cited);
+    let uncited: Vec<usize> = (0..article.notes.len().min(notes.len()))
+        .filter(|&i| !cited.contains(&article.notes[i].id))
+        .collect();
+    if uncited.is_empty() {
+        return;
+    }
+    let heading = notes_heading(&article.meta.language);
+    let block = Block::Heading {
+        level: 1,
+        content: vec![Inline::Text {
+            text: heading.to_owned(),
+        }],
+    };
+    ctx.blocks(body, article, std::slice::from_ref(&block), 0.0, false);
+    let gap = ctx.base() * 0.4;
+    for i in uncited {
+        body.append(&mut notes[i]);
+        ctx.space(body, gap);
+        ctx.warnings.push(Warning::new(format!(
+            "footnote `{}` is never cited; the PDF lists it as note {} under “{heading}” at the end",
+            article.notes[i].id,
+            i + 1
+        )));
+    }
+}
+
+/// The heading over uncited notes, in the article's language (English otherwise), as the DOCX
+/// words it.
+fn notes_heading(language: &str) -> &'static str {
+    let primary = language.split(['-', '_']).next().unwrap_or("");
+    match primary.to_ascii_lowercase().as_str() {
+        "es" | "pt" => "Notas",
+        "de" => "Anmerkungen",
+        "it" => "Note",
+        "nl" => "Noten",
+        _ => "Notes",
     }
 }

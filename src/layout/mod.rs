@@ -238,8 +238,9 @@ pub fn layout_with<'a>(
 ) -> Result<Layout<'a>> {
     let fonts = FontBook::new(theme)?;
     let mut ctx = flow::Context::new(&fonts, theme, &article.meta.language);
-    let body = flow::flow_article(&mut ctx, article);
-    let notes = flow::flow_notes(&mut ctx, article);
+    let mut body = flow::flow_article(&mut ctx, article);
+    let mut notes = flow::flow_notes(&mut ctx, article);
+    flow::uncited_notes(&mut ctx, article, &mut body, &mut notes);
     let (pages, outline) = paginate::paginate(&mut ctx, article, body, notes, options);
     let warnings = ctx.into_warnings();
     Ok(Layout {

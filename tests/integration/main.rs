@@ -10,6 +10,7 @@ mod hostile;
 mod languages;
 mod pack;
 mod pdf;
+mod properties;
 mod read;
 mod sample;
 mod theme;
