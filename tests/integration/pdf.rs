@@ -1249,7 +1249,7 @@ fn lines_of_size(page: &briefpress::layout::Page, size: f32) -> Vec<(f32, String
         if let briefpress::layout::Item::Text(run) = item
             && (run.size - size).abs() < 0.01
         {
-            let text: String = run.glyphs.iter().map(|g| g.text.as_str()).collect();
+            let text: String = run.glyphs.iter().map(|g| run.glyph_text(g)).collect();
             match lines.last_mut() {
                 Some((y, t)) if (*y - run.origin.y).abs() < 0.01 => t.push_str(&text),
                 _ => lines.push((run.origin.y, text)),
@@ -1487,7 +1487,7 @@ fn visual_lines(page: &briefpress::layout::Page, size: f32) -> Vec<(String, f32,
             let glyphs = run
                 .glyphs
                 .iter()
-                .map(|g| (run.origin.x + g.x, g.text.to_string()));
+                .map(|g| (run.origin.x + g.x, run.glyph_text(g).to_owned()));
             match lines
                 .iter_mut()
                 .find(|(y, _)| (*y - run.origin.y).abs() < 0.01)
@@ -1612,4 +1612,64 @@ fn a_hebrew_brief_is_set_from_the_right() {
         "{title:?}"
     );
     pdf::render(&a, &theme).expect("renders");
+}
+
+/// A paragraph far longer than the breaker's window (a brief pasted without blank lines) is
+/// set a window at a time: every word comes out once, in order, and it takes no more lines
+/// than the same words set as ordinary paragraphs.
+#[test]
+fn a_giant_paragraph_is_set_in_windows_without_losing_or_repeating_a_word() {
+    let words: Vec<String> = (0..9000).map(|k| format!("zq{k:05}x")).collect();
+    let text = words
+        .iter()
+        .enumerate()
+        .map(|(k, w)| {
+            if k % 13 == 12 {
+                format!("{w}. The region relies on")
+            } else {
+                w.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(text.len() > 4 * 16 * 1024, "{} bytes", text.len());
+    let article = |blocks| Article {
+        meta: Meta::new("Giant"),
+        photo: None,
+        blocks,
+        notes: Vec::new(),
+    };
+    let theme = Theme::default();
+    let body_words = |a: &Article| {
+        let laid = briefpress::layout::layout(a, &theme).expect("layout");
+        let mut seen = Vec::new();
+        let mut lines = 0;
+        for page in &laid.pages {
+            for (_, line) in lines_of_size(page, theme.base_size) {
+                lines += 1;
+                seen.extend(
+                    line.split_whitespace()
+                        .filter(|w| w.starts_with("zq"))
+                        .map(|w| w.get(..8).unwrap_or(w).to_owned()),
+                );
+            }
+        }
+        (seen, lines)
+    };
+    let (seen, lines) = body_words(&article(vec![para(text.clone())]));
+    assert_eq!(seen.len(), words.len(), "words lost or repeated");
+    assert_eq!(seen, words, "words out of order");
+    // The same text in paragraphs of about 1 000 words: as many lines, give or take a few
+    // per paragraph end.
+    let chunks: Vec<Block> = text
+        .split(". ")
+        .collect::<Vec<_>>()
+        .chunks(80)
+        .map(|c| para(c.join(". ")))
+        .collect();
+    let (_, reference) = body_words(&article(chunks));
+    assert!(
+        lines <= reference,
+        "{lines} lines in one paragraph, {reference} in paragraphs"
+    );
 }

@@ -99,7 +99,7 @@ pub fn page(
                         let actual: String = run.glyphs[i..]
                             .iter()
                             .take_while(|g| g.id == NOTDEF)
-                            .map(|g| g.text.as_str())
+                            .map(|g| run.glyph_text(g))
                             .collect();
                         ops.push(actual_text(&actual));
                     }
