@@ -7,6 +7,7 @@
 use super::linebreak::{Break, LETTER_STRETCH, line_start};
 use super::prepare::{ParItem, Piece};
 use super::{Glyph, Point, TextRun};
+use std::sync::Arc;
 
 /// A finished line, positioned relative to its start on the baseline (x right, y down).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -25,8 +26,9 @@ pub struct Line {
     pub hyphenated: bool,
 }
 
-/// Builds the lines for `breaks`.
-pub fn finalize(items: &[ParItem], breaks: &[Break]) -> Vec<Line> {
+/// Builds the lines for `breaks`; `text` is the paragraph's text followed by a hyphen, which
+/// the glyphs' offsets point into.
+pub fn finalize(items: &[ParItem], breaks: &[Break], text: &Arc<str>) -> Vec<Line> {
     let mut lines = Vec::with_capacity(breaks.len());
     let mut start = line_start(items, 0);
     for b in breaks {
@@ -90,8 +92,8 @@ pub fn finalize(items: &[ParItem], breaks: &[Break]) -> Vec<Line> {
         reorder(&mut units);
         for (unit, _) in units {
             match unit {
-                Unit::Piece(p) => x = place(&mut line, p, x, &mut spacing),
-                Unit::Space(p) => x = place(&mut line, p, x, &mut Spacing::default()),
+                Unit::Piece(p) => x = place(&mut line, p, x, &mut spacing, text),
+                Unit::Space(p) => x = place(&mut line, p, x, &mut Spacing::default(), text),
                 Unit::Room(w) => x += w,
             }
         }
@@ -153,12 +155,12 @@ struct Spacing {
 
 /// Appends a piece's glyphs at `x`, joining the previous run when face, size, colour and
 /// baseline match; records links and note references. Returns the pen position after it.
-fn place(line: &mut Line, p: &Piece, x: f32, spacing: &mut Spacing) -> f32 {
+fn place(line: &mut Line, p: &Piece, x: f32, spacing: &mut Spacing, text: &Arc<str>) -> f32 {
     let mut pen = x;
     let mut start: Option<f32> = None;
     let mut glyphs = Vec::with_capacity(p.glyphs.len());
     for g in &p.glyphs {
-        let cluster = !g.text.is_empty();
+        let cluster = g.starts_cluster();
         if cluster {
             pen += std::mem::take(&mut spacing.pending);
         }
@@ -167,7 +169,8 @@ fn place(line: &mut Line, p: &Piece, x: f32, spacing: &mut Spacing) -> f32 {
             id: g.id,
             x: pen + g.x_offset,
             rise: g.y_offset,
-            text: g.text.clone(),
+            start: g.start,
+            len: g.len,
         });
         pen += g.advance;
         if cluster {
@@ -194,6 +197,7 @@ fn place(line: &mut Line, p: &Piece, x: f32, spacing: &mut Spacing) -> f32 {
     match line.runs.last_mut() {
         Some(run)
             if run.face == p.face
+                && Arc::ptr_eq(&run.text, text)
                 && run.size == p.size
                 && run.color == p.color
                 && run.origin == origin =>
@@ -206,6 +210,7 @@ fn place(line: &mut Line, p: &Piece, x: f32, spacing: &mut Spacing) -> f32 {
             color: p.color,
             origin,
             glyphs,
+            text: Arc::clone(text),
         }),
     }
     pen

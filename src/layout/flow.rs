@@ -7,14 +7,15 @@ use super::collect::{self, Para, Style};
 use super::finalize::{Line, finalize};
 use super::fonts::{FaceId, Family, FontBook};
 use super::hyphenate::Hyphenation;
-use super::linebreak::{KnuthPlass, LineBreaker};
-use super::prepare::prepare;
+use super::linebreak::{KnuthPlass, LineBreaker, line_start};
+use super::prepare::{ParItem, prepare};
 use super::shaping::Shaper;
 use super::{Frame, Item, Jump, Rect, TextRun};
 use crate::article::{Article, Block, Figure, Image, Inline, plain_text};
 use crate::error::Warning;
 use crate::theme::{LogoFormat, Theme};
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 /// One element of the vertical flow.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -90,6 +91,18 @@ pub(super) fn heading_size(heading_scale: f32, lvl: usize) -> f32 {
     };
     s.powi(3 - lvl.min(2) as i32)
 }
+
+/// Longest paragraph, in bytes of text, that is set as one Knuth–Plass problem. A longer one
+/// (a 10 MB brief with no blank line) is set in windows of this size: each window is broken
+/// as if it ended there, its lines but the last [`WINDOW_RESET_LINES`] are kept, and the next
+/// window starts where the first line not kept starts. Knuth–Plass's choice of a line hardly
+/// depends on text more than a few lines ahead, so the lines kept are those the whole
+/// paragraph would give, and memory (items, shaped glyphs, breaker nodes) stays that of one
+/// window. 16 KiB is about 2 700 words or 190 lines at the default measure: no paragraph of
+/// a real brief comes near it, so every ordinary paragraph is still set whole.
+const PARAGRAPH_WINDOW: usize = 16 * 1024;
+/// Lines at a window's end that the next window sets again (see [`PARAGRAPH_WINDOW`]).
+const WINDOW_RESET_LINES: usize = 4;
 
 /// Indent per list level and of block quotes, in ems of the base size (2 em: room for "10.").
 const INDENT_EM: f32 = 2.0;
@@ -210,48 +223,101 @@ impl<'b, 'a> Context<'b, 'a> {
         }
     }
 
-    /// Sets a paragraph into lines and pushes one element per line.
+    /// Sets a paragraph into lines and pushes one element per line. A paragraph longer than
+    /// [`PARAGRAPH_WINDOW`] is set a window at a time (see there), so memory stays bounded and
+    /// the cost linear however long it is.
     fn paragraph(&mut self, out: &mut Vec<Flowed>, para: &Para, shape: ParShape) -> usize {
         let width = (self.measure - shape.left - shape.right).max(36.0);
         // Justified text is hyphenated; display lines and captions are not.
-        let hyph = self.hyphenation.as_ref().filter(|_| shape.justify);
-        let items = prepare(&self.shaper, para, width, hyph, self.rtl, &mut self.missing);
-        let breaks = self.breaker.break_lines(&items, width, shape.justify);
-        let lines = finalize(&items, &breaks);
-        let n = lines.len();
-        for (i, mut line) in lines.into_iter().enumerate() {
-            if self.rtl {
-                align_right(&mut line, width);
-            }
-            let hyphenated = line.hyphenated;
-            let (mut frame, notes) = self.line_frame(line, para, shape.left, shape.leading);
-            // List markers and note numbers go before the line's text: items are painted in
-            // reading order, so copied text and pdftotext read "• item", not "item •".
-            let mut marker_items = Vec::new();
-            for (text, style, right) in std::mem::take(&mut self.markers) {
-                let baseline = frame_baseline(&frame);
-                let (runs, w) = self.text_runs(&text, style);
-                for mut run in runs {
-                    run.origin.x += right - w;
-                    run.origin.y += baseline;
-                    marker_items.push(Item::Text(run));
+        let hyph = self.hyphenation.filter(|_| shape.justify);
+        let text = para.text.as_str();
+        let first = out.len();
+        let mut n = 0;
+        let mut from = 0;
+        loop {
+            let last = text.len() - from <= PARAGRAPH_WINDOW;
+            let to = if last {
+                text.len()
+            } else {
+                window_end(text, from + PARAGRAPH_WINDOW)
+            };
+            // The whole paragraph when it fits one window, else the window's part of it.
+            let window = (from > 0 || !last).then(|| sub_para(para, from..to));
+            let part = window.as_ref().unwrap_or(para);
+            let items = prepare(
+                &self.shaper,
+                part,
+                width,
+                hyph.as_ref(),
+                self.rtl,
+                &mut self.missing,
+            );
+            let breaks = self.breaker.break_lines(&items, width, shape.justify);
+            // Every line of the last window; the others keep all but their last few lines,
+            // which the next window sets again with the text that follows them.
+            let mut accept = breaks.len();
+            let mut next = to;
+            if !last {
+                let keep = breaks.len().saturating_sub(WINDOW_RESET_LINES).max(1);
+                if let Some(at) = breaks
+                    .get(keep - 1)
+                    .and_then(|b| line_text_start(&items, b.end))
+                    .filter(|at| *at > 0 && from + at < to)
+                {
+                    accept = keep;
+                    next = from + at;
                 }
             }
-            frame.items.splice(0..0, marker_items);
-            self.push(
-                out,
-                Flowed {
-                    frame,
-                    // No orphan and no widow: the first line keeps with the second, the
-                    // next-to-last with the last, so a split leaves two lines each side.
-                    // A hyphenated line keeps with the next too, so no page ends on a broken
-                    // word (TeX's \brokenpenalty); when the chain cannot fit on any page,
-                    // pagination splits it anyway.
-                    keep_with_next: i + 1 < n && (shape.keep || i == 0 || i + 2 == n || hyphenated),
-                    notes,
-                    ..Flowed::default()
-                },
-            );
+            let lines = finalize(&items, &breaks[..accept], &source_text(part));
+            drop(items);
+            for mut line in lines {
+                if self.rtl {
+                    align_right(&mut line, width);
+                }
+                let hyphenated = line.hyphenated;
+                let (mut frame, notes) = self.line_frame(line, para, shape.left, shape.leading);
+                // List markers and note numbers go before the line's text: items are painted
+                // in reading order, so copied text and pdftotext read "• item", not "item •".
+                let mut marker_items = Vec::new();
+                for (text, style, right) in std::mem::take(&mut self.markers) {
+                    let baseline = frame_baseline(&frame);
+                    let (runs, w) = self.text_runs(&text, style);
+                    for mut run in runs {
+                        run.origin.x += right - w;
+                        run.origin.y += baseline;
+                        marker_items.push(Item::Text(run));
+                    }
+                }
+                frame.items.splice(0..0, marker_items);
+                self.push(
+                    out,
+                    Flowed {
+                        frame,
+                        // No orphan and no widow: the first line keeps with the second, the
+                        // next-to-last with the last (set below, once the count is known), so
+                        // a split leaves two lines each side. A hyphenated line keeps with
+                        // the next too, so no page ends on a broken word (TeX's
+                        // \brokenpenalty); when the chain cannot fit on any page, pagination
+                        // splits it anyway.
+                        keep_with_next: shape.keep || n == 0 || hyphenated,
+                        notes,
+                        ..Flowed::default()
+                    },
+                );
+                n += 1;
+            }
+            if next >= text.len() || last {
+                break;
+            }
+            from = next;
+        }
+        if n >= 2
+            && let Some(f) = out.get_mut(first + n - 2)
+        {
+            f.keep_with_next = true;
+        }
+        if let Some(f) = out.get_mut(first + n.max(1) - 1).filter(|_| n > 0) {
+            f.keep_with_next = false;
         }
         n
     }
@@ -335,7 +401,9 @@ impl<'b, 'a> Context<'b, 'a> {
             end: items.len(),
             ratio: 0.0,
         }];
-        let line = finalize(&items, &breaks).pop().unwrap_or_default();
+        let line = finalize(&items, &breaks, &source_text(&para))
+            .pop()
+            .unwrap_or_default();
         (line.runs, line.width)
     }
 
@@ -555,6 +623,65 @@ impl<'b, 'a> Context<'b, 'a> {
             }
         }
     }
+}
+
+/// Where a window of a long paragraph ends: after the first space at or past `at`, within
+/// another window's length; else (a giant token with no space) at a character boundary at
+/// `at`, where the token is cut as `prepare` would cut it for the measure anyway.
+fn window_end(text: &str, at: usize) -> usize {
+    let at = at.min(text.len());
+    let limit = (at + PARAGRAPH_WINDOW).min(text.len());
+    if let Some(i) = text.as_bytes()[at..limit].iter().position(|b| *b == b' ') {
+        return at + i + 1;
+    }
+    let mut cut = at;
+    while cut > 0 && !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    cut
+}
+
+/// The part `range` of a paragraph as a paragraph of its own: its text, and its spans cut to
+/// it and shifted (link indices still refer to the whole paragraph's links).
+fn sub_para(para: &Para, range: std::ops::Range<usize>) -> Para {
+    let first = para.spans.partition_point(|s| s.range.end <= range.start);
+    let spans = para.spans[first..]
+        .iter()
+        .take_while(|s| s.range.start < range.end)
+        .map(|s| collect::Span {
+            range: s.range.start.max(range.start) - range.start
+                ..s.range.end.min(range.end) - range.start,
+            ..s.clone()
+        })
+        .collect();
+    Para {
+        text: para.text.get(range).unwrap_or_default().to_owned(),
+        spans,
+        links: Vec::new(),
+    }
+}
+
+/// The byte offset in its paragraph where the line after a break at item `end` starts: the
+/// first cluster of its first box.
+fn line_text_start(items: &[ParItem], end: usize) -> Option<usize> {
+    let start = line_start(items, end.saturating_add(1));
+    match items.get(start)? {
+        ParItem::Box { pieces, .. } => pieces
+            .iter()
+            .flat_map(|p| &p.glyphs)
+            .filter(|g| g.starts_cluster())
+            .map(|g| g.start as usize)
+            .min(),
+        _ => None,
+    }
+}
+
+/// The text a paragraph's glyphs point into: its own, and a hyphen for hyphenated line ends.
+fn source_text(para: &Para) -> Arc<str> {
+    let mut s = String::with_capacity(para.text.len() + 1);
+    s.push_str(&para.text);
+    s.push('-');
+    Arc::from(s)
 }
 
 /// Whether a BCP 47 tag names a language written right to left (Arabic, Hebrew, Persian,

@@ -254,7 +254,7 @@ impl Sums {
 
 /// A piece's letter-spacing stretch: [`LETTER_STRETCH`] of its size per cluster.
 fn letter_stretch(p: &super::prepare::Piece) -> f64 {
-    let clusters = p.glyphs.iter().filter(|g| !g.text.is_empty()).count();
+    let clusters = p.glyphs.iter().filter(|g| g.starts_cluster()).count();
     f64::from(LETTER_STRETCH * p.size) * clusters as f64
 }
 
@@ -879,7 +879,8 @@ mod tests {
             advance: 5.0,
             x_offset: 0.0,
             y_offset: 0.0,
-            text: "a".into(),
+            start: 0,
+            len: 1,
         };
         ParItem::Box {
             width: 5.0 * n as f32,
@@ -915,7 +916,7 @@ mod tests {
         }
         let measure = 200.0;
         let breaks = KnuthPlass.break_lines(&items, measure, true);
-        let lines = crate::layout::finalize::finalize(&items, &breaks);
+        let lines = crate::layout::finalize::finalize(&items, &breaks, &std::sync::Arc::from("a-"));
         assert!(lines.len() >= 5, "{} lines", lines.len());
         for (i, line) in lines.iter().enumerate() {
             assert!(line.width <= measure + 0.01, "line {i}: {}", line.width);

@@ -34,6 +34,7 @@ use crate::article::{Article, Image};
 use crate::error::{Result, Warning};
 use crate::theme::{Rgb, Theme};
 pub use fonts::{FaceId, FontBook};
+use std::sync::Arc;
 
 /// A point in page space: points from the top-left corner, y downwards.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -66,9 +67,11 @@ pub struct Glyph {
     pub x: f32,
     /// Rise above the baseline in points (mark attachment, superscripts are separate runs).
     pub rise: f32,
-    /// The source text this glyph stands for: the whole cluster for its first glyph (so a
-    /// ligature copies out as its letters), empty for the cluster's further glyphs.
-    pub text: String,
+    /// Where the source text this glyph stands for starts in its run's [`TextRun::text`].
+    pub start: u32,
+    /// That text's length in bytes: the whole cluster for its first glyph (so a ligature
+    /// copies out as its letters), 0 for the cluster's further glyphs.
+    pub len: u32,
 }
 
 /// Glyphs of one face, size and colour on one baseline.
@@ -84,6 +87,20 @@ pub struct TextRun {
     pub origin: Point,
     /// The glyphs in visual order.
     pub glyphs: Vec<Glyph>,
+    /// The source text the glyphs point into: their paragraph's (with a hyphen after it for
+    /// hyphenated line ends), shared by every run of the paragraph, so a glyph costs no
+    /// allocation of its own.
+    pub text: Arc<str>,
+}
+
+impl TextRun {
+    /// The source text a glyph of this run stands for ("" for a cluster's further glyphs).
+    pub fn glyph_text(&self, g: &Glyph) -> &str {
+        let start = g.start as usize;
+        self.text
+            .get(start..start + g.len as usize)
+            .unwrap_or_default()
+    }
 }
 
 /// Something placed on a page.

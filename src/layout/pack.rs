@@ -686,8 +686,7 @@ mod tests {
             .map(|(runs, _)| {
                 let s: String = runs
                     .iter()
-                    .flat_map(|r| &r.glyphs)
-                    .map(|g| g.text.as_str())
+                    .flat_map(|r| r.glyphs.iter().map(move |g| r.glyph_text(g)))
                     .collect();
                 s.split_whitespace().count()
             })

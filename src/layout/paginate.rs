@@ -227,7 +227,7 @@ fn new_page(pages: &mut Vec<PageBuild>, carry: &mut Vec<NotePart>, notes: &Notes
 pub fn paginate(
     ctx: &mut Context<'_, '_>,
     article: &Article,
-    flow: Vec<Flowed>,
+    mut flow: Vec<Flowed>,
     notes: Vec<Vec<Flowed>>,
     options: &super::Options,
 ) -> (Vec<Page>, Vec<OutlineEntry>) {
@@ -318,8 +318,10 @@ pub fn paginate(
                 y: m.top + y,
             });
         }
-        for item in &f.frame.items {
-            let mut it = item.clone();
+        let height = f.frame.height;
+        // The element is placed once: its items move to the page (a 10 MB brief's glyphs
+        // are never held twice).
+        for mut it in std::mem::take(&mut flow[i].frame.items) {
             it.translate(m.left, m.top + y);
             if let Item::Jump {
                 rect,
@@ -330,7 +332,7 @@ pub fn paginate(
             }
             pages[page].items.push(it);
         }
-        y += f.frame.height;
+        y += height;
         for n in &new_notes {
             placed_notes[*n] = true;
         }

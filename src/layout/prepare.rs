@@ -9,7 +9,7 @@ use super::collect::{Para, Style};
 use super::fonts::FaceId;
 use super::hyphenate::Hyphenation;
 use super::linebreak::NO_BREAK;
-use super::shaping::{ShapedGlyph, Shaper};
+use super::shaping::{ShapedGlyph, Shaper, offset32};
 use crate::theme::Rgb;
 use std::collections::BTreeSet;
 use unicode_linebreak::{BreakOpportunity, linebreaks};
@@ -145,24 +145,22 @@ pub fn prepare(
             last_piece = pieces.last().map(Piece::clone_without_glyphs);
             let width = pieces.iter().map(|p| p.width).sum();
             if width > measure {
-                split_overlong(shaper, pieces, measure, &mut items);
+                split_overlong(shaper, text, pieces, measure, &mut items);
             } else if let Some(h) = hyphenation {
                 let cuts = hyphen_points(h, text, content.clone(), last_word);
-                push_hyphenated(shaper, pieces, content.start, &cuts, &mut items);
+                push_hyphenated(shaper, pieces, text.len(), &cuts, &mut items);
             } else {
                 items.push(ParItem::Box { width, pieces });
             }
         }
-        let spaces: String = text[trail.clone()]
-            .chars()
-            .filter(|c| *c == ' ' || *c == '\t')
-            .collect();
+        let spaced = text[trail.clone()].contains([' ', '\t']);
         let forced = text[trail.clone()].contains(['\n', '\r']);
-        if !spaces.is_empty() {
+        if spaced {
             let pieces = shape_range(shaper, para, trail.clone(), levels, missing)
                 .into_iter()
                 .map(|mut p| {
-                    p.glyphs.retain(|g| g.text != "\n" && g.text != "\r");
+                    p.glyphs
+                        .retain(|g| !matches!(text.get(g.range()), Some("\n" | "\r")));
                     p.width = p.glyphs.iter().map(|g| g.advance).sum();
                     p
                 })
@@ -179,7 +177,7 @@ pub fn prepare(
         if at < text.len() {
             if forced || opportunity == BreakOpportunity::Mandatory {
                 items.push(penalty(FORCED, false));
-            } else if spaces.is_empty() {
+            } else if !spaced {
                 let before = text[content.clone()].chars().next_back();
                 let next = text[at..].chars().next();
                 if next.is_some_and(|c| NO_BREAK_BEFORE.contains(&c)) {
@@ -187,7 +185,7 @@ pub fn prepare(
                 } else if before == Some('\u{00AD}') {
                     // A soft hyphen: the hyphen shows only if the line breaks here.
                     let pieces = last_piece
-                        .map(|p| vec![hyphen(shaper, &p)])
+                        .map(|p| vec![hyphen(shaper, &p, text.len())])
                         .unwrap_or_default();
                     let width = pieces.iter().map(|p| p.width).sum();
                     items.push(ParItem::Penalty {
@@ -220,9 +218,13 @@ fn penalty(cost: f32, flagged: bool) -> ParItem {
     }
 }
 
-/// The hyphen glyph in a piece's style.
-fn hyphen(shaper: &Shaper<'_, '_>, style: &Piece) -> Piece {
-    let glyphs = shaper.shape(style.face, style.size, "-");
+/// The hyphen glyph in a piece's style. Its text is at `at`, the paragraph's length: the text
+/// `finalize` hands the painter is the paragraph's followed by a hyphen.
+fn hyphen(shaper: &Shaper<'_, '_>, style: &Piece, at: usize) -> Piece {
+    let mut glyphs = shaper.shape(style.face, style.size, "-");
+    for g in &mut glyphs {
+        g.start = g.start.saturating_add(offset32(at));
+    }
     let width = glyphs.iter().map(|g| g.advance).sum();
     Piece {
         glyphs,
@@ -267,13 +269,13 @@ fn hyphen_points(
     out
 }
 
-/// Pushes a box's pieces split at the hyphenation points `cuts` (absolute byte offsets; `at`
-/// is where the box's text starts), with a flagged penalty carrying a hyphen between the
-/// parts. A cut that falls inside a glyph cluster (a ligature such as "ffi") is skipped.
+/// Pushes a box's pieces split at the hyphenation points `cuts` (absolute byte offsets), with
+/// a flagged penalty carrying a hyphen between the parts (its text at `hyphen_at`). A cut that
+/// falls inside a glyph cluster (a ligature such as "ffi") is skipped.
 fn push_hyphenated(
     shaper: &Shaper<'_, '_>,
     pieces: Vec<Piece>,
-    at: usize,
+    hyphen_at: usize,
     cuts: &[usize],
     items: &mut Vec<ParItem>,
 ) {
@@ -285,17 +287,18 @@ fn push_hyphenated(
         return;
     }
     let mut parts: Vec<Vec<Piece>> = vec![Vec::new()];
-    let mut pos = at;
+    let mut first = true;
     let mut next_cut = 0;
     for piece in pieces {
         let style = piece.clone_without_glyphs();
         let mut cur = style.clone_without_glyphs();
         for g in piece.glyphs {
-            if !g.text.is_empty() {
+            if g.starts_cluster() {
+                let pos = g.start as usize;
                 while next_cut < cuts.len() && cuts[next_cut] < pos {
                     next_cut += 1;
                 }
-                if next_cut < cuts.len() && cuts[next_cut] == pos && pos > at {
+                if next_cut < cuts.len() && cuts[next_cut] == pos && !first {
                     let done = std::mem::replace(&mut cur, style.clone_without_glyphs());
                     if let Some(part) = parts.last_mut()
                         && !done.glyphs.is_empty()
@@ -305,7 +308,7 @@ fn push_hyphenated(
                     parts.push(Vec::new());
                     next_cut += 1;
                 }
-                pos += g.text.len();
+                first = false;
             }
             cur.width += g.advance;
             cur.glyphs.push(g);
@@ -322,7 +325,7 @@ fn push_hyphenated(
             && let Some(ParItem::Box { pieces, .. }) = items.last()
             && let Some(last) = pieces.last()
         {
-            let h = hyphen(shaper, last);
+            let h = hyphen(shaper, last, hyphen_at);
             items.push(ParItem::Penalty {
                 width: h.width,
                 cost: HYPHEN_PENALTY,
@@ -387,7 +390,12 @@ fn shape_range(
             // `part` is a slice of `text`, itself at `start` in the paragraph.
             let offset = start + (part.as_ptr() as usize - text.as_ptr() as usize);
             for (level, run) in by_level(part, offset, levels) {
-                let glyphs = shaper.shape_dir(face, span.style.size, run, level % 2 == 1);
+                let mut glyphs = shaper.shape_dir(face, span.style.size, run, level % 2 == 1);
+                // Offsets into the paragraph, not into the run.
+                let at = offset32(run.as_ptr() as usize - para.text.as_ptr() as usize);
+                for g in &mut glyphs {
+                    g.start = g.start.saturating_add(at);
+                }
                 let width = glyphs.iter().map(|g| g.advance).sum();
                 pieces.push(Piece {
                     face,
@@ -483,6 +491,7 @@ struct Cluster {
 /// line as well as it can.
 fn split_overlong(
     shaper: &Shaper<'_, '_>,
+    text: &str,
     pieces: Vec<Piece>,
     measure: f32,
     items: &mut Vec<ParItem>,
@@ -491,7 +500,7 @@ fn split_overlong(
     for (pi, piece) in pieces.iter().enumerate() {
         for g in &piece.glyphs {
             match clusters.last_mut() {
-                Some(c) if g.text.is_empty() && c.piece == pi => {
+                Some(c) if !g.starts_cluster() && c.piece == pi => {
                     c.width += g.advance;
                     c.glyphs.push(g.clone());
                 }
@@ -499,24 +508,30 @@ fn split_overlong(
                     piece: pi,
                     glyphs: vec![g.clone()],
                     width: g.advance,
-                    split_after: g.text.ends_with(SPLIT_AFTER),
+                    split_after: text
+                        .get(g.range())
+                        .is_some_and(|t| t.ends_with(SPLIT_AFTER)),
                 }),
             }
         }
     }
     let letter = |c: &Cluster, last: bool| {
-        let text = c.glyphs.first().map_or("", |g| g.text.as_str());
+        let cluster = c
+            .glyphs
+            .first()
+            .and_then(|g| text.get(g.range()))
+            .unwrap_or("");
         let ch = if last {
-            text.chars().last()
+            cluster.chars().last()
         } else {
-            text.chars().next()
+            cluster.chars().next()
         };
         ch.is_some_and(char::is_alphabetic)
     };
     // The widest hyphen among the pieces' styles: room kept on a line a hard cut may end.
     let hyphen_room = pieces
         .iter()
-        .map(|p| hyphen(shaper, p).width)
+        .map(|p| hyphen(shaper, p, text.len()).width)
         .fold(0.0_f32, f32::max);
     // Chunks end after every split character that is not followed by another (so "://" stays
     // whole), and wherever the measure is reached; each chunk records the cost of breaking
@@ -554,7 +569,7 @@ fn split_overlong(
         if i > 0 {
             match items.last() {
                 Some(ParItem::Box { pieces, .. }) if hyphenated => {
-                    let h = pieces.last().map(|last| hyphen(shaper, last));
+                    let h = pieces.last().map(|last| hyphen(shaper, last, text.len()));
                     items.push(ParItem::Penalty {
                         width: h.as_ref().map_or(0.0, |h| h.width),
                         cost,

@@ -19,8 +19,30 @@ pub struct ShapedGlyph {
     pub x_offset: f32,
     /// Vertical offset from the baseline, upwards.
     pub y_offset: f32,
-    /// The cluster's source text on its first glyph, empty on the others.
-    pub text: String,
+    /// Where the cluster's source text starts: a byte offset into the text that was shaped
+    /// (`prepare` makes it an offset into the paragraph).
+    pub start: u32,
+    /// The cluster's source text length in bytes on its first glyph, 0 on the others.
+    pub len: u32,
+}
+
+impl ShapedGlyph {
+    /// Whether this glyph carries its cluster's text (the cluster's first glyph).
+    pub fn starts_cluster(&self) -> bool {
+        self.len > 0
+    }
+
+    /// The byte range of the source text this glyph stands for (empty for a cluster's
+    /// further glyphs).
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.start as usize..self.start as usize + self.len as usize
+    }
+}
+
+/// A byte offset as stored in a glyph: texts are far below 4 GiB (sources are read whole into
+/// memory); a longer one saturates, which only garbles copied-out text, never panics.
+pub fn offset32(at: usize) -> u32 {
+    u32::try_from(at).unwrap_or(u32::MAX)
 }
 
 /// A cached shape plan and what it was made for: face, script, right-to-left.
@@ -110,20 +132,21 @@ impl<'b, 'a> Shaper<'b, 'a> {
             .zip(positions)
             .map(|(info, pos)| {
                 let c = info.cluster as usize;
-                let text = match starts.binary_search(&c) {
+                let len = match starts.binary_search(&c) {
                     Ok(i) if !seen[i] => {
                         seen[i] = true;
                         let end = starts.get(i + 1).copied().unwrap_or(text.len());
-                        text.get(c..end).unwrap_or_default().to_owned()
+                        end.saturating_sub(c)
                     }
-                    _ => String::new(),
+                    _ => 0,
                 };
                 ShapedGlyph {
                     id: u16::try_from(info.glyph_id).unwrap_or(0),
                     advance: pos.x_advance as f32 * scale,
                     x_offset: pos.x_offset as f32 * scale,
                     y_offset: pos.y_offset as f32 * scale,
-                    text,
+                    start: offset32(c),
+                    len: offset32(len),
                 }
             })
             .collect()
@@ -133,15 +156,16 @@ impl<'b, 'a> Shaper<'b, 'a> {
 /// One glyph per character from the cmap, for the (unexpected) case that harfrust refuses.
 fn fallback(face: &super::fonts::Face<'_>, size: f32, text: &str) -> Vec<ShapedGlyph> {
     let scale = face.scale(size);
-    text.chars()
-        .map(|c| {
+    text.char_indices()
+        .map(|(at, c)| {
             let id = face.glyph(c).unwrap_or(0);
             ShapedGlyph {
                 id,
                 advance: face.advance(id) * scale,
                 x_offset: 0.0,
                 y_offset: 0.0,
-                text: c.to_string(),
+                start: offset32(at),
+                len: offset32(c.len_utf8()),
             }
         })
         .collect()

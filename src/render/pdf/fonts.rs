@@ -88,7 +88,7 @@ pub fn embed(doc: &mut PdfDocument, layout: &Layout<'_>) -> Result<BTreeMap<Face
                         // /ActualText (see `paint`), and a reader that ignores that sees U+FFFD.
                         *e = "\u{FFFD}".to_owned();
                     } else if e.is_empty() {
-                        e.clone_from(&g.text);
+                        e.push_str(run.glyph_text(g));
                     }
                 }
             }

@@ -145,7 +145,7 @@ pub fn page(
                     // Characters no face has are all drawn as .notdef; a span with /ActualText
                     // around each run of them makes it copy out as its own characters.
                     if missing {
-                        let actual: String = piece.iter().map(|g| g.text.as_str()).collect();
+                        let actual: String = piece.iter().map(|g| run.glyph_text(g)).collect();
                         ops.push(actual_text(&actual));
                     }
                     ops.push(Op::SetTextMatrix {
@@ -270,7 +270,8 @@ mod tests {
             id,
             x,
             rise: 0.0,
-            text: String::new(),
+            start: 0,
+            len: 0,
         }
     }
 
