@@ -45,11 +45,14 @@ pub fn offset32(at: usize) -> u32 {
     u32::try_from(at).unwrap_or(u32::MAX)
 }
 
+/// A shape plan with what it was made for: face, script, right to left.
+type Plan = (FaceId, Option<harfrust::Script>, bool, ShapePlan);
+
 /// Shapes text in the book's faces, reusing one shape plan per face and script.
 pub struct Shaper<'b, 'a> {
     book: &'b FontBook<'a>,
     language: Option<harfrust::Language>,
-    plans: RefCell<Vec<(FaceId, Option<harfrust::Script>, bool, ShapePlan)>>,
+    plans: RefCell<Vec<Plan>>,
 }
 
 impl<'b, 'a> Shaper<'b, 'a> {
