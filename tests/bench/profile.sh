@@ -23,9 +23,11 @@ command -v valgrind >/dev/null 2>&1 || {
 cargo build --release --quiet
 TARGET=${CARGO_TARGET_DIR:-target}
 case $TARGET in /*) ;; *) TARGET=$ROOT/$TARGET ;; esac
-BIN=$TARGET/release/briefpress
-
 WORK=${PROFILE_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/briefpress-profile.XXXXXX")}
+# A copy, taken right after the build (a target folder shared by several checkouts holds the
+# binary of whichever built last).
+BIN=$WORK/briefpress
+cp "$TARGET/release/briefpress" "$BIN"
 mkdir -p "$WORK/sample" "$WORK/long"
 cp source/us-colombia-ties-edited.md "$WORK/sample/sample.md"
 python3 tests/bench/inputs.py photo source/us-colombia-ties-edited.md "$WORK/sample"
