@@ -52,8 +52,7 @@ echo "building the release binary" >&2
 cargo build --release --quiet
 TARGET=${CARGO_TARGET_DIR:-target}
 case $TARGET in /*) ;; *) TARGET=$ROOT/$TARGET ;; esac
-BIN=$TARGET/release/briefpress
-[ -x "$BIN" ] || { echo "error: no binary at $BIN" >&2; exit 1; }
+[ -x "$TARGET/release/briefpress" ] || { echo "error: no binary at $TARGET/release/briefpress" >&2; exit 1; }
 
 # --- inputs --------------------------------------------------------------------------------
 if [ -n "${BENCH_WORK:-}" ]; then
@@ -63,6 +62,10 @@ else
   WORK=$(mktemp -d "${TMPDIR:-/tmp}/briefpress-bench.XXXXXX")
   trap 'rm -rf "$WORK"' EXIT
 fi
+# A copy, taken right after the build: with a target folder shared by several checkouts, the
+# file under release/ is whichever checkout built last, and the run takes minutes.
+BIN=$WORK/briefpress
+cp "$TARGET/release/briefpress" "$BIN"
 for case in sample long; do mkdir -p "$WORK/$case"; done
 cp "$SAMPLE" "$WORK/sample/sample.md"
 python3 "$BENCH/inputs.py" photo "$SAMPLE" "$WORK/sample"

@@ -35,12 +35,16 @@ pub struct Embedded {
 }
 
 impl Embedded {
-    /// The subset glyph id and the text for an original glyph id.
-    pub fn glyph(&self, old: u16) -> (u16, String) {
-        (
-            self.remapper.get(old).unwrap_or(0),
-            self.text.get(&old).cloned().unwrap_or_default(),
-        )
+    /// The subset glyph id of an original glyph id (`.notdef` for one not in the subset).
+    pub fn new_id(&self, old: u16) -> u16 {
+        self.remapper.get(old).unwrap_or(0)
+    }
+
+    /// Every glyph of the subset that pages show, as (subset id, the text it copies out as).
+    pub fn glyph_texts(&self) -> impl Iterator<Item = (u16, &str)> {
+        self.text
+            .iter()
+            .map(|(&old, text)| (self.new_id(old), text.as_str()))
     }
 
     /// The advance a PDF reader gives a subset glyph, in thousandths of an em: the `/W` width,

@@ -93,12 +93,18 @@ fn write(laid: &layout::Layout<'_>, metadata: &finish::Metadata) -> Result<Rende
         placements.push(on_page);
     }
 
-    let pages = laid
-        .pages
-        .iter()
-        .zip(&placements)
-        .map(|(p, imgs)| paint::page(p, &fonts, imgs))
-        .collect();
+    let mut pages = Vec::with_capacity(laid.pages.len());
+    let mut contents = Vec::with_capacity(laid.pages.len());
+    for (p, imgs) in laid.pages.iter().zip(&placements) {
+        let painted = paint::page(p, &fonts, imgs);
+        pages.push(painted.page);
+        contents.push(painted.content);
+    }
+    // printpdf learns each face's glyphs from operations; the first page carries them, and its
+    // content stream is replaced below like every page's.
+    if let Some(first) = pages.first_mut() {
+        first.ops.extend(paint::glyph_inventory(&fonts));
+    }
     doc.with_pages(pages);
 
     let opts = PdfSaveOptions {
@@ -106,7 +112,8 @@ fn write(laid: &layout::Layout<'_>, metadata: &finish::Metadata) -> Result<Rende
         ..PdfSaveOptions::default()
     };
     let mut pdf_warnings = Vec::new();
-    let lo = doc.to_lopdf_document(&opts, &mut pdf_warnings);
+    let mut lo = doc.to_lopdf_document(&opts, &mut pdf_warnings);
+    paint::replace_contents(&mut lo, contents)?;
     for w in pdf_warnings
         .iter()
         .filter(|w| format!("{:?}", w.severity).contains("Error"))

@@ -1,25 +1,100 @@
-//! Paint: layout pages become printpdf operations. Nothing is measured or moved here; the only
-//! arithmetic is flipping layout's top-down y into PDF's bottom-up y.
+//! Paint: layout pages become each page's content stream, written here byte by byte, and the
+//! link annotations printpdf files with the page. Nothing is measured or moved here; the only
+//! arithmetic is flipping layout's top-down y into PDF's bottom-up y and the kerning below.
 //!
 //! Each piece of a run (glyphs on one baseline, split only where a `.notdef` span starts or
-//! ends) is one `SetTextMatrix` (a `Tm` at the first glyph's absolute position, never the
-//! relative `Td` that `SetTextCursor` writes) and one `ShowText`, whose kerning numbers move
-//! each later glyph from where the reader's pen leaves it (the `/W` widths) to where layout put
-//! it: word spaces are real space glyphs followed by the justification adjustment.
+//! ends) is one `Tm` at the first glyph's absolute position and one `TJ`, whose kerning numbers
+//! move each later glyph from where the reader's pen leaves it (the `/W` widths) to where
+//! layout put it: word spaces are real space glyphs followed by the justification adjustment.
 //!
-//! One operation per glyph (a `Tm` and a one-glyph `ShowText` each, which printpdf merged back
-//! into a `TJ`) cost 20 M of the sample's 108 M instructions in printpdf and lopdf (callgrind),
-//! and every merged glyph carried a kerning number of f32 noise (`0.00028957022`) that made the
-//! content streams twice as long as the glyphs need.
+//! Why not printpdf's operations: one `Tm` and a one-glyph `ShowText` per glyph, which printpdf
+//! merged back into `TJ` arrays, cost 20 M of the sample's 108 M instructions (callgrind) and
+//! wrote an f32-noise kerning number after almost every glyph; one operation per piece still
+//! cost 10 M in printpdf and lopdf, most of it building `Operation` values and formatting
+//! floats. printpdf still writes everything else (fonts, images, pages, annotations); it
+//! learns which glyphs each face uses from [`glyph_inventory`], operations on the first page
+//! whose content [`replace_contents`] overwrites with the stream written here, as every page's.
 
 use super::fonts::{Embedded, NOTDEF};
+use crate::error::{Error, Result};
 use crate::layout::{FaceId, Item, Jump, Page};
 use crate::theme::Rgb;
 use printpdf::{
-    Actions, BorderArray, Codepoint, Color, CurTransMat, Destination, DictItem, LinkAnnotation, Mm,
-    Op, PaintMode, PdfFontHandle, PdfPage, Pt, TextItem, TextMatrix, XObjectId, XObjectTransform,
+    Actions, BorderArray, Codepoint, Destination, LinkAnnotation, Mm, Op, PdfFontHandle, PdfPage,
+    Pt, TextItem, XObjectId,
 };
 use std::collections::BTreeMap;
+
+/// A page for printpdf (size and link annotations) and its content stream.
+pub struct Painted {
+    /// What printpdf writes: the boxes and the annotations.
+    pub page: PdfPage,
+    /// The page's content stream.
+    pub content: Vec<u8>,
+}
+
+/// Appends a number as PDF content wants it: no exponent, at most four decimals (0.0001 pt, or
+/// 0.0001 of a colour component), trailing zeros dropped, never `-0`.
+fn num(out: &mut Vec<u8>, x: f32) {
+    let scaled = (f64::from(x) * 10_000.0).round();
+    // Beyond ±10¹⁴ (never a page coordinate) or NaN: 0 keeps the stream valid.
+    let scaled = if scaled.is_finite() && scaled.abs() < 1e18 {
+        scaled as i64
+    } else {
+        0
+    };
+    if scaled < 0 {
+        out.push(b'-');
+    }
+    let a = scaled.unsigned_abs();
+    out.extend_from_slice((a / 10_000).to_string().as_bytes());
+    let mut frac = a % 10_000;
+    if frac != 0 {
+        out.push(b'.');
+        let mut digits = 4;
+        while frac % 10 == 0 {
+            frac /= 10;
+            digits -= 1;
+        }
+        out.extend_from_slice(format!("{frac:0digits$}").as_bytes());
+    }
+}
+
+/// Appends numbers separated by spaces, then ` op` and a newline.
+fn op(out: &mut Vec<u8>, numbers: &[f32], operator: &str) {
+    for (i, n) in numbers.iter().enumerate() {
+        if i > 0 {
+            out.push(b' ');
+        }
+        num(out, *n);
+    }
+    if !numbers.is_empty() {
+        out.push(b' ');
+    }
+    out.extend_from_slice(operator.as_bytes());
+    out.push(b'\n');
+}
+
+/// Appends bytes as a PDF hexadecimal string.
+fn hex(out: &mut Vec<u8>, bytes: &[u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+    out.push(b'<');
+    for b in bytes {
+        out.push(DIGITS[usize::from(b >> 4)]);
+        out.push(DIGITS[usize::from(b & 15)]);
+    }
+    out.push(b'>');
+}
+
+/// `/Span <</ActualText <FEFF…>>> BDC`: the text a marked span copies out as, in UTF-16BE with
+/// its byte-order mark (ISO 32000-1, 14.9.4 and 7.9.2.2). Closed by `EMC`.
+fn actual_text(out: &mut Vec<u8>, text: &str) {
+    let mut data = vec![0xFE, 0xFF];
+    data.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
+    out.extend_from_slice(b"/Span <</ActualText ");
+    hex(out, &data);
+    out.extend_from_slice(b">> BDC\n");
+}
 
 /// Kerning below this many thousandths of an em is not written: 0.1 is 0.0011 pt at 11 pt, far
 /// below a device pixel, and what is left under it is f32 rounding between layout's positions
@@ -31,13 +106,21 @@ fn round_kern(k: f64) -> f64 {
     (k * 100.0).round() / 100.0
 }
 
-/// The glyphs of one piece (one baseline, one `ShowText`) with the kerning that puts each
-/// where layout placed it, relative to the first glyph's origin.
-fn kerned(glyphs: &[crate::layout::Glyph], size: f32, embedded: &Embedded) -> Vec<Codepoint> {
+/// One glyph of a `TJ`: its subset id and the kerning number written after it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Shown {
+    gid: u16,
+    /// Thousandths of an em; a TJ number n moves the pen by -n/1000 em.
+    offset: f32,
+}
+
+/// The glyphs of one piece (one baseline, one `TJ`) with the kerning that puts each where
+/// layout placed it, relative to the first glyph's origin.
+fn kerned(glyphs: &[crate::layout::Glyph], size: f32, embedded: &Embedded) -> Vec<Shown> {
     let Some(first) = glyphs.first() else {
         return Vec::new();
     };
-    let mut out: Vec<Codepoint> = Vec::with_capacity(glyphs.len());
+    let mut out: Vec<Shown> = Vec::with_capacity(glyphs.len());
     // Where the reader's pen is, in thousandths of an em from the first glyph's origin.
     let mut pen = 0.0f64;
     for g in glyphs {
@@ -50,63 +133,99 @@ fn kerned(glyphs: &[crate::layout::Glyph], size: f32, embedded: &Embedded) -> Ve
             last.offset = kern as f32;
             pen -= kern;
         }
-        let (gid, text) = embedded.glyph(g.id);
+        let gid = embedded.new_id(g.id);
         pen += embedded.advance(gid) as f64;
-        out.push(Codepoint::with_cid(gid, 0.0, text));
+        out.push(Shown { gid, offset: 0.0 });
     }
     out
 }
 
-fn color(c: Rgb) -> Color {
-    let [r, g, b] = c.unit();
-    Color::Rgb(printpdf::Rgb {
-        r,
-        g,
-        b,
-        icc_profile: None,
-    })
-}
-
-/// `/Span <</ActualText (…)>> BDC`: the text a marked span copies out as, in UTF-16BE with its
-/// byte-order mark (ISO 32000-1, 14.9.4 and 7.9.2.2). Close it with `EndMarkedContent`.
-fn actual_text(text: &str) -> Op {
-    let mut data = vec![0xFE, 0xFF];
-    data.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
-    let mut map = BTreeMap::new();
-    map.insert(
-        "ActualText".to_owned(),
-        DictItem::String {
-            data,
-            literal: false,
-        },
-    );
-    Op::BeginMarkedContentWithProperties {
-        tag: "Span".to_owned(),
-        properties: DictItem::Dict { map },
+/// Appends a piece as `[<gid> kern <gid> …] TJ`.
+fn show(out: &mut Vec<u8>, glyphs: &[Shown]) {
+    out.push(b'[');
+    for g in glyphs {
+        hex(out, &g.gid.to_be_bytes());
+        if g.offset != 0.0 {
+            out.push(b' ');
+            num(out, g.offset);
+        }
     }
+    out.extend_from_slice(b"] TJ\n");
 }
 
-fn rect(x: f32, y_bottom: f32, w: f32, h: f32, mode: PaintMode) -> printpdf::Rect {
-    printpdf::Rect {
-        mode: Some(mode),
-        ..printpdf::Rect::from_xywh(Pt(x), Pt(y_bottom), Pt(w), Pt(h))
+/// Operations for the first page that tell printpdf every glyph each face shows and the text it
+/// copies out as (its `/W` widths and ToUnicode map are built from `ShowText` operations). The
+/// content printpdf writes for them is replaced by [`replace_contents`].
+pub fn glyph_inventory(fonts: &BTreeMap<FaceId, Embedded>) -> Vec<Op> {
+    let mut ops = vec![Op::StartTextSection];
+    for embedded in fonts.values() {
+        ops.push(Op::SetFont {
+            font: PdfFontHandle::External(embedded.id.clone()),
+            size: Pt(1.0),
+        });
+        let glyphs = embedded
+            .glyph_texts()
+            .map(|(gid, text)| Codepoint::with_cid(gid, 0.0, text.to_owned()))
+            .collect();
+        ops.push(Op::ShowText {
+            items: vec![TextItem::GlyphIds(glyphs)],
+        });
     }
+    ops.push(Op::EndTextSection);
+    ops
 }
 
-/// The operations of one page. `images` maps an item's index on the page to its XObject id.
+/// Puts each page's content stream (in page order) into printpdf's document in place of what
+/// printpdf wrote.
+pub fn replace_contents(doc: &mut lopdf::Document, contents: Vec<Vec<u8>>) -> Result<()> {
+    let pages: Vec<lopdf::ObjectId> = doc.get_pages().into_values().collect();
+    if pages.len() != contents.len() {
+        return Err(Error::render(
+            "pdf",
+            format!(
+                "printpdf wrote {} pages for {} painted",
+                pages.len(),
+                contents.len()
+            ),
+        ));
+    }
+    for (n, (page, content)) in pages.into_iter().zip(contents).enumerate() {
+        let missing = || Error::render("pdf", format!("page {} has no content stream", n + 1));
+        let stream_id = doc
+            .get_dictionary(page)
+            .and_then(|d| d.get(b"Contents"))
+            .and_then(lopdf::Object::as_reference)
+            .map_err(|_| missing())?;
+        let stream = doc
+            .get_object_mut(stream_id)
+            .and_then(lopdf::Object::as_stream_mut)
+            .map_err(|_| missing())?;
+        stream.set_plain_content(content);
+    }
+    Ok(())
+}
+
+/// Appends an RGB colour for `rg` (fill) or `RG` (stroke).
+fn color(out: &mut Vec<u8>, c: Rgb, operator: &str) {
+    op(out, &c.unit(), operator);
+}
+
+/// The content stream and the annotations of one page. `images` maps an item's index on the
+/// page to its XObject id.
 pub fn page(
     page: &Page,
     fonts: &BTreeMap<FaceId, Embedded>,
     images: &BTreeMap<usize, XObjectId>,
-) -> PdfPage {
+) -> Painted {
     let h = page.height;
-    let mut ops = Vec::new();
+    let mut out: Vec<u8> = Vec::with_capacity(16 * 1024);
+    let mut annotations = Vec::new();
     let mut in_text = false;
     let mut font: Option<(FaceId, f32)> = None;
     let mut fill: Option<Rgb> = None;
     for (index, item) in page.items.iter().enumerate() {
         if in_text && !matches!(item, Item::Text(_)) {
-            ops.push(Op::EndTextSection);
+            out.extend_from_slice(b"ET\n");
             in_text = false;
         }
         match item {
@@ -115,21 +234,19 @@ pub fn page(
                     continue;
                 };
                 if !in_text {
-                    ops.push(Op::StartTextSection);
+                    out.extend_from_slice(b"BT\n");
                     in_text = true;
                     font = None;
                 }
                 if font != Some((run.face, run.size)) {
-                    ops.push(Op::SetFont {
-                        font: PdfFontHandle::External(embedded.id.clone()),
-                        size: Pt(run.size),
-                    });
+                    out.push(b'/');
+                    out.extend_from_slice(embedded.id.0.as_bytes());
+                    out.push(b' ');
+                    op(&mut out, &[run.size], "Tf");
                     font = Some((run.face, run.size));
                 }
                 if fill != Some(run.color) {
-                    ops.push(Op::SetFillColor {
-                        col: color(run.color),
-                    });
+                    color(&mut out, run.color, "rg");
                     fill = Some(run.color);
                 }
                 // Pieces: a piece ends where .notdef starts or stops, or the rise changes.
@@ -146,29 +263,31 @@ pub fn page(
                     // around each run of them makes it copy out as its own characters.
                     if missing {
                         let actual: String = piece.iter().map(|g| run.glyph_text(g)).collect();
-                        ops.push(actual_text(&actual));
+                        actual_text(&mut out, &actual);
                     }
-                    ops.push(Op::SetTextMatrix {
-                        matrix: TextMatrix::Translate(
-                            Pt(run.origin.x + first.x),
-                            Pt(h - run.origin.y + first.rise),
-                        ),
-                    });
-                    ops.push(Op::ShowText {
-                        items: vec![TextItem::GlyphIds(kerned(piece, run.size, embedded))],
-                    });
+                    op(
+                        &mut out,
+                        &[
+                            1.0,
+                            0.0,
+                            0.0,
+                            1.0,
+                            run.origin.x + first.x,
+                            h - run.origin.y + first.rise,
+                        ],
+                        "Tm",
+                    );
+                    show(&mut out, &kerned(piece, run.size, embedded));
                     if missing {
-                        ops.push(Op::EndMarkedContent);
+                        out.extend_from_slice(b"EMC\n");
                     }
                 }
             }
             Item::Fill { rect: r, color: c } => {
-                ops.push(Op::SaveGraphicsState);
-                ops.push(Op::SetFillColor { col: color(*c) });
-                ops.push(Op::DrawRectangle {
-                    rectangle: rect(r.x, h - r.y - r.h, r.w, r.h, PaintMode::Fill),
-                });
-                ops.push(Op::RestoreGraphicsState);
+                out.extend_from_slice(b"q\n");
+                color(&mut out, *c, "rg");
+                op(&mut out, &[r.x, h - r.y - r.h, r.w, r.h], "re");
+                out.extend_from_slice(b"f\nQ\n");
                 fill = None;
             }
             Item::Stroke {
@@ -176,36 +295,27 @@ pub fn page(
                 color: c,
                 width,
             } => {
-                ops.push(Op::SaveGraphicsState);
-                ops.push(Op::SetOutlineColor { col: color(*c) });
-                ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
-                ops.push(Op::DrawRectangle {
-                    rectangle: rect(r.x, h - r.y - r.h, r.w, r.h, PaintMode::Stroke),
-                });
-                ops.push(Op::RestoreGraphicsState);
+                out.extend_from_slice(b"q\n");
+                color(&mut out, *c, "RG");
+                op(&mut out, &[*width], "w");
+                op(&mut out, &[r.x, h - r.y - r.h, r.w, r.h], "re");
+                out.extend_from_slice(b"S\nQ\n");
             }
             Item::Image { rect: r, .. } => {
                 let Some(id) = images.get(&index) else {
                     continue;
                 };
-                ops.push(Op::SaveGraphicsState);
-                ops.push(Op::SetTransformationMatrix {
-                    matrix: CurTransMat::Raw([r.w, 0.0, 0.0, r.h, r.x, h - r.y - r.h]),
-                });
-                ops.push(Op::UseXobject {
-                    id: id.clone(),
-                    transform: XObjectTransform {
-                        no_auto_scale: true,
-                        ..XObjectTransform::default()
-                    },
-                });
-                ops.push(Op::RestoreGraphicsState);
+                out.extend_from_slice(b"q\n");
+                op(&mut out, &[r.w, 0.0, 0.0, r.h, r.x, h - r.y - r.h], "cm");
+                out.push(b'/');
+                out.extend_from_slice(id.0.as_bytes());
+                out.extend_from_slice(b" Do\nQ\n");
             }
             Item::Jump {
                 rect: r,
                 to: Jump::Page { page, y },
             } => {
-                ops.push(Op::LinkAnnotation {
+                annotations.push(Op::LinkAnnotation {
                     link: LinkAnnotation::new(
                         printpdf::Rect::from_xywh(Pt(r.x), Pt(h - r.y - r.h), Pt(r.w), Pt(r.h)),
                         // printpdf numbers pages from 1; the view's top a little above the
@@ -225,7 +335,7 @@ pub fn page(
             // Unresolved jumps were dropped by pagination.
             Item::Jump { .. } => {}
             Item::Link { rect: r, url } => {
-                ops.push(Op::LinkAnnotation {
+                annotations.push(Op::LinkAnnotation {
                     link: LinkAnnotation::new(
                         printpdf::Rect::from_xywh(Pt(r.x), Pt(h - r.y - r.h), Pt(r.w), Pt(r.h)),
                         Actions::Uri(url.clone()),
@@ -239,14 +349,17 @@ pub fn page(
         }
     }
     if in_text {
-        ops.push(Op::EndTextSection);
+        out.extend_from_slice(b"ET\n");
     }
-    let mut p = PdfPage::new(Mm(0.0), Mm(0.0), ops);
+    let mut p = PdfPage::new(Mm(0.0), Mm(0.0), annotations);
     let size = printpdf::Rect::from_wh(Pt(page.width), Pt(h));
     p.media_box = size.clone();
     p.trim_box = size.clone();
     p.crop_box = size;
-    p
+    Painted {
+        page: p,
+        content: out,
+    }
 }
 
 #[cfg(test)]
@@ -255,7 +368,7 @@ mod tests {
     use crate::layout::Glyph;
 
     /// Where a PDF reader draws each glyph of a piece, in points from its first glyph.
-    fn drawn(codes: &[Codepoint], face: &Embedded, size: f32) -> Vec<f64> {
+    fn drawn(codes: &[Shown], face: &Embedded, size: f32) -> Vec<f64> {
         let mut pen = 0.0;
         let mut at = Vec::new();
         for c in codes {
@@ -301,6 +414,46 @@ mod tests {
         for (at, g) in drawn(&codes, &face, size).iter().zip(&glyphs) {
             assert!((at - f64::from(g.x)).abs() < 0.001, "{at} vs {}", g.x);
         }
+    }
+
+    #[test]
+    fn numbers_are_plain_decimals() {
+        let written = |x: f32| {
+            let mut out = Vec::new();
+            num(&mut out, x);
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(written(0.0), "0");
+        assert_eq!(written(85.03937), "85.0394");
+        assert_eq!(written(-150.0), "-150");
+        assert_eq!(written(0.5), "0.5");
+        assert_eq!(written(0.101960786), "0.102");
+        assert_eq!(written(-0.00001), "0", "never -0");
+        assert_eq!(written(0.0001), "0.0001");
+        assert_eq!(written(1e30), "0");
+        assert_eq!(written(f32::NAN), "0");
+        let mut out = Vec::new();
+        show(
+            &mut out,
+            &[
+                Shown {
+                    gid: 0x12,
+                    offset: 0.0,
+                },
+                Shown {
+                    gid: 0xAB01,
+                    offset: -11.23,
+                },
+                Shown {
+                    gid: 3,
+                    offset: 0.0,
+                },
+            ],
+        );
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "[<0012><AB01> -11.23<0003>] TJ\n"
+        );
     }
 
     #[test]
