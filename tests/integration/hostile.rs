@@ -165,7 +165,9 @@ fn json_nested_beyond_the_depth_bound_is_refused_with_its_line_and_column() {
     let at = err.location();
     // the outer object is level 1, so the 4 000th `[` (after 31 characters) is level 4 001
     assert_eq!((at.line, at.column), (Some(1), Some(31 + 4_000)));
-    assert!(started.elapsed() < Duration::from_secs(5));
+    // The bound catches a hang (an alias expanded without limit runs for minutes), not speed:
+    // 20 s is the bound issue 6 sets for hostile files, and leaves room for a loaded debug build.
+    assert!(started.elapsed() < Duration::from_secs(20));
 }
 
 /// A single paragraph of 5 MB (about 830 000 words). The release build's figure is in
@@ -288,5 +290,7 @@ fn yaml_alias_bomb_is_refused_quickly() {
     .unwrap_err();
     assert!(err.to_string().contains("YAML"), "{err}");
     assert!(err.location().line.is_some(), "names the line: {err}");
-    assert!(started.elapsed() < Duration::from_secs(5));
+    // The bound catches a hang (an alias expanded without limit runs for minutes), not speed:
+    // 20 s is the bound issue 6 sets for hostile files, and leaves room for a loaded debug build.
+    assert!(started.elapsed() < Duration::from_secs(20));
 }
