@@ -293,6 +293,38 @@ pub struct Footnote {
 }
 
 impl Article {
+    /// How often each note is cited from the body (notes citing notes are not counted): the
+    /// backends list a note no body paragraph cites under [`notes_heading`] at the end.
+    pub fn body_citations(&self) -> std::collections::HashMap<String, usize> {
+        use std::collections::HashMap;
+        fn inlines(list: &[Inline], out: &mut HashMap<String, usize>) {
+            for i in list {
+                match i {
+                    Inline::FootnoteRef { id } => *out.entry(id.clone()).or_default() += 1,
+                    Inline::Emphasis { content }
+                    | Inline::Strong { content }
+                    | Inline::Link { content, .. } => inlines(content, out),
+                    Inline::Text { .. } | Inline::Code { .. } | Inline::LineBreak => {}
+                }
+            }
+        }
+        fn blocks(list: &[Block], out: &mut HashMap<String, usize>) {
+            for b in list {
+                match b {
+                    Block::Heading { content, .. } | Block::Paragraph { content } => {
+                        inlines(content, out)
+                    }
+                    Block::Quote { blocks: inner } => blocks(inner, out),
+                    Block::List { items, .. } => items.iter().for_each(|i| blocks(i, out)),
+                    Block::Figure { .. } | Block::Rule => {}
+                }
+            }
+        }
+        let mut out = HashMap::new();
+        blocks(&self.blocks, &mut out);
+        out
+    }
+
     /// The 1-based number of the note labelled `id`, as every backend prints it.
     pub fn note_number(&self, id: &str) -> Option<usize> {
         self.notes.iter().position(|n| n.id == id).map(|i| i + 1)
@@ -351,4 +383,17 @@ pub fn plain_text(inlines: &[Inline]) -> String {
     let mut out = String::new();
     walk(inlines, &mut out);
     out
+}
+
+/// The heading over notes no body paragraph cites, in the article's language (English
+/// otherwise), as the PDF and DOCX both set it.
+pub fn notes_heading(language: &str) -> &'static str {
+    let primary = language.split(['-', '_']).next().unwrap_or("");
+    match primary.to_ascii_lowercase().as_str() {
+        "es" | "pt" => "Notas",
+        "de" => "Anmerkungen",
+        "it" => "Note",
+        "nl" => "Noten",
+        _ => "Notes",
+    }
 }

@@ -1113,38 +1113,14 @@ pub fn uncited_notes(
     body: &mut Vec<Flowed>,
     notes: &mut [Vec<Flowed>],
 ) {
-    fn cite(inlines: &[Inline], out: &mut std::collections::BTreeSet<String>) {
-        for i in inlines {
-            match i {
-                Inline::FootnoteRef { id } => {
-                    out.insert(id.clone());
-                }
-                Inline::Emphasis { content }
-                | Inline::Strong { content }
-                | Inline::Link { content, .. } => cite(content, out),
-                _ => {}
-            }
-        }
-    }
-    fn walk(blocks: &[Block], out: &mut std::collections::BTreeSet<String>) {
-        for b in blocks {
-            match b {
-                Block::Heading { content, .. } | Block::Paragraph { content } => cite(content, out),
-                Block::Quote { blocks } => walk(blocks, out),
-                Block::List { items, .. } => items.iter().for_each(|i| walk(i, out)),
-                Block::Figure { .. } | Block::Rule => {}
-            }
-        }
-    }
-    let mut cited = std::collections::BTreeSet::new();
-    walk(&article.blocks, &mut cited);
+    let cited = article.body_citations();
     let uncited: Vec<usize> = (0..article.notes.len().min(notes.len()))
-        .filter(|&i| !cited.contains(&article.notes[i].id))
+        .filter(|&i| !cited.contains_key(&article.notes[i].id))
         .collect();
     if uncited.is_empty() {
         return;
     }
-    let heading = notes_heading(&article.meta.language);
+    let heading = crate::article::notes_heading(&article.meta.language);
     let block = Block::Heading {
         level: 1,
         content: vec![Inline::Text {
@@ -1161,18 +1137,5 @@ pub fn uncited_notes(
             article.notes[i].id,
             i + 1
         )));
-    }
-}
-
-/// The heading over uncited notes, in the article's language (English otherwise), as the DOCX
-/// words it.
-fn notes_heading(language: &str) -> &'static str {
-    let primary = language.split(['-', '_']).next().unwrap_or("");
-    match primary.to_ascii_lowercase().as_str() {
-        "es" | "pt" => "Notas",
-        "de" => "Anmerkungen",
-        "it" => "Note",
-        "nl" => "Noten",
-        _ => "Notes",
     }
 }

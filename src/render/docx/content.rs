@@ -108,7 +108,7 @@ pub fn build_at(article: &Article, theme: &Theme, at: &Placement) -> Content {
         numberings: Vec::new(),
         pictures: Vec::new(),
         links: at.links,
-        citations: body_citations(article),
+        citations: article.body_citations(),
         word_number: vec![None; article.notes.len()],
         footnotes: 0,
         note_links: Vec::new(),
@@ -591,7 +591,7 @@ impl Writer<'_> {
         if left.is_empty() {
             return;
         }
-        let heading = notes_heading(&article.meta.language);
+        let heading = crate::article::notes_heading(&article.meta.language);
         let p = self.text_paragraph(self.heading_style(1), heading);
         self.out.push(p);
         self.in_note = true;
@@ -647,48 +647,6 @@ fn note_cross_reference(n: usize, shown: usize) -> Vec<Piece> {
         Piece::run(mark().add_text(shown.to_string())),
         Piece::run(mark().add_field_char(FieldCharType::End, false)),
     ]
-}
-
-/// The heading over unreferenced notes, in the article's language (English otherwise).
-fn notes_heading(language: &str) -> &'static str {
-    let primary = language.split(['-', '_']).next().unwrap_or("");
-    match primary.to_ascii_lowercase().as_str() {
-        "es" | "pt" => "Notas",
-        "de" => "Anmerkungen",
-        "it" => "Note",
-        "nl" => "Noten",
-        _ => "Notes",
-    }
-}
-
-/// How often each note is referenced from the body, outside notes.
-fn body_citations(article: &Article) -> HashMap<String, usize> {
-    fn inlines(list: &[Inline], out: &mut HashMap<String, usize>) {
-        for i in list {
-            match i {
-                Inline::FootnoteRef { id } => *out.entry(id.clone()).or_default() += 1,
-                Inline::Emphasis { content }
-                | Inline::Strong { content }
-                | Inline::Link { content, .. } => inlines(content, out),
-                Inline::Text { .. } | Inline::Code { .. } | Inline::LineBreak => {}
-            }
-        }
-    }
-    fn blocks(list: &[Block], out: &mut HashMap<String, usize>) {
-        for b in list {
-            match b {
-                Block::Heading { content, .. } | Block::Paragraph { content } => {
-                    inlines(content, out)
-                }
-                Block::Quote { blocks: inner } => blocks(inner, out),
-                Block::List { items, .. } => items.iter().for_each(|i| blocks(i, out)),
-                Block::Figure { .. } | Block::Rule => {}
-            }
-        }
-    }
-    let mut out = HashMap::new();
-    blocks(&article.blocks, &mut out);
-    out
 }
 
 /// The numbering of one list: all nine levels in the list's kind, each starting at `start`.
