@@ -82,6 +82,12 @@ pub fn content_uuid(article: &Article) -> String {
             h.update(img.data.as_slice());
         }
     }
+    uuid_from_digest(h)
+}
+
+/// The first 16 bytes of a finished SHA-256 as a UUID with version 5 and RFC 4122 variant bits,
+/// in its 8-4-4-4-12 form: the article's and the pack's identifiers both end here.
+pub(crate) fn uuid_from_digest(h: Sha256) -> String {
     let d = h.finalize();
     let mut b = [0u8; 16];
     b.copy_from_slice(&d[..16]);

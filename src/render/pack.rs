@@ -1,7 +1,7 @@
 //! What the three backends share when they bind a briefing pack: the pack's content-derived
 //! identifier, and `Format::render_pack`.
 
-use super::{Format, Rendered, content_uuid};
+use super::{Format, Rendered, content_uuid, uuid_from_digest};
 use crate::error::{Error, Result};
 use crate::pack::Pack;
 use crate::theme::Theme;
@@ -56,20 +56,7 @@ pub fn pack_uuid(pack: &Pack) -> String {
     for brief in &pack.briefs {
         h.update(content_uuid(brief).as_bytes());
     }
-    let d = h.finalize();
-    let mut b = [0u8; 16];
-    b.copy_from_slice(&d[..16]);
-    b[6] = (b[6] & 0x0F) | 0x50;
-    b[8] = (b[8] & 0x3F) | 0x80;
-    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
+    uuid_from_digest(h)
 }
 
 /// The identifier the EPUB and DOCX declare: the pack's own, else `urn:uuid:` and
