@@ -166,3 +166,16 @@ impl fmt::Display for Warning {
         f.write_str(&self.message)
     }
 }
+
+/// Turns a byte offset into `text` (a parser's error span) into a 1-based line and a 1-based
+/// column counted in characters; an offset inside a character counts as that character.
+pub fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}

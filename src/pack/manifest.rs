@@ -94,18 +94,6 @@ impl fmt::Display for ManifestError {
 
 impl std::error::Error for ManifestError {}
 
-/// Turns a byte offset into a 1-based line and column (in characters).
-fn position(text: &str, offset: usize) -> (usize, usize) {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
-}
-
 /// Keys that belong in a theme file: a theme given as a pack is told apart from a typo.
 const THEME_SECTIONS: [&str; 6] = ["page", "type", "fonts", "colors", "text", "publisher"];
 
@@ -113,7 +101,7 @@ impl Manifest {
     /// Parses the text of a manifest.
     pub fn parse(text: &str) -> Result<Manifest, ManifestError> {
         let at = |offset: usize, message: String| {
-            let (l, c) = position(text, offset);
+            let (l, c) = crate::error::line_and_column(text, offset);
             ManifestError {
                 line: Some(l),
                 column: Some(c),
@@ -122,7 +110,7 @@ impl Manifest {
         };
         let raw: Raw = toml::from_str(text).map_err(|e| {
             let (line, column) = e.span().map_or((None, None), |s| {
-                let (l, c) = position(text, s.start);
+                let (l, c) = crate::error::line_and_column(text, s.start);
                 (Some(l), Some(c))
             });
             let detail = e.message().trim().to_owned();
@@ -192,7 +180,7 @@ impl Manifest {
             }
         };
         let located = |s: &Spanned<String>, what: &str| -> Result<Located, ManifestError> {
-            let (line, column) = position(text, s.span().start);
+            let (line, column) = crate::error::line_and_column(text, s.span().start);
             let path = relative(s.get_ref()).map_err(|why| {
                 at(
                     s.span().start,

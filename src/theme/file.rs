@@ -218,20 +218,12 @@ const SECTIONS: [(&str, &[&str]); 6] = [
     ("text", &["hyphenate", "header", "footer"]),
 ];
 
-/// Turns a byte offset into a line and column.
-fn position(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
-}
-
 impl ThemeFile {
     /// Parses the text of a theme file.
     pub fn parse(text: &str) -> Result<ThemeFile, ThemeError> {
         toml::from_str(text).map_err(|e| {
             let (line, column) = e.span().map_or((None, None), |s| {
-                let (l, c) = position(text, s.start);
+                let (l, c) = crate::error::line_and_column(text, s.start);
                 (Some(l), Some(c))
             });
             let raw = e.message().trim().to_owned();
@@ -265,7 +257,7 @@ impl ThemeFile {
     ) -> Result<Theme, ThemeError> {
         let mut theme = Theme::default();
         let at = |offset: usize, message: String| {
-            let (l, c) = position(text, offset);
+            let (l, c) = crate::error::line_and_column(text, offset);
             ThemeError {
                 line: Some(l),
                 column: Some(c),
