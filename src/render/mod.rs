@@ -72,7 +72,7 @@ impl Format {
     }
 }
 
-/// A stable identifier derived from the content: a name-based (version 5 layout) UUID over the
+/// A stable identifier derived from the content: a name-based UUID (version 8, see [`uuid_from_digest`]) over the
 /// article's canonical JSON and its images, so the same brief always gets the same id.
 pub fn content_uuid(article: &Article) -> String {
     let mut h = Sha256::new();
@@ -85,21 +85,26 @@ pub fn content_uuid(article: &Article) -> String {
     uuid_from_digest(h)
 }
 
-/// The first 16 bytes of a finished SHA-256 as a UUID with version 5 and RFC 4122 variant bits,
-/// in its 8-4-4-4-12 form: the article's and the pack's identifiers both end here.
+/// The first 16 bytes of a finished SHA-256 as a UUID in its 8-4-4-4-12 form: the article's and
+/// the pack's identifiers both end here. RFC 9562 reserves version 5 for SHA-1 names, so a
+/// SHA-256 digest makes a version 8 (custom) UUID; `uuid` sets the version and variant bits.
 pub(crate) fn uuid_from_digest(h: Sha256) -> String {
     let d = h.finalize();
     let mut b = [0u8; 16];
     b.copy_from_slice(&d[..16]);
-    b[6] = (b[6] & 0x0F) | 0x50;
-    b[8] = (b[8] & 0x3F) | 0x80;
-    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
+    uuid::Uuid::new_v8(b).hyphenated().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sha256_content_id_is_a_version_8_uuid() {
+        let mut h = Sha256::new();
+        h.update(b"brief");
+        let id = uuid::Uuid::parse_str(&uuid_from_digest(h)).expect("a UUID");
+        assert_eq!(id.get_version_num(), 8);
+        assert_eq!(id.get_variant(), uuid::Variant::RFC4122);
+    }
 }

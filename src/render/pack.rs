@@ -25,8 +25,8 @@ impl Format {
     }
 }
 
-/// A stable identifier for the pack, derived from its content: a name-based (version 5
-/// layout) UUID over the pack's own metadata, its cover picture and each brief's
+/// A stable identifier for the pack, derived from its content: a name-based (version 8)
+/// UUID over the pack's own metadata, its cover picture and each brief's
 /// [`content_uuid`], in order. The same briefs in another order are another pack.
 pub fn pack_uuid(pack: &Pack) -> String {
     let mut h = Sha256::new();
