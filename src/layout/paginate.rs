@@ -223,11 +223,15 @@ fn new_page(pages: &mut Vec<PageBuild>, carry: &mut Vec<NotePart>, notes: &Notes
     pages.push(page);
 }
 
-/// Cuts the flow into pages; returns them with the outline.
+/// Cuts the flow into pages; returns them with the outline. The steps: [`place_flow`] puts
+/// every element (and the footnotes it cites) on a page, [`set_footnotes`] sets each page's
+/// notes at the foot of its text block, [`with_furniture`] adds the running header, folio and
+/// footer to the pages after the first, and [`resolve_jumps`] points note calls and notes at
+/// each other's final places.
 pub fn paginate(
     ctx: &mut Context<'_, '_>,
     article: &Article,
-    mut flow: Vec<Flowed>,
+    flow: Vec<Flowed>,
     notes: Vec<Vec<Flowed>>,
     options: &super::Options,
 ) -> (Vec<Page>, Vec<OutlineEntry>) {
@@ -237,33 +241,67 @@ pub fn paginate(
     let block_h = (ph - m.top - m.bottom).max(72.0);
     let note_gap = theme.base_size * NOTE_GAP;
     let book = Notes::new(&notes, note_gap);
+    let placed = place_flow(flow, &book, block_h, m.left, m.top);
 
+    let header_text = theme.header.as_deref().filter(|_| !options.title_in_header);
+    let short = short_title(header_text.unwrap_or(&article.meta.title));
+    let mut note_at: BTreeMap<usize, (usize, f32)> = BTreeMap::new();
+    let mut out = Vec::with_capacity(placed.pages.len());
+    for (k, pb) in placed.pages.into_iter().enumerate() {
+        let mut items = pb.items;
+        if !pb.notes.is_empty() {
+            let top = m.top + block_h - pb.notes_height;
+            set_footnotes(ctx, &notes, &pb.notes, k, top, &mut items, &mut note_at);
+        }
+        if k > 0 {
+            items = with_furniture(ctx, &short, k, options, items);
+        }
+        out.push(Page {
+            width: pw,
+            height: ph,
+            items,
+        });
+    }
+    resolve_jumps(&mut out, &placed.refs, &note_at);
+    (out, placed.outline)
+}
+
+/// What [`place_flow`] decided: the pages with their body items and footnote parts, the
+/// outline, and where each note's first reference landed (page, y).
+struct Placed {
+    pages: Vec<PageBuild>,
+    outline: Vec<OutlineEntry>,
+    refs: BTreeMap<usize, (usize, f32)>,
+}
+
+/// Puts the flow on pages of `block_h` points, top-left corner of the text block at
+/// (`left`, `top`): an element goes where it and the notes it cites fit, and a chain of
+/// elements kept together moves to a fresh page when it would fit there but not here.
+fn place_flow(
+    mut flow: Vec<Flowed>,
+    book: &Notes<'_>,
+    block_h: f32,
+    left: f32,
+    top: f32,
+) -> Placed {
     let mut pages: Vec<PageBuild> = vec![PageBuild::new()];
     let mut outline = Vec::new();
-    let mut placed_notes: Vec<bool> = vec![false; notes.len() + 1];
+    let mut placed_notes: Vec<bool> = vec![false; book.frames.len() + 1];
     // Footnote lines waiting for the next page: the rest of a split note, and notes cited
     // after it.
     let mut carry: Vec<NotePart> = Vec::new();
-    // Where each note's first reference and its text landed: page, y.
     let mut refs: BTreeMap<usize, (usize, f32)> = BTreeMap::new();
-    let mut note_at: BTreeMap<usize, (usize, f32)> = BTreeMap::new();
     let mut y = 0.0f32;
-    let fresh = |n: &usize, placed: &[bool]| book.valid(*n) && !placed[*n];
 
     let mut i = 0;
     while i < flow.len() {
         let f = &flow[i];
-        let page = pages.len() - 1;
         if f.space && y == 0.0 {
             i += 1;
             continue;
         }
-        let mut new_notes: Vec<usize> = Vec::new();
-        for n in &f.notes {
-            if fresh(n, &placed_notes) && !new_notes.contains(n) {
-                new_notes.push(*n);
-            }
-        }
+        let page = pages.len() - 1;
+        let new_notes = fresh_notes(std::slice::from_ref(f), book, &placed_notes);
         // `notes_height` already holds the gap above the notes once there are any.
         let avail = block_h - pages[page].notes_height;
         let has_notes = !pages[page].notes.is_empty();
@@ -271,36 +309,23 @@ pub fn paginate(
         // The height that must stay together: this element and the ones it keeps with.
         // The notes the rest of the chain cites come along too: without them a widow line
         // citing a long note could be pushed alone onto the next page.
-        let mut chain = f.frame.height;
-        let mut chain_notes = new_notes.clone();
-        if f.keep_with_next {
-            let mut j = i;
-            while j + 1 < flow.len() && flow[j].keep_with_next {
-                j += 1;
-                chain += flow[j].frame.height;
-                for n in &flow[j].notes {
-                    if fresh(n, &placed_notes) && !chain_notes.contains(n) {
-                        chain_notes.push(*n);
-                    }
-                }
-            }
-        }
+        let chain = keep_chain(&flow, i);
+        let chain_h: f32 = chain.iter().map(|f| f.frame.height).sum();
+        let chain_notes = fresh_notes(chain, book, &placed_notes);
         let room_self = avail - y - f.frame.height;
         let self_plan = (room_self >= -0.01)
             .then(|| book.plan(room_self, &new_notes, has_notes, pending, false))
             .flatten();
-        let room_chain = avail - y - chain;
-        let fits_chain = room_chain >= -0.01
-            && book
-                .plan(room_chain, &chain_notes, has_notes, pending, false)
-                .is_some();
-        let chain_fits_empty = block_h - chain >= -0.01
-            && book
-                .plan(block_h - chain, &chain_notes, false, false, false)
-                .is_some();
+        let fits = |room: f32, has_notes: bool, pending: bool| {
+            room >= -0.01
+                && book
+                    .plan(room, &chain_notes, has_notes, pending, false)
+                    .is_some()
+        };
+        let fits_chain = fits(avail - y - chain_h, has_notes, pending);
+        let chain_fits_empty = fits(block_h - chain_h, false, false);
         if y > 0.0 && (self_plan.is_none() || (!fits_chain && chain_fits_empty)) {
-            let cap = block_h * NOTE_CARRY_SHARE;
-            new_page(&mut pages, &mut carry, &book, cap);
+            new_page(&mut pages, &mut carry, book, block_h * NOTE_CARRY_SHARE);
             y = 0.0;
             continue;
         }
@@ -309,20 +334,19 @@ pub fn paginate(
             book.plan(room_self.max(0.0), &new_notes, has_notes, pending, true)
                 .unwrap_or_default()
         });
-        let page = pages.len() - 1;
         if let Some((level, title)) = &f.outline {
             outline.push(OutlineEntry {
                 level: *level,
                 title: title.clone(),
                 page,
-                y: m.top + y,
+                y: top + y,
             });
         }
         let height = f.frame.height;
         // The element is placed once: its items move to the page (a 10 MB brief's glyphs
         // are never held twice).
         for mut it in std::mem::take(&mut flow[i].frame.items) {
-            it.translate(m.left, m.top + y);
+            it.translate(left, top + y);
             if let Item::Jump {
                 rect,
                 to: Jump::Note(n),
@@ -343,104 +367,149 @@ pub fn paginate(
     }
     // Continued notes left when the body has ended get pages of their own.
     while !carry.is_empty() {
-        new_page(&mut pages, &mut carry, &book, block_h);
+        new_page(&mut pages, &mut carry, book, block_h);
     }
+    Placed {
+        pages,
+        outline,
+        refs,
+    }
+}
 
-    let header_text = theme.header.as_deref().filter(|_| !options.title_in_header);
-    let short = short_title(header_text.unwrap_or(&article.meta.title));
-    let count = pages.len();
-    let mut out = Vec::with_capacity(count);
-    for (k, pb) in pages.into_iter().enumerate() {
-        let mut items = pb.items;
-        // Footnotes, bottom-aligned to the text block.
-        if !pb.notes.is_empty() {
-            let mut ny = m.top + block_h - pb.notes_height + note_gap * 0.6;
-            items.push(Item::Fill {
-                rect: Rect {
-                    x: m.left,
-                    y: ny - 0.25,
-                    w: ctx.measure / 4.0,
-                    h: 0.5,
-                },
-                color: theme.colors.rule,
-            });
-            ny += note_gap * 0.4;
-            for part in &pb.notes {
-                if part.lines.start == 0 {
-                    note_at.entry(part.note).or_insert((k, ny));
-                }
-                let lines = notes
-                    .get(part.note.wrapping_sub(1))
-                    .and_then(|l| l.get(part.lines.clone()))
-                    .unwrap_or_default();
-                for f in lines {
-                    for item in &f.frame.items {
-                        let mut it = item.clone();
-                        it.translate(m.left, ny);
-                        items.push(it);
-                    }
-                    ny += f.frame.height;
-                }
-            }
-        }
-        if k > 0 {
-            let size = theme.base_size * 0.75;
-            let style = Style::new(Family::Sans, size, theme.colors.accent);
-            // Header: short title on a baseline half a margin above the text block, a hairline under it.
-            let hy = m.top * 0.55;
-            let (runs, _) = ctx.text_runs(&short, style);
-            let mut header: Vec<Item> = runs
-                .into_iter()
-                .map(|mut r| {
-                    r.origin.x += m.left;
-                    r.origin.y += hy;
-                    Item::Text(r)
-                })
-                .collect();
-            header.push(Item::Fill {
-                rect: Rect {
-                    x: m.left,
-                    y: hy + size * 0.6,
-                    w: ctx.measure,
-                    h: 0.4,
-                },
-                color: theme.colors.rule,
-            });
-            // Folio: centred, half a margin below the text block (unless the caller numbers
-            // the pages itself; the footer keeps its room either way).
-            let (folio, w) = folio(ctx, k + 1);
-            if !options.omit_folio {
-                header.extend(folio);
-            }
-            let fy = ph - m.bottom * 0.5;
-            // The theme's footer at the left margin on the folio's baseline, cut at a word
-            // to end a quad before the folio.
-            if let Some(footer) = theme
-                .footer
-                .as_deref()
-                .map(str::trim)
-                .filter(|t| !t.is_empty())
-            {
-                let room = (ctx.measure - w) / 2.0 - size;
-                let (runs, _) = fit_words(ctx, footer, style, room);
-                for mut r in runs {
-                    r.origin.x += m.left;
-                    r.origin.y += fy;
-                    header.push(Item::Text(r));
-                }
-            }
-            // Header first so text extraction meets it before the page's body.
-            header.extend(items);
-            items = header;
-        }
-        out.push(Page {
-            width: pw,
-            height: ph,
-            items,
-        });
+/// Element `i` and the elements it is kept with (each `keep_with_next` pulls in the next).
+fn keep_chain(flow: &[Flowed], i: usize) -> &[Flowed] {
+    let mut j = i;
+    while flow[j].keep_with_next && j + 1 < flow.len() {
+        j += 1;
     }
-    // Resolve the jumps now that every reference and note has a place.
-    for page in &mut out {
+    &flow[i..=j]
+}
+
+/// The notes `elements` cite that are not on a page yet, each once, in citing order.
+fn fresh_notes(elements: &[Flowed], book: &Notes<'_>, placed: &[bool]) -> Vec<usize> {
+    let mut out: Vec<usize> = Vec::new();
+    for n in elements.iter().flat_map(|f| &f.notes) {
+        if book.valid(*n) && !placed[*n] && !out.contains(n) {
+            out.push(*n);
+        }
+    }
+    out
+}
+
+/// Sets page `page`'s footnote `parts` from `top` down, under a short rule, and records where
+/// each note's first line landed.
+fn set_footnotes(
+    ctx: &Context<'_, '_>,
+    notes: &[Vec<Flowed>],
+    parts: &[NotePart],
+    page: usize,
+    top: f32,
+    items: &mut Vec<Item>,
+    note_at: &mut BTreeMap<usize, (usize, f32)>,
+) {
+    let theme = ctx.theme;
+    let note_gap = theme.base_size * NOTE_GAP;
+    let mut ny = top + note_gap * 0.6;
+    items.push(Item::Fill {
+        rect: Rect {
+            x: theme.margins.left,
+            y: ny - 0.25,
+            w: ctx.measure / 4.0,
+            h: 0.5,
+        },
+        color: theme.colors.rule,
+    });
+    ny += note_gap * 0.4;
+    for part in parts {
+        if part.lines.start == 0 {
+            note_at.entry(part.note).or_insert((page, ny));
+        }
+        let lines = notes
+            .get(part.note.wrapping_sub(1))
+            .and_then(|l| l.get(part.lines.clone()))
+            .unwrap_or_default();
+        for f in lines {
+            for item in &f.frame.items {
+                let mut it = item.clone();
+                it.translate(theme.margins.left, ny);
+                items.push(it);
+            }
+            ny += f.frame.height;
+        }
+    }
+}
+
+/// Page `k`'s items (k > 0) with the running header (`short` title over a hairline), the folio
+/// and the theme's footer; the furniture comes first so text extraction meets it before the
+/// page's body.
+fn with_furniture(
+    ctx: &mut Context<'_, '_>,
+    short: &str,
+    k: usize,
+    options: &super::Options,
+    items: Vec<Item>,
+) -> Vec<Item> {
+    let theme = ctx.theme;
+    let (_, ph) = theme.page.points();
+    let m = theme.margins;
+    let size = theme.base_size * 0.75;
+    let style = Style::new(Family::Sans, size, theme.colors.accent);
+    // Header: short title on a baseline half a margin above the text block, a hairline under it.
+    let hy = m.top * 0.55;
+    let (runs, _) = ctx.text_runs(short, style);
+    let mut header: Vec<Item> = runs
+        .into_iter()
+        .map(|mut r| {
+            r.origin.x += m.left;
+            r.origin.y += hy;
+            Item::Text(r)
+        })
+        .collect();
+    header.push(Item::Fill {
+        rect: Rect {
+            x: m.left,
+            y: hy + size * 0.6,
+            w: ctx.measure,
+            h: 0.4,
+        },
+        color: theme.colors.rule,
+    });
+    // Folio: centred, half a margin below the text block (unless the caller numbers the pages
+    // itself; the footer keeps its room either way).
+    let (folio, w) = folio(ctx, k + 1);
+    if !options.omit_folio {
+        header.extend(folio);
+    }
+    let fy = ph - m.bottom * 0.5;
+    // The theme's footer at the left margin on the folio's baseline, cut at a word to end a
+    // quad before the folio.
+    if let Some(footer) = theme
+        .footer
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        let room = (ctx.measure - w) / 2.0 - size;
+        let (runs, _) = fit_words(ctx, footer, style, room);
+        for mut r in runs {
+            r.origin.x += m.left;
+            r.origin.y += fy;
+            header.push(Item::Text(r));
+        }
+    }
+    header.extend(items);
+    header
+}
+
+/// Turns every note call and note back-link into a jump to a page position, now that every
+/// reference (`refs`) and note (`note_at`) has a place; a jump whose target was never placed
+/// is dropped.
+fn resolve_jumps(
+    pages: &mut [Page],
+    refs: &BTreeMap<usize, (usize, f32)>,
+    note_at: &BTreeMap<usize, (usize, f32)>,
+) {
+    for page in pages {
         page.items.retain_mut(|item| match item {
             Item::Jump { to, .. } => {
                 let target = match *to {
@@ -459,7 +528,6 @@ pub fn paginate(
             _ => true,
         });
     }
-    (out, outline)
 }
 
 /// The folio `number` as page items: the small sans face in the text colour, centred, half a
