@@ -430,6 +430,119 @@ fn fitness(r: f64) -> u8 {
     }
 }
 
+/// The adjustment ratio of the line from `start` to content end `end`, broken at `b`: how far
+/// its glue stretches (> 0) or shrinks (< 0) to fill `measure`. A forced break sets its line
+/// with a fill (ratio 0 when it fits). A justified line without glue (a run of URL pieces)
+/// stretches its letters instead; one with nothing to stretch at all is judged like a ragged
+/// line.
+fn line_adjustment(
+    items: &[ParItem],
+    sums: &Sums,
+    (start, end, b): (usize, usize, usize),
+    measure: f64,
+    justify: bool,
+    forced: bool,
+    pass: Pass,
+) -> f64 {
+    let n = items.len();
+    let (w, y, z) = sums.range(start, end);
+    let w = w + if b < n { break_width(items, b) } else { 0.0 };
+    let (y, z) = if justify { (y, z) } else { (0.0, 0.0) };
+    if w > measure || forced {
+        return if w <= measure {
+            0.0
+        } else if z > 0.0 {
+            (measure - w) / z
+        } else {
+            f64::NEG_INFINITY
+        };
+    }
+    let letters = if justify && y == 0.0 {
+        sums.letters(items, start, end, b)
+    } else {
+        0.0
+    };
+    let y = if justify && y > 0.0 {
+        y + pass.emergency * measure
+    } else if letters > 0.0 {
+        letters + pass.emergency * measure
+    } else {
+        RAGGED_STRETCH * measure
+    };
+    if y > 0.0 {
+        (measure - w) / y
+    } else {
+        f64::INFINITY
+    }
+}
+
+/// The demerits of a line from node `a` to content end `end`, broken at `b` (cost `cost`,
+/// with a hyphen when `hyph`), set with `badness` in fitness class `fit`: TeX's
+/// `(l + b)² ± p²` plus the penalties for consecutive hyphens, a final hyphen, a runt last
+/// line and adjacent lines of very different tightness.
+#[allow(clippy::too_many_arguments)]
+fn line_demerits(
+    items: &[ParItem],
+    a: &Node,
+    (end, b): (usize, usize),
+    badness: f64,
+    cost: f64,
+    forced: bool,
+    hyph: bool,
+    fit: u8,
+) -> f64 {
+    let n = items.len();
+    let mut d = (LINE_PENALTY + badness).powi(2);
+    if !forced {
+        if cost >= 0.0 {
+            d += cost * cost;
+        } else {
+            d -= cost * cost;
+        }
+    }
+    if hyph && a.hyphens > 0 {
+        d += DOUBLE_HYPHEN_DEMERITS;
+    }
+    if b == n && a.hyphens > 0 {
+        d += FINAL_HYPHEN_DEMERITS;
+    }
+    if b == n
+        && !(a.start..end).any(|i| matches!(items[i], ParItem::Glue { .. }))
+        && a.at != usize::MAX
+    {
+        d += RUNT_DEMERITS;
+    }
+    if fit.abs_diff(a.fitness) > 1 {
+        d += ADJ_DEMERITS;
+    }
+    d
+}
+
+/// The breaks of the cheapest path that reaches the paragraph's end (`n`), first to last.
+fn best_path(arena: &[Node], n: usize) -> Option<Vec<Break>> {
+    let last = arena
+        .iter()
+        .enumerate()
+        .filter(|(_, node)| node.at == n)
+        .min_by(|x, y| x.1.total.total_cmp(&y.1.total))
+        .map(|(i, _)| i)?;
+    let mut breaks = Vec::new();
+    let mut cur = Some(last);
+    while let Some(i) = cur {
+        let node = arena[i];
+        if node.at == usize::MAX {
+            break;
+        }
+        breaks.push(Break {
+            end: node.at,
+            ratio: node.ratio,
+        });
+        cur = node.prev;
+    }
+    breaks.reverse();
+    Some(breaks)
+}
+
 impl KnuthPlass {
     fn run(
         &self,
@@ -479,44 +592,17 @@ impl KnuthPlass {
                     continue;
                 }
                 let end = content_end(items, a.start, b);
-                let (w, y, z) = sums.range(a.start, end);
+                let (w, _, _) = sums.range(a.start, end);
                 let w = w + if b < n { break_width(items, b) } else { 0.0 };
-                let (y, z) = if justify { (y, z) } else { (0.0, 0.0) };
-                let r = if forced {
-                    // Set with a fill: ratio 0 if it fits, else it must shrink.
-                    if w <= measure {
-                        0.0
-                    } else if z > 0.0 {
-                        (measure - w) / z
-                    } else {
-                        f64::NEG_INFINITY
-                    }
-                } else if w <= measure {
-                    // A justified line without glue (a run of URL pieces) stretches its
-                    // letters instead; one with nothing to stretch at all is judged like a
-                    // ragged line.
-                    let letters = if justify && y == 0.0 {
-                        sums.letters(items, a.start, end, b)
-                    } else {
-                        0.0
-                    };
-                    let y = if justify && y > 0.0 {
-                        y + pass.emergency * measure
-                    } else if letters > 0.0 {
-                        letters + pass.emergency * measure
-                    } else {
-                        RAGGED_STRETCH * measure
-                    };
-                    if y > 0.0 {
-                        (measure - w) / y
-                    } else {
-                        f64::INFINITY
-                    }
-                } else if z > 0.0 {
-                    (measure - w) / z
-                } else {
-                    f64::NEG_INFINITY
-                };
+                let r = line_adjustment(
+                    items,
+                    sums,
+                    (a.start, end, b),
+                    measure,
+                    justify,
+                    forced,
+                    pass,
+                );
                 let overfull = r < -1.0 - 1e-9 && w > measure + 0.01;
                 if overfull || forced {
                     active.remove(k);
@@ -536,30 +622,8 @@ impl KnuthPlass {
                 if hyph && a.hyphens >= MAX_HYPHEN_RUN {
                     continue;
                 }
-                let mut d = (LINE_PENALTY + badness).powi(2);
-                if !forced {
-                    if cost >= 0.0 {
-                        d += cost * cost;
-                    } else {
-                        d -= cost * cost;
-                    }
-                }
-                if hyph && a.hyphens > 0 {
-                    d += DOUBLE_HYPHEN_DEMERITS;
-                }
-                if b == n && a.hyphens > 0 {
-                    d += FINAL_HYPHEN_DEMERITS;
-                }
-                if b == n
-                    && !(a.start..end).any(|i| matches!(items[i], ParItem::Glue { .. }))
-                    && a.at != usize::MAX
-                {
-                    d += RUNT_DEMERITS;
-                }
                 let fit = if forced { 1 } else { fitness(r) };
-                if fit.abs_diff(a.fitness) > 1 {
-                    d += ADJ_DEMERITS;
-                }
+                let d = line_demerits(items, &a, (end, b), badness, cost, forced, hyph, fit);
                 let hyphens = if hyph { a.hyphens + 1 } else { 0 };
                 let total = a.total + d;
                 let key = usize::from(fit) * 3 + usize::from(hyphens.min(2));
@@ -602,28 +666,7 @@ impl KnuthPlass {
                 active.push(arena.len() - 1);
             }
         }
-        // The best node at the end.
-        let last = arena
-            .iter()
-            .enumerate()
-            .filter(|(_, node)| node.at == n)
-            .min_by(|x, y| x.1.total.total_cmp(&y.1.total))
-            .map(|(i, _)| i)?;
-        let mut breaks = Vec::new();
-        let mut cur = Some(last);
-        while let Some(i) = cur {
-            let node = arena[i];
-            if node.at == usize::MAX {
-                break;
-            }
-            breaks.push(Break {
-                end: node.at,
-                ratio: node.ratio,
-            });
-            cur = node.prev;
-        }
-        breaks.reverse();
-        Some(breaks)
+        best_path(&arena, n)
     }
 
     /// The total demerits of a set of breaks under the pass-1 rules (for comparing breakers).
