@@ -93,13 +93,20 @@ pub fn collect(article: &Article, inlines: &[Inline], base: Style, link_color: R
     para
 }
 
-/// The text without control characters other than white space: no face draws them, a PDF
-/// reader would copy them out as junk, and the XML formats drop them too (with the warning
-/// the XML escaper gives).
+/// The text without control characters, and with every white-space control other than a line
+/// end (tab, vertical tab, form feed, next line) as a word space: no face draws them (a tab
+/// would show as a box), a PDF reader would copy them out as junk, and the XML formats drop
+/// the other controls too (with the warning the XML escaper gives). Line ends stay: they are
+/// the forced breaks of a hard line break.
 fn printable(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.chars().any(|c| c.is_control() && !c.is_whitespace()) {
+    let spaced = |c: char| c.is_whitespace() && c.is_control() && !matches!(c, '\n' | '\r');
+    if text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r'))
+    {
         text.chars()
             .filter(|c| !c.is_control() || c.is_whitespace())
+            .map(|c| if spaced(c) { ' ' } else { c })
             .collect::<String>()
             .into()
     } else {

@@ -1765,3 +1765,53 @@ fn a_giant_paragraph_is_set_in_windows_without_losing_or_repeating_a_word() {
         "{lines} lines in one paragraph, {reference} in paragraphs"
     );
 }
+
+/// A line whose words are all one letter ("b c", "1 2 3 4", "_ _ a") has gaps that all look
+/// alike, and pdftotext took them for letter spacing ("bc", "1234"); a tab was drawn as a box.
+#[test]
+fn words_of_one_letter_and_tabs_copy_out_with_their_spaces() {
+    if !require("pdftotext") || !require("mutool") {
+        return;
+    }
+    let mut a = colombia();
+    a.blocks = vec![
+        para("x y z"),
+        para("1 2 3 4"),
+        para("_ _ _ _ a"),
+        Block::Paragraph {
+            content: vec![
+                text("b "),
+                Inline::Emphasis {
+                    content: vec![text("c")],
+                },
+                text(" d"),
+            ],
+        },
+        para("A tab\there, and ab cd ef."),
+    ];
+    let dir = scratch();
+    let path = write(&a, &Theme::default(), dir.path(), "one-letter-words");
+    let lines: Vec<String> = pdftotext(&path, &[])
+        .lines()
+        .map(|l| l.trim().to_owned())
+        .collect();
+    for want in [
+        "x y z",
+        "1 2 3 4",
+        "_ _ _ _ a",
+        "b c d",
+        "A tab here, and ab cd ef.",
+    ] {
+        assert!(
+            lines.iter().any(|l| l == want),
+            "no line {want:?} in {lines:#?}"
+        );
+    }
+    let (ok, trace, err) = run(Command::new("mutool").arg("trace").arg(&path));
+    assert!(ok, "mutool trace failed: {err}");
+    assert_eq!(
+        trace.matches("glyph=\".notdef\"").count(),
+        0,
+        "a box is drawn"
+    );
+}

@@ -17,7 +17,7 @@
 
 use super::fonts::{Embedded, NOTDEF};
 use crate::error::{Error, Result};
-use crate::layout::{FaceId, Item, Jump, Page};
+use crate::layout::{FaceId, Glyph, Item, Jump, Page, TextRun};
 use crate::theme::Rgb;
 use printpdf::{
     Actions, BorderArray, Codepoint, Destination, LinkAnnotation, Mm, Op, PdfFontHandle, PdfPage,
@@ -94,6 +94,41 @@ fn actual_text(out: &mut Vec<u8>, text: &str) {
     out.extend_from_slice(b"/Span <</ActualText ");
     hex(out, &data);
     out.extend_from_slice(b">> BDC\n");
+}
+
+/// Whether `piece` holds a word space and every word in it is one glyph cluster ("b c",
+/// "1 2 3", "_ _ a"). Text extractors (poppler's pdftotext, pdf.js) skip space glyphs and find
+/// words by the gaps between glyphs; on a line where every gap is alike they take the gaps for
+/// letter spacing and glue the words ("bc"). Such a piece is spanned with /ActualText holding
+/// its spaces, so it copies out as written; ordinary text, whose gaps inside words are closer
+/// than those between them, needs no span.
+fn single_glyph_words(run: &TextRun, piece: &[Glyph]) -> bool {
+    let mut spaces = 0;
+    let mut clusters_in_word = 0;
+    for g in piece {
+        let text = run.glyph_text(g);
+        if g.len == 0 {
+            continue;
+        }
+        if text.chars().all(char::is_whitespace) {
+            spaces += 1;
+            clusters_in_word = 0;
+        } else {
+            clusters_in_word += 1;
+            if clusters_in_word > 1 {
+                return false;
+            }
+        }
+    }
+    spaces > 0
+}
+
+/// The source text `piece` stands for, in logical order (the glyphs are in visual order, so a
+/// right-to-left piece reads backwards glyph by glyph).
+fn logical_text<'r>(run: &'r TextRun, piece: &[Glyph]) -> &'r str {
+    let start = piece.iter().map(|g| g.start).min().unwrap_or(0) as usize;
+    let end = piece.iter().map(|g| g.start + g.len).max().unwrap_or(0) as usize;
+    run.text.get(start..end).unwrap_or_default()
 }
 
 /// Kerning below this many thousandths of an em is not written: 0.1 is 0.0011 pt at 11 pt, far
@@ -261,9 +296,12 @@ pub fn page(
                     rest = tail;
                     // Characters no face has are all drawn as .notdef; a span with /ActualText
                     // around each run of them makes it copy out as its own characters.
+                    let spanned = missing || single_glyph_words(run, piece);
                     if missing {
                         let actual: String = piece.iter().map(|g| run.glyph_text(g)).collect();
                         actual_text(&mut out, &actual);
+                    } else if spanned {
+                        actual_text(&mut out, logical_text(run, piece));
                     }
                     op(
                         &mut out,
@@ -278,7 +316,7 @@ pub fn page(
                         "Tm",
                     );
                     show(&mut out, &kerned(piece, run.size, embedded));
-                    if missing {
+                    if spanned {
                         out.extend_from_slice(b"EMC\n");
                     }
                 }
