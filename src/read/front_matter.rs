@@ -43,14 +43,52 @@ struct FrontMatter {
 }
 
 /// An author: a bare name, or a name with an affiliation.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug)]
 enum AuthorField {
     Name(String),
-    Full {
-        name: String,
-        affiliation: Option<String>,
-    },
+    Full(AuthorEntry),
+}
+
+/// An author written as a mapping. Its own derive refuses an unknown key by name (a misspelt
+/// `affilation:` must not drop the affiliation silently).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AuthorEntry {
+    name: String,
+    affiliation: Option<String>,
+}
+
+/// The keys of an author mapping, for messages.
+const AUTHOR_KEYS: [&str; 2] = ["name", "affiliation"];
+/// The keys of a photo mapping, for messages.
+const PHOTO_KEYS: [&str; 4] = ["path", "alt", "caption", "credit"];
+
+impl<'de> Deserialize<'de> for AuthorField {
+    /// A string is a name; a mapping goes through [`AuthorEntry`]'s derive, so its errors
+    /// name the key (an untagged enum would only say that no variant matched).
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = AuthorField;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an author's name, or `name:` and `affiliation:` lines")
+            }
+            fn visit_str<E: serde::de::Error>(
+                self,
+                v: &str,
+            ) -> std::result::Result<AuthorField, E> {
+                Ok(AuthorField::Name(v.to_owned()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> std::result::Result<AuthorField, A::Error> {
+                AuthorEntry::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(AuthorField::Full)
+            }
+        }
+        d.deserialize_any(Visit)
+    }
 }
 
 /// Keywords: a list, or one comma-separated string.
@@ -198,7 +236,7 @@ fn author(a: AuthorField) -> Author {
             name: name.trim().to_owned(),
             affiliation: None,
         },
-        AuthorField::Full { name, affiliation } => Author {
+        AuthorField::Full(AuthorEntry { name, affiliation }) => Author {
             name: name.trim().to_owned(),
             affiliation: affiliation
                 .map(|s| s.trim().to_owned())
@@ -228,31 +266,60 @@ fn yaml_error(e: &serde_saphyr::Error, yaml: &str, first_line: usize) -> Error {
             )
         });
     let text = one_line(&e.to_string());
-    // serde's unknown-field message, however the YAML crate wraps it
-    let unknown = match e {
-        serde_saphyr::Error::SerdeUnknownField { field, .. } => Some(field.clone()),
+    // serde's unknown-field message, however the YAML crate wraps it, with the keys of the
+    // mapping it is in when the YAML crate kept them
+    let mut root = e;
+    while let serde_saphyr::Error::WithSnippet { error, .. }
+    | serde_saphyr::Error::AliasError { error, .. } = root
+    {
+        root = error;
+    }
+    let unknown = match root {
+        serde_saphyr::Error::SerdeUnknownField {
+            field, expected, ..
+        } => Some((field.clone(), expected.clone())),
         _ => text
             .split_once("unknown field `")
             .and_then(|(_, rest)| rest.split_once('`'))
-            .map(|(f, _)| f.to_owned()),
+            .map(|(f, _)| (f.to_owned(), Vec::new())),
     };
-    if let Some(field) = unknown {
+    if let Some((field, expected)) = unknown {
         let at = if at.line.is_some() {
             at
         } else {
             yaml.lines()
-                .position(|l| l.trim_start().starts_with(&format!("{field}:")))
+                .position(|l| {
+                    let l = l.trim_start().trim_start_matches("- ");
+                    l.starts_with(&format!("{field}:"))
+                })
                 .map_or_else(Location::default, |i| Location::line(first_line + i))
         };
-        let known = KEYS[..12].join(", ");
-        let help = match nearest(&field) {
-            Some(k) => format!("did you mean `{k}`? known keys: {known}"),
-            None => format!("known keys: {known}"),
+        // Which mapping: an author's, the photo's, else the front matter's own.
+        let (keys, place): (&[&str], &str) = if expected.contains(&"affiliation") {
+            (&AUTHOR_KEYS, "key `{field}` in an author")
+        } else if expected.contains(&"caption") {
+            (&PHOTO_KEYS, "key `{field}` in `photo`")
+        } else {
+            (&KEYS[..12], "front-matter key `{field}`")
+        };
+        let known = keys.join(", ");
+        let help = match nearest_in(&field, keys) {
+            Some(k) => format!("did you mean `{k}`? known keys there: {known}"),
+            None => format!("known keys there: {known}"),
         };
         return Error::source(
             at,
-            format!("unknown front-matter key `{field}`"),
+            format!("unknown {}", place.replace("{field}", &field)),
             Some(help),
+        );
+    }
+    if let serde_saphyr::Error::SerdeMissingField { field, .. } = root
+        && AUTHOR_KEYS.contains(field)
+    {
+        return Error::source(
+            at,
+            format!("an author has no `{field}`"),
+            Some("write `- name: …` (and `affiliation: …` below it), or just `- Name`".to_owned()),
         );
     }
     let (what, help) = plain_yaml(&text);
@@ -321,9 +388,14 @@ fn one_line(msg: &str) -> String {
     }
 }
 
-/// The known key nearest to `field` (edit distance ≤ 3), for "did you mean".
+/// The known front-matter key nearest to `field` (edit distance ≤ 3), for "did you mean".
 pub fn nearest(field: &str) -> Option<&'static str> {
-    KEYS.iter()
+    nearest_in(field, &KEYS)
+}
+
+/// The key of `keys` nearest to `field` (edit distance ≤ 3).
+fn nearest_in(field: &str, keys: &[&'static str]) -> Option<&'static str> {
+    keys.iter()
         .map(|k| (strsim::levenshtein(&field.to_lowercase(), k), *k))
         .filter(|&(d, _)| d <= 3)
         .min()
@@ -380,6 +452,40 @@ mod tests {
         assert!(p.photo.is_none());
         let err = parse("title: T\nphoto:\n  path: a.jpg\n  captoin: C\n", 2).unwrap_err();
         assert!(err.to_string().contains("`captoin`"), "{err}");
+    }
+
+    #[test]
+    fn a_misspelt_key_inside_an_author_or_the_photo_is_located_not_dropped() {
+        let err = parse(
+            "title: T\nauthors:\n  - name: Jane\n    affilation: Centre\n",
+            2,
+        )
+        .unwrap_err();
+        let msg = err.to_string();
+        assert_eq!(err.location().line, Some(5), "{msg}");
+        assert!(
+            msg.contains("unknown key `affilation` in an author"),
+            "{msg}"
+        );
+        assert!(msg.contains("did you mean `affiliation`"), "{msg}");
+        let err = parse("title: T\nauthors:\n  - nmae: Ingrid\n", 2).unwrap_err();
+        let msg = err.to_string();
+        assert!(
+            msg.contains("`nmae`") && msg.contains("did you mean `name`"),
+            "{msg}"
+        );
+        assert!(
+            !msg.contains("untagged") && !msg.contains("variant"),
+            "{msg}"
+        );
+        let err = parse("title: T\nphoto:\n  path: a.jpg\n  captoin: C\n", 2).unwrap_err();
+        let msg = err.to_string();
+        assert!(
+            msg.contains("in `photo`") && msg.contains("did you mean `caption`"),
+            "{msg}"
+        );
+        let err = parse("title: T\nauthors:\n  - affiliation: X\n", 2).unwrap_err();
+        assert!(err.to_string().contains("an author has no `name`"), "{err}");
     }
 
     #[test]
