@@ -28,12 +28,48 @@ use std::ops::Range;
 /// recursive walk in the backends shallow.
 pub const MAX_NESTING: usize = 16;
 
-/// Parses a Markdown source.
+/// Parses a Markdown source. Only a metadata block that opens the file is front matter, so the
+/// metadata option is given to a parser of that opening block alone; the body is parsed as
+/// plain CommonMark (with footnotes), where `---` / text / `---` is a rule and a setext heading.
 pub(crate) fn parse(text: &str) -> Result<Parsed> {
     let mut b = Builder::new(text);
-    let opts = Options::ENABLE_YAML_STYLE_METADATA_BLOCKS | Options::ENABLE_FOOTNOTES;
-    b.feed(Parser::new_ext(text, opts).into_offset_iter(), 0)?;
+    let mut body = 0;
+    if let Some(head) = front_matter_candidate(text) {
+        let opts = Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
+        let mut events = Parser::new_ext(head, opts).into_offset_iter().peekable();
+        if let Some((Event::Start(Tag::MetadataBlock(MetadataBlockKind::YamlStyle)), r)) =
+            events.peek()
+            && r.start == 0
+        {
+            body = r.end;
+            let block: Vec<_> = events.take_while(|(_, r)| r.end <= body).collect();
+            b.feed(block.into_iter(), 0)?;
+        }
+    }
+    let opts = Options::ENABLE_FOOTNOTES;
+    b.feed(
+        Parser::new_ext(&text[body..], opts).into_offset_iter(),
+        body,
+    )?;
     b.finish()
+}
+
+/// The opening `---` line of a file and everything up to the first line that could close it
+/// (`---` or `...`), or the whole text when none does: what a metadata block at the start can
+/// span. The body after it is never parsed twice.
+fn front_matter_candidate(text: &str) -> Option<&str> {
+    let first = text.lines().next()?;
+    if first.trim_end() != "---" {
+        return None;
+    }
+    let mut at = first.len();
+    for line in text[at..].split_inclusive('\n').skip(1) {
+        at += line.len();
+        if matches!(line.trim_end(), "---" | "...") {
+            return Some(&text[..at]);
+        }
+    }
+    Some(text)
 }
 
 /// A container of blocks being built.
@@ -89,6 +125,8 @@ struct Builder<'t> {
     figure_lines: Vec<(String, Location)>,
     warnings: Vec<Warning>,
     warned_nesting: bool,
+    /// Inside a raw HTML block: the last line ended, so a line break comes before more text.
+    html_break: bool,
 }
 
 impl<'t> Builder<'t> {
@@ -110,6 +148,7 @@ impl<'t> Builder<'t> {
             figure_lines: Vec::new(),
             warnings: Vec::new(),
             warned_nesting: false,
+            html_break: false,
         }
     }
 
@@ -145,7 +184,7 @@ impl<'t> Builder<'t> {
         for (event, range) in events {
             let at = base + range.start;
             match event {
-                Event::Start(tag) => self.start(tag, at, base + range.end)?,
+                Event::Start(tag) => self.start(tag, at)?,
                 Event::End(tag) => self.end(tag)?,
                 Event::Text(t) => {
                     if self.in_front_matter {
@@ -162,19 +201,30 @@ impl<'t> Builder<'t> {
                 Event::Code(t) => self.push_inline(Inline::Code {
                     text: t.into_string(),
                 }),
-                Event::Html(t) | Event::InlineHtml(t) => {
-                    let s = t.trim_end_matches('\n').to_owned();
-                    // A raw HTML block's lines keep their breaks; it is literal text.
-                    let mut first = true;
-                    for line in s.split('\n') {
-                        if !first {
+                Event::Html(t) => {
+                    // A raw HTML block arrives a line at a time, each with its line end. It is
+                    // literal text whose lines keep their breaks: a break goes between two
+                    // lines (not after the last), so no two lines run together.
+                    for piece in t.split_inclusive('\n') {
+                        if std::mem::take(&mut self.html_break) {
                             self.push_inline(Inline::LineBreak);
                         }
-                        first = false;
-                        self.push_inline(Inline::Text {
-                            text: line.to_owned(),
-                        });
+                        let line = piece.strip_suffix('\n');
+                        let content = line.unwrap_or(piece).trim_end_matches('\r');
+                        if !content.is_empty() {
+                            self.push_inline(Inline::Text {
+                                text: content.to_owned(),
+                            });
+                        }
+                        self.html_break = line.is_some();
                     }
+                }
+                Event::InlineHtml(t) => {
+                    // Raw HTML inside a paragraph is literal text; a line end in it is a soft
+                    // break, as anywhere in the paragraph.
+                    self.push_inline(Inline::Text {
+                        text: t.replace("\r\n", " ").replace(['\n', '\r'], " "),
+                    });
                 }
                 Event::InlineMath(t) | Event::DisplayMath(t) => self.push_inline(Inline::Code {
                     text: t.into_string(),
@@ -202,31 +252,11 @@ impl<'t> Builder<'t> {
         Ok(())
     }
 
-    fn start(&mut self, tag: Tag<'_>, at: usize, end: usize) -> Result<()> {
+    fn start(&mut self, tag: Tag<'_>, at: usize) -> Result<()> {
         match tag {
-            Tag::MetadataBlock(MetadataBlockKind::YamlStyle) if at == 0 && self.front.is_none() => {
+            Tag::MetadataBlock(_) => {
                 self.in_front_matter = true;
                 self.front_text.clear();
-            }
-            Tag::MetadataBlock(_) => {
-                // A `---` block later in the body is not front matter: it is a rule, the text
-                // between, and a rule, as a reader of the source would see it.
-                self.close_implicit();
-                self.push_block(Block::Rule);
-                let inner = &self.text[at..end];
-                let body_start = inner.find('\n').map_or(inner.len(), |i| i + 1);
-                let body_end = inner
-                    .trim_end()
-                    .rfind('\n')
-                    .map_or(body_start, |i| i + 1)
-                    .max(body_start);
-                let fragment = &inner[body_start..body_end];
-                let events: Vec<_> = Parser::new_ext(fragment, Options::ENABLE_FOOTNOTES)
-                    .into_offset_iter()
-                    .collect();
-                self.feed(events.into_iter(), at + body_start)?;
-                self.close_implicit();
-                self.push_block(Block::Rule);
             }
             Tag::Paragraph => {
                 self.close_implicit();
@@ -260,6 +290,7 @@ impl<'t> Builder<'t> {
             }
             Tag::HtmlBlock => {
                 self.close_implicit();
+                self.html_break = false;
                 self.frames
                     .push((Frame::Paragraph { implicit: false }, Vec::new()));
             }
@@ -319,13 +350,12 @@ impl<'t> Builder<'t> {
 
     fn end(&mut self, tag: TagEnd) -> Result<()> {
         match tag {
-            TagEnd::MetadataBlock(_) if self.in_front_matter => {
+            TagEnd::MetadataBlock(_) => {
                 self.in_front_matter = false;
                 let first_line = self.line(self.front_offset.max(1));
                 let yaml = std::mem::take(&mut self.front_text);
                 self.front = Some(front_matter::parse(&yaml, first_line)?);
             }
-            TagEnd::MetadataBlock(_) => {}
             TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::CodeBlock | TagEnd::HtmlBlock => {
                 self.close_frame()
             }
@@ -436,6 +466,16 @@ impl<'t> Builder<'t> {
                 }
                 self.push_block(Block::Paragraph { content: inlines });
                 return;
+            }
+            Frame::Image { .. }
+                if self
+                    .frames
+                    .iter()
+                    .any(|(f, _)| matches!(f, Frame::Image { .. })) =>
+            {
+                // An image inside another image's description is part of that description
+                // (CommonMark renders its alt text), not a figure of its own.
+                content
             }
             Frame::Image { url, title, line } => {
                 let alt = plain_text(&content).trim().to_owned();
@@ -558,6 +598,7 @@ impl<'t> Builder<'t> {
         for n in &mut notes {
             normalise_heading_levels(&mut n.blocks);
         }
+        self.warn_undefined_notes(&blocks, &notes);
         let article = Article {
             meta,
             photo,
@@ -569,6 +610,65 @@ impl<'t> Builder<'t> {
             figure_lines: self.figure_lines,
             warnings: self.warnings,
         })
+    }
+}
+
+impl Builder<'_> {
+    /// A `[^label]` with no definition stays as literal text (as CommonMark with footnotes
+    /// says); the author surely meant a note, so each such label gets one warning naming the
+    /// line where it first appears.
+    fn warn_undefined_notes(&mut self, blocks: &[Block], notes: &[Footnote]) {
+        fn texts<'a>(blocks: &'a [Block], out: &mut Vec<&'a str>) {
+            fn inl<'a>(list: &'a [Inline], out: &mut Vec<&'a str>) {
+                for i in list {
+                    match i {
+                        Inline::Text { text } => out.push(text),
+                        Inline::Emphasis { content }
+                        | Inline::Strong { content }
+                        | Inline::Link { content, .. } => inl(content, out),
+                        _ => {}
+                    }
+                }
+            }
+            for b in blocks {
+                match b {
+                    Block::Heading { content, .. } | Block::Paragraph { content } => {
+                        inl(content, out)
+                    }
+                    Block::Quote { blocks } => texts(blocks, out),
+                    Block::List { items, .. } => items.iter().for_each(|i| texts(i, out)),
+                    Block::Figure { .. } | Block::Rule => {}
+                }
+            }
+        }
+        let mut all = Vec::new();
+        texts(blocks, &mut all);
+        notes.iter().for_each(|n| texts(&n.blocks, &mut all));
+        let mut seen: Vec<String> = Vec::new();
+        for t in all {
+            let mut rest = t;
+            while let Some(i) = rest.find("[^") {
+                rest = &rest[i + 2..];
+                let Some(end) = rest.find(']') else { break };
+                let label = &rest[..end];
+                if label.is_empty() || label.contains(char::is_whitespace) {
+                    continue;
+                }
+                let id = label.to_lowercase();
+                if notes.iter().any(|n| n.id == id) || seen.contains(&id) {
+                    continue;
+                }
+                let at = self
+                    .text
+                    .find(&format!("[^{label}]"))
+                    .map_or_else(Location::default, |o| Location::line(self.line(o)));
+                self.warnings.push(Warning::at(
+                    at,
+                    format!("footnote `[^{label}]` is cited but never defined; it stays as text"),
+                ));
+                seen.push(id);
+            }
+        }
     }
 }
 
@@ -767,6 +867,63 @@ mod tests {
             }])
             .contains("deep")
         );
+    }
+
+    #[test]
+    fn a_setext_heading_after_a_rule_is_a_heading_said_once() {
+        let a = md("---\ntitle: T\n---\n\nIntro.\n\n---\nFoo\n---\nBar\n").article;
+        assert!(matches!(a.blocks[1], Block::Rule), "{:?}", a.blocks);
+        let Block::Heading { content, .. } = &a.blocks[2] else {
+            panic!("no heading: {:?}", a.blocks);
+        };
+        assert_eq!(plain_text(content), "Foo");
+        assert!(
+            matches!(&a.blocks[3], Block::Paragraph { .. }),
+            "{:?}",
+            a.blocks
+        );
+        assert_eq!(a.blocks.len(), 4, "{:?}", a.blocks);
+    }
+
+    #[test]
+    fn a_raw_html_block_keeps_every_line_break_and_glues_no_words() {
+        let a = md("---\ntitle: T\n---\n\n<div>\nexample\n</div>\n\n<script>\nlet a;\n\nlet b;\n</script>\n").article;
+        let Block::Paragraph { content } = &a.blocks[0] else {
+            panic!("{:?}", a.blocks);
+        };
+        let lines = |content: &[Inline]| -> String {
+            content
+                .iter()
+                .map(|i| match i {
+                    Inline::Text { text } => text.as_str(),
+                    Inline::LineBreak => "|",
+                    _ => "?",
+                })
+                .collect()
+        };
+        assert_eq!(lines(content), "<div>|example|</div>");
+        let Block::Paragraph { content } = &a.blocks[1] else {
+            panic!("{:?}", a.blocks);
+        };
+        assert_eq!(lines(content), "<script>|let a;||let b;|</script>");
+    }
+
+    #[test]
+    fn an_image_inside_an_image_description_is_alt_text_not_a_second_figure() {
+        let a = md("---\ntitle: T\n---\n\n![foo ![bar](/url)](/url2)\n").article;
+        let figures = a.figures();
+        assert_eq!(figures.len(), 1, "{:?}", a.blocks);
+        assert_eq!(figures[0].alt, "foo bar");
+        assert_eq!(figures[0].src.as_deref(), Some("/url2"));
+    }
+
+    #[test]
+    fn a_note_cited_but_never_defined_is_warned_about_with_its_line() {
+        let p = md("---\ntitle: T\n---\n\nOne.\n\nBody [^x] and [^n].\n\n[^n]: Note.\n");
+        let w: Vec<String> = p.warnings.iter().map(ToString::to_string).collect();
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(w[0].contains("`[^x]` is cited but never defined"), "{w:?}");
+        assert_eq!(p.warnings[0].at.line, Some(7));
     }
 
     #[test]
