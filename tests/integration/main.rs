@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod cli;
+mod commonmark;
 mod conformance;
 mod docx;
 mod epub;

@@ -168,7 +168,7 @@ fn inline_text(inlines: &[Inline], refs: RefText, out: &mut String) {
 /// Every XML member of a ZIP container (DOCX, EPUB), parsed: each must be well-formed.
 /// Returns the text nodes of the members whose names satisfy `body`, concatenated with a
 /// space between nodes so that separate paragraphs never glue into one word.
-fn xml_text(bytes: &[u8], body: impl Fn(&str) -> bool) -> Result<String, String> {
+pub fn xml_text(bytes: &[u8], body: impl Fn(&str) -> bool) -> Result<String, String> {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| e.to_string())?;
     let mut text = String::new();
     for i in 0..zip.len() {
