@@ -6,7 +6,7 @@ use crate::error::{Error, Location, Result};
 use serde::Deserialize;
 
 /// Every key the front matter may hold, as the error message lists them.
-pub const KEYS: [&str; 13] = [
+pub const KEYS: [&str; 14] = [
     "title",
     "subtitle",
     "authors",
@@ -19,6 +19,7 @@ pub const KEYS: [&str; 13] = [
     "rights",
     "identifier",
     "photo",
+    "smart_quotes",
     "lang",
 ];
 
@@ -40,6 +41,7 @@ struct FrontMatter {
     identifier: Option<String>,
     #[serde(default, deserialize_with = "photo_field")]
     photo: Option<PhotoField>,
+    smart_quotes: Option<bool>,
 }
 
 /// An author: a bare name, or a name with an affiliation.
@@ -156,6 +158,9 @@ pub struct Parsed {
     pub photo: Option<Figure>,
     /// The line of the `photo:` key, for image errors.
     pub photo_line: Location,
+    /// Whether straight quotes, `--`, `---` and `...` are set as typographic punctuation
+    /// (`smart_quotes: false` keeps what was typed).
+    pub smart: bool,
 }
 
 /// Parses the YAML between the `---` fences; `first_line` is the source line of its first line.
@@ -227,6 +232,7 @@ pub fn parse(yaml: &str, first_line: usize) -> Result<Parsed> {
         meta,
         photo,
         photo_line,
+        smart: fm.smart_quotes.unwrap_or(true),
     })
 }
 
@@ -300,7 +306,7 @@ fn yaml_error(e: &serde_saphyr::Error, yaml: &str, first_line: usize) -> Error {
         } else if expected.contains(&"caption") {
             (&PHOTO_KEYS, "key `{field}` in `photo`")
         } else {
-            (&KEYS[..12], "front-matter key `{field}`")
+            (&KEYS[..13], "front-matter key `{field}`")
         };
         let known = keys.join(", ");
         let help = match nearest_in(&field, keys) {

@@ -16,8 +16,11 @@
 //! - fenced and indented code becomes a paragraph of literal lines;
 //! - nesting deeper than [`MAX_NESTING`] is flattened with a warning (no stack overflow later).
 
+use crate::article::default_language;
+use crate::article::quotes::Quotes;
 use crate::article::{Article, Block, Figure, Footnote, Inline, Meta, plain_text};
 use crate::error::{Error, Location, Result, Warning};
+use crate::read::smart::Smart;
 use crate::read::{Parsed, credit, front_matter};
 use pulldown_cmark::{Event, HeadingLevel, MetadataBlockKind, Options, Parser, Tag, TagEnd};
 use std::collections::BTreeMap;
@@ -45,6 +48,13 @@ pub(crate) fn parse(text: &str) -> Result<Parsed> {
             let block: Vec<_> = events.take_while(|(_, r)| r.end <= body).collect();
             b.feed(block.into_iter(), 0)?;
         }
+    }
+    if b.front.as_ref().is_none_or(|f| f.smart) {
+        let language = b
+            .front
+            .as_ref()
+            .map_or_else(default_language, |f| f.meta.language.clone());
+        b.smart = Some(Smart::new(Quotes::for_language(&language)));
     }
     let opts = Options::ENABLE_FOOTNOTES;
     b.feed(
@@ -127,6 +137,8 @@ struct Builder<'t> {
     warned_nesting: bool,
     /// Inside a raw HTML block: the last line ended, so a line break comes before more text.
     html_break: bool,
+    /// Smart punctuation in the brief's language, unless the front matter turns it off.
+    smart: Option<Smart>,
 }
 
 impl<'t> Builder<'t> {
@@ -149,6 +161,7 @@ impl<'t> Builder<'t> {
             warnings: Vec::new(),
             warned_nesting: false,
             html_break: false,
+            smart: None,
         }
     }
 
@@ -193,15 +206,36 @@ impl<'t> Builder<'t> {
                         }
                         self.front_text.push_str(&t);
                     } else {
-                        self.push_inline(Inline::Text {
-                            text: t.into_string(),
-                        });
+                        // An escaped character or an entity was typed to be kept as it is;
+                        // so is a code block's text.
+                        let typed = self.text[at..].starts_with('&')
+                            || matches!(self.frames.last(), Some((Frame::Code, _)));
+                        let escaped = self.text[at..].starts_with('\\')
+                            || (self.text[..at].ends_with('\\')
+                                && t.starts_with(|c: char| c.is_ascii_punctuation()));
+                        let text = match self.smart.as_mut() {
+                            Some(smart) if !typed && escaped => {
+                                let split = t.chars().next().map_or(0, char::len_utf8);
+                                smart.literal(&t[..split]);
+                                format!("{}{}", &t[..split], smart.text(&t[split..]))
+                            }
+                            Some(smart) if !typed => smart.text(&t),
+                            _ => {
+                                self.typed(&t);
+                                t.into_string()
+                            }
+                        };
+                        self.push_inline(Inline::Text { text });
                     }
                 }
-                Event::Code(t) => self.push_inline(Inline::Code {
-                    text: t.into_string(),
-                }),
+                Event::Code(t) => {
+                    self.typed(&t);
+                    self.push_inline(Inline::Code {
+                        text: t.into_string(),
+                    });
+                }
                 Event::Html(t) => {
+                    self.typed(&t);
                     // A raw HTML block arrives a line at a time, each with its line end. It is
                     // literal text whose lines keep their breaks: a break goes between two
                     // lines (not after the last), so no two lines run together.
@@ -220,6 +254,7 @@ impl<'t> Builder<'t> {
                     }
                 }
                 Event::InlineHtml(t) => {
+                    self.typed(&t);
                     // Raw HTML inside a paragraph is literal text; a line end in it is a soft
                     // break, as anywhere in the paragraph.
                     self.push_inline(Inline::Text {
@@ -236,10 +271,16 @@ impl<'t> Builder<'t> {
                     }
                     self.push_inline(Inline::FootnoteRef { id });
                 }
-                Event::SoftBreak => self.push_inline(Inline::Text {
-                    text: " ".to_owned(),
-                }),
-                Event::HardBreak => self.push_inline(Inline::LineBreak),
+                Event::SoftBreak => {
+                    self.typed(" ");
+                    self.push_inline(Inline::Text {
+                        text: " ".to_owned(),
+                    });
+                }
+                Event::HardBreak => {
+                    self.typed("\n");
+                    self.push_inline(Inline::LineBreak);
+                }
                 Event::Rule => {
                     self.close_implicit();
                     self.push_block(Block::Rule);
@@ -252,7 +293,41 @@ impl<'t> Builder<'t> {
         Ok(())
     }
 
+    /// Text kept as typed still stands before what smart punctuation sets next.
+    fn typed(&mut self, text: &str) {
+        if let Some(smart) = self.smart.as_mut() {
+            smart.literal(text);
+        }
+    }
+
+    /// `text` with smart punctuation, when it is on (captions and other single strings).
+    fn smarten(&self, text: &str) -> String {
+        match &self.smart {
+            Some(smart) => {
+                let mut fresh = smart.clone();
+                fresh.reset();
+                fresh.text(text)
+            }
+            None => text.to_owned(),
+        }
+    }
+
     fn start(&mut self, tag: Tag<'_>, at: usize) -> Result<()> {
+        // Quotations never run from one block into the next.
+        if let Some(smart) = self.smart.as_mut()
+            && matches!(
+                tag,
+                Tag::Paragraph
+                    | Tag::Heading { .. }
+                    | Tag::Item
+                    | Tag::BlockQuote(_)
+                    | Tag::CodeBlock(_)
+                    | Tag::HtmlBlock
+                    | Tag::FootnoteDefinition(_)
+            )
+        {
+            smart.reset();
+        }
         match tag {
             Tag::MetadataBlock(_) => {
                 self.in_front_matter = true;
@@ -480,8 +555,8 @@ impl<'t> Builder<'t> {
             Frame::Image { url, title, line } => {
                 let alt = plain_text(&content).trim().to_owned();
                 let (caption, credit) = match credit::split(&title) {
-                    Some((c, cr)) => (c, Some(cr)),
-                    None => (title.trim().to_owned(), None),
+                    Some((c, cr)) => (self.smarten(&c), Some(self.smarten(&cr))),
+                    None => (self.smarten(title.trim()), None),
                 };
                 self.figure_lines.push((url.clone(), line));
                 self.pending_figures.push(Figure {
@@ -563,10 +638,21 @@ impl<'t> Builder<'t> {
                 Some("end it with a line holding only `---`".to_owned()),
             ));
         }
-        let (mut meta, photo, photo_line) = match self.front.take() {
+        let (mut meta, mut photo, photo_line) = match self.front.take() {
             Some(f) => (f.meta, f.photo, f.photo_line),
             None => (Meta::new(""), None, Location::default()),
         };
+        // The front matter's prose gets the body's punctuation.
+        meta.title = self.smarten(&meta.title);
+        for field in [&mut meta.subtitle, &mut meta.summary] {
+            if let Some(v) = field.as_mut() {
+                *v = self.smarten(v);
+            }
+        }
+        if let Some(p) = photo.as_mut() {
+            p.caption = self.smarten(&p.caption);
+            p.credit = p.credit.as_deref().map(|c| self.smarten(c));
+        }
         if meta.title.is_empty()
             && let Some(Block::Heading { level: 1, content }) = blocks.first()
         {
@@ -924,6 +1010,23 @@ mod tests {
         assert_eq!(w.len(), 1, "{w:?}");
         assert!(w[0].contains("`[^x]` is cited but never defined"), "{w:?}");
         assert_eq!(p.warnings[0].at.line, Some(7));
+    }
+
+    #[test]
+    fn straight_punctuation_is_set_in_the_language_but_code_html_and_escapes_stay() {
+        let src = "---\ntitle: The \"Ports\" -- and more\nlanguage: es\n---\n\nDijo \"sí\" -- `\"code\"` <b title=\"x\">y</b> \\\"kept\\\" ...\n";
+        let a = md(src).article;
+        assert_eq!(a.meta.title, "The «Ports» – and more");
+        let Block::Paragraph { content } = &a.blocks[0] else {
+            panic!("{:?}", a.blocks);
+        };
+        let text = plain_text(content);
+        assert_eq!(text, "Dijo «sí» – \"code\" <b title=\"x\">y</b> \"kept\" …");
+        let off = md("---\ntitle: T\nsmart_quotes: false\n---\n\n\"as typed\" -- ...\n").article;
+        let Block::Paragraph { content } = &off.blocks[0] else {
+            panic!("{:?}", off.blocks);
+        };
+        assert_eq!(plain_text(content), "\"as typed\" -- ...");
     }
 
     #[test]

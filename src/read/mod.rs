@@ -12,6 +12,7 @@ pub mod json;
 pub mod language;
 pub mod markdown;
 pub mod nesting;
+pub mod smart;
 pub mod text;
 
 use crate::article::Article;
