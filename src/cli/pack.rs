@@ -4,10 +4,11 @@
 //! `render_pack`. All or nothing: every brief is read and every format rendered in memory
 //! before any file is written, so a failing brief leaves no pack behind.
 
-use super::{
-    FormatArg, Outcome, PageSizeArg, Themes, UsageError, dedup_warnings, load, print_warnings,
-    read_capped, stem_of, write_atomically,
-};
+use super::args::{FormatArg, PageSizeArg};
+use super::input::{load, read_capped, source_dir};
+use super::output::write_atomically;
+use super::theme::Themes;
+use super::{Outcome, UsageError, dedup_warnings, print_warnings, stem_of};
 use briefpress::article::{Date, Image};
 use briefpress::error::Warning;
 use briefpress::pack::manifest::{Located, Manifest};
@@ -111,7 +112,7 @@ fn read_manifest(file: &Path) -> Option<Resolved> {
             return None;
         }
     };
-    let dir = super::source_dir(file);
+    let dir = source_dir(file);
     // Paths as the user would write them (`brief.md`, not `./brief.md`) in messages.
     let base = file.parent().unwrap_or(Path::new(""));
     // A path that only looks inside the folder may still lead out through a symbolic link.

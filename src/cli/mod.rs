@@ -1,0 +1,120 @@
+//! The command line: everything that touches the world — files, the environment
+//! (`SOURCE_DATE_EPOCH`), atomic writes, parallel builds — a file per concern. The library
+//! stays pure.
+
+use briefpress::error::{Error, Warning};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+mod args;
+mod build;
+mod input;
+mod inspect;
+mod output;
+mod pack;
+mod theme;
+
+pub use args::Cli;
+use args::{Command, SchemaArg};
+pub use output::install_interrupt_handler;
+
+/// How a run ended, for the exit code.
+pub enum Outcome {
+    /// Everything built or checked.
+    Success,
+    /// At least one source failed; the others were built.
+    SourceFailed,
+}
+
+/// A problem that stops the run before any source is read (exit status 2).
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    let epoch = source_date_epoch()?;
+    match cli.command {
+        Command::Build(args) => build::build(args, epoch),
+        Command::Pack(args) => pack::run(args, epoch),
+        Command::Check { sources, theme } => inspect::check(&sources, theme.as_deref(), epoch),
+        Command::Inspect { source, json } => inspect::inspect(&source, json, epoch),
+        Command::Theme { default: true, .. } => {
+            write!(
+                std::io::stdout().lock(),
+                "{}",
+                briefpress::theme::default_toml()
+            )?;
+            Ok(Outcome::Success)
+        }
+        Command::Theme { file, .. } => theme::check_theme(file.as_deref()),
+        Command::Schema { which } => {
+            let schema = match which {
+                SchemaArg::Article => schemars::schema_for!(briefpress::article::Article),
+                SchemaArg::Theme => schemars::schema_for!(briefpress::theme::ThemeFile),
+            };
+            writeln!(
+                std::io::stdout().lock(),
+                "{}",
+                serde_json::to_string_pretty(&schema)?
+            )?;
+            Ok(Outcome::Success)
+        }
+    }
+}
+
+/// `SOURCE_DATE_EPOCH`, the reproducible-builds timestamp, when set.
+fn source_date_epoch() -> anyhow::Result<Option<i64>> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) if !v.trim().is_empty() => match v.trim().parse::<i64>() {
+            Ok(n) => Ok(Some(n)),
+            Err(_) => Err(UsageError(format!(
+                "SOURCE_DATE_EPOCH=`{v}` is not a number of seconds since 1970; unset it or fix it"
+            ))
+            .into()),
+        },
+        _ => Ok(None),
+    }
+}
+
+/// One source that failed: its path and the located error.
+pub(super) struct Failure {
+    pub(super) path: PathBuf,
+    pub(super) error: Error,
+}
+
+impl Failure {
+    fn print(&self) {
+        eprintln!(
+            "error: {}{}: {}",
+            self.path.display(),
+            self.error.location().suffix(),
+            self.error
+        );
+    }
+}
+
+pub(super) fn print_warnings(path: &Path, warnings: &[Warning]) {
+    for w in warnings {
+        eprintln!("warning: {}{}: {}", path.display(), w.at.suffix(), w);
+    }
+}
+
+pub(super) fn stem_of(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "brief".into())
+}
+
+/// The same warning from several backends is said once.
+pub(super) fn dedup_warnings(warnings: &mut Vec<Warning>) {
+    let mut seen = std::collections::BTreeSet::new();
+    warnings.retain(|w| seen.insert((w.at.line, w.at.column, w.message.clone())));
+}
