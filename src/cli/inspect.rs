@@ -1,6 +1,6 @@
 //! `briefpress check` and `briefpress inspect`: sources read and reported on, nothing written.
 
-use super::input::load;
+use super::input::{load, load_source};
 use super::pack;
 use super::theme::Themes;
 use super::{Failure, Outcome, print_warnings};
@@ -17,12 +17,17 @@ pub(super) fn check(
     epoch: Option<i64>,
 ) -> anyhow::Result<Outcome> {
     // A pack manifest stands for the briefs it names.
-    let (expanded, failed_manifests) = pack::expand_manifests(sources);
-    let sources = expanded.as_slice();
-    let themes = Themes::load(sources, theme, None)?;
+    let (sources, failed_manifests) = pack::expand_manifests(sources);
+    let paths: Vec<PathBuf> = sources.iter().map(|s| s.path.clone()).collect();
+    let themes = Themes::load(&paths, theme, None)?;
     let results: Vec<_> = sources
         .par_iter()
-        .map(|s| (s.clone(), themes.for_source(s).and_then(|_| load(s, epoch))))
+        .map(|s| {
+            let loaded = themes
+                .for_source(&s.path)
+                .and_then(|_| load_source(s, epoch));
+            (s.path.clone(), loaded)
+        })
         .collect();
     let mut failed = 0;
     for (path, r) in results {

@@ -5,7 +5,7 @@
 //! before any file is written, so a failing brief leaves no pack behind.
 
 use super::args::{FormatArg, PageSizeArg};
-use super::input::{load, read_capped, source_dir};
+use super::input::{Folder, Source, load_source};
 use super::output::write_atomically;
 use super::theme::Themes;
 use super::{Outcome, UsageError, dedup_warnings, print_warnings, stem_of};
@@ -19,6 +19,7 @@ use clap::Args;
 use rayon::prelude::*;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// `briefpress pack`'s arguments.
 #[derive(Debug, Args)]
@@ -72,10 +73,11 @@ pub fn is_manifest(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
 }
 
-/// A manifest read and resolved: its metadata, the briefs' paths, the cover picture.
+/// A manifest read and resolved: its metadata, the briefs (opened through the manifest's
+/// folder), the cover picture.
 struct Resolved {
     meta: PackMeta,
-    sources: Vec<PathBuf>,
+    sources: Vec<Source>,
     cover: Option<Image>,
 }
 
@@ -89,12 +91,17 @@ fn manifest_error(file: &Path, line: Option<usize>, column: Option<usize>, messa
     eprintln!("error: {}{at}: {message}", file.display());
 }
 
-/// Reads a manifest and resolves its paths from its folder; prints the problem and returns
-/// `None` when it cannot be used.
+/// Reads a manifest and resolves its paths from its folder, which is opened once: the manifest,
+/// its briefs and its cover are all opened through that handle, never outside it. Prints the
+/// problem and returns `None` when it cannot be used.
 fn read_manifest(file: &Path) -> Option<Resolved> {
-    let text = match read_capped(file) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(t) => t,
+    let read = Folder::of_file(file, "the manifest's folder").and_then(|folder| {
+        let name = file.file_name().map(PathBuf::from).unwrap_or_default();
+        folder.read(&name).map(|bytes| (folder, bytes))
+    });
+    let (folder, text) = match read {
+        Ok((folder, bytes)) => match String::from_utf8(bytes) {
+            Ok(t) => (Arc::new(folder), t),
             Err(_) => {
                 manifest_error(file, None, None, "is not UTF-8 text; re-save it as UTF-8");
                 return None;
@@ -112,40 +119,20 @@ fn read_manifest(file: &Path) -> Option<Resolved> {
             return None;
         }
     };
-    let dir = source_dir(file);
     // Paths as the user would write them (`brief.md`, not `./brief.md`) in messages.
     let base = file.parent().unwrap_or(Path::new(""));
-    // A path that only looks inside the folder may still lead out through a symbolic link.
-    let inside = |loc: &Located, what: &str| -> Option<PathBuf> {
-        let path = base.join(&loc.path);
-        let escapes = match (dir.canonicalize(), path.canonicalize()) {
-            (Ok(base), Ok(real)) => !real.starts_with(base),
-            // A missing file is reported by whoever reads it, naming it.
-            _ => false,
-        };
-        if escapes {
-            manifest_error(
-                file,
-                Some(loc.line),
-                Some(loc.column),
-                &format!(
-                    "the {what} `{}` resolves outside the manifest's folder (a symbolic link?)",
-                    loc.path
-                ),
-            );
-            return None;
-        }
-        Some(path)
-    };
-    let mut sources = Vec::with_capacity(manifest.sources.len());
-    for s in &manifest.sources {
-        sources.push(inside(s, "source")?);
-    }
+    // The paths are already through the one path check (`Manifest::parse`); a symbolic link
+    // that leads out is refused when the brief is opened, naming the brief.
+    let sources = manifest
+        .sources
+        .iter()
+        .map(|s: &Located| Source::in_manifest(base.join(&s.path), folder.clone(), s.path.clone()))
+        .collect();
     let cover = match &manifest.cover {
         None => None,
         Some(loc) => {
-            let path = inside(loc, "cover")?;
-            let checked = read_capped(&path)
+            let checked = folder
+                .read(Path::new(&loc.path))
                 .map_err(|e| format!("cannot read the cover `{}` ({e})", loc.path))
                 .and_then(|bytes| {
                     briefpress::read::images::check_image(bytes)
@@ -170,12 +157,12 @@ fn read_manifest(file: &Path) -> Option<Resolved> {
 /// `check` on a manifest checks its briefs: the manifests among `sources` become the briefs
 /// they name (each manifest and its cover checked on the way). Returns the sources to check
 /// and how many manifests failed.
-pub fn expand_manifests(sources: &[PathBuf]) -> (Vec<PathBuf>, usize) {
+pub fn expand_manifests(sources: &[PathBuf]) -> (Vec<Source>, usize) {
     let mut out = Vec::new();
     let mut failed = 0;
     for s in sources {
         if !is_manifest(s) {
-            out.push(s.clone());
+            out.push(Source::named(s.clone()));
             continue;
         }
         match read_manifest(s) {
@@ -247,7 +234,7 @@ pub fn run(args: PackArgs, epoch: Option<i64>) -> anyhow::Result<Outcome> {
     } else {
         (
             PackMeta::default(),
-            args.sources.clone(),
+            args.sources.iter().cloned().map(Source::named).collect(),
             None,
             "pack".to_owned(),
         )
@@ -303,19 +290,19 @@ pub fn run(args: PackArgs, epoch: Option<i64>) -> anyhow::Result<Outcome> {
 
     // Every brief, in parallel, in order; any failure stops the pack before anything is
     // written.
-    let loaded: Vec<_> = sources.par_iter().map(|s| load(s, epoch)).collect();
+    let loaded: Vec<_> = sources.par_iter().map(|s| load_source(s, epoch)).collect();
     let mut briefs = Vec::with_capacity(loaded.len());
     let mut warnings: Vec<(PathBuf, Vec<Warning>)> = Vec::new();
     let mut failed = 0;
-    for (path, result) in sources.iter().zip(loaded) {
+    for (source, result) in sources.iter().zip(loaded) {
         match result {
             Ok((article, w)) => {
                 briefs.push(article);
-                warnings.push((path.clone(), w));
+                warnings.push((source.path.clone(), w));
             }
             Err(error) => {
                 super::Failure {
-                    path: path.clone(),
+                    path: source.path.clone(),
                     error,
                 }
                 .print();

@@ -1,6 +1,6 @@
 //! Themes: which theme file each source uses, each read once, and `briefpress theme FILE`.
 
-use super::input::{read_capped, source_dir};
+use super::input::{Folder, source_dir};
 use super::{Outcome, UsageError};
 use briefpress::error::{Error, Location};
 use briefpress::theme::{PageSize, Theme};
@@ -42,22 +42,18 @@ impl Themes {
             }
             return Ok(Themes { by_dir });
         }
-        let cwd_file = Path::new(THEME_FILE);
-        let fallback = if cwd_file.is_file() {
-            read_theme(cwd_file).map(with_page)
-        } else {
-            Ok(with_page(Theme::default()))
+        let fallback = match theme_if_present(Path::new(THEME_FILE)) {
+            Some(theme) => theme.map(with_page),
+            None => Ok(with_page(Theme::default())),
         };
         for s in sources {
             let dir = source_dir(s);
             if by_dir.contains_key(&dir) {
                 continue;
             }
-            let beside = dir.join(THEME_FILE);
-            let theme = if beside.is_file() {
-                read_theme(&beside).map(with_page)
-            } else {
-                fallback.clone()
+            let theme = match theme_if_present(&dir.join(THEME_FILE)) {
+                Some(theme) => theme.map(with_page),
+                None => fallback.clone(),
             };
             by_dir.insert(dir, theme);
         }
@@ -78,26 +74,66 @@ impl Themes {
     }
 }
 
-/// Reads a theme file; its paths resolve from its own folder.
+/// The theme file at `file` when there is one (`None` when it does not exist).
+fn theme_if_present(file: &Path) -> Option<Result<Theme, Error>> {
+    read_theme_file(file, false).ok()
+}
+
+/// A theme file that does not exist (for the files looked for beside sources).
+struct Missing;
+
+/// Reads a theme file the user named; its logo and fonts are named relative to it and read
+/// through one handle on its folder, never outside it, or by an absolute path (a system font).
 pub(super) fn read_theme(file: &Path) -> Result<Theme, Error> {
-    let name = file.display().to_string();
-    // The location is the theme file's, so it goes into the message, not onto the source.
-    let fail = |at: Location, message: String| {
-        Error::source(
+    read_theme_file(file, true).unwrap_or_else(|Missing| {
+        Err(theme_error(
+            file,
             Location::default(),
-            format!("theme {name}{}: {message}", at.suffix()),
-            None,
-        )
+            "cannot be read (the file does not exist); check the path".into(),
+        ))
+    })
+}
+
+/// A theme file's problem: the location is the theme file's, so it goes into the message, not
+/// onto the source.
+fn theme_error(file: &Path, at: Location, message: String) -> Error {
+    Error::source(
+        Location::default(),
+        format!("theme {}{}: {message}", file.display(), at.suffix()),
+        None,
+    )
+}
+
+/// Reads a theme file; only a theme the user `named` may name files by absolute path (one found
+/// beside the sources comes with them, and may be as hostile as they are).
+fn read_theme_file(file: &Path, named: bool) -> Result<Result<Theme, Error>, Missing> {
+    let fail = |at: Location, message: String| theme_error(file, at, message);
+    let cannot_read = |e: std::io::Error| -> Result<Result<Theme, Error>, Missing> {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            Err(Missing)
+        } else {
+            Ok(Err(fail(
+                Location::default(),
+                format!("cannot be read ({e})"),
+            )))
+        }
     };
-    let bytes = read_capped(file)
-        .map_err(|e| fail(Location::default(), format!("cannot be read ({e})")))?;
-    let text = String::from_utf8(bytes).map_err(|_| {
-        fail(
+    let folder = match Folder::of_file(file, "the theme's folder") {
+        Ok(f) if named => f.trusting_absolute_paths(),
+        Ok(f) => f,
+        Err(e) => return cannot_read(e),
+    };
+    let name = file.file_name().map(PathBuf::from).unwrap_or_default();
+    let bytes = match folder.read(&name) {
+        Ok(b) => b,
+        Err(e) => return cannot_read(e),
+    };
+    let Ok(text) = String::from_utf8(bytes) else {
+        return Ok(Err(fail(
             Location::default(),
             "is not UTF-8 text; re-save it as UTF-8".into(),
-        )
-    })?;
-    let dir = source_dir(file);
+        )));
+    };
     let located = |e: briefpress::theme::ThemeError| {
         let at = match (e.line, e.column) {
             (Some(l), Some(c)) => Location::at(l, c),
@@ -106,10 +142,13 @@ pub(super) fn read_theme(file: &Path) -> Result<Theme, Error> {
         };
         fail(at, e.message)
     };
-    let parsed = briefpress::theme::ThemeFile::parse(&text).map_err(located)?;
-    parsed
-        .into_theme(&text, &mut |rel| read_capped(&dir.join(rel)))
+    Ok(briefpress::theme::ThemeFile::parse(&text)
         .map_err(located)
+        .and_then(|parsed| {
+            parsed
+                .into_theme(&text, &mut |rel| folder.read_named(rel))
+                .map_err(located)
+        }))
 }
 
 /// `briefpress theme FILE`: checks a theme file and says what it sets.
