@@ -70,11 +70,21 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     }
 }
 
-/// `SOURCE_DATE_EPOCH`, the reproducible-builds timestamp, when set.
+/// The latest `SOURCE_DATE_EPOCH` accepted: 9999-12-31T23:59:59Z, the last second every format
+/// can write (an EPUB's and a DOCX's dates have four-digit years; a PDF date too).
+const MAX_EPOCH: i64 = 253_402_300_799;
+
+/// `SOURCE_DATE_EPOCH`, the reproducible-builds timestamp, when set: whole seconds from
+/// 0 (1970) to [`MAX_EPOCH`] (9999).
 fn source_date_epoch() -> anyhow::Result<Option<i64>> {
     match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(v) if !v.trim().is_empty() => match v.trim().parse::<i64>() {
-            Ok(n) => Ok(Some(n)),
+            Ok(n) if (0..=MAX_EPOCH).contains(&n) => Ok(Some(n)),
+            Ok(_) => Err(UsageError(format!(
+                "SOURCE_DATE_EPOCH=`{}` is outside 0 ..= {MAX_EPOCH} (1970 to 9999); unset it or fix it",
+                v.trim()
+            ))
+            .into()),
             Err(_) => Err(UsageError(format!(
                 "SOURCE_DATE_EPOCH=`{v}` is not a number of seconds since 1970; unset it or fix it"
             ))

@@ -239,3 +239,31 @@ fn interrupted_build_leaves_no_partial_file() {
         );
     }
 }
+
+#[test]
+fn source_date_epoch_outside_what_every_format_holds_is_a_usage_error() {
+    let dir = crate::tools::scratch();
+    std::fs::write(dir.path().join("a.md"), "---\ntitle: A\n---\nBody.\n").unwrap();
+    for bad in ["-1", "253402300800", "99999999999999", "soon"] {
+        let o = Command::new(env!("CARGO_BIN_EXE_briefpress"))
+            .args(["build", "a.md", "-o", "out"])
+            .current_dir(dir.path())
+            .env("SOURCE_DATE_EPOCH", bad)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{bad}");
+        let err = stderr(&o);
+        assert_eq!(err.lines().count(), 1, "one line: {err}");
+        assert!(err.starts_with("error: SOURCE_DATE_EPOCH="), "{err}");
+        assert!(!dir.path().join("out").exists(), "{bad}: nothing written");
+    }
+    for good in ["0", "253402300799"] {
+        let o = Command::new(env!("CARGO_BIN_EXE_briefpress"))
+            .args(["build", "a.md", "-o", "out"])
+            .current_dir(dir.path())
+            .env("SOURCE_DATE_EPOCH", good)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{good}: {}", stderr(&o));
+    }
+}
