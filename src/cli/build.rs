@@ -3,7 +3,7 @@
 
 use super::args::{BuildArgs, PageSizeArg};
 use super::input::load;
-use super::output::write_atomically;
+use super::output::{remove_stale_tmp_files, write_all_or_none};
 use super::theme::Themes;
 use super::{Failure, Outcome, UsageError, dedup_warnings, print_warnings, stem_of};
 use anyhow::bail;
@@ -70,6 +70,7 @@ pub(super) fn build(args: BuildArgs, epoch: Option<i64>) -> anyhow::Result<Outco
             out_dir.display()
         ))
     })?;
+    note_stale_tmp_files(&out_dir);
     let mut formats: Vec<Format> = args.formats.into_iter().map(Format::from).collect();
     formats.sort();
     formats.dedup();
@@ -169,17 +170,26 @@ fn build_one(
             rendered.bytes,
         ));
     }
-    let mut written = Vec::new();
-    for (path, bytes) in files {
-        write_atomically(&path, &bytes).map_err(|e| {
-            Error::source(
-                Location::default(),
-                format!("cannot write `{}` ({e})", path.display()),
-                Some("check the output folder's permissions and free space".to_owned()),
-            )
-        })?;
-        written.push(path);
-    }
+    write_all_or_none(&files).map_err(|e| {
+        Error::source(
+            Location::default(),
+            e.to_string(),
+            Some("check the output folder's permissions and free space".to_owned()),
+        )
+    })?;
+    let written = files.into_iter().map(|(path, _)| path).collect();
     dedup_warnings(&mut warnings);
     Ok((written, warnings))
+}
+
+/// Removes what an earlier, killed run left in the output folder, and says so.
+pub(super) fn note_stale_tmp_files(dir: &Path) {
+    let n = remove_stale_tmp_files(dir);
+    if n > 0 {
+        eprintln!(
+            "note: removed {n} temporary file{} an interrupted run left in `{}`",
+            if n == 1 { "" } else { "s" },
+            dir.display()
+        );
+    }
 }

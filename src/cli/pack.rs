@@ -5,8 +5,9 @@
 //! before any file is written, so a failing brief leaves no pack behind.
 
 use super::args::{FormatArg, PageSizeArg};
+use super::build::note_stale_tmp_files;
 use super::input::{Folder, Source, load_source};
-use super::output::write_atomically;
+use super::output::write_all_or_none;
 use super::theme::Themes;
 use super::{Outcome, UsageError, dedup_warnings, print_warnings, stem_of};
 use briefpress::article::{Date, Image};
@@ -271,6 +272,12 @@ pub fn run(args: PackArgs, epoch: Option<i64>) -> anyhow::Result<Outcome> {
             ))
         })?;
     }
+    note_stale_tmp_files(
+        output
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new(".")),
+    );
 
     // One theme for the whole pack, found from the manifest (or the first brief).
     let page = args.page_size.map(|p| match p {
@@ -348,17 +355,12 @@ pub fn run(args: PackArgs, epoch: Option<i64>) -> anyhow::Result<Outcome> {
             }
         }
     }
-    let mut written = Vec::with_capacity(files.len());
-    for (path, bytes) in files {
-        if let Err(e) = write_atomically(&path, &bytes) {
-            eprintln!(
-                "error: cannot write `{}` ({e}); check the output folder's permissions and free space",
-                path.display()
-            );
-            return Ok(Outcome::SourceFailed);
-        }
-        written.push(path.display().to_string());
+    if let Err(e) = write_all_or_none(&files) {
+        eprintln!("error: {e}; check the output folder's permissions and free space");
+        eprintln!("error: the pack was not written");
+        return Ok(Outcome::SourceFailed);
     }
+    let written: Vec<String> = files.iter().map(|(p, _)| p.display().to_string()).collect();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let from = if manifests == 1 {
