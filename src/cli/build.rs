@@ -5,7 +5,7 @@ use super::args::{BuildArgs, PageSizeArg};
 use super::input::load;
 use super::output::{remove_stale_tmp_files, write_all_or_none};
 use super::theme::Themes;
-use super::{Failure, Outcome, UsageError, dedup_warnings, print_warnings, stem_of};
+use super::{Failure, Outcome, UsageError, dedup_warnings, print_warnings, report, say, stem_of};
 use anyhow::bail;
 use briefpress::error::{Error, Location, Warning};
 use briefpress::read::SourceFormat;
@@ -105,7 +105,10 @@ pub(super) fn build(args: BuildArgs, epoch: Option<i64>) -> anyhow::Result<Outco
             Ok((written, warnings)) => {
                 print_warnings(&path, &warnings);
                 let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
-                writeln!(out, "{} -> {}", path.display(), names.join(", "))?;
+                say(
+                    &mut out,
+                    format_args!("{} -> {}", path.display(), names.join(", ")),
+                )?;
                 built += 1;
             }
             Err(error) => {
@@ -186,10 +189,13 @@ fn build_one(
 pub(super) fn note_stale_tmp_files(dir: &Path) {
     let n = remove_stale_tmp_files(dir);
     if n > 0 {
-        eprintln!(
-            "note: removed {n} temporary file{} an interrupted run left in `{}`",
-            if n == 1 { "" } else { "s" },
-            dir.display()
+        report(
+            "note",
+            format_args!(
+                "removed {n} temporary file{} an interrupted run left in `{}`",
+                if n == 1 { "" } else { "s" },
+                dir.display()
+            ),
         );
     }
 }

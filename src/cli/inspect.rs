@@ -3,7 +3,7 @@
 use super::input::{load, load_source};
 use super::pack;
 use super::theme::Themes;
-use super::{Failure, Outcome, print_warnings};
+use super::{Failure, Outcome, print_warnings, say};
 use anyhow::Context;
 use briefpress::article::Article;
 use rayon::prelude::*;
@@ -34,12 +34,14 @@ pub(super) fn check(
         match r {
             Ok((article, warnings)) => {
                 print_warnings(&path, &warnings);
-                writeln!(
-                    std::io::stdout().lock(),
-                    "{}: ok — “{}”, {} blocks",
-                    path.display(),
-                    article.meta.title,
-                    article.blocks.len()
+                say(
+                    &mut std::io::stdout().lock(),
+                    format_args!(
+                        "{}: ok — “{}”, {} blocks",
+                        path.display(),
+                        article.meta.title,
+                        article.blocks.len()
+                    ),
                 )?;
             }
             Err(error) => {

@@ -2,7 +2,7 @@
 //! (`SOURCE_DATE_EPOCH`), atomic writes, parallel builds — a file per concern. The library
 //! stays pure.
 
-use briefpress::error::{Error, Warning};
+use briefpress::error::{Error, Warning, printable};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -102,19 +102,36 @@ pub(super) struct Failure {
 
 impl Failure {
     fn print(&self) {
-        eprintln!(
-            "error: {}{}: {}",
-            self.path.display(),
-            self.error.location().suffix(),
-            self.error
+        report(
+            "error",
+            format_args!(
+                "{}{}: {}",
+                self.path.display(),
+                self.error.location().suffix(),
+                self.error
+            ),
         );
     }
 }
 
 pub(super) fn print_warnings(path: &Path, warnings: &[Warning]) {
     for w in warnings {
-        eprintln!("warning: {}{}: {}", path.display(), w.at.suffix(), w);
+        report(
+            "warning",
+            format_args!("{}{}: {}", path.display(), w.at.suffix(), w),
+        );
     }
+}
+
+/// Prints one line on stderr, `kind: text`, with the text made [`printable`]: a file name or a
+/// source's words can neither start a line of their own nor reorder what the terminal shows.
+pub(super) fn report(kind: &str, text: impl std::fmt::Display) {
+    eprintln!("{kind}: {}", printable(&text.to_string()));
+}
+
+/// Prints one line on stdout with the text made [`printable`].
+pub(super) fn say(out: &mut impl Write, text: impl std::fmt::Display) -> std::io::Result<()> {
+    writeln!(out, "{}", printable(&text.to_string()))
 }
 
 pub(super) fn stem_of(path: &Path) -> String {

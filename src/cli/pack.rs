@@ -9,7 +9,7 @@ use super::build::note_stale_tmp_files;
 use super::input::{Folder, Source, load_source};
 use super::output::write_all_or_none;
 use super::theme::Themes;
-use super::{Outcome, UsageError, dedup_warnings, print_warnings, stem_of};
+use super::{Outcome, UsageError, dedup_warnings, print_warnings, report, say, stem_of};
 use briefpress::article::{Date, Image};
 use briefpress::error::Warning;
 use briefpress::pack::manifest::{Located, Manifest};
@@ -89,7 +89,7 @@ fn manifest_error(file: &Path, line: Option<usize>, column: Option<usize>, messa
         (Some(l), None) => format!(":{l}"),
         _ => String::new(),
     };
-    eprintln!("error: {}{at}: {message}", file.display());
+    report("error", format_args!("{}{at}: {message}", file.display()));
 }
 
 /// Reads a manifest and resolves its paths from its folder, which is opened once: the manifest,
@@ -173,16 +173,20 @@ pub fn expand_manifests(sources: &[PathBuf]) -> (Vec<Source>, usize) {
                 } else {
                     &r.meta.title
                 };
-                println!(
-                    "{}: ok — pack “{title}”, {} brief{}{}",
-                    s.display(),
-                    r.sources.len(),
-                    if r.sources.len() == 1 { "" } else { "s" },
-                    if r.cover.is_some() {
-                        ", cover picture"
-                    } else {
-                        ""
-                    }
+                // A failed write to stdout shows in the briefs' own lines that follow.
+                let _ = say(
+                    &mut std::io::stdout().lock(),
+                    format_args!(
+                        "{}: ok — pack “{title}”, {} brief{}{}",
+                        s.display(),
+                        r.sources.len(),
+                        if r.sources.len() == 1 { "" } else { "s" },
+                        if r.cover.is_some() {
+                            ", cover picture"
+                        } else {
+                            ""
+                        }
+                    ),
                 );
                 out.extend(r.sources);
             }
@@ -228,7 +232,7 @@ pub fn run(args: PackArgs, epoch: Option<i64>) -> anyhow::Result<Outcome> {
     let (mut meta, sources, cover, default_name) = if manifests == 1 {
         let file = &args.sources[0];
         let Some(r) = read_manifest(file) else {
-            eprintln!("error: the pack was not written");
+            report("error", "the pack was not written");
             return Ok(Outcome::SourceFailed);
         };
         (r.meta, r.sources, r.cover, stem_of(file))
@@ -289,8 +293,8 @@ pub fn run(args: PackArgs, epoch: Option<i64>) -> anyhow::Result<Outcome> {
     let theme = match themes.for_source(&anchor) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("error: {e}");
-            eprintln!("error: the pack was not written");
+            report("error", &e);
+            report("error", "the pack was not written");
             return Ok(Outcome::SourceFailed);
         }
     };
@@ -318,10 +322,13 @@ pub fn run(args: PackArgs, epoch: Option<i64>) -> anyhow::Result<Outcome> {
         }
     }
     if failed > 0 {
-        eprintln!(
-            "error: the pack was not written: {failed} of {} brief{} failed",
-            sources.len(),
-            if sources.len() == 1 { "" } else { "s" }
+        report(
+            "error",
+            format_args!(
+                "the pack was not written: {failed} of {} brief{} failed",
+                sources.len(),
+                if sources.len() == 1 { "" } else { "s" }
+            ),
         );
         return Ok(Outcome::SourceFailed);
     }
@@ -349,15 +356,18 @@ pub fn run(args: PackArgs, epoch: Option<i64>) -> anyhow::Result<Outcome> {
                 files.push((path.clone(), r.bytes));
             }
             Err(e) => {
-                eprintln!("error: {}: {e}", path.display());
-                eprintln!("error: the pack was not written");
+                report("error", format_args!("{}: {e}", path.display()));
+                report("error", "the pack was not written");
                 return Ok(Outcome::SourceFailed);
             }
         }
     }
     if let Err(e) = write_all_or_none(&files) {
-        eprintln!("error: {e}; check the output folder's permissions and free space");
-        eprintln!("error: the pack was not written");
+        report(
+            "error",
+            format_args!("{e}; check the output folder's permissions and free space"),
+        );
+        report("error", "the pack was not written");
         return Ok(Outcome::SourceFailed);
     }
     let written: Vec<String> = files.iter().map(|(p, _)| p.display().to_string()).collect();
@@ -368,7 +378,7 @@ pub fn run(args: PackArgs, epoch: Option<i64>) -> anyhow::Result<Outcome> {
     } else {
         format!("{} briefs", pack.briefs.len())
     };
-    writeln!(out, "{from} -> {}", written.join(", "))?;
+    say(&mut out, format_args!("{from} -> {}", written.join(", ")))?;
     writeln!(
         out,
         "1 pack of {} brief{} bound",

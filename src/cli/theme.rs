@@ -1,11 +1,10 @@
 //! Themes: which theme file each source uses, each read once, and `briefpress theme FILE`.
 
 use super::input::{Folder, source_dir};
-use super::{Outcome, UsageError};
+use super::{Outcome, UsageError, report, say};
 use briefpress::error::{Error, Location};
 use briefpress::theme::{PageSize, Theme};
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -159,21 +158,23 @@ pub(super) fn check_theme(file: Option<&Path>) -> anyhow::Result<Outcome> {
     match read_theme(file) {
         Ok(t) => {
             let (w, h) = t.page.points();
-            writeln!(
-                std::io::stdout().lock(),
-                "{}: ok — publisher “{}”, page {:.0} × {:.0} mm, {} pt {} / {}",
-                file.display(),
-                t.publisher,
-                w * 25.4 / 72.0,
-                h * 25.4 / 72.0,
-                t.base_size,
-                t.serif.name,
-                t.sans.name
+            say(
+                &mut std::io::stdout().lock(),
+                format_args!(
+                    "{}: ok — publisher “{}”, page {:.0} × {:.0} mm, {} pt {} / {}",
+                    file.display(),
+                    t.publisher,
+                    w * 25.4 / 72.0,
+                    h * 25.4 / 72.0,
+                    t.base_size,
+                    t.serif.name,
+                    t.sans.name
+                ),
             )?;
             Ok(Outcome::Success)
         }
         Err(error) => {
-            eprintln!("error: {}", error);
+            report("error", &error);
             Ok(Outcome::SourceFailed)
         }
     }

@@ -44,6 +44,72 @@ fn usage_errors_exit_2() {
 }
 
 #[test]
+fn usage_errors_are_one_line_and_the_hint() {
+    for args in [
+        &["build", "-f", "pdff", "x.md"][..],
+        &["frobnicate"],
+        &["check"],
+        &["build", "--nope"],
+        &["inspect", "a.md", "b.md"],
+    ] {
+        let o = briefpress(&project(), args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = stderr(&o);
+        let lines: Vec<&str> = err.lines().collect();
+        assert_eq!(lines.len(), 2, "{args:?}: {err}");
+        assert!(lines[0].starts_with("error: "), "{err}");
+        assert!(lines[1].starts_with("For more information, try"), "{err}");
+    }
+    let err = stderr(&briefpress(&project(), &["build", "-f", "rtf", "x.md"]));
+    assert!(err.contains("[possible values: pdf, docx, epub]"), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn file_names_with_newlines_or_bidi_overrides_print_escaped_on_one_line() {
+    let dir = crate::tools::scratch();
+    let name = "a\nerror: forged.md: all good\u{202E}txt.md";
+    std::fs::write(
+        dir.path().join(name),
+        "---\ntitle: T\nsub\u{2066}tilte: x\n---\n",
+    )
+    .unwrap();
+    let o = briefpress(dir.path(), &["check", name]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("error: a\\nerror: forged.md: all good\\u{202E}txt.md:3:1: unknown"),
+        "{err}"
+    );
+    assert!(
+        !err.contains('\u{202E}') && !err.contains('\u{2066}'),
+        "{err}"
+    );
+}
+
+#[test]
+fn cr_only_line_ends_give_the_line_an_editor_shows() {
+    let dir = crate::tools::scratch();
+    std::fs::write(dir.path().join("old-mac.txt"), b"Title\r\rCaf\xe9\r").unwrap();
+    std::fs::write(
+        dir.path().join("typo.md"),
+        "---\rtitle: T\rsubtilte: S\r---\rBody.\r",
+    )
+    .unwrap();
+    let o = briefpress(dir.path(), &["check", "old-mac.txt", "typo.md"]);
+    let err = stderr(&o);
+    assert!(
+        err.contains("error: old-mac.txt:3:4: the file is not valid UTF-8"),
+        "{err}"
+    );
+    assert!(
+        err.contains("error: typo.md:3:1: unknown front-matter key"),
+        "{err}"
+    );
+}
+
+#[test]
 fn inspect_json_reads_back_to_an_equal_article() {
     let dir = crate::tools::scratch();
     for src in ["us-colombia-ties.txt", "us-colombia-ties-edited.md"] {
