@@ -168,14 +168,83 @@ impl fmt::Display for Warning {
 }
 
 /// Turns a byte offset into `text` (a parser's error span) into a 1-based line and a 1-based
-/// column counted in characters; an offset inside a character counts as that character.
+/// column counted in characters; an offset inside a character counts as that character. A line
+/// ends at LF, CR or CRLF alike (an old Mac file, or a theme saved with CR line ends, counts
+/// its lines as an editor shows them).
 pub fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
     let mut offset = offset.min(text.len());
     while !text.is_char_boundary(offset) {
         offset -= 1;
     }
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    let before = &text.as_bytes()[..offset];
+    let mut line = 1;
+    let mut line_start = 0;
+    for (i, &b) in before.iter().enumerate() {
+        let ends = b == b'\r' || (b == b'\n' && (i == 0 || before[i - 1] != b'\r'));
+        if ends {
+            line += 1;
+        }
+        if b == b'\r' || b == b'\n' {
+            line_start = i + 1;
+        }
+    }
+    let column = text[line_start..offset].chars().count() + 1;
     (line, column)
+}
+
+/// `text` made safe to print on one line of a terminal: control characters (a newline in a
+/// file name would start a forged `error:` line) and the bidirectional embeddings, overrides,
+/// isolates and marks (which reorder what is shown) are written as escapes: `\n`, `\r`, `\t`,
+/// else `\u{202E}`. Everything the CLI prints about a file or its text goes through here.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    fn hidden(c: char) -> bool {
+        c.is_control()
+            || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    }
+    if !text.chars().any(hidden) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if hidden(c) => out.push_str(&format!("\\u{{{:X}}}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cr_lf_and_crlf_each_end_one_line() {
+        let text = "one\rtwo\r\nthree\nfour é x";
+        let x = text.find('x').unwrap();
+        assert_eq!(line_and_column(text, x), (4, 8));
+        assert_eq!(line_and_column(text, text.find("two").unwrap()), (2, 1));
+        // between the CR and the LF of a CRLF: still the end of line 2
+        assert_eq!(
+            line_and_column(text, text.find("\r\n").unwrap() + 1),
+            (3, 1)
+        );
+    }
+
+    #[test]
+    fn control_and_bidi_characters_print_as_escapes() {
+        assert_eq!(printable("brief.md"), "brief.md");
+        assert_eq!(
+            printable("a\nerror: forged.md\u{202E}gpj.exe\u{2066}"),
+            "a\\nerror: forged.md\\u{202E}gpj.exe\\u{2066}"
+        );
+        assert_eq!(
+            printable("tab\there\r\u{1B}[31m"),
+            "tab\\there\\r\\u{1B}[31m"
+        );
+        assert_eq!(printable("“curly” — ©"), "“curly” — ©");
+    }
 }

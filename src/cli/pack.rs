@@ -4,10 +4,12 @@
 //! `render_pack`. All or nothing: every brief is read and every format rendered in memory
 //! before any file is written, so a failing brief leaves no pack behind.
 
-use super::{
-    FormatArg, Outcome, PageSizeArg, Themes, UsageError, dedup_warnings, load, print_warnings,
-    read_capped, stem_of, write_atomically,
-};
+use super::args::{FormatArg, PageSizeArg};
+use super::build::note_stale_tmp_files;
+use super::input::{Folder, Source, load_source};
+use super::output::write_all_or_none;
+use super::theme::Themes;
+use super::{Outcome, UsageError, dedup_warnings, print_warnings, report, say, stem_of};
 use briefpress::article::{Date, Image};
 use briefpress::error::Warning;
 use briefpress::pack::manifest::{Located, Manifest};
@@ -18,6 +20,7 @@ use clap::Args;
 use rayon::prelude::*;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// `briefpress pack`'s arguments.
 #[derive(Debug, Args)]
@@ -71,10 +74,11 @@ pub fn is_manifest(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
 }
 
-/// A manifest read and resolved: its metadata, the briefs' paths, the cover picture.
+/// A manifest read and resolved: its metadata, the briefs (opened through the manifest's
+/// folder), the cover picture.
 struct Resolved {
     meta: PackMeta,
-    sources: Vec<PathBuf>,
+    sources: Vec<Source>,
     cover: Option<Image>,
 }
 
@@ -85,15 +89,20 @@ fn manifest_error(file: &Path, line: Option<usize>, column: Option<usize>, messa
         (Some(l), None) => format!(":{l}"),
         _ => String::new(),
     };
-    eprintln!("error: {}{at}: {message}", file.display());
+    report("error", format_args!("{}{at}: {message}", file.display()));
 }
 
-/// Reads a manifest and resolves its paths from its folder; prints the problem and returns
-/// `None` when it cannot be used.
+/// Reads a manifest and resolves its paths from its folder, which is opened once: the manifest,
+/// its briefs and its cover are all opened through that handle, never outside it. Prints the
+/// problem and returns `None` when it cannot be used.
 fn read_manifest(file: &Path) -> Option<Resolved> {
-    let text = match read_capped(file) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(t) => t,
+    let read = Folder::of_file(file, "the manifest's folder").and_then(|folder| {
+        let name = file.file_name().map(PathBuf::from).unwrap_or_default();
+        folder.read(&name).map(|bytes| (folder, bytes))
+    });
+    let (folder, text) = match read {
+        Ok((folder, bytes)) => match String::from_utf8(bytes) {
+            Ok(t) => (Arc::new(folder), t),
             Err(_) => {
                 manifest_error(file, None, None, "is not UTF-8 text; re-save it as UTF-8");
                 return None;
@@ -111,40 +120,20 @@ fn read_manifest(file: &Path) -> Option<Resolved> {
             return None;
         }
     };
-    let dir = super::source_dir(file);
     // Paths as the user would write them (`brief.md`, not `./brief.md`) in messages.
     let base = file.parent().unwrap_or(Path::new(""));
-    // A path that only looks inside the folder may still lead out through a symbolic link.
-    let inside = |loc: &Located, what: &str| -> Option<PathBuf> {
-        let path = base.join(&loc.path);
-        let escapes = match (dir.canonicalize(), path.canonicalize()) {
-            (Ok(base), Ok(real)) => !real.starts_with(base),
-            // A missing file is reported by whoever reads it, naming it.
-            _ => false,
-        };
-        if escapes {
-            manifest_error(
-                file,
-                Some(loc.line),
-                Some(loc.column),
-                &format!(
-                    "the {what} `{}` resolves outside the manifest's folder (a symbolic link?)",
-                    loc.path
-                ),
-            );
-            return None;
-        }
-        Some(path)
-    };
-    let mut sources = Vec::with_capacity(manifest.sources.len());
-    for s in &manifest.sources {
-        sources.push(inside(s, "source")?);
-    }
+    // The paths are already through the one path check (`Manifest::parse`); a symbolic link
+    // that leads out is refused when the brief is opened, naming the brief.
+    let sources = manifest
+        .sources
+        .iter()
+        .map(|s: &Located| Source::in_manifest(base.join(&s.path), folder.clone(), s.path.clone()))
+        .collect();
     let cover = match &manifest.cover {
         None => None,
         Some(loc) => {
-            let path = inside(loc, "cover")?;
-            let checked = read_capped(&path)
+            let checked = folder
+                .read(Path::new(&loc.path))
                 .map_err(|e| format!("cannot read the cover `{}` ({e})", loc.path))
                 .and_then(|bytes| {
                     briefpress::read::images::check_image(bytes)
@@ -169,12 +158,12 @@ fn read_manifest(file: &Path) -> Option<Resolved> {
 /// `check` on a manifest checks its briefs: the manifests among `sources` become the briefs
 /// they name (each manifest and its cover checked on the way). Returns the sources to check
 /// and how many manifests failed.
-pub fn expand_manifests(sources: &[PathBuf]) -> (Vec<PathBuf>, usize) {
+pub fn expand_manifests(sources: &[PathBuf]) -> (Vec<Source>, usize) {
     let mut out = Vec::new();
     let mut failed = 0;
     for s in sources {
         if !is_manifest(s) {
-            out.push(s.clone());
+            out.push(Source::named(s.clone()));
             continue;
         }
         match read_manifest(s) {
@@ -184,16 +173,20 @@ pub fn expand_manifests(sources: &[PathBuf]) -> (Vec<PathBuf>, usize) {
                 } else {
                     &r.meta.title
                 };
-                println!(
-                    "{}: ok — pack “{title}”, {} brief{}{}",
-                    s.display(),
-                    r.sources.len(),
-                    if r.sources.len() == 1 { "" } else { "s" },
-                    if r.cover.is_some() {
-                        ", cover picture"
-                    } else {
-                        ""
-                    }
+                // A failed write to stdout shows in the briefs' own lines that follow.
+                let _ = say(
+                    &mut std::io::stdout().lock(),
+                    format_args!(
+                        "{}: ok — pack “{title}”, {} brief{}{}",
+                        s.display(),
+                        r.sources.len(),
+                        if r.sources.len() == 1 { "" } else { "s" },
+                        if r.cover.is_some() {
+                            ", cover picture"
+                        } else {
+                            ""
+                        }
+                    ),
                 );
                 out.extend(r.sources);
             }
@@ -239,14 +232,14 @@ pub fn run(args: PackArgs, epoch: Option<i64>) -> anyhow::Result<Outcome> {
     let (mut meta, sources, cover, default_name) = if manifests == 1 {
         let file = &args.sources[0];
         let Some(r) = read_manifest(file) else {
-            eprintln!("error: the pack was not written");
+            report("error", "the pack was not written");
             return Ok(Outcome::SourceFailed);
         };
         (r.meta, r.sources, r.cover, stem_of(file))
     } else {
         (
             PackMeta::default(),
-            args.sources.clone(),
+            args.sources.iter().cloned().map(Source::named).collect(),
             None,
             "pack".to_owned(),
         )
@@ -283,6 +276,12 @@ pub fn run(args: PackArgs, epoch: Option<i64>) -> anyhow::Result<Outcome> {
             ))
         })?;
     }
+    note_stale_tmp_files(
+        output
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new(".")),
+    );
 
     // One theme for the whole pack, found from the manifest (or the first brief).
     let page = args.page_size.map(|p| match p {
@@ -294,27 +293,27 @@ pub fn run(args: PackArgs, epoch: Option<i64>) -> anyhow::Result<Outcome> {
     let theme = match themes.for_source(&anchor) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("error: {e}");
-            eprintln!("error: the pack was not written");
+            report("error", &e);
+            report("error", "the pack was not written");
             return Ok(Outcome::SourceFailed);
         }
     };
 
     // Every brief, in parallel, in order; any failure stops the pack before anything is
     // written.
-    let loaded: Vec<_> = sources.par_iter().map(|s| load(s, epoch)).collect();
+    let loaded: Vec<_> = sources.par_iter().map(|s| load_source(s, epoch)).collect();
     let mut briefs = Vec::with_capacity(loaded.len());
     let mut warnings: Vec<(PathBuf, Vec<Warning>)> = Vec::new();
     let mut failed = 0;
-    for (path, result) in sources.iter().zip(loaded) {
+    for (source, result) in sources.iter().zip(loaded) {
         match result {
             Ok((article, w)) => {
                 briefs.push(article);
-                warnings.push((path.clone(), w));
+                warnings.push((source.path.clone(), w));
             }
             Err(error) => {
                 super::Failure {
-                    path: path.clone(),
+                    path: source.path.clone(),
                     error,
                 }
                 .print();
@@ -323,10 +322,13 @@ pub fn run(args: PackArgs, epoch: Option<i64>) -> anyhow::Result<Outcome> {
         }
     }
     if failed > 0 {
-        eprintln!(
-            "error: the pack was not written: {failed} of {} brief{} failed",
-            sources.len(),
-            if sources.len() == 1 { "" } else { "s" }
+        report(
+            "error",
+            format_args!(
+                "the pack was not written: {failed} of {} brief{} failed",
+                sources.len(),
+                if sources.len() == 1 { "" } else { "s" }
+            ),
         );
         return Ok(Outcome::SourceFailed);
     }
@@ -354,23 +356,21 @@ pub fn run(args: PackArgs, epoch: Option<i64>) -> anyhow::Result<Outcome> {
                 files.push((path.clone(), r.bytes));
             }
             Err(e) => {
-                eprintln!("error: {}: {e}", path.display());
-                eprintln!("error: the pack was not written");
+                report("error", format_args!("{}: {e}", path.display()));
+                report("error", "the pack was not written");
                 return Ok(Outcome::SourceFailed);
             }
         }
     }
-    let mut written = Vec::with_capacity(files.len());
-    for (path, bytes) in files {
-        if let Err(e) = write_atomically(&path, &bytes) {
-            eprintln!(
-                "error: cannot write `{}` ({e}); check the output folder's permissions and free space",
-                path.display()
-            );
-            return Ok(Outcome::SourceFailed);
-        }
-        written.push(path.display().to_string());
+    if let Err(e) = write_all_or_none(&files) {
+        report(
+            "error",
+            format_args!("{e}; check the output folder's permissions and free space"),
+        );
+        report("error", "the pack was not written");
+        return Ok(Outcome::SourceFailed);
     }
+    let written: Vec<String> = files.iter().map(|(p, _)| p.display().to_string()).collect();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let from = if manifests == 1 {
@@ -378,7 +378,7 @@ pub fn run(args: PackArgs, epoch: Option<i64>) -> anyhow::Result<Outcome> {
     } else {
         format!("{} briefs", pack.briefs.len())
     };
-    writeln!(out, "{from} -> {}", written.join(", "))?;
+    say(&mut out, format_args!("{from} -> {}", written.join(", ")))?;
     writeln!(
         out,
         "1 pack of {} brief{} bound",

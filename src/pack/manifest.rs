@@ -15,6 +15,7 @@
 
 use super::PackMeta;
 use crate::article::Date;
+use crate::read::path::{PathProblem, relative_path};
 use serde::Deserialize;
 use std::fmt;
 use toml::Spanned;
@@ -229,36 +230,20 @@ impl Manifest {
     }
 }
 
-/// A path inside the manifest's folder, normalised; the reason when it is empty, absolute or
-/// climbs out (a manifest from elsewhere must not make briefpress read arbitrary files).
+/// A path inside the manifest's folder, normalised (the check every named path goes through,
+/// [`relative_path`]); the reason when it is empty, absolute or climbs out (a manifest from
+/// elsewhere must not make briefpress read arbitrary files).
 fn relative(path: &str) -> Result<String, &'static str> {
-    let p = path.trim().replace('\\', "/");
-    if p.is_empty() {
-        return Err("is empty");
-    }
-    let b = p.as_bytes();
-    let drive = b.len() >= 2 && b[1] == b':' && b[0].is_ascii_alphabetic();
-    if p.starts_with('/') || drive || p.contains("://") {
-        return Err("is absolute; name it relative to the manifest (in its folder or below)");
-    }
-    let mut parts: Vec<&str> = Vec::new();
-    for part in p.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                if parts.pop().is_none() {
-                    return Err(
-                        "climbs out of the manifest's folder; put the manifest in a folder that holds every brief",
-                    );
-                }
-            }
-            other => parts.push(other),
+    relative_path(path).map_err(|problem| match problem {
+        PathProblem::Empty => "is empty",
+        PathProblem::Absolute => {
+            "is absolute; name it relative to the manifest (in its folder or below)"
         }
-    }
-    if parts.is_empty() {
-        return Err("names a folder, not a file");
-    }
-    Ok(parts.join("/"))
+        PathProblem::ClimbsOut => {
+            "climbs out of the manifest's folder; put the manifest in a folder that holds every brief"
+        }
+        PathProblem::Folder => "names a folder, not a file",
+    })
 }
 
 #[cfg(test)]

@@ -42,28 +42,17 @@ pub fn source_text(bytes: &[u8]) -> Result<String> {
     })
 }
 
-/// Line and column (in characters, 1-based) of byte `pos`, counting only the valid text before it.
+/// Line and column (in characters, 1-based) of byte `pos`, counting only the valid text before
+/// it; lines end at LF, CR or CRLF alike ([`crate::error::line_and_column`]).
 fn location_of(bytes: &[u8], pos: usize) -> Location {
-    let before = &bytes[..pos];
-    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let line_start = before
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |p| p + 1);
-    let column = String::from_utf8_lossy(&before[line_start..])
-        .chars()
-        .count()
-        + 1;
+    let before = String::from_utf8_lossy(&bytes[..pos]);
+    let (line, column) = crate::error::line_and_column(&before, before.len());
     Location::at(line, column)
 }
 
 /// The 1-based line number of byte offset `offset` in `text`.
 pub fn line_of(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
+    crate::error::line_and_column(text, offset).0
 }
 
 #[cfg(test)]

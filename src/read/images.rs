@@ -13,6 +13,7 @@
 use crate::article::{Article, Block, Figure, Image, ImageFormat};
 use crate::error::{Error, Location, Result};
 use crate::read::Assets;
+use crate::read::path::{PathProblem, relative_path};
 use image::ImageDecoder;
 use std::io::Cursor;
 use std::sync::Arc;
@@ -25,36 +26,22 @@ pub const MAX_PIXELS: u64 = 100_000_000;
 /// The most memory a decoder may allocate: 100 MP × 4 bytes, with headroom.
 const MAX_ALLOC: u64 = 512 * 1024 * 1024;
 
-/// Refuses an image path that is empty, absolute, or climbs out of the source's folder; returns
-/// it normalised (`./a/../b.png` → `b.png`, `\` → `/`).
+/// Refuses an image path that is empty, absolute, or climbs out of the source's folder (the
+/// check every named path goes through, [`relative_path`]); returns it normalised.
 pub fn check_path(path: &str) -> std::result::Result<String, String> {
-    let p = path.trim().replace('\\', "/");
-    if p.is_empty() {
-        return Err("the image path is empty".into());
-    }
-    let b = p.as_bytes();
-    let drive = b.len() >= 2 && b[1] == b':' && b[0].is_ascii_alphabetic();
-    if p.starts_with('/') || drive || p.contains("://") {
-        return Err(
-            "the path is absolute; images must sit in the source's folder or below it".into(),
-        );
-    }
-    let mut parts: Vec<&str> = Vec::new();
-    for part in p.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                if parts.pop().is_none() {
-                    return Err("the path climbs out of the source's folder; copy the image next to the source".into());
-                }
+    relative_path(path).map_err(|problem| {
+        match problem {
+            PathProblem::Empty => "the image path is empty",
+            PathProblem::Absolute => {
+                "the path is absolute; images must sit in the source's folder or below it"
             }
-            other => parts.push(other),
+            PathProblem::ClimbsOut => {
+                "the path climbs out of the source's folder; copy the image next to the source"
+            }
+            PathProblem::Folder => "the path names a folder, not an image",
         }
-    }
-    if parts.is_empty() {
-        return Err("the path names a folder, not an image".into());
-    }
-    Ok(parts.join("/"))
+        .to_owned()
+    })
 }
 
 /// Every figure of the article in a fixed order: the photo, then body figures in reading order

@@ -23,7 +23,7 @@ use crate::error::{Error, Location, Result, Warning};
 use crate::read::smart::Smart;
 use crate::read::{Parsed, credit, front_matter};
 use pulldown_cmark::{Event, HeadingLevel, MetadataBlockKind, Options, Parser, Tag, TagEnd};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 /// The deepest nesting of quotes and lists kept, and of emphasis, strong and links. Deeper
@@ -96,8 +96,6 @@ enum Container {
         id: String,
         blocks: Vec<Block>,
     },
-    /// A quote or list nested too deep: its blocks go to the parent.
-    Flat(Vec<Block>),
 }
 
 /// What an inline frame will become.
@@ -117,6 +115,16 @@ enum Frame {
     Code,
     /// A tag the model has no place for, or nesting too deep: its content joins the parent.
     Transparent,
+}
+
+/// Whether a container counts towards the nesting depth (the root does not).
+fn counts_as_nesting(c: &Container) -> bool {
+    !matches!(c, Container::Root(_))
+}
+
+/// Whether a frame counts towards the inline nesting depth.
+fn counts_as_inline_nesting(f: &Frame) -> bool {
+    matches!(f, Frame::Emphasis | Frame::Strong | Frame::Link(_))
 }
 
 struct Builder<'t> {
@@ -139,6 +147,20 @@ struct Builder<'t> {
     html_break: bool,
     /// Smart punctuation in the brief's language, unless the front matter turns it off.
     smart: Option<Smart>,
+    /// How many quotes, lists, items and notes are open (the containers that count as nesting),
+    /// kept as containers open and close: counting the stack at each open made a 100 000-deep
+    /// quote cost 100 000² steps.
+    depth: usize,
+    /// How many emphasis, strong and link frames are open, kept the same way.
+    inline_depth: usize,
+    /// Quotes, lists and items open beyond [`MAX_NESTING`]: flattened, they open no container
+    /// (their blocks go to the deepest one open), so closing them moves nothing; moving each
+    /// level's content into its parent cost the square of the depth.
+    flattened_containers: usize,
+    /// Emphasis, strong and links open beyond [`MAX_NESTING`], flattened the same way.
+    flattened_inlines: usize,
+    /// The footnotes referenced so far (`note_order` as a set, for a constant-time look-up).
+    noted: BTreeSet<String>,
 }
 
 impl<'t> Builder<'t> {
@@ -162,6 +184,11 @@ impl<'t> Builder<'t> {
             warned_nesting: false,
             html_break: false,
             smart: None,
+            depth: 0,
+            inline_depth: 0,
+            flattened_containers: 0,
+            flattened_inlines: 0,
+            noted: BTreeSet::new(),
         }
     }
 
@@ -171,10 +198,23 @@ impl<'t> Builder<'t> {
     }
 
     fn nesting(&self) -> usize {
-        self.containers
-            .iter()
-            .filter(|c| !matches!(c, Container::Root(_) | Container::Flat(_)))
-            .count()
+        self.depth
+    }
+
+    /// Opens a container, counting it when it nests.
+    fn open_container(&mut self, c: Container) {
+        if counts_as_nesting(&c) {
+            self.depth += 1;
+        }
+        self.containers.push(c);
+    }
+
+    /// Opens an inline frame, counting it when it nests.
+    fn push_frame(&mut self, frame: Frame) {
+        if counts_as_inline_nesting(&frame) {
+            self.inline_depth += 1;
+        }
+        self.frames.push((frame, Vec::new()));
     }
 
     fn warn_nesting(&mut self, offset: usize) {
@@ -266,7 +306,7 @@ impl<'t> Builder<'t> {
                 }),
                 Event::FootnoteReference(label) => {
                     let id = label.to_lowercase();
-                    if !self.note_order.contains(&id) {
+                    if self.noted.insert(id.clone()) {
                         self.note_order.push(id.clone());
                     }
                     self.push_inline(Inline::FootnoteRef { id });
@@ -348,20 +388,20 @@ impl<'t> Builder<'t> {
                     HeadingLevel::H5 => 5,
                     HeadingLevel::H6 => 6,
                 };
-                self.frames.push((Frame::Heading(n), Vec::new()));
+                self.push_frame(Frame::Heading(n));
             }
             Tag::BlockQuote(_) => {
                 self.close_implicit();
                 if self.nesting() >= MAX_NESTING {
                     self.warn_nesting(at);
-                    self.containers.push(Container::Flat(Vec::new()));
+                    self.flattened_containers += 1;
                 } else {
-                    self.containers.push(Container::Quote(Vec::new()));
+                    self.open_container(Container::Quote(Vec::new()));
                 }
             }
             Tag::CodeBlock(_) => {
                 self.close_implicit();
-                self.frames.push((Frame::Code, Vec::new()));
+                self.push_frame(Frame::Code);
             }
             Tag::HtmlBlock => {
                 self.close_implicit();
@@ -373,10 +413,10 @@ impl<'t> Builder<'t> {
                 self.close_implicit();
                 if self.nesting() >= MAX_NESTING {
                     self.warn_nesting(at);
-                    self.containers.push(Container::Flat(Vec::new()));
+                    self.flattened_containers += 1;
                 } else {
                     let start = first.map_or(1, |n| u32::try_from(n).unwrap_or(u32::MAX));
-                    self.containers.push(Container::List {
+                    self.open_container(Container::List {
                         ordered: first.is_some(),
                         start,
                         items: Vec::new(),
@@ -385,16 +425,16 @@ impl<'t> Builder<'t> {
             }
             Tag::Item => {
                 self.close_implicit();
-                let flat = matches!(self.containers.last(), Some(Container::Flat(_)));
-                self.containers.push(if flat {
-                    Container::Flat(Vec::new())
+                // An item of a flattened list is flattened too.
+                if self.flattened_containers > 0 {
+                    self.flattened_containers += 1;
                 } else {
-                    Container::Item(Vec::new())
-                });
+                    self.open_container(Container::Item(Vec::new()));
+                }
             }
             Tag::FootnoteDefinition(label) => {
                 self.close_implicit();
-                self.containers.push(Container::Note {
+                self.open_container(Container::Note {
                     id: label.to_lowercase(),
                     blocks: Vec::new(),
                 });
@@ -434,9 +474,21 @@ impl<'t> Builder<'t> {
             TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::CodeBlock | TagEnd::HtmlBlock => {
                 self.close_frame()
             }
+            // Events nest, and every quote, list and item opened since flattening began is
+            // flattened: while any is open, the innermost one is, so this end is its end.
+            TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item
+                if self.flattened_containers > 0 =>
+            {
+                self.close_implicit();
+                self.flattened_containers -= 1;
+            }
             TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item | TagEnd::FootnoteDefinition => {
                 self.close_implicit();
                 self.close_container();
+            }
+            // The same holds for emphasis, strong and links.
+            TagEnd::Emphasis | TagEnd::Strong | TagEnd::Link if self.flattened_inlines > 0 => {
+                self.flattened_inlines -= 1;
             }
             TagEnd::Emphasis | TagEnd::Strong | TagEnd::Link | TagEnd::Image => self.close_frame(),
             _ => self.close_frame(),
@@ -444,19 +496,15 @@ impl<'t> Builder<'t> {
         Ok(())
     }
 
-    /// Opens an inline frame, or a transparent one when nesting is too deep.
+    /// Opens an inline frame; when emphasis, strong or links nest too deep, none is opened
+    /// and the content joins the frame already open.
     fn open_inline(&mut self, frame: Frame, at: usize) {
         self.ensure_paragraph();
-        let depth = self
-            .frames
-            .iter()
-            .filter(|(f, _)| matches!(f, Frame::Emphasis | Frame::Strong | Frame::Link(_)))
-            .count();
-        if depth >= MAX_NESTING && !matches!(frame, Frame::Transparent) {
+        if self.inline_depth >= MAX_NESTING && counts_as_inline_nesting(&frame) {
             self.warn_nesting(at);
-            self.frames.push((Frame::Transparent, Vec::new()));
+            self.flattened_inlines += 1;
         } else {
-            self.frames.push((frame, Vec::new()));
+            self.push_frame(frame);
         }
     }
 
@@ -495,7 +543,6 @@ impl<'t> Builder<'t> {
                 Container::Root(b)
                 | Container::Quote(b)
                 | Container::Item(b)
-                | Container::Flat(b)
                 | Container::Note { blocks: b, .. },
             ) => b.push(block),
             // Content directly in a list (not in an item) cannot happen in CommonMark; keep it
@@ -509,6 +556,9 @@ impl<'t> Builder<'t> {
         let Some((frame, content)) = self.frames.pop() else {
             return;
         };
+        if counts_as_inline_nesting(&frame) {
+            self.inline_depth -= 1;
+        }
         let wrapped = match frame {
             Frame::Paragraph { .. } => {
                 let figures = std::mem::take(&mut self.pending_figures);
@@ -593,6 +643,9 @@ impl<'t> Builder<'t> {
         let Some(c) = self.containers.pop() else {
             return;
         };
+        if counts_as_nesting(&c) {
+            self.depth -= 1;
+        }
         match c {
             Container::Quote(blocks) => self.push_block(Block::Quote { blocks }),
             Container::List {
@@ -611,7 +664,6 @@ impl<'t> Builder<'t> {
             Container::Note { id, blocks } => {
                 self.notes.entry(id).or_insert(blocks);
             }
-            Container::Flat(blocks) => blocks.into_iter().for_each(|b| self.push_block(b)),
             Container::Root(_) => {}
         }
     }

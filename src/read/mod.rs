@@ -12,6 +12,7 @@ pub mod json;
 pub mod language;
 pub mod markdown;
 pub mod nesting;
+pub mod path;
 pub mod smart;
 pub mod text;
 
@@ -23,7 +24,7 @@ use std::path::Path;
 /// view of the source's folder; tests give files in memory.
 pub trait Assets: Sync {
     /// The bytes of `path`, relative to the source's folder, already checked by
-    /// [`images::check_path`] not to be absolute or climb out. `ErrorKind::NotFound` means the file
+    /// [`path::relative_path`] not to be absolute or climb out. `ErrorKind::NotFound` means the file
     /// does not exist.
     fn read(&self, path: &str) -> std::io::Result<Vec<u8>>;
 }

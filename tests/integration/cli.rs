@@ -44,6 +44,72 @@ fn usage_errors_exit_2() {
 }
 
 #[test]
+fn usage_errors_are_one_line_and_the_hint() {
+    for args in [
+        &["build", "-f", "pdff", "x.md"][..],
+        &["frobnicate"],
+        &["check"],
+        &["build", "--nope"],
+        &["inspect", "a.md", "b.md"],
+    ] {
+        let o = briefpress(&project(), args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = stderr(&o);
+        let lines: Vec<&str> = err.lines().collect();
+        assert_eq!(lines.len(), 2, "{args:?}: {err}");
+        assert!(lines[0].starts_with("error: "), "{err}");
+        assert!(lines[1].starts_with("For more information, try"), "{err}");
+    }
+    let err = stderr(&briefpress(&project(), &["build", "-f", "rtf", "x.md"]));
+    assert!(err.contains("[possible values: pdf, docx, epub]"), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn file_names_with_newlines_or_bidi_overrides_print_escaped_on_one_line() {
+    let dir = crate::tools::scratch();
+    let name = "a\nerror: forged.md: all good\u{202E}txt.md";
+    std::fs::write(
+        dir.path().join(name),
+        "---\ntitle: T\nsub\u{2066}tilte: x\n---\n",
+    )
+    .unwrap();
+    let o = briefpress(dir.path(), &["check", name]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("error: a\\nerror: forged.md: all good\\u{202E}txt.md:3:1: unknown"),
+        "{err}"
+    );
+    assert!(
+        !err.contains('\u{202E}') && !err.contains('\u{2066}'),
+        "{err}"
+    );
+}
+
+#[test]
+fn cr_only_line_ends_give_the_line_an_editor_shows() {
+    let dir = crate::tools::scratch();
+    std::fs::write(dir.path().join("old-mac.txt"), b"Title\r\rCaf\xe9\r").unwrap();
+    std::fs::write(
+        dir.path().join("typo.md"),
+        "---\rtitle: T\rsubtilte: S\r---\rBody.\r",
+    )
+    .unwrap();
+    let o = briefpress(dir.path(), &["check", "old-mac.txt", "typo.md"]);
+    let err = stderr(&o);
+    assert!(
+        err.contains("error: old-mac.txt:3:4: the file is not valid UTF-8"),
+        "{err}"
+    );
+    assert!(
+        err.contains("error: typo.md:3:1: unknown front-matter key"),
+        "{err}"
+    );
+}
+
+#[test]
 fn inspect_json_reads_back_to_an_equal_article() {
     let dir = crate::tools::scratch();
     for src in ["us-colombia-ties.txt", "us-colombia-ties-edited.md"] {
@@ -188,54 +254,158 @@ fn interrupted_build_leaves_no_partial_file() {
     let long = std::fs::read_to_string(project().join("tests/fixtures/conformance/long-brief.md"))
         .unwrap();
     let mut args = vec!["build".to_owned(), "-o".to_owned(), "out".to_owned()];
-    for i in 0..60 {
+    for i in 0..40 {
         let name = format!("brief-{i:02}.md");
         std::fs::write(d.join(&name), &long).unwrap();
         args.push(name);
     }
-    let mut child = Command::new(env!("CARGO_BIN_EXE_briefpress"))
-        .args(&args)
-        .current_dir(d)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Interrupt once the first outputs have appeared, while others are still being written.
-    let start = std::time::Instant::now();
-    while std::fs::read_dir(d.join("out"))
-        .map(|r| r.count())
-        .unwrap_or(0)
-        < 3
-        && start.elapsed() < std::time::Duration::from_secs(60)
-    {
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-    Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    let status = child.wait().unwrap();
-    let names: Vec<String> = std::fs::read_dir(d.join("out"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    assert!(
-        names.iter().all(|n| !n.ends_with(".tmp")),
-        "temporary files left: {names:?}"
-    );
-    if status.code() == Some(130) {
-        // Every file that exists is whole.
-        for n in names.iter().filter(|n| n.ends_with(".pdf")) {
-            let bytes = std::fs::read(d.join("out").join(n)).unwrap();
+    // Interrupted at a different point each time: after the first, third, … output appeared.
+    for (round, after) in [1, 3, 5, 8, 12, 2].into_iter().enumerate() {
+        let _ = std::fs::remove_dir_all(d.join("out"));
+        let child = Command::new(env!("CARGO_BIN_EXE_briefpress"))
+            .args(&args)
+            .current_dir(d)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let start = std::time::Instant::now();
+        while std::fs::read_dir(d.join("out"))
+            .map(|r| r.count())
+            .unwrap_or(0)
+            < after
+            && start.elapsed() < std::time::Duration::from_secs(60)
+        {
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        let output = child.wait_with_output().unwrap();
+        let names: Vec<String> = std::fs::read_dir(d.join("out"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(
+            names.iter().all(|n| !n.ends_with(".tmp")),
+            "round {round}: temporary files left: {names:?}"
+        );
+        if output.status.code() == Some(130) {
+            let err = String::from_utf8_lossy(&output.stderr);
             assert!(
-                bytes.trim_ascii_end().ends_with(b"%%EOF"),
-                "{n} is cut short"
+                err.contains("interrupted: every temporary file was removed"),
+                "{err}"
+            );
+            // Every file that exists is whole, and every source has all three or none.
+            for n in names.iter().filter(|n| n.ends_with(".pdf")) {
+                let bytes = std::fs::read(d.join("out").join(n)).unwrap();
+                assert!(
+                    bytes.trim_ascii_end().ends_with(b"%%EOF"),
+                    "{n} is cut short"
+                );
+            }
+            for n in &names {
+                let stem = n.rsplit_once('.').unwrap().0;
+                for ext in ["pdf", "docx", "epub"] {
+                    assert!(
+                        names.contains(&format!("{stem}.{ext}")),
+                        "round {round}: {n} without {stem}.{ext}"
+                    );
+                }
+            }
+        } else {
+            assert!(
+                output.status.success(),
+                "the build either finished or was interrupted: {:?}",
+                output.status
             );
         }
-    } else {
-        assert!(
-            status.success(),
-            "the build either finished or was interrupted: {status:?}"
-        );
+    }
+}
+
+#[test]
+fn a_run_removes_temporary_files_an_interrupted_run_left() {
+    let dir = crate::tools::scratch();
+    let d = dir.path();
+    std::fs::write(d.join("a.md"), "---\ntitle: A\n---\nBody.\n").unwrap();
+    std::fs::create_dir(d.join("out")).unwrap();
+    // A process id above any Linux pid_max (2²²) belongs to no running process.
+    std::fs::write(d.join("out/.briefpress-99999999-0.tmp"), "a partial DOCX").unwrap();
+    std::fs::write(d.join("out/keep.tmp"), "not ours").unwrap();
+    let o = briefpress(d, &["build", "a.md", "-o", "out"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!d.join("out/.briefpress-99999999-0.tmp").exists());
+    assert!(d.join("out/keep.tmp").exists());
+    assert!(
+        stderr(&o).contains("removed 1 temporary file an interrupted run left"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_format_that_cannot_be_written_replaces_none_of_the_sources_files() {
+    let dir = crate::tools::scratch();
+    let d = dir.path();
+    std::fs::write(d.join("a.md"), "---\ntitle: A\n---\nBody.\n").unwrap();
+    std::fs::create_dir(d.join("out")).unwrap();
+    std::fs::write(d.join("out/a.pdf"), "the earlier PDF").unwrap();
+    std::fs::write(d.join("out/a.docx"), "the earlier DOCX").unwrap();
+    // A folder where the EPUB goes: the PDF and the DOCX are ready, the EPUB cannot land.
+    std::fs::create_dir(d.join("out/a.epub")).unwrap();
+    let o = briefpress(d, &["build", "a.md", "-o", "out"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("0 built, 1 failed"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    assert!(
+        stderr(&o).contains("none of this set's files was replaced"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        std::fs::read_to_string(d.join("out/a.pdf")).unwrap(),
+        "the earlier PDF"
+    );
+    assert_eq!(
+        std::fs::read_to_string(d.join("out/a.docx")).unwrap(),
+        "the earlier DOCX"
+    );
+    let left: Vec<_> = std::fs::read_dir(d.join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn source_date_epoch_outside_what_every_format_holds_is_a_usage_error() {
+    let dir = crate::tools::scratch();
+    std::fs::write(dir.path().join("a.md"), "---\ntitle: A\n---\nBody.\n").unwrap();
+    for bad in ["-1", "253402300800", "99999999999999", "soon"] {
+        let o = Command::new(env!("CARGO_BIN_EXE_briefpress"))
+            .args(["build", "a.md", "-o", "out"])
+            .current_dir(dir.path())
+            .env("SOURCE_DATE_EPOCH", bad)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{bad}");
+        let err = stderr(&o);
+        assert_eq!(err.lines().count(), 1, "one line: {err}");
+        assert!(err.starts_with("error: SOURCE_DATE_EPOCH="), "{err}");
+        assert!(!dir.path().join("out").exists(), "{bad}: nothing written");
+    }
+    for good in ["0", "253402300799"] {
+        let o = Command::new(env!("CARGO_BIN_EXE_briefpress"))
+            .args(["build", "a.md", "-o", "out"])
+            .current_dir(dir.path())
+            .env("SOURCE_DATE_EPOCH", good)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{good}: {}", stderr(&o));
     }
 }

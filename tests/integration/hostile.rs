@@ -132,6 +132,39 @@ fn markdown_lists_1000_deep_build_without_stack_overflow() {
     }
 }
 
+/// One line of 200 000 `> ` (or `- `, or emphasis in emphasis): every level used to count the
+/// levels open above it, and each flattened level moved its content into its parent, so reading
+/// took time in the square of the depth (18 s for a 200 KB line of quotes in a release build).
+/// Reading is now linear (tests/bench/nesting.sh measures 50 k to 200 k levels); the bound
+/// catches a return of the quadratic step, not speed: 20 s, as for the other hostile files.
+#[test]
+fn markdown_200000_levels_of_quotes_lists_or_emphasis_read_in_linear_time() {
+    let n = 200_000;
+    let bodies = [
+        ("quotes", format!("{}deepest words", "> ".repeat(n))),
+        ("lists", format!("{}deepest words", "- ".repeat(n))),
+        (
+            "emphasis",
+            format!("{}deepest words{}", "*a ".repeat(n), " b*".repeat(n)),
+        ),
+    ];
+    for (what, body) in bodies {
+        let source = format!("{FRONT}{body}\n");
+        let started = Instant::now();
+        let loaded = load(SourceFormat::Markdown, &source);
+        let spent = started.elapsed();
+        assert!(
+            spent < Duration::from_secs(20),
+            "200 000 levels of {what} took {spent:?} to read"
+        );
+        assert!(warned(&loaded, &[], "nesting deeper than"), "{what}");
+        let epub = Format::Epub
+            .render(&loaded.article, &Theme::default())
+            .unwrap();
+        assert!(epub_text(&epub.bytes).contains("deepest words"), "{what}");
+    }
+}
+
 #[test]
 fn json_quotes_1000_deep_build_without_stack_overflow() {
     let paragraph = r#"{"type":"paragraph","content":[{"type":"text","text":"deepest words"}]}"#;

@@ -1,0 +1,201 @@
+//! `briefpress build`: which sources, their output names, the parallel run with its progress
+//! bar, and one source read, rendered in every format and written.
+
+use super::args::{BuildArgs, PageSizeArg};
+use super::input::load;
+use super::output::{remove_stale_tmp_files, write_all_or_none};
+use super::theme::Themes;
+use super::{Failure, Outcome, UsageError, dedup_warnings, print_warnings, report, say, stem_of};
+use anyhow::bail;
+use briefpress::error::{Error, Location, Warning};
+use briefpress::read::SourceFormat;
+use briefpress::render::Format;
+use briefpress::theme::{PageSize, Theme};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The sources of `build` with no arguments: every .md, .txt and .json in `source/`, sorted.
+fn default_sources() -> anyhow::Result<Vec<PathBuf>> {
+    let dir = Path::new("source");
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        UsageError(format!(
+            "no sources given and cannot read `source/` ({e}); run from the project folder or name the sources"
+        ))
+    })?;
+    let mut out = Vec::new();
+    for entry in entries {
+        let path = entry?.path();
+        if path.is_file() && SourceFormat::from_path(&path).is_some() {
+            out.push(path);
+        }
+    }
+    out.sort();
+    if out.is_empty() {
+        bail!(UsageError(
+            "no .md, .txt or .json sources in `source/`".into()
+        ));
+    }
+    Ok(out)
+}
+
+/// Two sources with the same stem would overwrite each other's outputs.
+fn check_stems(sources: &[PathBuf]) -> anyhow::Result<()> {
+    let mut seen: BTreeMap<String, &PathBuf> = BTreeMap::new();
+    for s in sources {
+        let stem = stem_of(s);
+        if let Some(first) = seen.insert(stem.clone(), s) {
+            bail!(UsageError(format!(
+                "`{}` and `{}` would both write output/{stem}.*; rename one of them",
+                first.display(),
+                s.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn build(args: BuildArgs, epoch: Option<i64>) -> anyhow::Result<Outcome> {
+    let (sources, default_out) = if args.sources.is_empty() {
+        (default_sources()?, PathBuf::from("output"))
+    } else {
+        (args.sources, PathBuf::from("output"))
+    };
+    check_stems(&sources)?;
+    let out_dir = args.output.unwrap_or(default_out);
+    std::fs::create_dir_all(&out_dir).map_err(|e| {
+        UsageError(format!(
+            "cannot create the output folder `{}` ({e})",
+            out_dir.display()
+        ))
+    })?;
+    note_stale_tmp_files(&out_dir);
+    let mut formats: Vec<Format> = args.formats.into_iter().map(Format::from).collect();
+    formats.sort();
+    formats.dedup();
+    let page = args.page_size.map(|p| match p {
+        PageSizeArg::A4 => PageSize::A4,
+        PageSizeArg::Letter => PageSize::Letter,
+    });
+    let themes = Themes::load(&sources, args.theme.as_deref(), page)?;
+
+    let bar = progress_bar(sources.len());
+    let results: Vec<(PathBuf, Result<Built, Error>)> = sources
+        .par_iter()
+        .map(|src| {
+            let r = themes
+                .for_source(src)
+                .and_then(|theme| build_one(src, &formats, theme, &out_dir, epoch));
+            if let Some(b) = &bar {
+                b.inc(1);
+            }
+            (src.clone(), r)
+        })
+        .collect();
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+
+    let (mut built, mut failed) = (0, 0);
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for (path, result) in results {
+        match result {
+            Ok((written, warnings)) => {
+                print_warnings(&path, &warnings);
+                let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
+                say(
+                    &mut out,
+                    format_args!("{} -> {}", path.display(), names.join(", ")),
+                )?;
+                built += 1;
+            }
+            Err(error) => {
+                Failure { path, error }.print();
+                failed += 1;
+            }
+        }
+    }
+    writeln!(out, "{built} built, {failed} failed")?;
+    Ok(if failed == 0 {
+        Outcome::Success
+    } else {
+        Outcome::SourceFailed
+    })
+}
+
+/// A progress bar on stderr, only when it is a terminal and there is more than one source (a CMS
+/// or a pipe gets clean output).
+fn progress_bar(n: usize) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if n < 2 || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(n as u64);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} briefs  {elapsed}")
+    {
+        bar.set_style(style);
+    }
+    Some(bar)
+}
+
+/// What one source built: the files written and the warnings raised.
+type Built = (Vec<PathBuf>, Vec<Warning>);
+
+/// Reads one source and writes every format, all or nothing: everything is rendered in memory
+/// first, then each file is written atomically.
+fn build_one(
+    src: &Path,
+    formats: &[Format],
+    theme: &Theme,
+    out_dir: &Path,
+    epoch: Option<i64>,
+) -> Result<Built, Error> {
+    let (article, mut warnings) = load(src, epoch)?;
+    // Hashed once for all formats (it covers the images' bytes).
+    let uuid = briefpress::render::content_uuid(&article);
+    // The formats render in parallel: for one source on two cores the PDF (about two thirds of
+    // the work) takes one core while the DOCX and the EPUB take the other, and in a batch the
+    // pool balances them with the other sources. The results stay in format order, so the
+    // warnings and the first error are what rendering one after another gives.
+    let rendered: Vec<Result<briefpress::render::Rendered, Error>> = formats
+        .par_iter()
+        .map(|&format| format.render_with_id(&article, theme, &uuid))
+        .collect();
+    let mut files = Vec::new();
+    for (&format, rendered) in formats.iter().zip(rendered) {
+        let rendered = rendered?;
+        warnings.extend(rendered.warnings);
+        files.push((
+            out_dir.join(format!("{}.{}", stem_of(src), format.extension())),
+            rendered.bytes,
+        ));
+    }
+    write_all_or_none(&files).map_err(|e| {
+        Error::source(
+            Location::default(),
+            e.to_string(),
+            Some("check the output folder's permissions and free space".to_owned()),
+        )
+    })?;
+    let written = files.into_iter().map(|(path, _)| path).collect();
+    dedup_warnings(&mut warnings);
+    Ok((written, warnings))
+}
+
+/// Removes what an earlier, killed run left in the output folder, and says so.
+pub(super) fn note_stale_tmp_files(dir: &Path) {
+    let n = remove_stale_tmp_files(dir);
+    if n > 0 {
+        report(
+            "note",
+            format_args!(
+                "removed {n} temporary file{} an interrupted run left in `{}`",
+                if n == 1 { "" } else { "s" },
+                dir.display()
+            ),
+        );
+    }
+}

@@ -1,0 +1,147 @@
+//! The command line: everything that touches the world — files, the environment
+//! (`SOURCE_DATE_EPOCH`), atomic writes, parallel builds — a file per concern. The library
+//! stays pure.
+
+use briefpress::error::{Error, Warning, printable};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+mod args;
+mod build;
+mod input;
+mod inspect;
+mod output;
+mod pack;
+mod theme;
+
+pub use args::Cli;
+use args::{Command, SchemaArg};
+pub use output::install_interrupt_handler;
+
+/// How a run ended, for the exit code.
+pub enum Outcome {
+    /// Everything built or checked.
+    Success,
+    /// At least one source failed; the others were built.
+    SourceFailed,
+}
+
+/// A problem that stops the run before any source is read (exit status 2).
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    let epoch = source_date_epoch()?;
+    match cli.command {
+        Command::Build(args) => build::build(args, epoch),
+        Command::Pack(args) => pack::run(args, epoch),
+        Command::Check { sources, theme } => inspect::check(&sources, theme.as_deref(), epoch),
+        Command::Inspect { source, json } => inspect::inspect(&source, json, epoch),
+        Command::Theme { default: true, .. } => {
+            write!(
+                std::io::stdout().lock(),
+                "{}",
+                briefpress::theme::default_toml()
+            )?;
+            Ok(Outcome::Success)
+        }
+        Command::Theme { file, .. } => theme::check_theme(file.as_deref()),
+        Command::Schema { which } => {
+            let schema = match which {
+                SchemaArg::Article => schemars::schema_for!(briefpress::article::Article),
+                SchemaArg::Theme => schemars::schema_for!(briefpress::theme::ThemeFile),
+            };
+            writeln!(
+                std::io::stdout().lock(),
+                "{}",
+                serde_json::to_string_pretty(&schema)?
+            )?;
+            Ok(Outcome::Success)
+        }
+    }
+}
+
+/// The latest `SOURCE_DATE_EPOCH` accepted: 9999-12-31T23:59:59Z, the last second every format
+/// can write (an EPUB's and a DOCX's dates have four-digit years; a PDF date too).
+const MAX_EPOCH: i64 = 253_402_300_799;
+
+/// `SOURCE_DATE_EPOCH`, the reproducible-builds timestamp, when set: whole seconds from
+/// 0 (1970) to [`MAX_EPOCH`] (9999).
+fn source_date_epoch() -> anyhow::Result<Option<i64>> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) if !v.trim().is_empty() => match v.trim().parse::<i64>() {
+            Ok(n) if (0..=MAX_EPOCH).contains(&n) => Ok(Some(n)),
+            Ok(_) => Err(UsageError(format!(
+                "SOURCE_DATE_EPOCH=`{}` is outside 0 ..= {MAX_EPOCH} (1970 to 9999); unset it or fix it",
+                v.trim()
+            ))
+            .into()),
+            Err(_) => Err(UsageError(format!(
+                "SOURCE_DATE_EPOCH=`{v}` is not a number of seconds since 1970; unset it or fix it"
+            ))
+            .into()),
+        },
+        _ => Ok(None),
+    }
+}
+
+/// One source that failed: its path and the located error.
+pub(super) struct Failure {
+    pub(super) path: PathBuf,
+    pub(super) error: Error,
+}
+
+impl Failure {
+    fn print(&self) {
+        report(
+            "error",
+            format_args!(
+                "{}{}: {}",
+                self.path.display(),
+                self.error.location().suffix(),
+                self.error
+            ),
+        );
+    }
+}
+
+pub(super) fn print_warnings(path: &Path, warnings: &[Warning]) {
+    for w in warnings {
+        report(
+            "warning",
+            format_args!("{}{}: {}", path.display(), w.at.suffix(), w),
+        );
+    }
+}
+
+/// Prints one line on stderr, `kind: text`, with the text made [`printable`]: a file name or a
+/// source's words can neither start a line of their own nor reorder what the terminal shows.
+pub(super) fn report(kind: &str, text: impl std::fmt::Display) {
+    eprintln!("{kind}: {}", printable(&text.to_string()));
+}
+
+/// Prints one line on stdout with the text made [`printable`].
+pub(super) fn say(out: &mut impl Write, text: impl std::fmt::Display) -> std::io::Result<()> {
+    writeln!(out, "{}", printable(&text.to_string()))
+}
+
+pub(super) fn stem_of(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "brief".into())
+}
+
+/// The same warning from several backends is said once.
+pub(super) fn dedup_warnings(warnings: &mut Vec<Warning>) {
+    let mut seen = std::collections::BTreeSet::new();
+    warnings.retain(|w| seen.insert((w.at.line, w.at.column, w.message.clone())));
+}
