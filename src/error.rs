@@ -167,6 +167,65 @@ impl fmt::Display for Warning {
     }
 }
 
+/// A refused settings file (a theme or a pack manifest): where and why. Both files are TOML
+/// read through serde, so one type carries their errors, located by [`line_and_column`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocatedError {
+    /// 1-based line, when known.
+    pub line: Option<usize>,
+    /// 1-based column, when known.
+    pub column: Option<usize>,
+    /// What is wrong and what to do.
+    pub message: String,
+}
+
+impl LocatedError {
+    /// The error `message` at byte `offset` of `text`.
+    pub fn at(text: &str, offset: usize, message: impl Into<String>) -> LocatedError {
+        let (line, column) = line_and_column(text, offset);
+        LocatedError {
+            line: Some(line),
+            column: Some(column),
+            message: message.into(),
+        }
+    }
+
+    /// The error `message` at the start of a parser's `span` of `text`, when it gave one.
+    pub fn in_span(
+        text: &str,
+        span: Option<std::ops::Range<usize>>,
+        message: impl Into<String>,
+    ) -> LocatedError {
+        match span {
+            Some(s) => LocatedError::at(text, s.start, message),
+            None => LocatedError {
+                line: None,
+                column: None,
+                message: message.into(),
+            },
+        }
+    }
+}
+
+impl fmt::Display for LocatedError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for LocatedError {}
+
+/// The key of `keys` nearest to a misspelt `key` (edit distance 3 at most, case ignored), for
+/// the "did you mean" of every unknown-key message.
+pub fn nearest_key<'k>(key: &str, keys: &[&'k str]) -> Option<&'k str> {
+    let key = key.to_lowercase();
+    keys.iter()
+        .map(|k| (strsim::levenshtein(&key, k), *k))
+        .filter(|&(d, _)| d <= 3)
+        .min()
+        .map(|(_, k)| k)
+}
+
 /// Turns a byte offset into `text` (a parser's error span) into a 1-based line and a 1-based
 /// column counted in characters; an offset inside a character counts as that character. A line
 /// ends at LF, CR or CRLF alike (an old Mac file, or a theme saved with CR line ends, counts

@@ -17,7 +17,6 @@ use super::PackMeta;
 use crate::article::Date;
 use crate::read::path::{PathProblem, relative_path};
 use serde::Deserialize;
-use std::fmt;
 use toml::Spanned;
 
 /// The manifest as written.
@@ -77,23 +76,7 @@ pub struct Manifest {
 }
 
 /// A refused manifest: where and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ManifestError {
-    /// 1-based line, when known.
-    pub line: Option<usize>,
-    /// 1-based column, when known.
-    pub column: Option<usize>,
-    /// What is wrong and what to do.
-    pub message: String,
-}
-
-impl fmt::Display for ManifestError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for ManifestError {}
+pub type ManifestError = crate::error::LocatedError;
 
 /// Keys that belong in a theme file: a theme given as a pack is told apart from a typo.
 const THEME_SECTIONS: [&str; 6] = ["page", "type", "fonts", "colors", "text", "publisher"];
@@ -101,19 +84,8 @@ const THEME_SECTIONS: [&str; 6] = ["page", "type", "fonts", "colors", "text", "p
 impl Manifest {
     /// Parses the text of a manifest.
     pub fn parse(text: &str) -> Result<Manifest, ManifestError> {
-        let at = |offset: usize, message: String| {
-            let (l, c) = crate::error::line_and_column(text, offset);
-            ManifestError {
-                line: Some(l),
-                column: Some(c),
-                message,
-            }
-        };
+        let at = |offset: usize, message: String| ManifestError::at(text, offset, message);
         let raw: Raw = toml::from_str(text).map_err(|e| {
-            let (line, column) = e.span().map_or((None, None), |s| {
-                let (l, c) = crate::error::line_and_column(text, s.start);
-                (Some(l), Some(c))
-            });
             let detail = e.message().trim().to_owned();
             let message = match detail
                 .split_once("unknown field `")
@@ -124,12 +96,8 @@ impl Manifest {
                     KEYS.join(", ")
                 ),
                 Some((key, _)) => {
-                    let near = KEYS
-                        .iter()
-                        .map(|k| (strsim::levenshtein(key, k), *k))
-                        .filter(|&(d, _)| d <= 3)
-                        .min()
-                        .map(|(_, k)| format!("; did you mean `{k}`?"))
+                    let near = crate::error::nearest_key(key, &KEYS)
+                        .map(|k| format!("; did you mean `{k}`?"))
                         .unwrap_or_default();
                     format!(
                         "unknown pack key `{key}`{near} (a pack manifest has the keys {})",
@@ -141,11 +109,7 @@ impl Manifest {
                 }
                 None => format!("the pack manifest is not valid: {detail}"),
             };
-            ManifestError {
-                line,
-                column,
-                message,
-            }
+            ManifestError::in_span(text, e.span(), message)
         })?;
 
         let date = match &raw.date {

@@ -394,18 +394,13 @@ fn one_line(msg: &str) -> String {
     }
 }
 
-/// The known front-matter key nearest to `field` (edit distance ≤ 3), for "did you mean".
+/// The known front-matter key nearest to `field`, for "did you mean".
 pub fn nearest(field: &str) -> Option<&'static str> {
     nearest_in(field, &KEYS)
 }
 
-/// The key of `keys` nearest to `field` (edit distance ≤ 3).
 fn nearest_in(field: &str, keys: &[&'static str]) -> Option<&'static str> {
-    keys.iter()
-        .map(|k| (strsim::levenshtein(&field.to_lowercase(), k), *k))
-        .filter(|&(d, _)| d <= 3)
-        .min()
-        .map(|(_, k)| k)
+    crate::error::nearest_key(field, keys)
 }
 
 #[cfg(test)]

@@ -7,7 +7,6 @@ use super::{FontFamily, LogoFormat, Margins, PageSize, Rgb, Theme, mm};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use std::borrow::Cow;
-use std::fmt;
 use toml::Spanned;
 
 /// The theme file as written.
@@ -145,23 +144,7 @@ pub struct TextSection {
 }
 
 /// A refused theme file: where and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ThemeError {
-    /// 1-based line, when known.
-    pub line: Option<usize>,
-    /// 1-based column, when known.
-    pub column: Option<usize>,
-    /// What is wrong and what to do.
-    pub message: String,
-}
-
-impl fmt::Display for ThemeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for ThemeError {}
+pub type ThemeError = crate::error::LocatedError;
 
 /// Every key, for "did you mean" suggestions.
 const KEYS: [&str; 30] = [
@@ -222,19 +205,11 @@ impl ThemeFile {
     /// Parses the text of a theme file.
     pub fn parse(text: &str) -> Result<ThemeFile, ThemeError> {
         toml::from_str(text).map_err(|e| {
-            let (line, column) = e.span().map_or((None, None), |s| {
-                let (l, c) = crate::error::line_and_column(text, s.start);
-                (Some(l), Some(c))
-            });
             let raw = e.message().trim().to_owned();
             let message = match raw.split_once("unknown field `").and_then(|(_, r)| r.split_once('`')) {
                 Some((key, _)) => {
-                    let near = KEYS
-                        .iter()
-                        .map(|k| (strsim::levenshtein(key, k), *k))
-                        .filter(|&(d, _)| d <= 3)
-                        .min()
-                        .map(|(_, k)| format!("; did you mean `{k}`?"))
+                    let near = crate::error::nearest_key(key, &KEYS)
+                        .map(|k| format!("; did you mean `{k}`?"))
                         .unwrap_or_default();
                     let section = SECTIONS.iter().find(|(_, keys)| keys.contains(&key)).map(|(s, _)| *s);
                     match section {
@@ -244,7 +219,7 @@ impl ThemeFile {
                 }
                 None => format!("the theme file is not valid: {raw}"),
             };
-            ThemeError { line, column, message }
+            ThemeError::in_span(text, e.span(), message)
         })
     }
 
@@ -256,14 +231,7 @@ impl ThemeFile {
         load: &mut dyn FnMut(&str) -> std::io::Result<Vec<u8>>,
     ) -> Result<Theme, ThemeError> {
         let mut theme = Theme::default();
-        let at = |offset: usize, message: String| {
-            let (l, c) = crate::error::line_and_column(text, offset);
-            ThemeError {
-                line: Some(l),
-                column: Some(c),
-                message,
-            }
-        };
+        let at = |offset: usize, message: String| ThemeError::at(text, offset, message);
         let mut file =
             |path: &Spanned<String>,
              what: &str,
