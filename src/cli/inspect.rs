@@ -18,8 +18,7 @@ pub(super) fn check(
 ) -> anyhow::Result<Outcome> {
     // A pack manifest stands for the briefs it names.
     let (sources, failed_manifests) = pack::expand_manifests(sources);
-    let paths: Vec<PathBuf> = sources.iter().map(|s| s.path.clone()).collect();
-    let themes = Themes::load(&paths, theme, None)?;
+    let themes = Themes::load(&sources, theme, None)?;
     let results: Vec<_> = sources
         .par_iter()
         .map(|s| {
