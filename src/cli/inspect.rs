@@ -75,7 +75,10 @@ pub(super) fn inspect(source: &Path, json: bool, epoch: Option<i64>) -> anyhow::
         serde_json::to_writer_pretty(&mut out, &article).context("writing JSON")?;
         writeln!(out)?;
     } else {
-        write!(out, "{}", summary(&article))?;
+        // Each line made printable: a title or caption is the source's text.
+        for line in summary(&article).lines() {
+            say(&mut out, line)?;
+        }
     }
     Ok(Outcome::Success)
 }

@@ -2,6 +2,7 @@
 //! temporary file in its folder first, then all renamed into place — and an interrupt removes
 //! every temporary file. A later run removes temporary files an earlier, killed run left.
 
+use briefpress::error::printable;
 use std::fs::File;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -38,7 +39,7 @@ pub fn install_interrupt_handler() {
             match std::fs::remove_file(p) {
                 Ok(()) => {}
                 Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-                Err(e) => left.push(format!("`{}` ({e})", p.display())),
+                Err(e) => left.push(format!("`{}` ({e})", printable(&p.display().to_string()))),
             }
         }
         if left.is_empty() {

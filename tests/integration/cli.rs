@@ -447,3 +447,20 @@ fn a_manifest_brief_behind_a_link_leading_out_is_refused_and_its_theme_unread() 
     assert!(!err.contains("briefpress.toml"), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
 }
+
+#[test]
+fn a_title_with_a_bidi_override_prints_escaped_in_check_and_inspect() {
+    let dir = crate::tools::scratch();
+    std::fs::write(
+        dir.path().join("a.md"),
+        "---\ntitle: \"Budget \u{202E}3202\"\n---\nBody.\n",
+    )
+    .unwrap();
+    for args in [&["check", "a.md"][..], &["inspect", "a.md"]] {
+        let o = briefpress(dir.path(), args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(out.contains("Budget \\u{202E}3202"), "{args:?}: {out}");
+        assert!(!out.contains('\u{202E}'), "{args:?}: {out}");
+    }
+}
