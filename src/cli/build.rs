@@ -2,7 +2,7 @@
 //! bar, and one source read, rendered in every format and written.
 
 use super::args::{BuildArgs, PageSizeArg};
-use super::input::load;
+use super::input::{Source, load};
 use super::output::{remove_stale_tmp_files, write_all_or_none};
 use super::theme::Themes;
 use super::{Failure, Outcome, UsageError, dedup_warnings, print_warnings, report, say, stem_of};
@@ -78,7 +78,8 @@ pub(super) fn build(args: BuildArgs, epoch: Option<i64>) -> anyhow::Result<Outco
         PageSizeArg::A4 => PageSize::A4,
         PageSizeArg::Letter => PageSize::Letter,
     });
-    let themes = Themes::load(&sources, args.theme.as_deref(), page)?;
+    let named: Vec<Source> = sources.iter().cloned().map(Source::named).collect();
+    let themes = Themes::load(&named, args.theme.as_deref(), page)?;
 
     let bar = progress_bar(sources.len());
     let results: Vec<(PathBuf, Result<Built, Error>)> = sources

@@ -119,7 +119,7 @@ impl Folder {
             io::Error::new(
                 io::ErrorKind::PermissionDenied,
                 format!(
-                    "it leads outside {} (through `..` or a symbolic link)",
+                    "it leads outside {}, through `..` or a symbolic link",
                     self.whose
                 ),
             )
@@ -173,6 +173,11 @@ impl Source {
             path,
             in_manifest: Some((folder, rel)),
         }
+    }
+
+    /// The source's folder (the folder its images must stay in), opened.
+    pub(super) fn folder(&self) -> io::Result<Folder> {
+        self.open().map(|(folder, _)| folder)
     }
 
     /// Opens the source's folder (the folder its images must stay in) and names the file in it.

@@ -18,8 +18,7 @@ pub(super) fn check(
 ) -> anyhow::Result<Outcome> {
     // A pack manifest stands for the briefs it names.
     let (sources, failed_manifests) = pack::expand_manifests(sources);
-    let paths: Vec<PathBuf> = sources.iter().map(|s| s.path.clone()).collect();
-    let themes = Themes::load(&paths, theme, None)?;
+    let themes = Themes::load(&sources, theme, None)?;
     let results: Vec<_> = sources
         .par_iter()
         .map(|s| {
@@ -76,7 +75,10 @@ pub(super) fn inspect(source: &Path, json: bool, epoch: Option<i64>) -> anyhow::
         serde_json::to_writer_pretty(&mut out, &article).context("writing JSON")?;
         writeln!(out)?;
     } else {
-        write!(out, "{}", summary(&article))?;
+        // Each line made printable: a title or caption is the source's text.
+        for line in summary(&article).lines() {
+            say(&mut out, line)?;
+        }
     }
     Ok(Outcome::Success)
 }

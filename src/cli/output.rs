@@ -2,6 +2,7 @@
 //! temporary file in its folder first, then all renamed into place — and an interrupt removes
 //! every temporary file. A later run removes temporary files an earlier, killed run left.
 
+use briefpress::error::printable;
 use std::fs::File;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -38,7 +39,7 @@ pub fn install_interrupt_handler() {
             match std::fs::remove_file(p) {
                 Ok(()) => {}
                 Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-                Err(e) => left.push(format!("`{}` ({e})", p.display())),
+                Err(e) => left.push(format!("`{}` ({e})", printable(&p.display().to_string()))),
             }
         }
         if left.is_empty() {
@@ -142,10 +143,11 @@ impl std::fmt::Display for WriteError {
 /// Writes a set of files all or none.
 ///
 /// Every file goes to a temporary file in its folder first; a failure there (a full disk)
-/// removes the temporaries and leaves every earlier file as it was. Then each file is renamed
-/// into place; should a rename fail (a folder in the way), the files already renamed get their
-/// earlier versions back (kept as hard links until the set is in place) or are removed when
-/// there was none, so the set is still the earlier one whole.
+/// removes the temporaries and leaves every earlier file as it was. Each earlier file is then
+/// kept under a temporary name (a hard link; a folder in the way fails the set here, before any
+/// rename), and each new file renamed into place; should a rename fail, the files already
+/// renamed get their earlier versions back, or are removed when there was none, so the set is
+/// still the earlier one whole.
 ///
 /// No `fsync` before the rename: the rename alone is what makes a failed or interrupted export
 /// leave nothing partial, and syncing three files to disk was 12 ms of a 40 ms sample build
@@ -153,13 +155,24 @@ impl std::fmt::Display for WriteError {
 /// operating system's writeback, as for every other tool's output (pandoc and Typst do not sync
 /// either); ext4 also flushes a file renamed over an existing one before the rename commits.
 pub(super) fn write_all_or_none(files: &[(PathBuf, Vec<u8>)]) -> Result<(), WriteError> {
-    write_set(files, &mut |file, bytes| file.write_all(bytes))
+    write_set(
+        files,
+        &mut |file, bytes| file.write_all(bytes),
+        &mut |from, to| std::fs::rename(from, to),
+    )
 }
 
-/// [`write_all_or_none`] with the writing step given (tests inject a full disk through it).
+/// The step that writes a temporary file's bytes.
+type WriteStep<'a> = dyn FnMut(&mut File, &[u8]) -> io::Result<()> + 'a;
+/// The step that renames a temporary file into place.
+type RenameStep<'a> = dyn FnMut(&Path, &Path) -> io::Result<()> + 'a;
+
+/// [`write_all_or_none`] with the writing and renaming steps given (tests inject a full disk
+/// or a failing rename through them).
 fn write_set(
     files: &[(PathBuf, Vec<u8>)],
-    write: &mut dyn FnMut(&mut File, &[u8]) -> io::Result<()>,
+    write: &mut WriteStep<'_>,
+    rename: &mut RenameStep<'_>,
 ) -> Result<(), WriteError> {
     let mut tmps: Vec<PathBuf> = Vec::with_capacity(files.len());
     for (path, bytes) in files {
@@ -202,7 +215,7 @@ fn write_set(
             failure = Some((i, io::Error::new(io::ErrorKind::Interrupted, "interrupted")));
             break;
         }
-        if let Err(e) = std::fs::rename(tmp, path) {
+        if let Err(e) = rename(tmp, path) {
             failure = Some((i, e));
             break;
         }
@@ -327,14 +340,18 @@ mod tests {
             .map(|n| (d.join(n), b"new".to_vec()))
             .collect();
         let mut calls = 0;
-        let err = write_set(&files, &mut |file, bytes| {
-            calls += 1;
-            if calls == 2 {
-                file.write_all(&bytes[..1])?;
-                return Err(io::Error::from_raw_os_error(28)); // ENOSPC
-            }
-            file.write_all(bytes)
-        })
+        let err = write_set(
+            &files,
+            &mut |file, bytes| {
+                calls += 1;
+                if calls == 2 {
+                    file.write_all(&bytes[..1])?;
+                    return Err(io::Error::from_raw_os_error(28)); // ENOSPC
+                }
+                file.write_all(bytes)
+            },
+            &mut |from, to| std::fs::rename(from, to),
+        )
         .unwrap_err();
         assert_eq!(err.path, d.join("a.docx"));
         assert_eq!(std::fs::read_to_string(d.join("a.pdf")).unwrap(), "old pdf");
@@ -354,7 +371,40 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
         std::fs::write(d.join("a.pdf"), "old pdf").unwrap();
-        // A folder where the EPUB goes: its rename fails after the PDF's and the DOCX's.
+        std::fs::write(d.join("a.epub"), "old epub").unwrap();
+        let files: Vec<(PathBuf, Vec<u8>)> = ["a.pdf", "a.docx", "a.epub"]
+            .iter()
+            .map(|n| (d.join(n), b"new".to_vec()))
+            .collect();
+        // The PDF and the DOCX are renamed into place, then the EPUB's rename fails.
+        let mut renames = 0;
+        let err = write_set(
+            &files,
+            &mut |file, bytes| file.write_all(bytes),
+            &mut |from, to| {
+                renames += 1;
+                if renames == 3 {
+                    return Err(io::Error::from_raw_os_error(5)); // EIO
+                }
+                std::fs::rename(from, to)
+            },
+        )
+        .unwrap_err();
+        assert_eq!(err.path, d.join("a.epub"));
+        assert_eq!(std::fs::read_to_string(d.join("a.pdf")).unwrap(), "old pdf");
+        assert_eq!(
+            std::fs::read_to_string(d.join("a.epub")).unwrap(),
+            "old epub"
+        );
+        assert!(!d.join("a.docx").exists(), "a new DOCX beside the old PDF");
+        assert_eq!(names(d), ["a.epub", "a.pdf"], "temporaries left");
+    }
+
+    #[test]
+    fn a_folder_in_the_way_fails_the_set_before_any_rename() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::write(d.join("a.pdf"), "old pdf").unwrap();
         std::fs::create_dir(d.join("a.epub")).unwrap();
         let files: Vec<(PathBuf, Vec<u8>)> = ["a.pdf", "a.docx", "a.epub"]
             .iter()
@@ -363,7 +413,6 @@ mod tests {
         let err = write_all_or_none(&files).unwrap_err();
         assert_eq!(err.path, d.join("a.epub"));
         assert_eq!(std::fs::read_to_string(d.join("a.pdf")).unwrap(), "old pdf");
-        assert!(!d.join("a.docx").exists(), "a new DOCX beside the old PDF");
         assert_eq!(names(d), ["a.epub", "a.pdf"], "temporaries left");
     }
 

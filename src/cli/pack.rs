@@ -289,7 +289,11 @@ pub fn run(args: PackArgs, epoch: Option<i64>) -> anyhow::Result<Outcome> {
         PageSizeArg::Letter => PageSize::Letter,
     });
     let anchor = args.sources[0].clone();
-    let themes = Themes::load(std::slice::from_ref(&anchor), args.theme.as_deref(), page)?;
+    let themes = Themes::load(
+        &[Source::named(anchor.clone())],
+        args.theme.as_deref(),
+        page,
+    )?;
     let theme = match themes.for_source(&anchor) {
         Ok(t) => t,
         Err(e) => {

@@ -1,6 +1,6 @@
 //! Themes: which theme file each source uses, each read once, and `briefpress theme FILE`.
 
-use super::input::{Folder, source_dir};
+use super::input::{Folder, Source, source_dir};
 use super::{Outcome, UsageError, report, say};
 use briefpress::error::{Error, Location};
 use briefpress::theme::{PageSize, Theme};
@@ -22,7 +22,7 @@ impl Themes {
     /// Loads `--theme` (a broken one stops the run: status 2) or every theme file the
     /// sources' folders hold; `page` (from `--page-size`) overrides every theme's paper.
     pub(super) fn load(
-        sources: &[PathBuf],
+        sources: &[Source],
         explicit: Option<&Path>,
         page: Option<PageSize>,
     ) -> anyhow::Result<Themes> {
@@ -37,7 +37,7 @@ impl Themes {
             let theme = read_theme(file).map_err(|e| UsageError(e.to_string()))?;
             let theme = with_page(theme);
             for s in sources {
-                by_dir.insert(source_dir(s), Ok(theme.clone()));
+                by_dir.insert(source_dir(&s.path), Ok(theme.clone()));
             }
             return Ok(Themes { by_dir });
         }
@@ -46,11 +46,18 @@ impl Themes {
             None => Ok(with_page(Theme::default())),
         };
         for s in sources {
-            let dir = source_dir(s);
+            let dir = source_dir(&s.path);
             if by_dir.contains_key(&dir) {
                 continue;
             }
-            let theme = match theme_if_present(&dir.join(THEME_FILE)) {
+            // Opened the way the source is (through its manifest's folder, for a brief a
+            // manifest names). A folder that cannot be opened fails the source itself, with
+            // its own message, when it is read.
+            let beside = s
+                .folder()
+                .ok()
+                .and_then(|folder| theme_in(folder, &dir.join(THEME_FILE), false).ok());
+            let theme = match beside {
                 Some(theme) => theme.map(with_page),
                 None => fallback.clone(),
             };
@@ -106,26 +113,37 @@ fn theme_error(file: &Path, at: Location, message: String) -> Error {
 /// Reads a theme file; only a theme the user `named` may name files by absolute path (one found
 /// beside the sources comes with them, and may be as hostile as they are).
 fn read_theme_file(file: &Path, named: bool) -> Result<Result<Theme, Error>, Missing> {
+    match Folder::of_file(file, "the theme's folder") {
+        Ok(folder) => theme_in(folder, file, named),
+        Err(e) => cannot_read(file, e),
+    }
+}
+
+/// A theme file that cannot be read: missing, or the error that says why.
+fn cannot_read(file: &Path, e: std::io::Error) -> Result<Result<Theme, Error>, Missing> {
+    if e.kind() == std::io::ErrorKind::NotFound {
+        Err(Missing)
+    } else {
+        Ok(Err(theme_error(
+            file,
+            Location::default(),
+            format!("cannot be read ({e})"),
+        )))
+    }
+}
+
+/// Reads the theme file `file` (its path, for messages) in its opened `folder`.
+fn theme_in(folder: Folder, file: &Path, named: bool) -> Result<Result<Theme, Error>, Missing> {
     let fail = |at: Location, message: String| theme_error(file, at, message);
-    let cannot_read = |e: std::io::Error| -> Result<Result<Theme, Error>, Missing> {
-        if e.kind() == std::io::ErrorKind::NotFound {
-            Err(Missing)
-        } else {
-            Ok(Err(fail(
-                Location::default(),
-                format!("cannot be read ({e})"),
-            )))
-        }
-    };
-    let folder = match Folder::of_file(file, "the theme's folder") {
-        Ok(f) if named => f.trusting_absolute_paths(),
-        Ok(f) => f,
-        Err(e) => return cannot_read(e),
+    let folder = if named {
+        folder.trusting_absolute_paths()
+    } else {
+        folder
     };
     let name = file.file_name().map(PathBuf::from).unwrap_or_default();
     let bytes = match folder.read(&name) {
         Ok(b) => b,
-        Err(e) => return cannot_read(e),
+        Err(e) => return cannot_read(file, e),
     };
     let Ok(text) = String::from_utf8(bytes) else {
         return Ok(Err(fail(

@@ -14,6 +14,14 @@ pub fn briefpress(dir: &Path, args: &[&str]) -> Output {
         .expect("briefpress runs")
 }
 
+/// The names of the files in a folder.
+fn file_names(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
@@ -236,10 +244,7 @@ fn a_failing_source_keeps_the_others_and_earlier_outputs() {
         std::fs::read_to_string(d.join("out/bad.pdf")).unwrap(),
         "an earlier good export"
     );
-    let names: Vec<String> = std::fs::read_dir(d.join("out"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
+    let names = file_names(&d.join("out"));
     assert!(
         names.iter().all(|n| !n.ends_with(".tmp")),
         "temporary files left: {names:?}"
@@ -283,10 +288,7 @@ fn interrupted_build_leaves_no_partial_file() {
             .status()
             .unwrap();
         let output = child.wait_with_output().unwrap();
-        let names: Vec<String> = std::fs::read_dir(d.join("out"))
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
+        let names = file_names(&d.join("out"));
         assert!(
             names.iter().all(|n| !n.ends_with(".tmp")),
             "round {round}: temporary files left: {names:?}"
@@ -374,9 +376,8 @@ fn a_format_that_cannot_be_written_replaces_none_of_the_sources_files() {
         std::fs::read_to_string(d.join("out/a.docx")).unwrap(),
         "the earlier DOCX"
     );
-    let left: Vec<_> = std::fs::read_dir(d.join("out"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+    let left: Vec<_> = file_names(&d.join("out"))
+        .into_iter()
         .filter(|n| n.ends_with(".tmp"))
         .collect();
     assert!(left.is_empty(), "{left:?}");
@@ -407,5 +408,59 @@ fn source_date_epoch_outside_what_every_format_holds_is_a_usage_error() {
             .output()
             .unwrap();
         assert!(o.status.success(), "{good}: {}", stderr(&o));
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_manifest_brief_behind_a_link_leading_out_is_refused_and_its_theme_unread() {
+    let dir = crate::tools::scratch();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("packs")).unwrap();
+    std::fs::create_dir_all(d.join("elsewhere")).unwrap();
+    std::fs::write(
+        d.join("elsewhere/brief.md"),
+        "---\ntitle: Outside\n---\nBody.\n",
+    )
+    .unwrap();
+    // A broken theme: were it read, the check would name it.
+    std::fs::write(
+        d.join("elsewhere/briefpress.toml"),
+        "[page]\nsize = \"a0\"\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("../elsewhere", d.join("packs/trade")).unwrap();
+    std::fs::write(
+        d.join("packs/pack.toml"),
+        "sources = [\"trade/brief.md\"]\n",
+    )
+    .unwrap();
+    let o = briefpress(d, &["check", "packs/pack.toml"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains(
+            "packs/trade/brief.md: cannot read the file (it leads outside the manifest's folder"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("briefpress.toml"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+#[test]
+fn a_title_with_a_bidi_override_prints_escaped_in_check_and_inspect() {
+    let dir = crate::tools::scratch();
+    std::fs::write(
+        dir.path().join("a.md"),
+        "---\ntitle: \"Budget \u{202E}3202\"\n---\nBody.\n",
+    )
+    .unwrap();
+    for args in [&["check", "a.md"][..], &["inspect", "a.md"]] {
+        let o = briefpress(dir.path(), args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(out.contains("Budget \\u{202E}3202"), "{args:?}: {out}");
+        assert!(!out.contains('\u{202E}'), "{args:?}: {out}");
     }
 }
