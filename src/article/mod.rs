@@ -9,6 +9,7 @@
 
 mod build;
 mod date;
+pub mod link;
 
 pub use build::{para, text};
 pub use date::Date;

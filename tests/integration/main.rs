@@ -8,6 +8,7 @@ mod docx;
 mod epub;
 mod hostile;
 mod languages;
+mod links;
 mod pack;
 mod pdf;
 mod properties;
