@@ -234,6 +234,17 @@ pub fn finish(parts: XMLDocx, facts: &Facts, furniture: Furniture) -> Result<Vec
                         .attr("Target", &p.file),
                 ));
             }
+            // docx-rs gathers the hyperlink relationships in a `HashMap` and writes them in its
+            // iteration order, which changes from process to process: put them in the order of
+            // their ids (numbered in reading order by `content`), after the other relationships.
+            root.children.sort_by_key(|n| match n {
+                Node::Element(e) if e.get("Type").is_some_and(|t| t.ends_with("/hyperlink")) => {
+                    let id = e.get("Id").unwrap_or_default();
+                    let digits = id.trim_start_matches(|c: char| !c.is_ascii_digit());
+                    (1, digits.parse::<u64>().unwrap_or(u64::MAX), id.to_owned())
+                }
+                _ => (0, 0, String::new()),
+            });
         },
     )?;
     let styles = rewrite("word/styles.xml", &parts.styles, |root| {
