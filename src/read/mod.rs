@@ -117,7 +117,12 @@ pub fn read(format: SourceFormat, bytes: &[u8], stem: &str, assets: &dyn Assets)
         ));
     }
     warn_dead_links(&mut parsed, &text);
-    images::load_all(&mut parsed.article, &parsed.figure_lines, assets)?;
+    images::load_all(
+        &mut parsed.article,
+        &parsed.figure_lines,
+        assets,
+        &mut parsed.warnings,
+    )?;
     Ok(Loaded {
         article: parsed.article,
         warnings: parsed.warnings,

@@ -7,6 +7,7 @@ mod conformance;
 mod docx;
 mod epub;
 mod hostile;
+mod images;
 mod languages;
 mod links;
 mod pack;

@@ -407,12 +407,9 @@ fn jpeg_of(color: image::ColorType) -> Image {
             image::ImageFormat::Jpeg,
         )
         .unwrap();
-    Image {
-        data: Arc::new(data),
-        format: ImageFormat::Jpeg,
-        width: w,
-        height: h,
-    }
+    let image = briefpress::read::images::check_image(data).unwrap();
+    assert_eq!((image.width, image.height), (w, h));
+    image
 }
 
 #[test]
@@ -470,6 +467,7 @@ fn png_alpha_becomes_a_soft_mask_and_bad_images_are_errors() {
             format: ImageFormat::Jpeg,
             width: 10,
             height: 10,
+            jpeg: None,
         });
     }
     assert!(
@@ -482,6 +480,7 @@ fn png_alpha_becomes_a_soft_mask_and_bad_images_are_errors() {
             format: ImageFormat::Png,
             width: 10,
             height: 10,
+            jpeg: None,
         });
     }
     assert!(
@@ -560,12 +559,7 @@ fn cmyk_jpeg_is_not_a_negative() {
     }
     let mut a = colombia();
     if let Some(p) = a.photo.as_mut() {
-        p.image = Some(Image {
-            data: Arc::new(RED_CMYK_JPEG.to_vec()),
-            format: ImageFormat::Jpeg,
-            width: 16,
-            height: 16,
-        });
+        p.image = Some(briefpress::read::images::check_image(RED_CMYK_JPEG.to_vec()).unwrap());
     }
     let dir = scratch();
     let path = write(&a, &Theme::default(), dir.path(), "cmyk");

@@ -37,11 +37,9 @@ const MAX_LIST_LEVEL: usize = 8;
 /// docx-rs always writes abstractNum 1 / num 1 itself, so ours start at 2 (CRATES.md).
 const FIRST_NUMBERING_ID: usize = 2;
 
-/// One picture placed in the document, in document order.
+/// One picture placed in the document, in document order (the order of its drawings).
 #[derive(Debug, Clone)]
 pub struct Picture {
-    /// The relationship id given to docx-rs (also the media file's stem).
-    pub rel_id: String,
     /// The alt text for `wp:docPr descr`, already stripped of characters XML forbids.
     pub alt: String,
 }
@@ -423,7 +421,7 @@ impl Writer<'_> {
                     figure.alt.clone()
                 };
                 let alt = self.clean(&alt);
-                self.pictures.push(Picture { rel_id, alt });
+                self.pictures.push(Picture { alt });
                 self.out.push(
                     Paragraph::new()
                         .style(styles::FIGURE)

@@ -621,8 +621,11 @@ fn lang_element(language: &str) -> Element {
     lang
 }
 
-/// Unique `wp:docPr` ids, numbered in document order, and each picture's alt text, found by
-/// the relationship id of its `a:blip`.
+/// Unique `wp:docPr` ids, numbered in document order, and each picture's own alt text: the
+/// `n`-th drawing of the body is the `n`-th [`Picture`] the content placed. Not found by the
+/// relationship id of its `a:blip`: docx-rs stores equal image bytes once and points every
+/// drawing of them at the first one's relationship, so two figures of the same picture share
+/// an id while each keeps its own alt text.
 fn finish_pictures(root: &mut Element, pictures: &[Picture]) {
     let mut n = 0usize;
     root.walk_mut(&mut |el| {
@@ -630,17 +633,7 @@ fn finish_pictures(root: &mut Element, pictures: &[Picture]) {
             return;
         }
         n += 1;
-        let mut embed = String::new();
-        el.walk_mut(&mut |inner| {
-            if inner.name == "a:blip" {
-                embed = inner.get("r:embed").unwrap_or_default().to_owned();
-            }
-        });
-        let alt = pictures
-            .iter()
-            .find(|p| p.rel_id == embed)
-            .map(|p| p.alt.as_str())
-            .unwrap_or("");
+        let alt = pictures.get(n - 1).map_or("", |p| p.alt.as_str());
         let name = format!("Picture {n}");
         el.walk_mut(&mut |inner| {
             if inner.name == "wp:docPr" || inner.name == "pic:cNvPr" {

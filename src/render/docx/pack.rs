@@ -87,7 +87,6 @@ pub fn render_pack(pack: &Pack, theme: &Theme) -> Result<Rendered> {
             .size(emu(w), emu(h))
             .id(rel_id.clone());
         pictures.push(Picture {
-            rel_id,
             alt: clean(pack.title(), &mut warnings),
         });
         paragraphs.push(

@@ -39,6 +39,8 @@ pub(super) fn logo(theme: &Theme, warnings: &mut Vec<Warning>) -> Option<LogoFil
         },
         width: logo.width,
         height: logo.height,
+        // Only the PDF reads a JPEG's header facts.
+        jpeg: None,
     };
     let data = file_bytes(&image, warnings).into_owned();
     Some(LogoFile {

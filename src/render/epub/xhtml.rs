@@ -304,23 +304,35 @@ impl<'a> Writer<'a> {
         self.out.push_str(&format!("<figure class=\"{class}\">\n"));
         if let Some(image) = &fig.image {
             let dir = &self.image_dir;
-            let href = if lead {
-                format!("{dir}photo.{}", image.format.extension())
-            } else {
-                let n = self.images.iter().filter(|f| !f.cover).count() + 1;
-                format!("{dir}figure-{n}.{}", image.format.extension())
+            // A picture shown twice (the photo again as a figure, a figure repeated) is one
+            // file of the book.
+            let stored = self
+                .images
+                .iter()
+                .find(|f| f.image.data == image.data)
+                .map(|f| f.href.clone());
+            let href = match stored {
+                Some(href) => href,
+                None if lead => format!("{dir}photo.{}", image.format.extension()),
+                None => {
+                    let n = self.images.iter().filter(|f| !f.cover).count() + 1;
+                    format!("{dir}figure-{n}.{}", image.format.extension())
+                }
             };
+            let new_file = !self.images.iter().any(|f| f.href == href);
             let alt = self.alt_text(fig);
             let (width, height) = fitted_size(image.width, image.height);
             self.out.push_str(&format!(
                 "<img src=\"{}\" alt=\"{alt}\" width=\"{width}\" height=\"{height}\"/>\n",
                 escape(&href),
             ));
-            self.images.push(ImageFile {
-                href,
-                image,
-                cover: lead,
-            });
+            if new_file {
+                self.images.push(ImageFile {
+                    href,
+                    image,
+                    cover: lead,
+                });
+            }
         }
         if !caption.is_empty() || credit.is_some() {
             self.out.push_str("<figcaption>");
