@@ -9,6 +9,7 @@
 
 mod build;
 mod date;
+pub mod link;
 pub mod quotes;
 
 pub use build::{para, text};
@@ -169,6 +170,19 @@ pub struct Image {
     pub width: u32,
     /// Height in pixels.
     pub height: u32,
+    /// For a JPEG, what its headers say beyond the size, read once by the reader's check
+    /// (`read::images::check_image`) so no backend parses the markers again; `None` for a PNG.
+    pub jpeg: Option<JpegFacts>,
+}
+
+/// What a JPEG's headers say that a PDF needs to store it unchanged (`DCTDecode`): the width
+/// and height are the [`Image`]'s, the sample precision is always 8 (the reader refuses others).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JpegFacts {
+    /// Colour components: 1 grey, 3 YCbCr/RGB, 4 CMYK or YCCK.
+    pub components: u8,
+    /// Whether an Adobe `APP14` segment is present: Adobe-marked CMYK is stored inverted.
+    pub adobe: bool,
 }
 
 /// The raster formats briefpress accepts.

@@ -10,8 +10,8 @@
 //! end-of-image marker — which costs a pass over the bytes. Only a JPEG that must be turned
 //! upright (EXIF orientation other than 1) is decoded, because it is re-encoded.
 
-use crate::article::{Article, Block, Figure, Image, ImageFormat};
-use crate::error::{Error, Location, Result};
+use crate::article::{Article, Block, Figure, Image, ImageFormat, JpegFacts};
+use crate::error::{Error, Location, Result, Warning};
 use crate::read::Assets;
 use crate::read::path::{PathProblem, relative_path};
 use image::ImageDecoder;
@@ -71,6 +71,7 @@ pub(crate) fn load_all(
     article: &mut Article,
     lines: &[(String, Location)],
     assets: &dyn Assets,
+    warnings: &mut Vec<Warning>,
 ) -> Result<()> {
     for fig in figures_mut(article) {
         if fig.image.is_some() {
@@ -107,48 +108,97 @@ pub(crate) fn load_all(
             }
             Err(e) => return Err(fail(format!("cannot be read ({e})"), None)),
         };
-        let image = check_image(bytes).map_err(|(m, h)| fail(m, Some(h)))?;
+        let (image, notes) = check_image_noting(bytes).map_err(|(m, h)| fail(m, Some(h)))?;
+        for note in notes {
+            warnings.push(Warning::at(at, format!("image `{src}` {note}")));
+        }
         fig.src = Some(rel);
         fig.image = Some(image);
     }
     Ok(())
 }
 
-/// Checks that `bytes` are a whole JPEG or PNG within the limits; returns it with its size.
+/// Checks that `bytes` are a whole JPEG or PNG within the limits; returns it with its size,
+/// stripped of what rendering does not need ([`check_image_noting`]).
 pub fn check_image(bytes: Vec<u8>) -> std::result::Result<Image, (String, &'static str)> {
-    let format = if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        ImageFormat::Jpeg
-    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        ImageFormat::Png
-    } else {
-        return Err((
-            "is not a JPEG or PNG image".into(),
-            "export it as JPEG or PNG",
-        ));
+    check_image_noting(bytes).map(|(image, _)| image)
+}
+
+/// [`check_image`], with what the reader should tell the user about the image (an animated
+/// PNG reduced to its first frame).
+///
+/// What an image keeps is what rendering needs and nothing else, in every format: a JPEG keeps
+/// its frame, tables, scans, its JFIF (`APP0`), colour profile (`APP2 ICC_PROFILE`) and Adobe
+/// (`APP14`) segments — EXIF and XMP (`APP1`), Photoshop/IPTC (`APP13`), comments and other
+/// application segments are dropped without re-encoding, and so are bytes after its end. A PNG
+/// keeps its critical chunks and those that change how it looks (`tRNS`, `gAMA`, `cHRM`,
+/// `sRGB`, `iCCP`, `sBIT`, `cICP`, `bKGD`, `pHYs`); text, `eXIf`, `tIME` and every other chunk
+/// go, and so do an animated PNG's `acTL`, `fcTL` and `fdAT` (its default image is what every
+/// format shows). An EXIF orientation other than upright is applied to the pixels first (the
+/// one case where the image is re-encoded, its colour profile kept).
+pub fn check_image_noting(
+    bytes: Vec<u8>,
+) -> std::result::Result<(Image, Vec<String>), (String, &'static str)> {
+    let damaged = |why: String| {
+        (
+            format!("is damaged or truncated ({why})"),
+            "export the image again",
+        )
     };
-    if format == ImageFormat::Jpeg {
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
         let facts = jpeg_structure(&bytes).map_err(|problem| match problem {
-            JpegProblem::Damaged(why) => (
-                format!("is damaged or truncated ({why})"),
-                "export the image again",
-            ),
+            JpegProblem::Damaged(why) => damaged(why),
             JpegProblem::Unsupported(what) => (
                 format!("is a kind of JPEG that cannot be used ({what})"),
                 "export it again as an 8-bit baseline or progressive JPEG",
             ),
         })?;
         check_size(facts.width, facts.height)?;
+        let stripped = facts.stripped(&bytes);
         // EXIF orientations 2 to 8 ask for a turn or a mirror; anything else means upright.
         if !(2..=8).contains(&facts.orientation) {
-            return Ok(Image {
-                data: Arc::new(bytes),
-                format,
+            let image = Image {
+                data: Arc::new(stripped),
+                format: ImageFormat::Jpeg,
                 width: facts.width,
                 height: facts.height,
-            });
+                jpeg: Some(facts.pdf()),
+            };
+            return Ok((image, Vec::new()));
         }
+        let image = decode_and_check(stripped, ImageFormat::Jpeg, facts.orientation)?;
+        return Ok((image, Vec::new()));
     }
-    decode_and_check(bytes, format)
+    if bytes.starts_with(PNG_SIGNATURE) {
+        // A bomb is refused by its header, before anything else is read.
+        if let Some(ihdr) = bytes.get(12..24).filter(|h| h.starts_with(b"IHDR")) {
+            let side = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+            check_size(side(&ihdr[4..8]), side(&ihdr[8..12]))?;
+        }
+        let png = png_structure(&bytes).map_err(|problem| match problem {
+            PngProblem::Damaged(why) => damaged(why),
+            PngProblem::Profile => (
+                format!(
+                    "has a colour profile (iCCP) that inflates to more than {} MB",
+                    MAX_ICC_PROFILE / (1024 * 1024)
+                ),
+                "export it again with a standard sRGB profile, or none",
+            ),
+        })?;
+        let mut notes = Vec::new();
+        if png.animated {
+            notes.push(
+                "is an animated PNG: every format shows its first frame, without the animation"
+                    .to_owned(),
+            );
+        }
+        let image = decode_and_check(png.stripped, ImageFormat::Png, png.orientation)?;
+        return Ok((image, notes));
+    }
+    Err((
+        "is not a JPEG or PNG image".into(),
+        "export it as JPEG or PNG",
+    ))
 }
 
 /// Refuses an image with no pixels or more than the limits allow.
@@ -177,10 +227,12 @@ fn check_size(width: u32, height: u32) -> std::result::Result<(), (String, &'sta
 }
 
 /// The full check: the header within the limits, then every pixel decoded. Used for PNG (the
-/// PDF stores its decoded pixels) and for a JPEG that must be turned upright.
+/// PDF stores its decoded pixels) and for a JPEG that must be turned upright; `orientation` is
+/// the EXIF orientation the caller read (the stripped bytes no longer carry it).
 fn decode_and_check(
     bytes: Vec<u8>,
     format: ImageFormat,
+    orientation: u16,
 ) -> std::result::Result<Image, (String, &'static str)> {
     let codec = match format {
         ImageFormat::Jpeg => image::ImageFormat::Jpeg,
@@ -212,38 +264,100 @@ fn decode_and_check(
     check_size(width, height)?;
     // A full decode is the only sure way to find a truncated PNG before a backend trips on it.
     let mut decoder = reader().into_decoder().map_err(damaged)?;
-    let orientation = decoder
-        .orientation()
+    let icc = decoder.icc_profile().ok().flatten();
+    let orientation = image::metadata::Orientation::from_exif(orientation.min(255) as u8)
         .unwrap_or(image::metadata::Orientation::NoTransforms);
     let mut pixels = image::DynamicImage::from_decoder(decoder).map_err(damaged)?;
-    if format == ImageFormat::Jpeg && orientation != image::metadata::Orientation::NoTransforms {
-        // A camera photo stored sideways with an EXIF orientation tag: PDF and most Word
-        // versions ignore the tag while e-readers obey it, so the three formats would disagree.
-        // Turn the pixels upright once, here, and every format shows the same picture.
-        pixels.apply_orientation(orientation);
-        let upright = encode_jpeg(&pixels).map_err(damaged)?;
+    if orientation == image::metadata::Orientation::NoTransforms {
+        let jpeg = match format {
+            ImageFormat::Jpeg => jpeg_structure(&bytes).ok().map(|f| f.pdf()),
+            ImageFormat::Png => None,
+        };
         return Ok(Image {
-            width: pixels.width(),
-            height: pixels.height(),
-            data: Arc::new(upright),
+            data: Arc::new(bytes),
             format,
+            width,
+            height,
+            jpeg,
         });
     }
+    // A camera photo stored sideways with an EXIF orientation tag: PDF and most Word versions
+    // ignore the tag while e-readers obey it, so the three formats would disagree. Turn the
+    // pixels upright once, here, and every format shows the same picture.
+    pixels.apply_orientation(orientation);
+    let upright = match format {
+        ImageFormat::Jpeg => encode_jpeg(&pixels, icc),
+        ImageFormat::Png => encode_png(&pixels, icc),
+    }
+    .map_err(damaged)?;
+    let jpeg = match format {
+        ImageFormat::Jpeg => Some(jpeg_structure(&upright).map_err(|_| {
+            (
+                "cannot be turned upright".to_owned(),
+                "export it upright and without an EXIF orientation",
+            )
+        })?),
+        ImageFormat::Png => None,
+    };
     Ok(Image {
-        data: Arc::new(bytes),
+        width: pixels.width(),
+        height: pixels.height(),
+        data: Arc::new(upright),
         format,
-        width,
-        height,
+        jpeg: jpeg.map(|f| f.pdf()),
     })
 }
 
 /// What a JPEG's marker segments say, read without decoding a pixel.
 #[derive(Debug, PartialEq, Eq)]
-struct JpegFacts {
+struct JpegWalk {
     width: u32,
     height: u32,
+    /// Colour components (1, 3 or 4).
+    components: u8,
+    /// Whether an Adobe `APP14` segment is present.
+    adobe: bool,
     /// The EXIF orientation (1 = upright, also when there is no EXIF or it cannot be read).
     orientation: u16,
+    /// The byte ranges of the segments rendering does not need (see [`check_image_noting`]).
+    strip: Vec<std::ops::Range<usize>>,
+    /// Where the end-of-image marker ends.
+    end: usize,
+}
+
+impl JpegWalk {
+    /// The file without the stripped segments and without anything after its end.
+    fn stripped(&self, data: &[u8]) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.end);
+        let mut at = 0;
+        for r in &self.strip {
+            out.extend_from_slice(&data[at..r.start]);
+            at = r.end;
+        }
+        out.extend_from_slice(&data[at..self.end]);
+        out
+    }
+
+    /// What the PDF needs, for the model.
+    fn pdf(&self) -> JpegFacts {
+        JpegFacts {
+            components: self.components,
+            adobe: self.adobe,
+        }
+    }
+}
+
+/// Whether a JPEG segment (marker `code`, content `body`) is needed to show the picture: all
+/// but the application segments and comments; of those, JFIF (`APP0`), a colour profile
+/// (`APP2 ICC_PROFILE`) and Adobe's colour transform (`APP14`).
+fn jpeg_segment_kept(code: u8, body: &[u8]) -> bool {
+    match code {
+        0xE0 => body.starts_with(b"JFIF\0"),
+        0xE2 => body.starts_with(b"ICC_PROFILE\0"),
+        0xEE => body.starts_with(b"Adobe"),
+        0xE1 | 0xE3..=0xED | 0xEF | 0xFE => false,
+        _ => true,
+    }
 }
 
 /// Why a JPEG is refused.
@@ -261,17 +375,20 @@ enum JpegProblem {
 /// take), with 1, 3 or 4 components; each scan's entropy-coded data must end in a marker
 /// (restart markers and stuffed `FF 00` bytes belong to the data); the file must reach the
 /// end-of-image marker. Bytes after it are ignored, as decoders do.
-fn jpeg_structure(data: &[u8]) -> std::result::Result<JpegFacts, JpegProblem> {
+fn jpeg_structure(data: &[u8]) -> std::result::Result<JpegWalk, JpegProblem> {
     use JpegProblem::{Damaged, Unsupported};
     let cut = || Damaged("the file ends before its end-of-image marker".into());
     if !data.starts_with(&[0xFF, 0xD8]) {
         return Err(Damaged("no start-of-image marker".into()));
     }
     let mut i = 2;
-    let mut frame: Option<(u32, u32)> = None;
+    let mut frame: Option<(u32, u32, u8)> = None;
     let mut orientation: Option<u16> = None;
+    let mut adobe = false;
+    let mut strip = Vec::new();
     let mut scans = 0usize;
     loop {
+        let start = i;
         match data.get(i) {
             Some(0xFF) => {}
             Some(_) => return Err(Damaged(format!("no marker where one must be (byte {i})"))),
@@ -304,6 +421,9 @@ fn jpeg_structure(data: &[u8]) -> std::result::Result<JpegFacts, JpegProblem> {
         }
         let body = data.get(i + 2..i + len).ok_or_else(cut)?;
         i += len;
+        if !jpeg_segment_kept(code, body) {
+            strip.push(start..i);
+        }
         match code {
             // SOF0 baseline, SOF1 extended sequential, SOF2 progressive (Huffman coding).
             0xC0..=0xC2 => {
@@ -327,7 +447,7 @@ fn jpeg_structure(data: &[u8]) -> std::result::Result<JpegFacts, JpegProblem> {
                 }
                 let height = u32::from(u16::from_be_bytes([body[1], body[2]]));
                 let width = u32::from(u16::from_be_bytes([body[3], body[4]]));
-                frame = Some((width, height));
+                frame = Some((width, height, components));
             }
             0xC3 | 0xC7 | 0xCB | 0xCF => return Err(Unsupported("lossless")),
             0xC5 | 0xC6 | 0xCD | 0xCE => return Err(Unsupported("hierarchical")),
@@ -350,20 +470,25 @@ fn jpeg_structure(data: &[u8]) -> std::result::Result<JpegFacts, JpegProblem> {
             0xE1 if orientation.is_none() && body.starts_with(b"Exif\0\0") => {
                 orientation = Some(exif_orientation(&body[6..]).unwrap_or(1));
             }
+            0xEE if body.starts_with(b"Adobe") => adobe = true,
             // DHT, DQT, DRI, DNL, COM, APPn, …: their content does not matter here.
             _ => {}
         }
     }
-    let Some((width, height)) = frame else {
+    let Some((width, height, components)) = frame else {
         return Err(Damaged("no frame header".into()));
     };
     if scans == 0 {
         return Err(Damaged("no image data".into()));
     }
-    Ok(JpegFacts {
+    Ok(JpegWalk {
         width,
         height,
+        components,
+        adobe,
         orientation: orientation.unwrap_or(1),
+        strip,
+        end: i,
     })
 }
 
@@ -416,10 +541,15 @@ fn exif_orientation(tiff: &[u8]) -> Option<u16> {
 /// them visually lossless at print size.
 const REENCODE_QUALITY: u8 = 90;
 
-/// Encodes pixels as a baseline RGB (or grey) JPEG.
-fn encode_jpeg(pixels: &image::DynamicImage) -> image::ImageResult<Vec<u8>> {
+/// Encodes pixels as a baseline RGB (or grey) JPEG, with the colour profile the original had.
+fn encode_jpeg(pixels: &image::DynamicImage, icc: Option<Vec<u8>>) -> image::ImageResult<Vec<u8>> {
+    use image::ImageEncoder;
     let mut out = Vec::new();
-    let enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, REENCODE_QUALITY);
+    let mut enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, REENCODE_QUALITY);
+    if let Some(icc) = icc {
+        // A profile the encoder cannot hold is dropped: the picture still shows.
+        let _ = enc.set_icc_profile(icc);
+    }
     match pixels.color() {
         image::ColorType::L8 | image::ColorType::L16 => {
             pixels.to_luma8().write_with_encoder(enc)?
@@ -427,6 +557,121 @@ fn encode_jpeg(pixels: &image::DynamicImage) -> image::ImageResult<Vec<u8>> {
         _ => pixels.to_rgb8().write_with_encoder(enc)?,
     }
     Ok(out)
+}
+
+/// Encodes pixels as a PNG, with the colour profile the original had.
+fn encode_png(pixels: &image::DynamicImage, icc: Option<Vec<u8>>) -> image::ImageResult<Vec<u8>> {
+    use image::ImageEncoder;
+    let mut out = Vec::new();
+    let mut enc = image::codecs::png::PngEncoder::new(&mut out);
+    if let Some(icc) = icc {
+        let _ = enc.set_icc_profile(icc);
+    }
+    pixels.write_with_encoder(enc)?;
+    Ok(out)
+}
+
+/// The eight bytes every PNG file starts with.
+const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+
+/// The largest colour profile a PNG's `iCCP` chunk may inflate to. Real profiles are a few
+/// kilobytes (sRGB IEC61966-2.1 is 3 kB) to a few hundred (device-link and print profiles);
+/// a 4 MB PNG whose `iCCP` inflated to hundreds of megabytes cost that much memory before
+/// this limit.
+pub const MAX_ICC_PROFILE: usize = 4 * 1024 * 1024;
+
+/// The PNG chunks kept: the critical ones and those that change how the picture looks.
+const PNG_KEPT: [&[u8; 4]; 13] = [
+    b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"gAMA", b"cHRM", b"sRGB", b"iCCP", b"sBIT",
+    b"cICP", b"bKGD", b"pHYs",
+];
+
+/// What a PNG's chunks say, and the file with only the chunks rendering needs.
+struct PngFacts {
+    stripped: Vec<u8>,
+    /// The EXIF orientation of an `eXIf` chunk (1 = upright, or none).
+    orientation: u16,
+    /// Whether it is an animated PNG (`acTL`).
+    animated: bool,
+}
+
+/// Why a PNG is refused before it is decoded.
+enum PngProblem {
+    Damaged(String),
+    /// Its colour profile inflates beyond [`MAX_ICC_PROFILE`].
+    Profile,
+}
+
+/// Walks a PNG's chunks from the signature to `IEND`, keeping those in [`PNG_KEPT`] byte for
+/// byte (their CRCs are checked by the decoder afterwards); an `iCCP` profile is inflated with
+/// a cap, so a bomb is refused having cost at most [`MAX_ICC_PROFILE`] bytes.
+fn png_structure(data: &[u8]) -> std::result::Result<PngFacts, PngProblem> {
+    use PngProblem::Damaged;
+    let mut out = PNG_SIGNATURE.to_vec();
+    let mut i = PNG_SIGNATURE.len();
+    let mut orientation = 1;
+    let mut animated = false;
+    loop {
+        let header = data
+            .get(i..i + 8)
+            .ok_or_else(|| Damaged("the file ends before its IEND chunk".into()))?;
+        let len = u32::from_be_bytes([header[0], header[1], header[2], header[3]]) as usize;
+        let kind: [u8; 4] = [header[4], header[5], header[6], header[7]];
+        let end = i
+            .checked_add(12)
+            .and_then(|x| x.checked_add(len))
+            .filter(|&e| e <= data.len())
+            .ok_or_else(|| Damaged("the file ends inside a chunk".into()))?;
+        let body = &data[i + 8..i + 8 + len];
+        match &kind {
+            b"iCCP" => check_profile(body)?,
+            b"eXIf" => orientation = exif_orientation(body).unwrap_or(1),
+            b"acTL" => animated = true,
+            _ => {}
+        }
+        if PNG_KEPT.contains(&&kind) {
+            out.extend_from_slice(&data[i..end]);
+        }
+        i = end;
+        if &kind == b"IEND" {
+            return Ok(PngFacts {
+                stripped: out,
+                orientation,
+                animated,
+            });
+        }
+    }
+}
+
+/// Refuses an `iCCP` chunk (name, NUL, method, zlib data) whose profile inflates beyond
+/// [`MAX_ICC_PROFILE`], inflating at most one byte more than that.
+fn check_profile(body: &[u8]) -> std::result::Result<(), PngProblem> {
+    use std::io::Read;
+    let Some(nul) = body.iter().position(|&b| b == 0) else {
+        return Err(PngProblem::Damaged(
+            "a colour profile chunk without a name".into(),
+        ));
+    };
+    let compressed = body.get(nul + 2..).unwrap_or_default();
+    let mut inflated = flate2::read::ZlibDecoder::new(compressed).take(MAX_ICC_PROFILE as u64 + 1);
+    let mut sink = [0u8; 64 * 1024];
+    let mut total = 0usize;
+    loop {
+        match inflated.read(&mut sink) {
+            Ok(0) => return Ok(()),
+            Ok(n) => {
+                total += n;
+                if total > MAX_ICC_PROFILE {
+                    return Err(PngProblem::Profile);
+                }
+            }
+            Err(e) => {
+                return Err(PngProblem::Damaged(format!(
+                    "its colour profile does not inflate ({e})"
+                )));
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -610,6 +855,161 @@ mod tests {
         assert_eq!(exif_orientation(&le), Some(8));
         assert_eq!(exif_orientation(&le[..14]), None, "cut short");
         assert_eq!(exif_orientation(b"XX\x00\x2a"), None);
+    }
+
+    /// A PNG chunk: length, type, data, CRC.
+    fn chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
+        let mut c = (data.len() as u32).to_be_bytes().to_vec();
+        c.extend_from_slice(kind);
+        c.extend_from_slice(data);
+        let crc = crc32(&c[4..]);
+        c.extend_from_slice(&crc.to_be_bytes());
+        c
+    }
+
+    /// A JPEG segment: marker, length, body.
+    fn segment(code: u8, body: &[u8]) -> Vec<u8> {
+        let mut s = vec![0xFF, code];
+        s.extend_from_slice(&((body.len() + 2) as u16).to_be_bytes());
+        s.extend_from_slice(body);
+        s
+    }
+
+    /// `png` (from the image crate: IHDR, IDAT, IEND) with `extra` chunks after IHDR.
+    fn png_with(extra: &[Vec<u8>]) -> Vec<u8> {
+        let img =
+            image::RgbImage::from_fn(16, 8, |x, y| image::Rgb([x as u8 * 16, y as u8 * 30, 7]));
+        let mut png = Vec::new();
+        img.write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        let ihdr_end = 8 + 12 + 13;
+        let mut out = png[..ihdr_end].to_vec();
+        for c in extra {
+            out.extend_from_slice(c);
+        }
+        out.extend_from_slice(&png[ihdr_end..]);
+        out
+    }
+
+    fn zlib(data: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        z.write_all(data).unwrap();
+        z.finish().unwrap()
+    }
+
+    const SECRET: &[u8] = b"GPS 51.5N 0.1W serial 1234";
+
+    #[test]
+    fn jpeg_metadata_is_stripped_and_its_colour_profile_kept() {
+        let jpeg = baseline_jpeg();
+        let mut exif = b"Exif\0\0".to_vec();
+        exif.extend_from_slice(SECRET);
+        let mut xmp = b"http://ns.adobe.com/xap/1.0/\0<x:xmpmeta>".to_vec();
+        xmp.extend_from_slice(SECRET);
+        let mut icc = b"ICC_PROFILE\0\x01\x01".to_vec();
+        icc.extend_from_slice(b"a colour profile");
+        let adobe = b"Adobe\0\x64\0\0\0\0\x01".to_vec();
+        let mut with = jpeg[..2].to_vec();
+        for s in [
+            segment(0xE1, &exif),
+            segment(0xE1, &xmp),
+            segment(0xED, SECRET),
+            segment(0xFE, SECRET),
+            segment(0xE2, &icc),
+            segment(0xEE, &adobe),
+        ] {
+            with.extend_from_slice(&s);
+        }
+        with.extend_from_slice(&jpeg[2..]);
+        with.extend_from_slice(SECRET);
+        let checked = check_image(with).unwrap();
+        let data = checked.data.as_slice();
+        assert!(
+            !data.windows(SECRET.len()).any(|w| w == SECRET),
+            "metadata left"
+        );
+        assert!(
+            data.windows(16).any(|w| w == b"a colour profile"),
+            "ICC kept"
+        );
+        assert_eq!(checked.jpeg.map(|f| f.adobe), Some(true), "Adobe kept");
+        assert_eq!(checked.jpeg.map(|f| f.components), Some(3));
+        assert!(data.ends_with(&[0xFF, 0xD9]), "nothing after the end");
+        // The same picture: stripping touched no pixel.
+        let a = image::load_from_memory(data).unwrap().to_rgb8();
+        let b = image::load_from_memory(&jpeg).unwrap().to_rgb8();
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn png_text_time_and_exif_chunks_are_stripped_and_a_small_profile_kept() {
+        let mut text = b"Comment\0".to_vec();
+        text.extend_from_slice(SECRET);
+        let mut itxt = b"XML:com.adobe.xmp\0\0\0\0\0".to_vec();
+        itxt.extend_from_slice(SECRET);
+        let mut ztxt = b"Author\0\0".to_vec();
+        ztxt.extend_from_slice(&zlib(SECRET));
+        let mut iccp = b"sRGB-ish\0\0".to_vec();
+        iccp.extend_from_slice(&zlib(&[7u8; 3000]));
+        let png = png_with(&[
+            chunk(b"tEXt", &text),
+            chunk(b"iTXt", &itxt),
+            chunk(b"zTXt", &ztxt),
+            chunk(b"eXIf", SECRET),
+            chunk(b"tIME", &[7, 234, 12, 4, 12, 0, 0]),
+            chunk(b"iCCP", &iccp),
+        ]);
+        let (checked, notes) = check_image_noting(png).unwrap();
+        assert!(notes.is_empty());
+        let data = checked.data.as_slice();
+        for kind in [b"tEXt", b"iTXt", b"zTXt", b"eXIf", b"tIME"] {
+            assert!(!data.windows(4).any(|w| w == kind), "{kind:?} left");
+        }
+        assert!(data.windows(4).any(|w| w == b"iCCP"), "the profile is kept");
+        assert!(!data.windows(SECRET.len()).any(|w| w == SECRET));
+        assert_eq!((checked.width, checked.height), (16, 8));
+    }
+
+    #[test]
+    fn png_profile_that_inflates_beyond_the_limit_is_refused() {
+        // 64 MiB of zeros deflate to about 64 kB.
+        let mut iccp = b"bomb\0\0".to_vec();
+        iccp.extend_from_slice(&zlib(&vec![0u8; 64 * 1024 * 1024]));
+        assert!(iccp.len() < 200_000);
+        let err = check_image(png_with(&[chunk(b"iCCP", &iccp)]))
+            .unwrap_err()
+            .0;
+        assert!(
+            err.contains("colour profile") && err.contains("4 MB"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn an_animated_png_keeps_its_first_frame_with_a_note() {
+        let mut fctl = 0u32.to_be_bytes().to_vec();
+        fctl.extend_from_slice(&[
+            0, 0, 0, 16, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 10, 0, 0,
+        ]);
+        let png = png_with(&[
+            chunk(b"acTL", &[0, 0, 0, 2, 0, 0, 0, 0]),
+            chunk(b"fcTL", &fctl),
+        ]);
+        let mut png = png;
+        // A second frame's data after the default image, before IEND.
+        let iend = png.len() - 12;
+        let mut fdat = 1u32.to_be_bytes().to_vec();
+        fdat.extend_from_slice(b"frame two");
+        png.splice(iend..iend, chunk(b"fdAT", &fdat));
+        let (checked, notes) = check_image_noting(png).unwrap();
+        assert_eq!(notes.len(), 1);
+        assert!(notes[0].contains("first frame"), "{notes:?}");
+        let data = checked.data.as_slice();
+        for kind in [b"acTL", b"fcTL", b"fdAT"] {
+            assert!(!data.windows(4).any(|w| w == kind), "{kind:?} left");
+        }
+        assert!(image::load_from_memory(data).is_ok());
     }
 
     /// CRC-32 (ISO-HDLC), as PNG chunks carry it.

@@ -124,6 +124,7 @@ fn parse_unbounded(text: &str) -> Result<Parsed> {
     Ok(Parsed {
         article,
         figure_lines: Vec::new(),
+        link_lines: Vec::new(),
         warnings: Vec::new(),
     })
 }

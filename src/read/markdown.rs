@@ -141,6 +141,7 @@ struct Builder<'t> {
     notes: BTreeMap<String, Vec<Block>>,
     note_order: Vec<String>,
     figure_lines: Vec<(String, Location)>,
+    link_lines: Vec<(String, Location)>,
     warnings: Vec<Warning>,
     warned_nesting: bool,
     /// Inside a raw HTML block: the last line ended, so a line break comes before more text.
@@ -180,6 +181,7 @@ impl<'t> Builder<'t> {
             notes: BTreeMap::new(),
             note_order: Vec::new(),
             figure_lines: Vec::new(),
+            link_lines: Vec::new(),
             warnings: Vec::new(),
             warned_nesting: false,
             html_break: false,
@@ -441,7 +443,12 @@ impl<'t> Builder<'t> {
             }
             Tag::Emphasis => self.open_inline(Frame::Emphasis, at),
             Tag::Strong => self.open_inline(Frame::Strong, at),
-            Tag::Link { dest_url, .. } => self.open_inline(Frame::Link(dest_url.into_string()), at),
+            Tag::Link { dest_url, .. } => {
+                let url = dest_url.into_string();
+                let line = Location::line(self.line(at));
+                self.link_lines.push((url.clone(), line));
+                self.open_inline(Frame::Link(url), at)
+            }
             Tag::Image {
                 dest_url, title, ..
             } => {
@@ -746,6 +753,7 @@ impl<'t> Builder<'t> {
         Ok(Parsed {
             article,
             figure_lines: self.figure_lines,
+            link_lines: self.link_lines,
             warnings: self.warnings,
         })
     }

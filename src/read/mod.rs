@@ -16,7 +16,7 @@ pub mod path;
 pub mod smart;
 pub mod text;
 
-use crate::article::Article;
+use crate::article::{Article, link};
 use crate::error::{Error, Location, Result, Warning};
 use std::path::Path;
 
@@ -84,6 +84,8 @@ pub struct Loaded {
 pub(crate) struct Parsed {
     pub article: Article,
     pub figure_lines: Vec<(String, Location)>,
+    /// Where each link target is written, in source order (a target may repeat).
+    pub link_lines: Vec<(String, Location)>,
     pub warnings: Vec<Warning>,
 }
 
@@ -116,9 +118,70 @@ pub fn read(format: SourceFormat, bytes: &[u8], stem: &str, assets: &dyn Assets)
             "the brief has no body text; its outputs hold only the title block",
         ));
     }
-    images::load_all(&mut parsed.article, &parsed.figure_lines, assets)?;
+    warn_dead_links(&mut parsed, &text);
+    images::load_all(
+        &mut parsed.article,
+        &parsed.figure_lines,
+        assets,
+        &mut parsed.warnings,
+    )?;
     Ok(Loaded {
         article: parsed.article,
         warnings: parsed.warnings,
     })
+}
+
+/// Applies the link policy ([`link`]) once, for every format: a link that is not a web, mail or
+/// in-document address becomes its text, with one warning naming the line it is written on
+/// (the reader's record, else where the target's JSON string appears in the source).
+fn warn_dead_links(parsed: &mut Parsed, text: &str) {
+    let dropped = link::unlink_dead(&mut parsed.article);
+    let mut seen: Vec<(String, usize)> = Vec::new();
+    for url in dropped {
+        let k = match seen.iter_mut().find(|(u, _)| *u == url) {
+            Some((_, k)) => {
+                *k += 1;
+                *k
+            }
+            None => {
+                seen.push((url.clone(), 0));
+                0
+            }
+        };
+        let recorded: Vec<Location> = parsed
+            .link_lines
+            .iter()
+            .filter(|(u, _)| *u == url)
+            .map(|(_, at)| *at)
+            .collect();
+        let at = match recorded.get(k).or(recorded.last()) {
+            Some(at) => *at,
+            None => json_string_line(text, &url, k),
+        };
+        let why = if url.trim_start().starts_with('#') {
+            "names no heading of this brief"
+        } else {
+            "is not a web (http, https), mail (mailto) or in-document (#heading) address"
+        };
+        parsed.warnings.push(Warning::at(
+            at,
+            format!(
+                "link target `{}` {why}; its text is kept without the link in every format",
+                url.escape_debug()
+            ),
+        ));
+    }
+}
+
+/// The line of the `k`-th (0-based) place `value` is written as a JSON string in `text`, or of
+/// the last one; no location when it is not found (written with other escapes).
+fn json_string_line(text: &str, value: &str, k: usize) -> Location {
+    let Ok(needle) = serde_json::to_string(value) else {
+        return Location::default();
+    };
+    let found: Vec<usize> = text.match_indices(&needle).map(|(i, _)| i).collect();
+    match found.get(k).or(found.last()) {
+        Some(&offset) => Location::line(crate::error::line_and_column(text, offset).0),
+        None => Location::default(),
+    }
 }

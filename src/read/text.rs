@@ -73,6 +73,7 @@ pub(crate) fn parse(text: &str, stem: &str, assets: &dyn Assets) -> Result<Parse
                 notes: vec![],
             },
             figure_lines,
+            link_lines: Vec::new(),
             warnings,
         });
     }
@@ -165,6 +166,7 @@ pub(crate) fn parse(text: &str, stem: &str, assets: &dyn Assets) -> Result<Parse
     Ok(Parsed {
         article,
         figure_lines,
+        link_lines: Vec::new(),
         warnings,
     })
 }

@@ -3,7 +3,7 @@
 //! fonts) are resolved by the caller from the theme's folder, so this module never touches the
 //! file system.
 
-use super::{FontFamily, LogoFormat, Margins, PageSize, Rgb, Theme, mm};
+use super::{FontFamily, Margins, PageSize, Rgb, Theme, mm};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use std::borrow::Cow;
@@ -259,22 +259,13 @@ impl ThemeFile {
             theme.publisher_url = p.url.filter(|u| !u.trim().is_empty());
             if let Some(logo) = &p.logo {
                 let data = file(logo, "logo", load)?;
-                let format = if data.starts_with(b"\x89PNG") {
-                    LogoFormat::Png
-                } else if data.starts_with(&[0xFF, 0xD8, 0xFF]) {
-                    LogoFormat::Jpeg
-                } else if String::from_utf8_lossy(&data[..data.len().min(1024)]).contains("<svg") {
-                    LogoFormat::Svg
-                } else {
-                    return Err(at(
+                let checked = super::Logo::load(data).map_err(|why| {
+                    at(
                         logo.span().start,
-                        format!(
-                            "the logo `{}` is not a PNG, JPEG or SVG file",
-                            logo.get_ref()
-                        ),
-                    ));
-                };
-                theme.logo = Some(super::Logo { data, format });
+                        format!("the logo `{}` {why}", logo.get_ref()),
+                    )
+                })?;
+                theme.logo = Some(checked);
             }
         }
 

@@ -6,6 +6,7 @@
 //! Extended (Vietnamese included), Greek and Cyrillic, and carry GPOS kerning.
 
 mod file;
+mod logo;
 
 pub use file::{ThemeError, ThemeFile, default_toml};
 
@@ -49,13 +50,21 @@ pub struct Theme {
     pub embed_fonts_in_epub: bool,
 }
 
-/// A publisher's logo: the file's bytes and its format.
+/// A publisher's logo, checked when the theme loads ([`Logo::load`]): a picture every format
+/// can show, and for an SVG file its clean vector form too.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Logo {
-    /// The file, unchanged.
+    /// A PNG or JPEG: the file's own bytes as the image check leaves them, or the SVG's raster.
     pub data: Vec<u8>,
-    /// PNG, JPEG or SVG.
+    /// The format of `data`: PNG or JPEG.
     pub format: LogoFormat,
+    /// Width of `data` in pixels.
+    pub width: u32,
+    /// Height of `data` in pixels.
+    pub height: u32,
+    /// For an SVG file: the SVG re-written without scripts, handlers or references, which the
+    /// EPUB shows instead of the raster.
+    pub svg: Option<String>,
 }
 
 /// The formats a logo may come in.
@@ -65,7 +74,8 @@ pub enum LogoFormat {
     Png,
     /// JPEG.
     Jpeg,
-    /// SVG (vector).
+    /// SVG. [`Logo::load`] never leaves it as the format of [`Logo::data`] (an SVG file is
+    /// rasterized); it stays for the code that still matches on it.
     Svg,
 }
 

@@ -1376,3 +1376,34 @@ fn odd_structures_render_valid_xml_and_say_what_they_changed() {
         "{notes:?}"
     );
 }
+
+/// docx-rs collects hyperlink relationships in a hash map: with several distinct links their
+/// order in `document.xml.rels` changed from render to render.
+#[test]
+fn hyperlink_relationships_keep_one_order_with_many_links() {
+    let links: Vec<Inline> = (0..12)
+        .map(|i| Inline::Link {
+            url: format!("https://example.org/{i}"),
+            content: vec![text(format!("link {i}"))],
+        })
+        .collect();
+    let a = Article {
+        meta: Meta::new("Links"),
+        photo: None,
+        blocks: vec![Block::Paragraph { content: links }],
+        notes: vec![],
+    };
+    let first = render(&a).bytes;
+    let rels = parts(&first)["word/_rels/document.xml.rels"].clone();
+    let targets: Vec<usize> = rels
+        .match_indices("https://example.org/")
+        .map(|(i, m)| {
+            let rest = &rels[i + m.len()..];
+            rest[..rest.find('"').unwrap()].parse().unwrap()
+        })
+        .collect();
+    assert_eq!(targets, (0..12).collect::<Vec<_>>(), "in reading order");
+    for _ in 0..8 {
+        assert!(render(&a).bytes == first, "a second render differs");
+    }
+}

@@ -407,12 +407,9 @@ fn jpeg_of(color: image::ColorType) -> Image {
             image::ImageFormat::Jpeg,
         )
         .unwrap();
-    Image {
-        data: Arc::new(data),
-        format: ImageFormat::Jpeg,
-        width: w,
-        height: h,
-    }
+    let image = briefpress::read::images::check_image(data).unwrap();
+    assert_eq!((image.width, image.height), (w, h));
+    image
 }
 
 #[test]
@@ -470,6 +467,7 @@ fn png_alpha_becomes_a_soft_mask_and_bad_images_are_errors() {
             format: ImageFormat::Jpeg,
             width: 10,
             height: 10,
+            jpeg: None,
         });
     }
     assert!(
@@ -482,6 +480,7 @@ fn png_alpha_becomes_a_soft_mask_and_bad_images_are_errors() {
             format: ImageFormat::Png,
             width: 10,
             height: 10,
+            jpeg: None,
         });
     }
     assert!(
@@ -560,12 +559,7 @@ fn cmyk_jpeg_is_not_a_negative() {
     }
     let mut a = colombia();
     if let Some(p) = a.photo.as_mut() {
-        p.image = Some(Image {
-            data: Arc::new(RED_CMYK_JPEG.to_vec()),
-            format: ImageFormat::Jpeg,
-            width: 16,
-            height: 16,
-        });
+        p.image = Some(briefpress::read::images::check_image(RED_CMYK_JPEG.to_vec()).unwrap());
     }
     let dir = scratch();
     let path = write(&a, &Theme::default(), dir.path(), "cmyk");
@@ -1118,29 +1112,24 @@ fn theme_header_and_footer_appear_on_later_pages() {
     assert!(after.split_whitespace().any(|w| w == "2"), "{after}");
 }
 
-/// Issue 8: a PNG or JPEG logo is drawn in the masthead (one more image); an SVG logo is a
-/// warning and left out.
+/// A PNG logo is drawn in the masthead (one more image), and so is an SVG logo (its raster),
+/// scripts and references and all stripped when the theme loaded.
 #[test]
-fn theme_logo_is_drawn_and_svg_is_a_warning() {
-    use briefpress::theme::{Logo, LogoFormat};
+fn theme_logo_is_drawn_whether_png_or_svg() {
+    use briefpress::theme::Logo;
     let a = colombia();
     let png_theme = Theme {
-        logo: Some(Logo {
-            data: crate::sample::png(300, 100).data.as_ref().clone(),
-            format: LogoFormat::Png,
-        }),
+        logo: Some(Logo::load(crate::sample::png(300, 100).data.as_ref().clone()).unwrap()),
         ..Theme::default()
     };
+    let svg = br##"<svg xmlns="http://www.w3.org/2000/svg" width="30" height="10" onload="alert(1)"><script>alert(2)</script><image href="https://evil.example/x.png" width="5" height="5"/><image href="file:///etc/passwd" width="5" height="5"/><rect width="30" height="10" fill="#036"/></svg>"##;
     let svg_theme = Theme {
-        logo: Some(Logo {
-            data: b"<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'/>".to_vec(),
-            format: LogoFormat::Svg,
-        }),
+        logo: Some(Logo::load(svg.to_vec()).unwrap()),
         ..Theme::default()
     };
     let svg = pdf::render(&a, &svg_theme).expect("renders");
     assert!(
-        svg.warnings.iter().any(|w| w.message.contains("SVG")),
+        !svg.warnings.iter().any(|w| w.message.contains("logo")),
         "{:?}",
         svg.warnings
     );
@@ -1173,7 +1162,21 @@ fn theme_logo_is_drawn_and_svg_is_a_warning() {
             .any(|l| l.split_whitespace().take(5).collect::<Vec<_>>()[3..] == ["300", "100"]),
         "{with_logo:?}"
     );
-    assert_eq!(count(&svg_theme, "logo-svg").len(), plain.len());
+    // The SVG's raster (downsampled to 300 dpi of its 12 mm), its 3 : 1 aspect kept.
+    let with_svg = count(&svg_theme, "logo-svg");
+    assert_eq!(with_svg.len(), plain.len() + 1, "{with_svg:?}");
+    assert!(
+        with_svg.iter().any(|l| {
+            let f: Vec<f32> = l
+                .split_whitespace()
+                .skip(3)
+                .take(2)
+                .filter_map(|x| x.parse().ok())
+                .collect();
+            f.len() == 2 && (f[0] / f[1] - 3.0).abs() < 0.05
+        }),
+        "{with_svg:?}"
+    );
 }
 
 /// Issue 8: `heading_scale` sizes the headings (level 1 = base × scale³).

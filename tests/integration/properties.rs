@@ -64,7 +64,18 @@ fn inline() -> impl Strategy<Value = Inline> {
             prop::collection::vec(inner.clone(), 0..4)
                 .prop_map(|content| Inline::Strong { content }),
             (
-                prop::sample::select(&["https://example.org", "", "mailto:a@b.c", "x y"][..]),
+                prop::sample::select(
+                    &[
+                        "https://example.org",
+                        "https://example.org/b",
+                        "http://example.net/c?d=e",
+                        "",
+                        "mailto:a@b.c",
+                        "x y",
+                        "#policy",
+                        "javascript:alert(1)",
+                    ][..]
+                ),
                 prop::collection::vec(inner, 0..3)
             )
                 .prop_map(|(url, content)| Inline::Link {
@@ -315,6 +326,38 @@ fn renders_with_every_word(a: &Article, pdftotext: bool) -> Result<(), String> {
     Ok(())
 }
 
+/// Renders `a` in every format three times — here, and in two threads at once — and compares
+/// the bytes: ids, relationship order and resource names must not depend on the process, the
+/// thread or what was rendered before.
+fn renders_the_same_bytes_every_time(a: &Article) -> Result<(), String> {
+    let theme = Theme::default();
+    for format in Format::ALL {
+        let render = || {
+            format
+                .render(a, &theme)
+                .map(|r| r.bytes)
+                .map_err(|e| format!("{format:?} failed: {e}"))
+        };
+        let first = render()?;
+        let (second, third) = std::thread::scope(|s| {
+            let t1 = s.spawn(render);
+            let t2 = s.spawn(render);
+            (t1.join(), t2.join())
+        });
+        for (n, again) in [(2, second), (3, third)] {
+            let again = again.map_err(|_| format!("{format:?}: a render thread panicked"))??;
+            if again != first {
+                return Err(format!(
+                    "{format:?}: render {n} differs from render 1 ({} vs {} bytes)",
+                    again.len(),
+                    first.len()
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 proptest! {
     // Each case renders three formats and runs pdftotext: 32 cases keep the module under a
     // few seconds in a release test build while still reaching nested lists, quotes and
@@ -325,6 +368,13 @@ proptest! {
     fn any_article_renders_in_every_format_with_every_word(a in article()) {
         let pdf = require("pdftotext");
         if let Err(e) = renders_with_every_word(&a, pdf) {
+            return Err(TestCaseError::fail(e));
+        }
+    }
+
+    #[test]
+    fn any_article_renders_the_same_bytes_twice_and_across_threads(a in article()) {
+        if let Err(e) = renders_the_same_bytes_every_time(&a) {
             return Err(TestCaseError::fail(e));
         }
     }

@@ -4,7 +4,6 @@
 use briefpress::article::{
     Article, Author, Block, Date, Figure, Footnote, Image, ImageFormat, Inline, Meta, para, text,
 };
-use std::sync::Arc;
 
 /// A PNG of `w` × `h` pixels with an alpha gradient (exercises the SMask / transparency path).
 pub fn png(w: u32, h: u32) -> Image {
@@ -22,12 +21,12 @@ pub fn png(w: u32, h: u32) -> Image {
         image::ImageFormat::Png,
     )
     .unwrap();
-    Image {
-        data: Arc::new(data),
-        format: ImageFormat::Png,
-        width: w,
-        height: h,
-    }
+    let image = briefpress::read::images::check_image(data).unwrap();
+    assert_eq!(
+        (image.format, image.width, image.height),
+        (ImageFormat::Png, w, h)
+    );
+    image
 }
 
 /// A baseline RGB JPEG of `w` × `h` pixels.
@@ -41,12 +40,12 @@ pub fn jpeg(w: u32, h: u32) -> Image {
         image::ImageFormat::Jpeg,
     )
     .unwrap();
-    Image {
-        data: Arc::new(data),
-        format: ImageFormat::Jpeg,
-        width: w,
-        height: h,
-    }
+    let image = briefpress::read::images::check_image(data).unwrap();
+    assert_eq!(
+        (image.format, image.width, image.height),
+        (ImageFormat::Jpeg, w, h)
+    );
+    image
 }
 
 /// The sample brief's title, photo and first paragraphs, as the `.txt` reader gives them.

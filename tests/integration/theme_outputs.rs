@@ -401,24 +401,78 @@ fn docx_without_logo_header_or_footer_has_no_page_furniture() {
     assert_eq!(xml.matches("footerReference").count(), 1);
 }
 
+/// An SVG logo as a hostile theme supplier writes one: a script, event handlers, a remote
+/// image, a local file, a remote stylesheet and a `javascript:` link around a shape.
+const HOSTILE_SVG: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="160" height="40" onload="alert(1)">
+<script>alert(2)</script>
+<style>@import url(https://evil.example/s.css);</style>
+<rect width="160" height="40" fill="#8C1428" onclick="alert(3)"/>
+<image href="https://evil.example/pixel.png" width="10" height="10"/>
+<image xlink:href="file:///etc/passwd" width="10" height="10"/>
+<a href="javascript:alert(4)"><circle cx="20" cy="20" r="10" fill="#fff"/></a>
+</svg>"##;
+
 #[test]
-fn docx_svg_logo_is_left_out_with_a_warning() {
-    let svg = br#"<svg xmlns="http://www.w3.org/2000/svg" width="40" height="10"><rect width="40" height="10"/></svg>"#;
+fn svg_logo_is_clean_in_the_epub_and_drawn_in_the_docx() {
     let text = THEME.replace("logo.png", "logo.svg");
-    let theme = theme_from(&text, svg.to_vec(), None);
-    let out = render_docx(&theme);
+    let theme = theme_from(&text, HOSTILE_SVG.as_bytes().to_vec(), None);
+
+    // EPUB: the logo is an SVG file in the manifest, with none of the hostile content.
+    let out = render_epub(&theme);
     assert!(
-        out.warnings
-            .iter()
-            .any(|w| w.to_string().contains("SVG logo")),
+        !out.warnings.iter().any(|w| w.to_string().contains("logo")),
         "{:?}",
         out.warnings
     );
     let e = entries(&out.bytes);
-    assert!(!e.keys().any(|n| n.contains("logo")));
-    // The running header still starts on page 2: page 1 has an empty header of its own.
-    let xml = text_of(&e, "word/document.xml");
-    assert!(xml.contains("titlePg"));
+    let svg = text_of(&e, "OEBPS/images/logo.svg");
+    for bad in [
+        "script",
+        "onload",
+        "onclick",
+        "alert",
+        "https:",
+        "file:",
+        "passwd",
+        "@import",
+        "javascript",
+        "<image",
+    ] {
+        assert!(!svg.contains(bad), "`{bad}` in the EPUB's logo:\n{svg}");
+    }
+    assert!(svg.contains("<path"), "the shapes are kept: {svg}");
+    let opf = text_of(&e, "OEBPS/content.opf");
+    assert!(
+        !opf.contains("scripted") && !opf.contains("remote-resources"),
+        "{opf}"
+    );
+    if tools::require("java") {
+        let dir = tools::scratch();
+        let path = dir.path().join("svg-logo.epub");
+        std::fs::write(&path, &out.bytes).unwrap();
+        for jar in tools::epubcheck_jars() {
+            let (_, stdout, stderr) =
+                tools::run(Command::new("java").arg("-jar").arg(&jar).arg(&path));
+            let report = format!("{stdout}{stderr}");
+            assert!(
+                report.contains("0 fatals / 0 errors / 0 warnings"),
+                "{}: {report}",
+                jar.display()
+            );
+        }
+    }
+
+    // DOCX: the raster stands in the first-page header.
+    let out = render_docx(&theme);
+    assert!(
+        !out.warnings.iter().any(|w| w.to_string().contains("logo")),
+        "{:?}",
+        out.warnings
+    );
+    let e = entries(&out.bytes);
+    let logo = e.get("word/media/logo.png").expect("the logo's raster");
+    assert!(logo.starts_with(b"\x89PNG"));
+    assert!(!String::from_utf8_lossy(logo).contains("alert"));
 }
 
 #[test]

@@ -15,6 +15,7 @@
 //! what the process rendered before.
 
 use super::styles;
+use crate::article::link::{Links, Resolved};
 use crate::article::{Article, Block, Figure, Inline};
 use crate::error::Warning;
 use crate::render::xml::{escape, is_xml_char};
@@ -36,11 +37,9 @@ const MAX_LIST_LEVEL: usize = 8;
 /// docx-rs always writes abstractNum 1 / num 1 itself, so ours start at 2 (CRATES.md).
 const FIRST_NUMBERING_ID: usize = 2;
 
-/// One picture placed in the document, in document order.
+/// One picture placed in the document, in document order (the order of its drawings).
 #[derive(Debug, Clone)]
 pub struct Picture {
-    /// The relationship id given to docx-rs (also the media file's stem).
-    pub rel_id: String,
     /// The alt text for `wp:docPr descr`, already stripped of characters XML forbids.
     pub alt: String,
 }
@@ -108,6 +107,8 @@ pub fn build_at(article: &Article, theme: &Theme, at: &Placement) -> Content {
         numberings: Vec::new(),
         pictures: Vec::new(),
         links: at.links,
+        targets: Links::of(article),
+        headings: 0,
         citations: article.body_citations(),
         word_number: vec![None; article.notes.len()],
         footnotes: 0,
@@ -130,7 +131,7 @@ pub fn build_at(article: &Article, theme: &Theme, at: &Placement) -> Content {
     let next = Placement {
         footnote_ids: at.footnote_ids + notes,
         footnotes_shown: at.footnotes_shown + w.footnotes,
-        bookmarks: at.bookmarks + notes + usize::from(at.brief_bookmark.is_some()),
+        bookmarks: at.bookmarks + notes + 1 + w.headings,
         pictures: at.pictures + w.pictures.len(),
         links: w.links,
         numberings: at.numberings + w.numberings.len(),
@@ -185,6 +186,10 @@ struct Writer<'a> {
     numberings: Vec<(AbstractNumbering, Numbering)>,
     pictures: Vec<Picture>,
     links: usize,
+    /// What each link target becomes ([`crate::article::link`]).
+    targets: Links,
+    /// Body headings written so far (each gets a bookmark an in-document link can name).
+    headings: usize,
     /// How often each note is referenced from the body (outside notes).
     citations: HashMap<String, usize>,
     /// The number Word shows for each note made a footnote (Word numbers footnotes in reading
@@ -244,6 +249,13 @@ impl Writer<'_> {
         }
     }
 
+    /// The id and the (hidden, `_`-prefixed) name of the bookmark around body heading `k`:
+    /// after the notes' bookmark ids and the brief title's (see [`Placement::bookmarks`]).
+    fn heading_bookmark(&self, k: usize) -> (usize, String) {
+        let id = self.at.bookmarks + self.article.notes.len() + 2 + k;
+        (id, format!("_Heading{id}"))
+    }
+
     fn front_matter(&mut self) {
         let meta = &self.article.meta;
         let title = match self.at.brief_bookmark.clone() {
@@ -295,7 +307,16 @@ impl Writer<'_> {
         match block {
             Block::Heading { level, content } => {
                 let id = self.heading_style(*level);
-                let p = self.paragraph(Paragraph::new().style(id), content);
+                let p = Paragraph::new().style(id);
+                let p = if self.in_note {
+                    self.paragraph(p, content)
+                } else {
+                    // In `Links` order: the body's headings come first, depth first, as here.
+                    let (bookmark_id, name) = self.heading_bookmark(self.headings);
+                    self.headings += 1;
+                    self.paragraph(p.add_bookmark_start(bookmark_id, name), content)
+                        .add_bookmark_end(bookmark_id)
+                };
                 self.out.push(p);
             }
             Block::Paragraph { content } => {
@@ -400,7 +421,7 @@ impl Writer<'_> {
                     figure.alt.clone()
                 };
                 let alt = self.clean(&alt);
-                self.pictures.push(Picture { rel_id, alt });
+                self.pictures.push(Picture { alt });
                 self.out.push(
                     Paragraph::new()
                         .style(styles::FIGURE)
@@ -485,24 +506,39 @@ impl Writer<'_> {
                         self.inlines(content, fmt, out);
                         continue;
                     }
-                    let url = self.clean(url);
-                    self.links += 1;
-                    let rid = format!("rIdHyperlink{}", self.links);
-                    if self.in_footnote {
-                        self.note_links.push(NoteLink {
-                            rel_id: rid.clone(),
-                            url: url.clone(),
-                        });
-                    }
+                    // The one link policy (`article::link`): a web or mail address is an
+                    // external relationship, an anchor an internal link to its heading's
+                    // bookmark, anything else stays text (the reader warned).
+                    let data = match self.targets.resolve(url) {
+                        Resolved::Web(href) => {
+                            self.links += 1;
+                            let rid = format!("rIdHyperlink{}", self.links);
+                            if self.in_footnote {
+                                self.note_links.push(NoteLink {
+                                    rel_id: rid.clone(),
+                                    url: href.clone(),
+                                });
+                            }
+                            // docx-rs escapes the target in `Hyperlink::new` and writes it as
+                            // given; built by hand (to avoid its global id counter) it must be
+                            // escaped here.
+                            HyperlinkData::External {
+                                rid,
+                                path: escape(&href),
+                            }
+                        }
+                        Resolved::Heading(k) if self.targets.in_body(k) => HyperlinkData::Anchor {
+                            anchor: self.heading_bookmark(k).1,
+                        },
+                        Resolved::Heading(_) | Resolved::Text => {
+                            self.inlines(content, fmt, out);
+                            continue;
+                        }
+                    };
                     let mut runs = Vec::new();
                     self.inlines(content, Format { link: true, ..fmt }, &mut runs);
-                    // docx-rs escapes the target in `Hyperlink::new` and writes it as given;
-                    // built by hand (to avoid its global id counter) it must be escaped here.
                     let mut link = Hyperlink {
-                        link: HyperlinkData::External {
-                            rid,
-                            path: escape(&url),
-                        },
+                        link: data,
                         history: None,
                         children: Vec::new(),
                     };

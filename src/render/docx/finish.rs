@@ -234,6 +234,17 @@ pub fn finish(parts: XMLDocx, facts: &Facts, furniture: Furniture) -> Result<Vec
                         .attr("Target", &p.file),
                 ));
             }
+            // docx-rs gathers the hyperlink relationships in a `HashMap` and writes them in its
+            // iteration order, which changes from process to process: put them in the order of
+            // their ids (numbered in reading order by `content`), after the other relationships.
+            root.children.sort_by_key(|n| match n {
+                Node::Element(e) if e.get("Type").is_some_and(|t| t.ends_with("/hyperlink")) => {
+                    let id = e.get("Id").unwrap_or_default();
+                    let digits = id.trim_start_matches(|c: char| !c.is_ascii_digit());
+                    (1, digits.parse::<u64>().unwrap_or(u64::MAX), id.to_owned())
+                }
+                _ => (0, 0, String::new()),
+            });
         },
     )?;
     let styles = rewrite("word/styles.xml", &parts.styles, |root| {
@@ -610,8 +621,11 @@ fn lang_element(language: &str) -> Element {
     lang
 }
 
-/// Unique `wp:docPr` ids, numbered in document order, and each picture's alt text, found by
-/// the relationship id of its `a:blip`.
+/// Unique `wp:docPr` ids, numbered in document order, and each picture's own alt text: the
+/// `n`-th drawing of the body is the `n`-th [`Picture`] the content placed. Not found by the
+/// relationship id of its `a:blip`: docx-rs stores equal image bytes once and points every
+/// drawing of them at the first one's relationship, so two figures of the same picture share
+/// an id while each keeps its own alt text.
 fn finish_pictures(root: &mut Element, pictures: &[Picture]) {
     let mut n = 0usize;
     root.walk_mut(&mut |el| {
@@ -619,17 +633,7 @@ fn finish_pictures(root: &mut Element, pictures: &[Picture]) {
             return;
         }
         n += 1;
-        let mut embed = String::new();
-        el.walk_mut(&mut |inner| {
-            if inner.name == "a:blip" {
-                embed = inner.get("r:embed").unwrap_or_default().to_owned();
-            }
-        });
-        let alt = pictures
-            .iter()
-            .find(|p| p.rel_id == embed)
-            .map(|p| p.alt.as_str())
-            .unwrap_or("");
+        let alt = pictures.get(n - 1).map_or("", |p| p.alt.as_str());
         let name = format!("Picture {n}");
         el.walk_mut(&mut |inner| {
             if inner.name == "wp:docPr" || inner.name == "pic:cNvPr" {

@@ -14,8 +14,6 @@
 
 use super::styles;
 use super::xml_tree::Element;
-use crate::error::Warning;
-use crate::read::images::check_image;
 use crate::theme::{LogoFormat, Theme};
 
 /// The logo's height on the page: 12 mm, as issue 8 asks; about two lines of the running text,
@@ -126,37 +124,25 @@ struct PlacedLogo {
     cy: u64,
 }
 
-/// The logo at [`LOGO_HEIGHT_MM`], aspect kept and never wider than the text block; `None`
-/// (with a warning) for an SVG, which Word before 2016 and LibreOffice's import of a DOCX
-/// header cannot show without a PNG fallback, or for a file that is not a sound image.
-fn place_logo(theme: &Theme, warnings: &mut Vec<Warning>) -> Option<PlacedLogo> {
+/// The logo at [`LOGO_HEIGHT_MM`], aspect kept and never wider than the text block: the PNG or
+/// JPEG the theme checked when it loaded (an SVG logo's raster; Word before 2016 and
+/// LibreOffice's import of a DOCX header cannot show an SVG without a PNG fallback).
+fn place_logo(theme: &Theme) -> Option<PlacedLogo> {
     let logo = theme.logo.as_ref()?;
-    if logo.format == LogoFormat::Svg {
-        warnings.push(Warning::new(
-            "docx: the SVG logo is left out of the first-page header (DOCX takes a PNG or JPEG logo)",
-        ));
-        return None;
-    }
-    let image = match check_image(logo.data.clone()) {
-        Ok(image) => image,
-        Err((why, hint)) => {
-            warnings.push(Warning::new(format!(
-                "docx: the logo {why}; it is left out of the first-page header ({hint})"
-            )));
-            return None;
-        }
-    };
     let (page_width, _) = theme.page.points();
     let measure_mm = (page_width - theme.margins.left - theme.margins.right) * 25.4 / 72.0;
-    let aspect = image.width as f32 / image.height as f32;
+    let aspect = logo.width.max(1) as f32 / logo.height.max(1) as f32;
     let mut height = LOGO_HEIGHT_MM;
     if height * aspect > measure_mm && measure_mm > 0.0 {
         height = measure_mm / aspect;
     }
     let emu = |mm: f32| (mm * EMU_PER_MM).round().max(1.0) as u64;
     Some(PlacedLogo {
-        file: format!("logo.{}", image.format.extension()),
-        data: image.data.to_vec(),
+        file: match logo.format {
+            LogoFormat::Jpeg => "logo.jpg".to_owned(),
+            LogoFormat::Png | LogoFormat::Svg => "logo.png".to_owned(),
+        },
+        data: logo.data.clone(),
         cx: emu(height * aspect),
         cy: emu(height),
     })
@@ -164,8 +150,8 @@ fn place_logo(theme: &Theme, warnings: &mut Vec<Warning>) -> Option<PlacedLogo> 
 
 /// The header and footer parts the theme asks for (none for a theme without logo, header and
 /// footer text).
-pub fn build(theme: &Theme, publisher: &str, warnings: &mut Vec<Warning>) -> Furniture {
-    let logo = place_logo(theme, warnings);
+pub fn build(theme: &Theme, publisher: &str) -> Furniture {
+    let logo = place_logo(theme);
     let header = theme.header.as_deref().filter(|h| !h.trim().is_empty());
     let footer = theme.footer.as_deref().filter(|f| !f.trim().is_empty());
     let mut parts = Vec::new();

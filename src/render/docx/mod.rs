@@ -39,12 +39,8 @@ pub fn render(article: &Article, theme: &Theme) -> Result<Rendered> {
 /// has none of its own).
 pub fn render_with_id(article: &Article, theme: &Theme, uuid: &str) -> Result<Rendered> {
     // 1. What the document says, in docx-rs terms, and the page furniture the theme asks for.
-    let mut content = content::build(article, theme);
-    let furniture = header_footer::build(
-        theme,
-        article.publisher(&theme.publisher),
-        &mut content.warnings,
-    );
+    let content = content::build(article, theme);
+    let furniture = header_footer::build(theme, article.publisher(&theme.publisher));
 
     // 2. The package: styles from the theme, the page, the numbering, the paragraphs.
     let docx = document(theme, Vec::new(), content.numberings, content.paragraphs);

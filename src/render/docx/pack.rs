@@ -87,7 +87,6 @@ pub fn render_pack(pack: &Pack, theme: &Theme) -> Result<Rendered> {
             .size(emu(w), emu(h))
             .id(rel_id.clone());
         pictures.push(Picture {
-            rel_id,
             alt: clean(pack.title(), &mut warnings),
         });
         paragraphs.push(
@@ -142,7 +141,7 @@ pub fn render_pack(pack: &Pack, theme: &Theme) -> Result<Rendered> {
     }
 
     // 3. The package, as a single brief's.
-    let furniture = header_footer::build(theme, publisher, &mut warnings);
+    let furniture = header_footer::build(theme, publisher);
     let docx = document(theme, styles::pack_styles(theme), numberings, paragraphs);
     let facts = finish::Facts::pack(pack, theme, pictures, note_links);
     let bytes = finish::finish(docx.build(), &facts, furniture)?;

@@ -3,7 +3,6 @@
 
 use crate::article::{Image, ImageFormat};
 use crate::error::Warning;
-use crate::read::images::check_image;
 use crate::theme::{LogoFormat, Theme};
 use std::borrow::Cow;
 
@@ -19,33 +18,29 @@ pub(super) struct LogoFile {
     pub size: Option<(u32, u32)>,
 }
 
-/// The theme's logo as a file of the book: a PNG or JPEG that decodes (scaled down like any
-/// image above [`MAX_PIXELS`]), or an SVG that is well-formed XML with an `svg` root (an SVG
-/// image is an EPUB 3 core media type). Anything else is left out with a warning.
+/// The theme's logo as a file of the book: the clean SVG for an SVG logo (an SVG image is an
+/// EPUB 3 core media type), else the PNG or JPEG (scaled down like any image above
+/// [`MAX_PIXELS`]). The theme checked it when it loaded ([`crate::theme::Logo::load`]).
 pub(super) fn logo(theme: &Theme, warnings: &mut Vec<Warning>) -> Option<LogoFile> {
     let logo = theme.logo.as_ref()?;
-    if logo.format == LogoFormat::Svg {
-        if !is_svg(&logo.data) {
-            warnings.push(Warning::new(
-                "epub: the SVG logo is not well-formed XML with an `svg` root; it is left out of the title page",
-            ));
-            return None;
-        }
+    if let Some(svg) = &logo.svg {
         return Some(LogoFile {
             href: "images/logo.svg".into(),
-            data: logo.data.clone(),
+            data: svg.as_bytes().to_vec(),
             mime: "image/svg+xml",
             size: None,
         });
     }
-    let image = match check_image(logo.data.clone()) {
-        Ok(image) => image,
-        Err((why, hint)) => {
-            warnings.push(Warning::new(format!(
-                "epub: the logo {why}; it is left out of the title page ({hint})"
-            )));
-            return None;
-        }
+    let image = Image {
+        data: std::sync::Arc::new(logo.data.clone()),
+        format: match logo.format {
+            LogoFormat::Jpeg => ImageFormat::Jpeg,
+            LogoFormat::Png | LogoFormat::Svg => ImageFormat::Png,
+        },
+        width: logo.width,
+        height: logo.height,
+        // Only the PDF reads a JPEG's header facts.
+        jpeg: None,
     };
     let data = file_bytes(&image, warnings).into_owned();
     Some(LogoFile {
@@ -54,38 +49,6 @@ pub(super) fn logo(theme: &Theme, warnings: &mut Vec<Warning>) -> Option<LogoFil
         mime: image.format.mime(),
         size: Some(fitted_size(image.width, image.height)),
     })
-}
-
-/// Whether the bytes are well-formed XML whose root element is `svg`.
-fn is_svg(data: &[u8]) -> bool {
-    use quick_xml::events::Event;
-    let mut reader = quick_xml::Reader::from_reader(data);
-    let mut buf = Vec::new();
-    let mut depth = 0usize;
-    let mut root_is_svg = None;
-    loop {
-        match reader.read_event_into(&mut buf) {
-            Ok(Event::Start(e)) => {
-                if depth == 0 && root_is_svg.is_none() {
-                    root_is_svg = Some(e.local_name().as_ref() == b"svg");
-                }
-                depth += 1;
-            }
-            Ok(Event::Empty(e)) => {
-                if depth == 0 && root_is_svg.is_none() {
-                    root_is_svg = Some(e.local_name().as_ref() == b"svg");
-                }
-            }
-            Ok(Event::End(_)) => match depth.checked_sub(1) {
-                Some(d) => depth = d,
-                None => return false,
-            },
-            Ok(Event::Eof) => return depth == 0 && root_is_svg == Some(true),
-            Ok(_) => {}
-            Err(_) => return false,
-        }
-        buf.clear();
-    }
 }
 
 /// Pixels above which an image is scaled down: issue 5 asks for "downscale above ~4
@@ -159,16 +122,6 @@ fn scale_down(image: &Image, w: u32, h: u32) -> Result<Vec<u8>, image::ImageErro
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn an_svg_logo_must_be_well_formed_with_an_svg_root() {
-        assert!(is_svg(
-            b"<?xml version=\"1.0\"?><svg xmlns=\"http://www.w3.org/2000/svg\"><rect/></svg>"
-        ));
-        assert!(!is_svg(b"<svg><rect></svg>"));
-        assert!(!is_svg(b"<html/>"));
-        assert!(!is_svg(b"not xml"));
-    }
 
     #[test]
     fn only_images_above_four_megapixels_shrink_and_keep_their_aspect() {

@@ -3,6 +3,7 @@
 //! the table of contents, image files, whether every image has alternative text).
 
 use super::images::fitted_size;
+use crate::article::link::{Links, Resolved};
 use crate::article::{Article, Block, Figure, Image, Inline, plain_text};
 use crate::error::Warning;
 use crate::render::xml::{escape, is_xml_char};
@@ -149,6 +150,8 @@ fn document(lang: &str, title: &str, body_attrs: &str, body: &str, w: &mut Write
 /// Walks the article and appends XHTML to one string.
 struct Writer<'a> {
     article: &'a Article,
+    /// What each link target becomes ([`crate::article::link`]).
+    links: Links,
     out: String,
     headings: Vec<Heading>,
     images: Vec<ImageFile<'a>>,
@@ -178,6 +181,7 @@ impl<'a> Writer<'a> {
         }
         Writer {
             article,
+            links: Links::of(article),
             out: String::new(),
             headings: Vec::new(),
             images: Vec::new(),
@@ -300,23 +304,35 @@ impl<'a> Writer<'a> {
         self.out.push_str(&format!("<figure class=\"{class}\">\n"));
         if let Some(image) = &fig.image {
             let dir = &self.image_dir;
-            let href = if lead {
-                format!("{dir}photo.{}", image.format.extension())
-            } else {
-                let n = self.images.iter().filter(|f| !f.cover).count() + 1;
-                format!("{dir}figure-{n}.{}", image.format.extension())
+            // A picture shown twice (the photo again as a figure, a figure repeated) is one
+            // file of the book.
+            let stored = self
+                .images
+                .iter()
+                .find(|f| f.image.data == image.data)
+                .map(|f| f.href.clone());
+            let href = match stored {
+                Some(href) => href,
+                None if lead => format!("{dir}photo.{}", image.format.extension()),
+                None => {
+                    let n = self.images.iter().filter(|f| !f.cover).count() + 1;
+                    format!("{dir}figure-{n}.{}", image.format.extension())
+                }
             };
+            let new_file = !self.images.iter().any(|f| f.href == href);
             let alt = self.alt_text(fig);
             let (width, height) = fitted_size(image.width, image.height);
             self.out.push_str(&format!(
                 "<img src=\"{}\" alt=\"{alt}\" width=\"{width}\" height=\"{height}\"/>\n",
                 escape(&href),
             ));
-            self.images.push(ImageFile {
-                href,
-                image,
-                cover: lead,
-            });
+            if new_file {
+                self.images.push(ImageFile {
+                    href,
+                    image,
+                    cover: lead,
+                });
+            }
         }
         if !caption.is_empty() || credit.is_some() {
             self.out.push_str("<figcaption>");
@@ -433,20 +449,25 @@ impl<'a> Writer<'a> {
                 self.inlines(content);
                 self.out.push_str("</strong>");
             }
-            Inline::Link { url, content } => match link_target(url) {
-                Some(href) => {
-                    let href = self.esc(&href);
-                    self.out.push_str(&format!("<a href=\"{href}\">"));
-                    self.inlines(content);
-                    self.out.push_str("</a>");
+            Inline::Link { url, content } => {
+                // A heading's id is `sec` and its place in the order of `Links`, which is the
+                // order `block` numbers headings in.
+                let href = match self.links.resolve(url) {
+                    Resolved::Web(href) => Some(href),
+                    Resolved::Heading(i) => Some(format!("#sec{}", i + 1)),
+                    // The reader warned when it unwrapped the link (`read`).
+                    Resolved::Text => None,
+                };
+                match href {
+                    Some(href) => {
+                        let href = self.esc(&href);
+                        self.out.push_str(&format!("<a href=\"{href}\">"));
+                        self.inlines(content);
+                        self.out.push_str("</a>");
+                    }
+                    None => self.inlines(content),
                 }
-                None => {
-                    self.warnings.push(Warning::new(format!(
-                        "epub: link target `{url}` is not an http(s) or mailto address; the link text is kept without the link"
-                    )));
-                    self.inlines(content);
-                }
-            },
+            }
             Inline::Code { text } => {
                 self.out.push_str("<code>");
                 self.text(text);
@@ -533,52 +554,5 @@ fn for_each_note_ref(blocks: &[Block], f: &mut impl FnMut(&str)) {
             Block::List { items, .. } => items.iter().for_each(|i| for_each_note_ref(i, f)),
             Block::Figure { .. } | Block::Rule => {}
         }
-    }
-}
-
-/// The `href` for a link, or `None` when the target is not a web or mail address: a relative
-/// path would point at a file the package does not hold (epubcheck RSC-007) and other schemes
-/// (`javascript:`, `file:`) have no business in a book. Characters a URL cannot hold literally
-/// (spaces, quotes, angle brackets …) are percent-encoded.
-fn link_target(url: &str) -> Option<String> {
-    let url = url.trim();
-    let lower = url.to_ascii_lowercase();
-    let web = lower.starts_with("http://") || lower.starts_with("https://");
-    let ok =
-        (web && url.len() > "https://".len()) || (lower.starts_with("mailto:") && url.len() > 7);
-    if !ok {
-        return None;
-    }
-    let mut out = String::with_capacity(url.len());
-    for c in url.chars() {
-        if c.is_ascii_control() || " \"<>\\^`{|}".contains(c) {
-            let mut buf = [0u8; 4];
-            for b in c.encode_utf8(&mut buf).bytes() {
-                out.push_str(&format!("%{b:02X}"));
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    Some(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn link_targets_keep_web_and_mail_and_refuse_the_rest() {
-        assert_eq!(
-            link_target("https://example.org/a b").as_deref(),
-            Some("https://example.org/a%20b")
-        );
-        assert_eq!(
-            link_target("mailto:a@b.org").as_deref(),
-            Some("mailto:a@b.org")
-        );
-        assert_eq!(link_target("javascript:alert(1)"), None);
-        assert_eq!(link_target("other.html"), None);
-        assert_eq!(link_target("https://"), None);
     }
 }

@@ -9,7 +9,7 @@
 //! ratio stays); a JPEG is then re-encoded at quality 90, the only case where it is. CMYK
 //! JPEGs are left as they are: decoding them loses the ink values the file was prepared with.
 
-use crate::article::{Image, ImageFormat};
+use crate::article::{Image, ImageFormat, JpegFacts};
 use crate::error::{Error, Result};
 use printpdf::{DictItem, ExternalStream, ExternalXObject};
 use std::collections::BTreeMap;
@@ -43,13 +43,21 @@ pub fn target_size(pixels: (u32, u32), printed: (f32, f32)) -> Option<(u32, u32)
 /// The XObject for an image printed at most `printed` (width, height in points) large.
 pub fn xobject(img: &Image, printed: (f32, f32)) -> Result<ExternalXObject> {
     let target = target_size((img.width, img.height), printed);
-    let stream = match (img.format, target) {
-        (ImageFormat::Jpeg, Some(size)) => match jpeg_info(&img.data) {
-            Some(info) if info.components != 4 => downsampled_jpeg(&img.data, size)?,
-            _ => jpeg(&img.data)?,
-        },
-        (ImageFormat::Jpeg, None) => jpeg(&img.data)?,
-        (ImageFormat::Png, size) => png(&img.data, size)?,
+    let stream = match img.format {
+        ImageFormat::Jpeg => {
+            // The reader read the JPEG's headers once (`read::images::check_image`).
+            let facts = img.jpeg.ok_or_else(|| {
+                Error::render(
+                    "pdf",
+                    "a JPEG image was not checked by `read::images::check_image`; check it first",
+                )
+            })?;
+            match target {
+                Some(size) if facts.components != 4 => downsampled_jpeg(&img.data, size)?,
+                _ => jpeg(&img.data, img.width, img.height, facts)?,
+            }
+        }
+        ImageFormat::Png => png(&img.data, target)?,
     };
     Ok(ExternalXObject {
         stream,
@@ -74,61 +82,10 @@ fn image_dict(w: u32, h: u32, color_space: &str) -> BTreeMap<String, DictItem> {
     d
 }
 
-/// What a JPEG's headers say: size, components, and whether an Adobe APP14 marker is present.
-struct JpegInfo {
-    width: u32,
-    height: u32,
-    components: u8,
-    precision: u8,
-    adobe: bool,
-}
-
-/// Reads the JPEG markers up to the first frame header (SOFn).
-fn jpeg_info(data: &[u8]) -> Option<JpegInfo> {
-    if data.get(..2) != Some(&[0xFF, 0xD8]) {
-        return None;
-    }
-    let mut i = 2;
-    let mut adobe = false;
-    while i + 4 <= data.len() {
-        if data[i] != 0xFF {
-            return None;
-        }
-        let marker = data[i + 1];
-        if marker == 0xFF {
-            i += 1;
-            continue;
-        }
-        let len = usize::from(u16::from_be_bytes([data[i + 2], data[i + 3]]));
-        let body = data.get(i + 4..i + 2 + len)?;
-        match marker {
-            0xEE if body.starts_with(b"Adobe") => adobe = true,
-            // SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC).
-            0xC0..=0xCF if !matches!(marker, 0xC4 | 0xC8 | 0xCC) => {
-                return Some(JpegInfo {
-                    precision: *body.first()?,
-                    height: u32::from(u16::from_be_bytes([*body.get(1)?, *body.get(2)?])),
-                    width: u32::from(u16::from_be_bytes([*body.get(3)?, *body.get(4)?])),
-                    components: *body.get(5)?,
-                    adobe,
-                });
-            }
-            0xDA | 0xD9 => return None,
-            _ => {}
-        }
-        i += 2 + len;
-    }
-    None
-}
-
-fn jpeg(data: &[u8]) -> Result<ExternalStream> {
-    let info = jpeg_info(data).ok_or_else(|| {
-        Error::render(
-            "pdf",
-            "a JPEG image has no readable frame header; re-save it as baseline JPEG",
-        )
-    })?;
-    let space = match info.components {
+/// A JPEG stored unchanged: its colour space from its component count, and the inverted
+/// `/Decode` that Adobe-marked CMYK needs.
+fn jpeg(data: &[u8], width: u32, height: u32, facts: JpegFacts) -> Result<ExternalStream> {
+    let space = match facts.components {
         1 => "DeviceGray",
         3 => "DeviceRGB",
         4 => "DeviceCMYK",
@@ -139,15 +96,9 @@ fn jpeg(data: &[u8]) -> Result<ExternalStream> {
             ));
         }
     };
-    if info.precision != 8 || info.width == 0 || info.height == 0 {
-        return Err(Error::render(
-            "pdf",
-            "a JPEG image is not 8-bit or has no size; re-save it as 8-bit JPEG",
-        ));
-    }
-    let mut dict = image_dict(info.width, info.height, space);
+    let mut dict = image_dict(width, height, space);
     dict.insert("Filter".to_owned(), name("DCTDecode"));
-    if info.components == 4 && info.adobe {
+    if facts.components == 4 && facts.adobe {
         // Photoshop and libjpeg write Adobe-marked CMYK JPEGs with inverted values; without
         // this /Decode the picture comes out as a negative.
         dict.insert(
@@ -171,7 +122,8 @@ fn downsampled_jpeg(data: &[u8], size: (u32, u32)) -> Result<ExternalStream> {
         )
     })?;
     let small = img.resize_exact(size.0, size.1, image::imageops::FilterType::Lanczos3);
-    let small = if img.color().has_color() {
+    let colour = img.color().has_color();
+    let small = if colour {
         image::DynamicImage::ImageRgb8(small.to_rgb8())
     } else {
         image::DynamicImage::ImageLuma8(small.to_luma8())
@@ -181,7 +133,12 @@ fn downsampled_jpeg(data: &[u8], size: (u32, u32)) -> Result<ExternalStream> {
     small
         .write_with_encoder(encoder)
         .map_err(|e| Error::render("pdf", format!("a downsampled JPEG cannot be encoded ({e})")))?;
-    jpeg(&out)
+    // What the encoder writes: three components (or one for grey), no Adobe segment.
+    let facts = JpegFacts {
+        components: if colour { 3 } else { 1 },
+        adobe: false,
+    };
+    jpeg(&out, size.0, size.1, facts)
 }
 
 fn png(data: &[u8], size: Option<(u32, u32)>) -> Result<ExternalStream> {
@@ -242,9 +199,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn truncated_jpeg_is_an_error_not_a_panic() {
-        assert!(jpeg(&[0xFF, 0xD8, 0xFF, 0xC0, 0x00]).is_err());
-        assert!(jpeg(&[]).is_err());
+    fn an_unchecked_jpeg_or_a_truncated_png_is_an_error_not_a_panic() {
+        let unchecked = Image {
+            data: std::sync::Arc::new(vec![0xFF, 0xD8, 0xFF, 0xC0, 0x00]),
+            format: ImageFormat::Jpeg,
+            width: 1,
+            height: 1,
+            jpeg: None,
+        };
+        assert!(xobject(&unchecked, (10.0, 10.0)).is_err());
         assert!(png(b"\x89PNG\r\n\x1a\n", None).is_err());
     }
 
@@ -279,8 +242,10 @@ mod tests {
         .unwrap();
         // Printed 1 in wide: 300 × 150 px.
         let s = downsampled_jpeg(&data, (300, 150)).unwrap();
-        let info = jpeg_info(&s.content).unwrap();
-        assert_eq!((info.width, info.height, info.components), (300, 150, 3));
+        let checked = crate::read::images::check_image(s.content.clone()).unwrap();
+        assert_eq!((checked.width, checked.height), (300, 150));
+        assert_eq!(checked.jpeg.map(|f| f.components), Some(3));
+        assert_eq!(s.dict.get("Width"), Some(&DictItem::Int(300)));
         assert!(s.content.len() < data.len());
     }
 }

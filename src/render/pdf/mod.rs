@@ -95,8 +95,9 @@ fn write(laid: &layout::Layout<'_>, metadata: &finish::Metadata) -> Result<Rende
 
     let mut pages = Vec::with_capacity(laid.pages.len());
     let mut contents = Vec::with_capacity(laid.pages.len());
+    let anchors = paint::Anchors::new(&laid.outline);
     for (p, imgs) in laid.pages.iter().zip(&placements) {
-        let painted = paint::page(p, &fonts, imgs);
+        let painted = paint::page(p, &fonts, imgs, &anchors);
         pages.push(painted.page);
         contents.push(painted.content);
     }

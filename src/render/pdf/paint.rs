@@ -16,14 +16,44 @@
 //! whose content [`replace_contents`] overwrites with the stream written here, as every page's.
 
 use super::fonts::{Embedded, NOTDEF};
+use crate::article::link::{self, Target};
 use crate::error::{Error, Result};
-use crate::layout::{FaceId, Glyph, Item, Jump, Page, TextRun};
+use crate::layout::{FaceId, Glyph, Item, Jump, OutlineEntry, Page, TextRun};
 use crate::theme::Rgb;
 use printpdf::{
     Actions, BorderArray, Codepoint, Destination, LinkAnnotation, Mm, Op, PdfFontHandle, PdfPage,
     Pt, TextItem, XObjectId,
 };
 use std::collections::BTreeMap;
+
+/// Where each heading's anchor lands: its unique slug (numbered on repeats as
+/// [`link::Links`] numbers them), page index and y from the page's top.
+pub struct Anchors(Vec<(String, usize, f32)>);
+
+impl Anchors {
+    /// The anchors of the outline's headings, in document order.
+    pub fn new(outline: &[OutlineEntry]) -> Anchors {
+        let mut out: Vec<(String, usize, f32)> = Vec::with_capacity(outline.len());
+        for e in outline {
+            let base = link::slug(&e.title);
+            let mut unique = base.clone();
+            let mut k = 0;
+            while out.iter().any(|(s, _, _)| *s == unique) {
+                k += 1;
+                unique = format!("{base}-{k}");
+            }
+            out.push((unique, e.page, e.y));
+        }
+        Anchors(out)
+    }
+
+    fn find(&self, slug: &str) -> Option<(usize, f32)> {
+        self.0
+            .iter()
+            .find(|(s, _, _)| s == slug)
+            .map(|(_, page, y)| (*page, *y))
+    }
+}
 
 /// A page for printpdf (size and link annotations) and its content stream.
 pub struct Painted {
@@ -251,6 +281,7 @@ pub fn page(
     page: &Page,
     fonts: &BTreeMap<FaceId, Embedded>,
     images: &BTreeMap<usize, XObjectId>,
+    anchors: &Anchors,
 ) -> Painted {
     let h = page.height;
     let mut out: Vec<u8> = Vec::with_capacity(16 * 1024);
@@ -373,10 +404,26 @@ pub fn page(
             // Unresolved jumps were dropped by pagination.
             Item::Jump { .. } => {}
             Item::Link { rect: r, url } => {
+                // The one link policy (`article::link`): a web or mail address is a `/URI`
+                // action, an anchor a jump to its heading, anything else stays text (the
+                // reader warned when it unwrapped such a link).
+                let action = match link::classify(url) {
+                    Target::Web(href) => Actions::Uri(href),
+                    Target::Anchor(slug) => match anchors.find(&slug) {
+                        Some((page, y)) => Actions::Goto(Destination::Xyz {
+                            page: page + 1,
+                            left: None,
+                            top: Some(h - y + 4.0),
+                            zoom: None,
+                        }),
+                        None => continue,
+                    },
+                    Target::Text => continue,
+                };
                 annotations.push(Op::LinkAnnotation {
                     link: LinkAnnotation::new(
                         printpdf::Rect::from_xywh(Pt(r.x), Pt(h - r.y - r.h), Pt(r.w), Pt(r.h)),
-                        Actions::Uri(url.clone()),
+                        action,
                         // No visible border box around linked text.
                         Some(BorderArray::Solid([0.0, 0.0, 0.0])),
                         None,
