@@ -254,7 +254,7 @@ pub fn layout_with<'a>(
     options: &Options,
 ) -> Result<Layout<'a>> {
     let fonts = FontBook::new(theme)?;
-    let mut ctx = flow::Context::new(&fonts, theme, &article.meta.language);
+    let mut ctx = flow::Context::new(&fonts, theme, &article.meta.lang());
     let mut body = flow::flow_article(&mut ctx, article);
     let mut notes = flow::flow_notes(&mut ctx, article);
     flow::uncited_notes(&mut ctx, article, &mut body, &mut notes);

@@ -8,7 +8,7 @@
 
 pub mod manifest;
 
-use crate::article::{Article, Date, Image};
+use crate::article::{Article, Date, Image, Language};
 
 /// The title a pack gets when neither the manifest nor the command line names one.
 pub const DEFAULT_TITLE: &str = "Briefing pack";
@@ -60,6 +60,11 @@ impl Pack {
             .filter(|l| !l.is_empty())
             .or_else(|| self.briefs.first().map(|b| b.meta.language.as_str()))
             .unwrap_or("en")
+    }
+
+    /// The language of the pack's own words, checked (see [`Language::of`]).
+    pub fn lang(&self) -> Language {
+        Language::of(self.language())
     }
 
     /// The publisher the pack names, else the theme's.
@@ -115,46 +120,18 @@ impl Pack {
         })
     }
 
-    /// The authors of one brief as the contents lists them ("A, B and C"), or `None`.
+    /// The authors of one brief as the contents lists them ("A, B and C", with the brief's
+    /// own "and"), or `None`.
     pub fn authors_line(brief: &Article) -> Option<String> {
-        let names: Vec<&str> = brief
+        let names: Vec<String> = brief
             .meta
             .authors
             .iter()
-            .map(|a| a.name.trim())
+            .map(|a| a.name.trim().to_owned())
             .filter(|n| !n.is_empty())
             .collect();
-        match names.as_slice() {
-            [] => None,
-            [one] => Some((*one).to_owned()),
-            [init @ .., last] => Some(format!("{} and {last}", init.join(", "))),
-        }
+        brief.meta.lang().list(&names)
     }
-}
-
-/// The few words a pack supplies itself, in the pack's language where known (by its primary
-/// subtag), else English.
-pub struct Labels {
-    /// The contents page's heading.
-    pub contents: &'static str,
-}
-
-/// The labels for a BCP 47 language tag.
-pub fn labels(lang: &str) -> Labels {
-    let primary = lang
-        .split(['-', '_'])
-        .next()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    // The same words the EPUB's navigation uses for "Contents".
-    let contents = match primary.as_str() {
-        "es" => "Índice",
-        "fr" => "Sommaire",
-        "pt" => "Sumário",
-        "de" => "Inhalt",
-        _ => "Contents",
-    };
-    Labels { contents }
 }
 
 #[cfg(test)]

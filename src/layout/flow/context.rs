@@ -3,6 +3,7 @@
 
 use super::Flowed;
 use super::scale;
+use crate::article::Language;
 use crate::error::Warning;
 use crate::layout::collect::{self, Para, Style};
 use crate::layout::finalize::{Line, finalize};
@@ -61,8 +62,9 @@ pub(super) struct ParShape {
 }
 
 impl<'b, 'a> Context<'b, 'a> {
-    /// A context for the theme, shaping in `language`.
-    pub fn new(fonts: &'b FontBook<'a>, theme: &'a Theme, language: &str) -> Self {
+    /// A context for the theme, shaping, hyphenating and aligning in `lang`.
+    pub fn new(fonts: &'b FontBook<'a>, theme: &'a Theme, lang: &Language) -> Self {
+        let language = lang.tag();
         let (w, _) = theme.page.points();
         let mut warnings = Vec::new();
         let hyphenation = if theme.hyphenate {
@@ -82,7 +84,7 @@ impl<'b, 'a> Context<'b, 'a> {
             measure: (w - theme.margins.left - theme.margins.right).max(72.0),
             breaker: KnuthPlass,
             hyphenation,
-            rtl: is_rtl_language(language),
+            rtl: lang.is_rtl(),
             missing: BTreeSet::new(),
             warnings,
             bars: Vec::new(),
@@ -450,25 +452,6 @@ fn source_text(para: &Para) -> Arc<str> {
     s.push_str(&para.text);
     s.push('-');
     Arc::from(s)
-}
-
-/// Whether a BCP 47 tag names a language written right to left (Arabic, Hebrew, Persian,
-/// Urdu, Pashto, Sindhi, Kurdish in Arabic script, Dhivehi, Yiddish, Syriac, N'Ko, and any tag
-/// with a right-to-left script subtag).
-pub fn is_rtl_language(tag: &str) -> bool {
-    let mut parts = tag.split(['-', '_']).map(str::to_ascii_lowercase);
-    let primary = parts.next().unwrap_or_default();
-    let script_rtl = parts.any(|p| {
-        matches!(
-            p.as_str(),
-            "arab" | "hebr" | "syrc" | "thaa" | "nkoo" | "adlm" | "rohg"
-        )
-    });
-    script_rtl
-        || matches!(
-            primary.as_str(),
-            "ar" | "he" | "iw" | "fa" | "ur" | "ps" | "sd" | "ckb" | "dv" | "yi" | "syr" | "nqo"
-        )
 }
 
 /// Moves a line's content to end at the right edge of `width` (a right-to-left paragraph's

@@ -1,10 +1,12 @@
-//! The first-page furniture that opens the flow: masthead (logo, publisher), title, dek,
-//! byline, lead photo, summary box; and the rights line that closes the article.
+//! The first-page furniture that opens the flow, as the PDF sets the front block that
+//! `article::front` decides (masthead with logo, title, dek, byline, photo, summary box); and
+//! the rights line that closes the article.
 
 use super::Flowed;
 use super::context::{Context, ParShape};
 use super::scale;
 use crate::article::Article;
+use crate::article::front::{Piece, front};
 use crate::error::Warning;
 use crate::layout::collect::{self, Style};
 use crate::layout::fonts::Family;
@@ -19,7 +21,7 @@ const LOGO_HEIGHT: f32 = 12.0 * 72.0 / 25.4;
 /// The logo's frame: `LOGO_HEIGHT` tall (less if it would be wider than the measure), aspect
 /// kept, at the left edge. An SVG logo, or one that is not a readable PNG or JPEG, becomes a
 /// warning and is left out.
-pub(in crate::layout) fn logo_frame(ctx: &mut Context<'_, '_>) -> Option<Frame> {
+fn logo_frame(ctx: &mut Context<'_, '_>) -> Option<Frame> {
     let logo = ctx.theme.logo.as_ref()?;
     if logo.format == LogoFormat::Svg {
         ctx.warnings.push(Warning::new(
@@ -57,103 +59,44 @@ pub(in crate::layout) fn logo_frame(ctx: &mut Context<'_, '_>) -> Option<Frame> 
     })
 }
 
-/// "By A and B · February 2, 2026", "By A, B and C", or only the date.
-pub fn byline(article: &Article) -> Option<String> {
-    let names: Vec<&str> = article
-        .meta
-        .authors
-        .iter()
-        .map(|a| a.name.trim())
-        .filter(|n| !n.is_empty())
-        .collect();
-    let who = match names.as_slice() {
-        [] => None,
-        [one] => Some(format!("By {one}")),
-        [init @ .., last] => Some(format!("By {} and {last}", init.join(", "))),
-    };
-    let date = article.meta.date.map(|d| d.long_english());
-    match (who, date) {
-        (Some(w), Some(d)) => Some(format!("{w} · {d}")),
-        (Some(w), None) => Some(w),
-        (None, Some(d)) => Some(d),
-        (None, None) => None,
-    }
-}
-
-/// The flow of the whole article: first-page furniture, then the body.
+/// The flow of the whole article: the front block ([`front`]) as the PDF sets it, then the
+/// body, then the rights line.
 pub fn flow_article(ctx: &mut Context<'_, '_>, article: &Article) -> Vec<Flowed> {
     let mut out = Vec::new();
     let base = ctx.base();
     let theme = ctx.theme;
-    // Masthead: the theme's logo, then the publisher in the accent colour over a rule.
-    if let Some(frame) = logo_frame(ctx) {
-        out.push(Flowed {
-            frame,
-            keep_with_next: true,
-            ..Flowed::default()
-        });
-        ctx.space(&mut out, base * 0.5);
-    }
-    let publisher = article.publisher(&theme.publisher).trim().to_owned();
-    if !publisher.is_empty() {
-        let style = Style {
-            color: theme.colors.accent,
-            ..ctx.sans(scale::MASTHEAD).bold()
-        };
-        ctx.display(&mut out, &publisher, style, true);
-        let frame = Frame {
-            height: base * 1.6,
-            items: vec![Item::Fill {
-                rect: Rect {
-                    x: 0.0,
-                    y: base * 0.35,
-                    w: ctx.measure,
-                    h: 1.2,
-                },
-                color: theme.colors.accent,
-            }],
-        };
-        out.push(Flowed {
-            frame,
-            ..Flowed::default()
-        });
-    }
-    let title = Style {
-        color: theme.colors.text,
-        ..ctx.sans(scale::TITLE).bold()
-    };
-    ctx.display(&mut out, article.meta.title.trim(), title, true);
-    if let Some(dek) = article
-        .meta
-        .subtitle
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        ctx.space(&mut out, base * 0.4);
-        let style = Style::new(Family::Serif, base * scale::DEK, theme.colors.text).italic();
-        ctx.display(&mut out, dek, style, false);
-    }
-    if let Some(by) = byline(article) {
-        ctx.space(&mut out, base * 0.6);
-        let style = ctx.sans(scale::BYLINE);
-        ctx.display(&mut out, &by, style, false);
+    for piece in front(article, article.publisher(&theme.publisher)) {
+        match piece {
+            Piece::Masthead { publisher } => masthead(ctx, &mut out, &publisher),
+            Piece::Title(title) => {
+                let style = Style {
+                    color: theme.colors.text,
+                    ..ctx.sans(scale::TITLE).bold()
+                };
+                ctx.display(&mut out, title, style, true);
+            }
+            Piece::Subtitle(dek) => {
+                ctx.space(&mut out, base * 0.4);
+                let style =
+                    Style::new(Family::Serif, base * scale::DEK, theme.colors.text).italic();
+                ctx.display(&mut out, dek, style, false);
+            }
+            Piece::Byline(by) => {
+                ctx.space(&mut out, base * 0.6);
+                let style = ctx.sans(scale::BYLINE);
+                ctx.display(&mut out, &by.text(), style, false);
+            }
+            Piece::Photo(photo) => {
+                ctx.space(&mut out, base * 1.0);
+                ctx.figure(&mut out, photo, PHOTO_MAX_HEIGHT);
+            }
+            Piece::Summary(summary) => {
+                ctx.space(&mut out, base * 1.0);
+                summary_box(ctx, &mut out, summary);
+            }
+        }
     }
     ctx.space(&mut out, base * 1.0);
-    if let Some(photo) = &article.photo {
-        ctx.figure(&mut out, photo, PHOTO_MAX_HEIGHT);
-        ctx.space(&mut out, base * 1.0);
-    }
-    if let Some(summary) = article
-        .meta
-        .summary
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        summary_box(ctx, &mut out, summary);
-        ctx.space(&mut out, base * 1.0);
-    }
     ctx.blocks(&mut out, article, &article.blocks, 0.0, false);
     // The rights statement closes the article in the credit's small sans, as the DOCX and EPUB
     // end theirs.
@@ -172,6 +115,49 @@ pub fn flow_article(ctx: &mut Context<'_, '_>, article: &Article) -> Vec<Flowed>
         ctx.small(&mut out, rights, style, false);
     }
     out
+}
+
+/// The masthead: the theme's logo, then the publisher in the accent colour over a rule (a
+/// brief's first page and a pack's cover).
+pub(in crate::layout) fn masthead(
+    ctx: &mut Context<'_, '_>,
+    out: &mut Vec<Flowed>,
+    publisher: &str,
+) {
+    let base = ctx.base();
+    let accent = ctx.theme.colors.accent;
+    if let Some(frame) = logo_frame(ctx) {
+        out.push(Flowed {
+            frame,
+            keep_with_next: true,
+            ..Flowed::default()
+        });
+        ctx.space(out, base * 0.5);
+    }
+    if publisher.is_empty() {
+        return;
+    }
+    let style = Style {
+        color: accent,
+        ..ctx.sans(scale::MASTHEAD).bold()
+    };
+    ctx.display(out, publisher, style, true);
+    let frame = Frame {
+        height: base * 1.6,
+        items: vec![Item::Fill {
+            rect: Rect {
+                x: 0.0,
+                y: base * 0.35,
+                w: ctx.measure,
+                h: 1.2,
+            },
+            color: accent,
+        }],
+    };
+    out.push(Flowed {
+        frame,
+        ..Flowed::default()
+    });
 }
 
 /// The summary in a ruled box with an accent bar. Each line is its own element carrying its

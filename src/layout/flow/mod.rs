@@ -13,7 +13,7 @@ mod notes;
 
 pub use context::Context;
 pub use front::flow_article;
-pub(super) use front::logo_frame;
+pub(super) use front::masthead;
 pub use notes::{flow_notes, uncited_notes};
 
 use super::Frame;

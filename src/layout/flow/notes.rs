@@ -111,7 +111,7 @@ pub fn uncited_notes(
     if uncited.is_empty() {
         return;
     }
-    let heading = crate::article::notes_heading(&article.meta.language);
+    let heading = article.meta.lang().labels().notes;
     let block = Block::Heading {
         level: 1,
         content: vec![Inline::Text {

@@ -11,7 +11,7 @@
 use super::content::{self, NoteLink, Picture, Placement};
 use super::{document, finish, header_footer, styles};
 use crate::error::{Result, Warning};
-use crate::pack::{Pack, labels};
+use crate::pack::Pack;
 use crate::render::Rendered;
 use crate::render::xml::is_xml_char;
 use crate::theme::Theme;
@@ -63,7 +63,7 @@ pub fn render_pack(pack: &Pack, theme: &Theme) -> Result<Rendered> {
         paragraphs.push(text(styles::SUBTITLE, sub, &mut warnings));
     }
     if let Some(date) = pack.meta.date {
-        paragraphs.push(text(styles::DATE, &date.long_english(), &mut warnings));
+        paragraphs.push(text(styles::DATE, &pack.lang().date(date), &mut warnings));
     }
     let publisher = pack.publisher(&theme.publisher);
     if !publisher.trim().is_empty() {
@@ -98,7 +98,7 @@ pub fn render_pack(pack: &Pack, theme: &Theme) -> Result<Rendered> {
     }
     paragraphs.push(text(
         styles::TOC_HEADING,
-        labels(pack.language()).contents,
+        pack.lang().labels().contents,
         &mut warnings,
     ));
     for (i, brief) in pack.briefs.iter().enumerate() {

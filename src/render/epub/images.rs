@@ -15,8 +15,6 @@ pub(super) struct LogoFile {
     pub data: Vec<u8>,
     /// The media type.
     pub mime: &'static str,
-    /// Pixel size for the `img` element's `width` and `height`, when known (not for SVG).
-    pub size: Option<(u32, u32)>,
 }
 
 /// The theme's logo as a file of the book: a PNG or JPEG that decodes (scaled down like any
@@ -35,7 +33,6 @@ pub(super) fn logo(theme: &Theme, warnings: &mut Vec<Warning>) -> Option<LogoFil
             href: "images/logo.svg".into(),
             data: logo.data.clone(),
             mime: "image/svg+xml",
-            size: None,
         });
     }
     let image = match check_image(logo.data.clone()) {
@@ -52,7 +49,6 @@ pub(super) fn logo(theme: &Theme, warnings: &mut Vec<Warning>) -> Option<LogoFil
         href: format!("images/logo.{}", image.format.extension()),
         data,
         mime: image.format.mime(),
-        size: Some(fitted_size(image.width, image.height)),
     })
 }
 

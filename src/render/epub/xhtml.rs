@@ -2,8 +2,8 @@
 //! lead photo, body, footnotes), and collects what the package needs from them (headings for
 //! the table of contents, image files, whether every image has alternative text).
 
-use super::images::fitted_size;
-use crate::article::{Article, Block, Figure, Image, Inline, plain_text};
+use crate::article::front::{BYLINE_SEPARATOR, Piece, front};
+use crate::article::{Article, Block, Figure, Image, Inline, Language, plain_text};
 use crate::error::Warning;
 use crate::render::xml::{escape, is_xml_char};
 
@@ -32,8 +32,8 @@ pub(super) struct ImageFile<'a> {
     pub href: String,
     /// The picture.
     pub image: &'a Image,
-    /// Whether this is the lead photo (declared as the cover image).
-    pub cover: bool,
+    /// Whether this is the lead photo (named `photo`, not numbered as a figure).
+    pub lead: bool,
 }
 
 /// The article chapter and what the package needs to know about it.
@@ -52,11 +52,10 @@ pub(super) struct Chapter<'a> {
 pub(super) struct TitleFacts<'a> {
     /// The publisher (the article's, else the theme's).
     pub publisher: &'a str,
-    /// The BCP 47 language tag for `lang` and `xml:lang`.
-    pub lang: &'a str,
-    /// The publisher's logo at the head of the title block: its path in the package and its
-    /// pixel size when known.
-    pub logo: Option<(&'a str, Option<(u32, u32)>)>,
+    /// The language: its tag for `lang` and `xml:lang`, its direction for `dir`.
+    pub lang: &'a Language,
+    /// The publisher's logo at the head of the title block: its path in the package.
+    pub logo: Option<&'a str>,
 }
 
 /// Writes the article chapter.
@@ -78,10 +77,7 @@ pub(super) fn chapter_in<'a>(
 ) -> Chapter<'a> {
     let mut w = Writer::new(article);
     w.image_dir = image_dir.to_owned();
-    w.title_block(facts.publisher, facts.logo);
-    if let Some(photo) = &article.photo {
-        w.figure(photo, "photo", true);
-    }
+    w.front(facts.publisher, facts.logo);
     w.blocks(&article.blocks);
     if let Some(rights) = article
         .meta
@@ -96,7 +92,8 @@ pub(super) fn chapter_in<'a>(
     }
     w.notes();
     let body = std::mem::take(&mut w.out);
-    let xhtml = document(facts.lang, &article.meta.title, "", &body, &mut w);
+    let title = w.esc(&article.meta.title);
+    let xhtml = document(facts.lang, &title, "", &body);
     w.finish_warnings(warnings);
     Chapter {
         xhtml,
@@ -106,37 +103,31 @@ pub(super) fn chapter_in<'a>(
     }
 }
 
-/// Writes the cover page that shows the lead photo on its own, or `None` without a photo file.
-pub(super) fn cover(article: &Article, href: &str, lang: &str) -> Option<String> {
-    let photo = article.photo.as_ref()?;
-    let image = photo.image.as_ref()?;
-    let mut w = Writer::new(article);
-    let alt = w.alt_text(photo);
-    let (width, height) = fitted_size(image.width, image.height);
+/// The file name of the generated cover image inside the package.
+pub(super) const COVER_IMAGE: &str = "images/cover.jpg";
+
+/// Writes the cover page: the generated cover image ([`COVER_IMAGE`]) on its own, its text
+/// alternative the title and publisher it shows. Sized by the stylesheet (`.cover img`).
+pub(super) fn cover_page(lang: &Language, title: &str, publisher: &str) -> String {
+    let alt = [title.trim(), publisher.trim()]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(BYLINE_SEPARATOR);
+    let clean = |s: &str| escape(&s.chars().filter(|c| is_xml_char(*c)).collect::<String>());
     let body = format!(
-        "<section class=\"cover\" epub:type=\"cover\">\n<img role=\"doc-cover\" src=\"{}\" alt=\"{alt}\" width=\"{width}\" height=\"{height}\"/>\n</section>\n",
-        escape(href),
+        "<section class=\"cover\" epub:type=\"cover\">\n<img role=\"doc-cover\" src=\"{COVER_IMAGE}\" alt=\"{}\"/>\n</section>\n",
+        clean(&alt),
     );
-    // Text problems (dropped characters) are the chapter's to report: it writes the same text.
-    Some(document(
-        lang,
-        &article.meta.title,
-        " class=\"cover-page\"",
-        &body,
-        &mut w,
-    ))
+    document(lang, &clean(title), " class=\"cover-page\"", &body)
 }
 
-/// Wraps a body in the XHTML document every content file shares: XML declaration, the HTML
-/// doctype, `lang` and `xml:lang` on the root, the stylesheet.
-fn document(lang: &str, title: &str, body_attrs: &str, body: &str, w: &mut Writer<'_>) -> String {
-    let dir = if w.article.meta.right_to_left() {
-        " dir=\"rtl\""
-    } else {
-        ""
-    };
-    let lang = escape(lang);
-    let title = w.esc(title);
+/// Wraps a body in the XHTML document every content file shares (a brief's and a pack's):
+/// XML declaration, the HTML doctype, `lang`, `xml:lang` and the language's `dir` on the
+/// root, the stylesheet. `title` is already escaped.
+pub(super) fn document(lang: &Language, title: &str, body_attrs: &str, body: &str) -> String {
+    let dir = if lang.is_rtl() { " dir=\"rtl\"" } else { "" };
+    let lang = escape(lang.tag());
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n\
          <html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" lang=\"{lang}\" xml:lang=\"{lang}\"{dir}>\n\
@@ -211,58 +202,75 @@ impl<'a> Writer<'a> {
         self.out.push_str(&e);
     }
 
-    fn title_block(&mut self, publisher: &str, logo: Option<(&str, Option<(u32, u32)>)>) {
-        let meta = &self.article.meta;
-        self.out.push_str("<header class=\"title-block\">\n");
-        if let Some((href, size)) = logo {
-            // The logo stands for the publisher: its name is the text alternative.
-            let alt = self.esc(publisher);
-            let size = size
-                .map(|(w, h)| format!(" width=\"{w}\" height=\"{h}\""))
-                .unwrap_or_default();
-            self.out.push_str(&format!(
-                "<img class=\"logo\" src=\"{}\" alt=\"{alt}\"{size}/>\n",
-                escape(href)
-            ));
-        }
-        self.out.push_str("<h1 id=\"title\">");
-        self.text(&meta.title);
-        self.out.push_str("</h1>\n");
-        if let Some(dek) = meta.subtitle.as_deref().filter(|s| !s.trim().is_empty()) {
-            self.out.push_str("<p class=\"dek\">");
-            self.text(dek);
-            self.out.push_str("</p>\n");
-        }
-        if !meta.authors.is_empty() {
-            self.out.push_str("<p class=\"byline\">");
-            for (i, a) in meta.authors.iter().enumerate() {
-                if i > 0 {
-                    self.out.push_str(", ");
+    /// The front block ([`front`]): masthead, title, dek and byline in the title block's
+    /// `header`, then the lead photo and the summary.
+    fn front(&mut self, publisher: &str, logo: Option<&str>) {
+        let article = self.article;
+        let mut open = false;
+        for piece in front(article, publisher) {
+            let in_header = matches!(
+                piece,
+                Piece::Masthead { .. } | Piece::Title(_) | Piece::Subtitle(_) | Piece::Byline(_)
+            );
+            if in_header && !open {
+                self.out.push_str("<header class=\"title-block\">\n");
+                open = true;
+            } else if !in_header && open {
+                self.out.push_str("</header>\n");
+                open = false;
+            }
+            match piece {
+                Piece::Masthead { publisher } => {
+                    if let Some(href) = logo {
+                        // The logo stands for the publisher: its name is the text alternative.
+                        // Its size is the stylesheet's (`.logo`), never fixed pixels.
+                        let alt = self.esc(&publisher);
+                        self.out.push_str(&format!(
+                            "<img class=\"logo\" src=\"{}\" alt=\"{alt}\"/>\n",
+                            escape(href)
+                        ));
+                    }
+                    if !publisher.is_empty() {
+                        self.out.push_str("<p class=\"publisher\">");
+                        self.text(&publisher);
+                        self.out.push_str("</p>\n");
+                    }
                 }
-                self.out.push_str("<span class=\"author\">");
-                self.text(&a.name);
-                self.out.push_str("</span>");
-                if let Some(aff) = a.affiliation.as_deref().filter(|s| !s.trim().is_empty()) {
-                    self.out.push_str(" <span class=\"affiliation\">(");
-                    self.text(aff);
-                    self.out.push_str(")</span>");
+                Piece::Title(title) => {
+                    self.out.push_str("<h1 id=\"title\">");
+                    self.text(title);
+                    self.out.push_str("</h1>\n");
+                }
+                Piece::Subtitle(dek) => {
+                    self.out.push_str("<p class=\"dek\">");
+                    self.text(dek);
+                    self.out.push_str("</p>\n");
+                }
+                Piece::Byline(by) => {
+                    self.out.push_str("<p class=\"byline\">");
+                    if let Some(authors) = &by.authors {
+                        self.text(authors);
+                    }
+                    if let Some((text, date)) = &by.date {
+                        if by.authors.is_some() {
+                            self.out.push_str(BYLINE_SEPARATOR);
+                        }
+                        let text = self.esc(text);
+                        self.out
+                            .push_str(&format!("<time datetime=\"{date}\">{text}</time>"));
+                    }
+                    self.out.push_str("</p>\n");
+                }
+                Piece::Photo(photo) => self.figure(photo, "photo", true),
+                Piece::Summary(summary) => {
+                    self.out.push_str("<div class=\"summary\">\n<p>");
+                    self.text(summary);
+                    self.out.push_str("</p>\n</div>\n");
                 }
             }
-            self.out.push_str("</p>\n");
         }
-        if let Some(date) = meta.date {
-            self.out.push_str(&format!(
-                "<p class=\"date\"><time datetime=\"{date}\">{}</time></p>\n",
-                date.long_english()
-            ));
-        }
-        self.out.push_str("<p class=\"publisher\">");
-        self.text(publisher);
-        self.out.push_str("</p>\n</header>\n");
-        if let Some(summary) = meta.summary.as_deref().filter(|s| !s.trim().is_empty()) {
-            self.out.push_str("<div class=\"summary\">\n<p>");
-            self.text(summary);
-            self.out.push_str("</p>\n</div>\n");
+        if open {
+            self.out.push_str("</header>\n");
         }
     }
 
@@ -303,20 +311,15 @@ impl<'a> Writer<'a> {
             let href = if lead {
                 format!("{dir}photo.{}", image.format.extension())
             } else {
-                let n = self.images.iter().filter(|f| !f.cover).count() + 1;
+                let n = self.images.iter().filter(|f| !f.lead).count() + 1;
                 format!("{dir}figure-{n}.{}", image.format.extension())
             };
             let alt = self.alt_text(fig);
-            let (width, height) = fitted_size(image.width, image.height);
-            self.out.push_str(&format!(
-                "<img src=\"{}\" alt=\"{alt}\" width=\"{width}\" height=\"{height}\"/>\n",
-                escape(&href),
-            ));
-            self.images.push(ImageFile {
-                href,
-                image,
-                cover: lead,
-            });
+            // No `width`/`height`: the stylesheet sizes images (`max-width: 100%; height:
+            // auto`); fixed pixels made MuPDF-based readers overflow the page and clip.
+            self.out
+                .push_str(&format!("<img src=\"{}\" alt=\"{alt}\"/>\n", escape(&href),));
+            self.images.push(ImageFile { href, image, lead });
         }
         if !caption.is_empty() || credit.is_some() {
             self.out.push_str("<figcaption>");
