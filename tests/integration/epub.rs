@@ -737,5 +737,68 @@ fn images_are_sized_by_the_stylesheet_not_fixed_pixels() {
         }
     }
     let css = entry(&book, "OEBPS/stylesheet.css");
-    assert!(css.contains("figure img { display: block; max-width: 100%; height: auto;"));
+    assert!(css.contains("figure img { max-width: 100%; height: auto; }"));
+}
+
+#[test]
+fn mupdf_draws_the_caption_under_the_photo_at_the_page_width() {
+    if !tools::require("mutool") {
+        return;
+    }
+    let article = colombia();
+    let dir = tools::scratch();
+    let path = dir.path().join("book.epub");
+    std::fs::write(&path, render(&article)).expect("write");
+    // Page 1 is the cover; page 2 opens the chapter.
+    let (ok, out, err) = tools::run(
+        Command::new("mutool")
+            .args(["draw", "-F", "stext", "-o", "-"])
+            .arg(&path)
+            .arg("2"),
+    );
+    assert!(ok, "{err}");
+    let doc = Document::parse(&out).expect("stext XML");
+    let page = doc
+        .descendants()
+        .find(|n| n.has_tag_name("page"))
+        .expect("a page");
+    let page_w: f32 = page.attribute("width").unwrap().parse().unwrap();
+    // Each line's box and text, top to bottom.
+    let lines: Vec<([f32; 4], String)> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("line"))
+        .map(|l| {
+            let b: Vec<f32> = l
+                .attribute("bbox")
+                .unwrap()
+                .split(' ')
+                .map(|v| v.parse().unwrap())
+                .collect();
+            let text = l
+                .descendants()
+                .filter_map(|c| c.attribute("c"))
+                .collect::<String>();
+            ([b[0], b[1], b[2], b[3]], text)
+        })
+        .collect();
+    let caption = article.photo.as_ref().unwrap().caption.clone();
+    let first_words: String = caption.split(' ').take(3).collect::<Vec<_>>().join(" ");
+    let at = lines
+        .iter()
+        .position(|(_, t)| t.starts_with(&first_words))
+        .unwrap_or_else(|| panic!("no caption line in {lines:?}"));
+    assert!(at > 0, "the caption opens the page: {lines:?}");
+    // Between the line above (the title block) and the caption stands the photo, at the text
+    // width with its aspect ratio: the caption is under it, not above it.
+    let img = article.photo.as_ref().unwrap().image.as_ref().unwrap();
+    let gap = lines[at].0[1] - lines[at - 1].0[3];
+    let text_w = lines.iter().map(|(b, _)| b[2]).fold(0.0, f32::max) - lines[at].0[0];
+    let want = text_w * img.height as f32 / img.width as f32;
+    assert!(
+        gap > want * 0.8,
+        "{gap} pt between the title block and the caption; the photo needs about {want}"
+    );
+    for (b, t) in &lines {
+        assert!(b[2] <= page_w + 0.5, "“{t}” runs off the page");
+    }
 }
