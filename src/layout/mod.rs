@@ -258,6 +258,7 @@ pub fn layout_with<'a>(
     let mut body = flow::flow_article(&mut ctx, article);
     let mut notes = flow::flow_notes(&mut ctx, article);
     flow::uncited_notes(&mut ctx, article, &mut body, &mut notes);
+    flow::rights_line(&mut ctx, article, &mut body);
     let (pages, outline) = paginate::paginate(&mut ctx, article, body, notes, options);
     let warnings = ctx.into_warnings();
     Ok(Layout {

@@ -4,6 +4,7 @@
 mod bad_input;
 mod cli;
 mod conformance;
+mod cross_format;
 mod docx;
 mod epub;
 mod hostile;

@@ -59,8 +59,9 @@ fn logo_frame(ctx: &mut Context<'_, '_>) -> Option<Frame> {
     })
 }
 
-/// The flow of the whole article: the front block ([`front`]) as the PDF sets it, then the
-/// body, then the rights line.
+/// The flow of the article: the front block ([`front`]) as the PDF sets it, then the body.
+/// The notes no body paragraph cites ([`super::uncited_notes`]) and the rights line
+/// ([`rights_line`]) follow it, in that order, as in the DOCX and EPUB.
 pub fn flow_article(ctx: &mut Context<'_, '_>, article: &Article) -> Vec<Flowed> {
     let mut out = Vec::new();
     let base = ctx.base();
@@ -98,8 +99,13 @@ pub fn flow_article(ctx: &mut Context<'_, '_>, article: &Article) -> Vec<Flowed>
     }
     ctx.space(&mut out, base * 1.0);
     ctx.blocks(&mut out, article, &article.blocks, 0.0, false);
-    // The rights statement closes the article in the credit's small sans, as the DOCX and EPUB
-    // end theirs.
+    out
+}
+
+/// The rights statement that closes the article, in the credit's small sans.
+pub fn rights_line(ctx: &mut Context<'_, '_>, article: &Article, out: &mut Vec<Flowed>) {
+    let base = ctx.base();
+    let theme = ctx.theme;
     if let Some(rights) = article
         .meta
         .rights
@@ -107,14 +113,13 @@ pub fn flow_article(ctx: &mut Context<'_, '_>, article: &Article) -> Vec<Flowed>
         .map(str::trim)
         .filter(|s| !s.is_empty())
     {
-        ctx.space(&mut out, base * 1.5);
+        ctx.space(out, base * 1.5);
         let style = Style {
             color: theme.colors.text,
             ..ctx.sans(scale::CREDIT)
         };
-        ctx.small(&mut out, rights, style, false);
+        ctx.small(out, rights, style, false);
     }
-    out
 }
 
 /// The masthead: the theme's logo, then the publisher in the accent colour over a rule (a

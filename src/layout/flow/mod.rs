@@ -12,8 +12,8 @@ mod front;
 mod notes;
 
 pub use context::Context;
-pub use front::flow_article;
 pub(super) use front::masthead;
+pub use front::{flow_article, rights_line};
 pub use notes::{flow_notes, uncited_notes};
 
 use super::Frame;

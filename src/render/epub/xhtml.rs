@@ -79,6 +79,9 @@ pub(super) fn chapter_in<'a>(
     w.image_dir = image_dir.to_owned();
     w.front(facts.publisher, facts.logo);
     w.blocks(&article.blocks);
+    // The notes before the rights line: the notes no body paragraph cites stand, as in the
+    // PDF and the DOCX, under a "Notes" heading at the end of the text, the rights after them.
+    w.notes();
     if let Some(rights) = article
         .meta
         .rights
@@ -90,7 +93,6 @@ pub(super) fn chapter_in<'a>(
         w.text(rights);
         w.out.push_str("</p>\n");
     }
-    w.notes();
     let body = std::mem::take(&mut w.out);
     let title = w.esc(&article.meta.title);
     let xhtml = document(facts.lang, &title, "", &body);
@@ -478,14 +480,37 @@ impl<'a> Writer<'a> {
         ));
     }
 
-    /// The footnotes, each an `aside` that links back to its first reference.
+    /// The footnotes, each an `aside` that links back to its first reference: first the notes
+    /// the body cites, then, under the language's "Notes" heading, those it does not (the
+    /// order and heading the PDF and DOCX give them).
     fn notes(&mut self) {
         let notes = &self.article.notes;
         if notes.is_empty() {
             return;
         }
+        let cited = self.article.body_citations();
+        let (first, last): (Vec<usize>, Vec<usize>) =
+            (0..notes.len()).partition(|&i| cited.contains_key(&notes[i].id));
         self.out.push_str("<section class=\"notes\">\n");
-        for (i, note) in notes.iter().enumerate() {
+        for i in first {
+            self.note(i);
+        }
+        if !last.is_empty() {
+            let heading = self.article.meta.lang().labels().notes;
+            self.out.push_str("<h2 class=\"notes-heading\">");
+            self.text(heading);
+            self.out.push_str("</h2>\n");
+        }
+        for i in last {
+            self.note(i);
+        }
+        self.out.push_str("</section>\n");
+    }
+
+    /// One footnote (`i` is its index in the article's notes).
+    fn note(&mut self, i: usize) {
+        let note = &self.article.notes[i];
+        {
             let n = i + 1;
             self.out.push_str(&format!(
                 "<aside epub:type=\"footnote\" role=\"doc-footnote\" id=\"fn{n}\">\n"
@@ -512,7 +537,6 @@ impl<'a> Writer<'a> {
             }
             self.out.push_str("</aside>\n");
         }
-        self.out.push_str("</section>\n");
     }
 }
 
