@@ -21,7 +21,7 @@ use super::flow::{self, Context};
 use super::fonts::{Family, FontBook};
 use super::{Item, Jump, Layout, Options, OutlineEntry, Page, Rect, TextRun};
 use crate::error::{Result, Warning};
-use crate::pack::Pack;
+use crate::pack::{Pack, PackPiece};
 use crate::theme::Theme;
 use rayon::prelude::*;
 
@@ -371,79 +371,81 @@ fn cover_rows(ctx: &mut Context<'_, '_>, pack: &Pack, block_h: f32) -> Vec<Row> 
     let theme = ctx.theme;
     let base = theme.base_size;
     let mut rows = Vec::new();
-    let publisher = pack.publisher(&theme.publisher).trim().to_owned();
-    let mut masthead = Vec::new();
-    flow::masthead(ctx, &mut masthead, &publisher);
-    rows.extend(masthead.into_iter().map(|f| Row {
-        height: f.frame.height,
-        items: f.frame.items,
-        keep_with_next: f.keep_with_next,
-        space: f.space,
-    }));
-    let used: f32 = rows.iter().map(|r| r.height).sum();
-    // Down to where the title block starts (the masthead may already be below it).
-    let drop = block_h * TITLE_AT - used;
-    if drop > 0.0 {
-        rows.push(Row {
-            height: drop,
-            ..Row::default()
-        });
-    }
-    let title = Style::new(Family::Sans, base * scale::TITLE, theme.colors.text).bold();
-    display(
-        ctx,
-        &mut rows,
-        pack.title(),
-        title,
-        title.size * scale::DISPLAY_LEADING,
-    );
-    if let Some(sub) = pack
-        .meta
-        .subtitle
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        space(&mut rows, base * 0.8);
-        let style = Style::new(Family::Serif, base * scale::SUBTITLE, theme.colors.text).italic();
-        display(ctx, &mut rows, sub, style, style.size * 1.3);
-    }
-    if let Some(date) = pack.meta.date {
-        space(&mut rows, base * 1.2);
-        let style = Style {
-            color: theme.colors.accent,
-            ..Style::new(Family::Sans, base * scale::DATE, theme.colors.text)
-        };
-        display(
-            ctx,
-            &mut rows,
-            &pack.lang().date(date),
-            style,
-            style.size * scale::DISPLAY_LEADING,
-        );
-    }
-    if let Some(img) = &pack.cover {
-        space(&mut rows, base * 2.0);
-        let (iw, ih) = (img.width.max(1) as f32, img.height.max(1) as f32);
-        let mut w = ctx.measure;
-        let mut h = w * ih / iw;
-        if h > block_h * COVER_PICTURE {
-            h = block_h * COVER_PICTURE;
-            w = h * iw / ih;
+    for piece in pack.front(&theme.publisher) {
+        match piece {
+            PackPiece::Masthead { publisher } => {
+                let mut masthead = Vec::new();
+                flow::masthead(ctx, &mut masthead, &publisher);
+                rows.extend(masthead.into_iter().map(|f| Row {
+                    height: f.frame.height,
+                    items: f.frame.items,
+                    keep_with_next: f.keep_with_next,
+                    space: f.space,
+                }));
+                let used: f32 = rows.iter().map(|r| r.height).sum();
+                // Down to where the title block starts (the masthead may already be below it).
+                let drop = block_h * TITLE_AT - used;
+                if drop > 0.0 {
+                    rows.push(Row {
+                        height: drop,
+                        ..Row::default()
+                    });
+                }
+            }
+            PackPiece::Title(t) => {
+                let title = Style::new(Family::Sans, base * scale::TITLE, theme.colors.text).bold();
+                display(
+                    ctx,
+                    &mut rows,
+                    t,
+                    title,
+                    title.size * scale::DISPLAY_LEADING,
+                );
+            }
+            PackPiece::Subtitle(sub) => {
+                space(&mut rows, base * 0.8);
+                let style =
+                    Style::new(Family::Serif, base * scale::SUBTITLE, theme.colors.text).italic();
+                display(ctx, &mut rows, sub, style, style.size * 1.3);
+            }
+            PackPiece::Date(date) => {
+                space(&mut rows, base * 1.2);
+                let style = Style {
+                    color: theme.colors.accent,
+                    ..Style::new(Family::Sans, base * scale::DATE, theme.colors.text)
+                };
+                display(
+                    ctx,
+                    &mut rows,
+                    &date,
+                    style,
+                    style.size * scale::DISPLAY_LEADING,
+                );
+            }
+            PackPiece::Picture(img) => {
+                space(&mut rows, base * 2.0);
+                let (iw, ih) = (img.width.max(1) as f32, img.height.max(1) as f32);
+                let mut w = ctx.measure;
+                let mut h = w * ih / iw;
+                if h > block_h * COVER_PICTURE {
+                    h = block_h * COVER_PICTURE;
+                    w = h * iw / ih;
+                }
+                rows.push(Row {
+                    height: h,
+                    items: vec![Item::Image {
+                        image: img.clone(),
+                        rect: Rect {
+                            x: (ctx.measure - w) / 2.0,
+                            y: 0.0,
+                            w,
+                            h,
+                        },
+                    }],
+                    ..Row::default()
+                });
+            }
         }
-        rows.push(Row {
-            height: h,
-            items: vec![Item::Image {
-                image: img.clone(),
-                rect: Rect {
-                    x: (ctx.measure - w) / 2.0,
-                    y: 0.0,
-                    w,
-                    h,
-                },
-            }],
-            ..Row::default()
-        });
     }
     rows
 }

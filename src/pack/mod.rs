@@ -120,6 +120,35 @@ impl Pack {
         })
     }
 
+    /// The pack's own title page, in the order every format sets it (a brief's front block
+    /// order): the masthead (the theme's logo over the publisher), title, subtitle, the date
+    /// in the pack's language, the cover picture. Pieces with nothing to say are left out
+    /// (the masthead stays, for the logo).
+    pub fn front(&self, theme_publisher: &str) -> Vec<PackPiece<'_>> {
+        let mut out = vec![
+            PackPiece::Masthead {
+                publisher: self.publisher(theme_publisher).trim().to_owned(),
+            },
+            PackPiece::Title(self.title()),
+        ];
+        if let Some(sub) = self
+            .meta
+            .subtitle
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            out.push(PackPiece::Subtitle(sub));
+        }
+        if let Some(date) = self.meta.date {
+            out.push(PackPiece::Date(self.lang().date(date)));
+        }
+        if let Some(img) = &self.cover {
+            out.push(PackPiece::Picture(img));
+        }
+        out
+    }
+
     /// The authors of one brief as the contents lists them ("A, B and C", with the brief's
     /// own "and"), or `None`.
     pub fn authors_line(brief: &Article) -> Option<String> {
@@ -132,6 +161,24 @@ impl Pack {
             .collect();
         brief.meta.lang().list(&names)
     }
+}
+
+/// One piece of a pack's title page ([`Pack::front`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum PackPiece<'a> {
+    /// The theme's logo (the backend has it) over the publisher's name, which may be empty.
+    Masthead {
+        /// The publisher's name, trimmed.
+        publisher: String,
+    },
+    /// The pack's title.
+    Title(&'a str),
+    /// The line under the title.
+    Subtitle(&'a str),
+    /// The pack's date as prose in its language.
+    Date(String),
+    /// The cover picture (the EPUB draws it into its cover image instead).
+    Picture(&'a Image),
 }
 
 #[cfg(test)]
@@ -155,6 +202,32 @@ mod tests {
             blocks: Vec::new(),
             notes: Vec::new(),
         }
+    }
+
+    #[test]
+    fn the_title_page_says_masthead_title_subtitle_date_in_the_packs_language() {
+        let pack = Pack {
+            meta: PackMeta {
+                title: "Informe".into(),
+                subtitle: Some("Dos".into()),
+                date: Date::new(2026, 5, 12),
+                language: Some("es".into()),
+                ..PackMeta::default()
+            },
+            cover: None,
+            briefs: vec![brief("A", &[], &[])],
+        };
+        assert_eq!(
+            pack.front("Consejo"),
+            [
+                PackPiece::Masthead {
+                    publisher: "Consejo".into()
+                },
+                PackPiece::Title("Informe"),
+                PackPiece::Subtitle("Dos"),
+                PackPiece::Date("12 de mayo de 2026".into()),
+            ]
+        );
     }
 
     #[test]

@@ -14,7 +14,7 @@ use super::{
 };
 use crate::article::Language;
 use crate::error::{Error, Result, Warning};
-use crate::pack::Pack;
+use crate::pack::{Pack, PackPiece};
 use crate::render::xml::escape;
 use crate::render::{Rendered, pack_identifier, pack_uuid};
 use crate::theme::Theme;
@@ -243,32 +243,37 @@ fn title_page(
     count: usize,
 ) -> String {
     let mut body = String::from("<header class=\"title-block pack-title\">\n");
-    if let Some(href) = logo {
-        body.push_str(&format!(
-            "<img class=\"logo\" src=\"{}\" alt=\"{}\"/>\n",
-            escape(href),
-            text(publisher)
-        ));
+    for piece in pack.front(publisher) {
+        match piece {
+            PackPiece::Masthead { publisher } => {
+                if let Some(href) = logo {
+                    body.push_str(&format!(
+                        "<img class=\"logo\" src=\"{}\" alt=\"{}\"/>\n",
+                        escape(href),
+                        text(&publisher)
+                    ));
+                }
+                if !publisher.is_empty() {
+                    body.push_str(&format!(
+                        "<p class=\"publisher\">{}</p>\n",
+                        text(&publisher)
+                    ));
+                }
+            }
+            PackPiece::Title(t) => body.push_str(&format!("<h1 id=\"title\">{}</h1>\n", text(t))),
+            PackPiece::Subtitle(t) => body.push_str(&format!("<p class=\"dek\">{}</p>\n", text(t))),
+            PackPiece::Date(d) => {
+                let iso = pack.meta.date.map(|d| d.to_string()).unwrap_or_default();
+                body.push_str(&format!(
+                    "<p class=\"date\"><time datetime=\"{iso}\">{}</time></p>\n",
+                    text(&d)
+                ));
+            }
+            // The cover picture is drawn into the book's cover image (`cover::cover_jpeg`).
+            PackPiece::Picture(_) => {}
+        }
     }
-    body.push_str(&format!("<h1 id=\"title\">{}</h1>\n", text(pack.title())));
-    if let Some(sub) = pack
-        .meta
-        .subtitle
-        .as_deref()
-        .filter(|s| !s.trim().is_empty())
-    {
-        body.push_str(&format!("<p class=\"dek\">{}</p>\n", text(sub)));
-    }
-    if let Some(date) = pack.meta.date {
-        body.push_str(&format!(
-            "<p class=\"date\"><time datetime=\"{date}\">{}</time></p>\n",
-            lang.date(date)
-        ));
-    }
-    body.push_str(&format!(
-        "<p class=\"publisher\">{}</p>\n</header>\n",
-        text(publisher)
-    ));
+    body.push_str("</header>\n");
     let label = lang.labels().contents;
     body.push_str(&format!(
         "<section class=\"contents\" aria-labelledby=\"contents\">\n<h2 id=\"contents\">{}</h2>\n<ol class=\"pack-contents\">\n",
