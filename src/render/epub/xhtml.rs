@@ -510,33 +510,31 @@ impl<'a> Writer<'a> {
     /// One footnote (`i` is its index in the article's notes).
     fn note(&mut self, i: usize) {
         let note = &self.article.notes[i];
-        {
-            let n = i + 1;
-            self.out.push_str(&format!(
-                "<aside epub:type=\"footnote\" role=\"doc-footnote\" id=\"fn{n}\">\n"
-            ));
-            let back = if self.referenced[i] {
-                format!("<a class=\"backlink\" role=\"doc-backlink\" href=\"#fnref{n}\">{n}.</a> ")
-            } else {
-                format!("<span class=\"backlink\">{n}.</span> ")
-            };
-            match note.blocks.split_first() {
-                Some((Block::Paragraph { content }, rest)) => {
-                    self.out.push_str("<p>");
-                    self.out.push_str(&back);
-                    self.inlines(content);
-                    self.out.push_str("</p>\n");
-                    self.blocks(rest);
-                }
-                _ => {
-                    self.out.push_str("<p>");
-                    self.out.push_str(back.trim_end());
-                    self.out.push_str("</p>\n");
-                    self.blocks(&note.blocks);
-                }
+        let n = i + 1;
+        self.out.push_str(&format!(
+            "<aside epub:type=\"footnote\" role=\"doc-footnote\" id=\"fn{n}\">\n"
+        ));
+        let back = if self.referenced[i] {
+            format!("<a class=\"backlink\" role=\"doc-backlink\" href=\"#fnref{n}\">{n}.</a> ")
+        } else {
+            format!("<span class=\"backlink\">{n}.</span> ")
+        };
+        match note.blocks.split_first() {
+            Some((Block::Paragraph { content }, rest)) => {
+                self.out.push_str("<p>");
+                self.out.push_str(&back);
+                self.inlines(content);
+                self.out.push_str("</p>\n");
+                self.blocks(rest);
             }
-            self.out.push_str("</aside>\n");
+            _ => {
+                self.out.push_str("<p>");
+                self.out.push_str(back.trim_end());
+                self.out.push_str("</p>\n");
+                self.blocks(&note.blocks);
+            }
         }
+        self.out.push_str("</aside>\n");
     }
 }
 
