@@ -15,21 +15,6 @@ pub struct Date {
     pub day: u8,
 }
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 impl Date {
     /// A checked date; `None` when the day does not exist.
     pub fn new(year: u16, month: u8, day: u8) -> Option<Date> {
@@ -72,16 +57,6 @@ impl Date {
         let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
         let year = (yoe + era * 400 + i64::from(month <= 2)).clamp(1, 9999) as u16;
         Date { year, month, day }
-    }
-
-    /// The date as English prose, "February 2, 2026", for bylines.
-    pub fn long_english(self) -> String {
-        format!(
-            "{} {}, {}",
-            MONTHS[usize::from(self.month) - 1],
-            self.day,
-            self.year
-        )
     }
 }
 
@@ -174,9 +149,5 @@ mod tests {
         assert!("2025-02-29".parse::<Date>().is_err());
         assert!("2026-13-01".parse::<Date>().is_err());
         assert!("02/02/2026".parse::<Date>().is_err());
-        assert_eq!(
-            "2026-02-02".parse::<Date>().unwrap().long_english(),
-            "February 2, 2026"
-        );
     }
 }

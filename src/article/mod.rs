@@ -3,17 +3,24 @@
 //! Text is stored exactly as written (curly quotes, dashes, `©`, accents, `<`, `&`); escaping and
 //! encoding belong to the backends. The model imports nothing else of briefpress.
 //!
+//! Beside the model stands what a brief *says* beyond its blocks, decided here once for every
+//! format: its [`Language`] (direction, labels, dates) and its [`front`] block (masthead,
+//! title, dek, byline, photo, summary, in that order).
+//!
 //! The serde form of [`Article`] is the `.json` source format and what `briefpress inspect --json`
 //! prints. Enums are internally tagged with `"type"` in `snake_case`, so a paragraph reads
 //! `{"type": "paragraph", "content": [{"type": "text", "text": "…"}]}`.
 
 mod build;
 mod date;
+pub mod front;
+mod language;
 pub mod link;
 pub mod quotes;
 
 pub use build::{para, text};
 pub use date::Date;
+pub use language::{DateStyle, Direction, LOCALES, Labels, Language, LanguageError, Locale};
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -98,20 +105,9 @@ impl Meta {
         }
     }
 
-    /// Whether the language is written right to left (Arabic, Hebrew, Persian, Urdu …), by its
-    /// primary subtag or an explicit `-Arab` / `-Hebr` script subtag.
-    pub fn right_to_left(&self) -> bool {
-        const RTL: [&str; 12] = [
-            "ar", "he", "iw", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ckb", "syr",
-        ];
-        let lower = self.language.to_ascii_lowercase();
-        let mut parts = lower.split(['-', '_']);
-        let primary = parts.next().unwrap_or("");
-        let script = parts.find(|p| p.len() == 4);
-        match script {
-            Some(s) => matches!(s, "arab" | "hebr" | "syrc" | "thaa" | "nkoo" | "adlm"),
-            None => RTL.contains(&primary),
-        }
+    /// The brief's language: its tag checked, English when the tag is not well formed.
+    pub fn lang(&self) -> Language {
+        Language::of(&self.language)
     }
 
     /// Seconds since 1970 for every timestamp an output carries: the article's date at midnight
@@ -309,7 +305,7 @@ pub struct Footnote {
 
 impl Article {
     /// How often each note is cited from the body (notes citing notes are not counted): the
-    /// backends list a note no body paragraph cites under [`notes_heading`] at the end.
+    /// backends list a note no body paragraph cites under their language's [`Labels::notes`] at the end.
     pub fn body_citations(&self) -> std::collections::HashMap<String, usize> {
         use std::collections::HashMap;
         fn inlines(list: &[Inline], out: &mut HashMap<String, usize>) {
@@ -398,17 +394,4 @@ pub fn plain_text(inlines: &[Inline]) -> String {
     let mut out = String::new();
     walk(inlines, &mut out);
     out
-}
-
-/// The heading over notes no body paragraph cites, in the article's language (English
-/// otherwise), as the PDF and DOCX both set it.
-pub fn notes_heading(language: &str) -> &'static str {
-    let primary = language.split(['-', '_']).next().unwrap_or("");
-    match primary.to_ascii_lowercase().as_str() {
-        "es" | "pt" => "Notas",
-        "de" => "Anmerkungen",
-        "it" => "Note",
-        "nl" => "Noten",
-        _ => "Notes",
-    }
 }

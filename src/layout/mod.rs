@@ -254,10 +254,11 @@ pub fn layout_with<'a>(
     options: &Options,
 ) -> Result<Layout<'a>> {
     let fonts = FontBook::new(theme)?;
-    let mut ctx = flow::Context::new(&fonts, theme, &article.meta.language);
+    let mut ctx = flow::Context::new(&fonts, theme, &article.meta.lang());
     let mut body = flow::flow_article(&mut ctx, article);
     let mut notes = flow::flow_notes(&mut ctx, article);
     flow::uncited_notes(&mut ctx, article, &mut body, &mut notes);
+    flow::rights_line(&mut ctx, article, &mut body);
     let (pages, outline) = paginate::paginate(&mut ctx, article, body, notes, options);
     let warnings = ctx.into_warnings();
     Ok(Layout {

@@ -19,9 +19,9 @@
 use super::collect::Style;
 use super::flow::{self, Context};
 use super::fonts::{Family, FontBook};
-use super::{Frame, Item, Jump, Layout, Options, OutlineEntry, Page, Rect, TextRun};
+use super::{Item, Jump, Layout, Options, OutlineEntry, Page, Rect, TextRun};
 use crate::error::{Result, Warning};
-use crate::pack::{Pack, labels};
+use crate::pack::{Pack, PackPiece};
 use crate::theme::Theme;
 use rayon::prelude::*;
 
@@ -106,7 +106,7 @@ pub fn layout_pack<'a>(pack: &Pack, theme: &'a Theme) -> Result<PackLayout<'a>> 
         .collect::<Result<Vec<_>>>()?;
 
     let fonts = FontBook::new(theme)?;
-    let mut ctx = Context::new(&fonts, theme, pack.language());
+    let mut ctx = Context::new(&fonts, theme, &pack.lang());
     let (pw, ph) = theme.page.points();
     let m = theme.margins;
     let block_h = (ph - m.top - m.bottom).max(72.0);
@@ -171,7 +171,7 @@ pub fn layout_pack<'a>(pack: &Pack, theme: &'a Theme) -> Result<PackLayout<'a>> 
         }
     }
 
-    let label = labels(pack.language()).contents;
+    let label = pack.lang().labels().contents;
     let mut outline = vec![OutlineEntry {
         level: 1,
         title: label.to_owned(),
@@ -371,109 +371,81 @@ fn cover_rows(ctx: &mut Context<'_, '_>, pack: &Pack, block_h: f32) -> Vec<Row> 
     let theme = ctx.theme;
     let base = theme.base_size;
     let mut rows = Vec::new();
-    if let Some(Frame { height, items }) = flow::logo_frame(ctx) {
-        rows.push(Row {
-            height,
-            items,
-            keep_with_next: true,
-            ..Row::default()
-        });
-        space(&mut rows, base * 0.5);
-    }
-    let publisher = pack.publisher(&theme.publisher).trim().to_owned();
-    if !publisher.is_empty() {
-        let style = Style {
-            color: theme.colors.accent,
-            ..Style::new(Family::Sans, base * scale::DATE, theme.colors.text).bold()
-        };
-        display(
-            ctx,
-            &mut rows,
-            &publisher,
-            style,
-            style.size * scale::DISPLAY_LEADING,
-        );
-        if let Some(last) = rows.last_mut() {
-            last.keep_with_next = true;
+    for piece in pack.front(&theme.publisher) {
+        match piece {
+            PackPiece::Masthead { publisher } => {
+                let mut masthead = Vec::new();
+                flow::masthead(ctx, &mut masthead, &publisher);
+                rows.extend(masthead.into_iter().map(|f| Row {
+                    height: f.frame.height,
+                    items: f.frame.items,
+                    keep_with_next: f.keep_with_next,
+                    space: f.space,
+                }));
+                let used: f32 = rows.iter().map(|r| r.height).sum();
+                // Down to where the title block starts (the masthead may already be below it).
+                let drop = block_h * TITLE_AT - used;
+                if drop > 0.0 {
+                    rows.push(Row {
+                        height: drop,
+                        ..Row::default()
+                    });
+                }
+            }
+            PackPiece::Title(t) => {
+                let title = Style::new(Family::Sans, base * scale::TITLE, theme.colors.text).bold();
+                display(
+                    ctx,
+                    &mut rows,
+                    t,
+                    title,
+                    title.size * scale::DISPLAY_LEADING,
+                );
+            }
+            PackPiece::Subtitle(sub) => {
+                space(&mut rows, base * 0.8);
+                let style =
+                    Style::new(Family::Serif, base * scale::SUBTITLE, theme.colors.text).italic();
+                display(ctx, &mut rows, sub, style, style.size * 1.3);
+            }
+            PackPiece::Date(date) => {
+                space(&mut rows, base * 1.2);
+                let style = Style {
+                    color: theme.colors.accent,
+                    ..Style::new(Family::Sans, base * scale::DATE, theme.colors.text)
+                };
+                display(
+                    ctx,
+                    &mut rows,
+                    &date,
+                    style,
+                    style.size * scale::DISPLAY_LEADING,
+                );
+            }
+            PackPiece::Picture(img) => {
+                space(&mut rows, base * 2.0);
+                let (iw, ih) = (img.width.max(1) as f32, img.height.max(1) as f32);
+                let mut w = ctx.measure;
+                let mut h = w * ih / iw;
+                if h > block_h * COVER_PICTURE {
+                    h = block_h * COVER_PICTURE;
+                    w = h * iw / ih;
+                }
+                rows.push(Row {
+                    height: h,
+                    items: vec![Item::Image {
+                        image: img.clone(),
+                        rect: Rect {
+                            x: (ctx.measure - w) / 2.0,
+                            y: 0.0,
+                            w,
+                            h,
+                        },
+                    }],
+                    ..Row::default()
+                });
+            }
         }
-        rows.push(Row {
-            height: base * 1.6,
-            items: vec![Item::Fill {
-                rect: Rect {
-                    x: 0.0,
-                    y: base * 0.35,
-                    w: ctx.measure,
-                    h: 1.2,
-                },
-                color: theme.colors.accent,
-            }],
-            ..Row::default()
-        });
-    }
-    let used: f32 = rows.iter().map(|r| r.height).sum();
-    // Down to where the title block starts (the masthead may already be below it).
-    let drop = block_h * TITLE_AT - used;
-    if drop > 0.0 {
-        rows.push(Row {
-            height: drop,
-            ..Row::default()
-        });
-    }
-    let title = Style::new(Family::Sans, base * scale::TITLE, theme.colors.text).bold();
-    display(
-        ctx,
-        &mut rows,
-        pack.title(),
-        title,
-        title.size * scale::DISPLAY_LEADING,
-    );
-    if let Some(sub) = pack
-        .meta
-        .subtitle
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        space(&mut rows, base * 0.8);
-        let style = Style::new(Family::Serif, base * scale::SUBTITLE, theme.colors.text).italic();
-        display(ctx, &mut rows, sub, style, style.size * 1.3);
-    }
-    if let Some(date) = pack.meta.date {
-        space(&mut rows, base * 1.2);
-        let style = Style {
-            color: theme.colors.accent,
-            ..Style::new(Family::Sans, base * scale::DATE, theme.colors.text)
-        };
-        display(
-            ctx,
-            &mut rows,
-            &date.long_english(),
-            style,
-            style.size * scale::DISPLAY_LEADING,
-        );
-    }
-    if let Some(img) = &pack.cover {
-        space(&mut rows, base * 2.0);
-        let (iw, ih) = (img.width.max(1) as f32, img.height.max(1) as f32);
-        let mut w = ctx.measure;
-        let mut h = w * ih / iw;
-        if h > block_h * COVER_PICTURE {
-            h = block_h * COVER_PICTURE;
-            w = h * iw / ih;
-        }
-        rows.push(Row {
-            height: h,
-            items: vec![Item::Image {
-                image: img.clone(),
-                rect: Rect {
-                    x: (ctx.measure - w) / 2.0,
-                    y: 0.0,
-                    w,
-                    h,
-                },
-            }],
-            ..Row::default()
-        });
     }
     rows
 }
@@ -563,7 +535,7 @@ fn contents_rows(ctx: &mut Context<'_, '_>, pack: &Pack) -> (Vec<Row>, Vec<Entry
         )
         .bold()
     };
-    let label = labels(pack.language()).contents;
+    let label = pack.lang().labels().contents;
     display(
         ctx,
         &mut rows,
@@ -668,7 +640,7 @@ mod tests {
     fn wrapped_lines_fit_and_overlong_words_are_cut() {
         let theme = Theme::default();
         let fonts = FontBook::new(&theme).unwrap();
-        let mut ctx = Context::new(&fonts, &theme, "en");
+        let mut ctx = Context::new(&fonts, &theme, &crate::article::Language::english());
         let style = Style::new(Family::Sans, 11.0, theme.colors.text);
         // A plain space shapes to nothing on its own line, hence the no-break space.
         assert_eq!(ctx.text_runs(" ", style).1, 0.0);

@@ -8,7 +8,7 @@
 
 pub mod manifest;
 
-use crate::article::{Article, Date, Image};
+use crate::article::{Article, Date, Image, Language};
 
 /// The title a pack gets when neither the manifest nor the command line names one.
 pub const DEFAULT_TITLE: &str = "Briefing pack";
@@ -60,6 +60,11 @@ impl Pack {
             .filter(|l| !l.is_empty())
             .or_else(|| self.briefs.first().map(|b| b.meta.language.as_str()))
             .unwrap_or("en")
+    }
+
+    /// The language of the pack's own words, checked (see [`Language::of`]).
+    pub fn lang(&self) -> Language {
+        Language::of(self.language())
     }
 
     /// The publisher the pack names, else the theme's.
@@ -115,46 +120,65 @@ impl Pack {
         })
     }
 
-    /// The authors of one brief as the contents lists them ("A, B and C"), or `None`.
+    /// The pack's own title page, in the order every format sets it (a brief's front block
+    /// order): the masthead (the theme's logo over the publisher), title, subtitle, the date
+    /// in the pack's language, the cover picture. Pieces with nothing to say are left out
+    /// (the masthead stays, for the logo).
+    pub fn front(&self, theme_publisher: &str) -> Vec<PackPiece<'_>> {
+        let mut out = vec![
+            PackPiece::Masthead {
+                publisher: self.publisher(theme_publisher).trim().to_owned(),
+            },
+            PackPiece::Title(self.title()),
+        ];
+        if let Some(sub) = self
+            .meta
+            .subtitle
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            out.push(PackPiece::Subtitle(sub));
+        }
+        if let Some(date) = self.meta.date {
+            out.push(PackPiece::Date(self.lang().date(date)));
+        }
+        if let Some(img) = &self.cover {
+            out.push(PackPiece::Picture(img));
+        }
+        out
+    }
+
+    /// The authors of one brief as the contents lists them ("A, B and C", with the brief's
+    /// own "and"), or `None`.
     pub fn authors_line(brief: &Article) -> Option<String> {
-        let names: Vec<&str> = brief
+        let names: Vec<String> = brief
             .meta
             .authors
             .iter()
-            .map(|a| a.name.trim())
+            .map(|a| a.name.trim().to_owned())
             .filter(|n| !n.is_empty())
             .collect();
-        match names.as_slice() {
-            [] => None,
-            [one] => Some((*one).to_owned()),
-            [init @ .., last] => Some(format!("{} and {last}", init.join(", "))),
-        }
+        brief.meta.lang().list(&names)
     }
 }
 
-/// The few words a pack supplies itself, in the pack's language where known (by its primary
-/// subtag), else English.
-pub struct Labels {
-    /// The contents page's heading.
-    pub contents: &'static str,
-}
-
-/// The labels for a BCP 47 language tag.
-pub fn labels(lang: &str) -> Labels {
-    let primary = lang
-        .split(['-', '_'])
-        .next()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    // The same words the EPUB's navigation uses for "Contents".
-    let contents = match primary.as_str() {
-        "es" => "Índice",
-        "fr" => "Sommaire",
-        "pt" => "Sumário",
-        "de" => "Inhalt",
-        _ => "Contents",
-    };
-    Labels { contents }
+/// One piece of a pack's title page ([`Pack::front`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum PackPiece<'a> {
+    /// The theme's logo (the backend has it) over the publisher's name, which may be empty.
+    Masthead {
+        /// The publisher's name, trimmed.
+        publisher: String,
+    },
+    /// The pack's title.
+    Title(&'a str),
+    /// The line under the title.
+    Subtitle(&'a str),
+    /// The pack's date as prose in its language.
+    Date(String),
+    /// The cover picture (the EPUB draws it into its cover image instead).
+    Picture(&'a Image),
 }
 
 #[cfg(test)]
@@ -178,6 +202,32 @@ mod tests {
             blocks: Vec::new(),
             notes: Vec::new(),
         }
+    }
+
+    #[test]
+    fn the_title_page_says_masthead_title_subtitle_date_in_the_packs_language() {
+        let pack = Pack {
+            meta: PackMeta {
+                title: "Informe".into(),
+                subtitle: Some("Dos".into()),
+                date: Date::new(2026, 5, 12),
+                language: Some("es".into()),
+                ..PackMeta::default()
+            },
+            cover: None,
+            briefs: vec![brief("A", &[], &[])],
+        };
+        assert_eq!(
+            pack.front("Consejo"),
+            [
+                PackPiece::Masthead {
+                    publisher: "Consejo".into()
+                },
+                PackPiece::Title("Informe"),
+                PackPiece::Subtitle("Dos"),
+                PackPiece::Date("12 de mayo de 2026".into()),
+            ]
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The YAML front matter of a Markdown source: every key SPEC names, `author: Name` as a
 //! shorthand, and an unknown key refused with its line and the nearest known key.
 
-use crate::article::{Author, Date, Figure, Meta, default_language};
+use crate::article::{Author, Date, Figure, Language, Meta, default_language};
 use crate::error::{Error, Location, Result};
 use serde::Deserialize;
 
@@ -185,7 +185,7 @@ pub fn parse(yaml: &str, first_line: usize) -> Result<Parsed> {
     meta.rights = text(fm.rights);
     meta.identifier = text(fm.identifier);
     meta.language = text(fm.language).unwrap_or_else(default_language);
-    if !is_language_tag(&meta.language) {
+    if Language::parse(&meta.language).is_err() {
         return Err(Error::source(
             line_of_key("language"),
             format!("`{}` is not a BCP 47 language tag", meta.language),
@@ -249,15 +249,6 @@ fn author(a: AuthorField) -> Author {
                 .filter(|s| !s.is_empty()),
         },
     }
-}
-
-/// A loose BCP 47 check: letters, digits and hyphens, starting with a 2–3 letter language.
-fn is_language_tag(tag: &str) -> bool {
-    let mut parts = tag.split('-');
-    let lang = parts.next().unwrap_or("");
-    (2..=3).contains(&lang.len())
-        && lang.bytes().all(|b| b.is_ascii_alphabetic())
-        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 /// Turns a YAML error into a located, one-line source error.

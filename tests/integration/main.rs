@@ -5,6 +5,7 @@ mod bad_input;
 mod cli;
 mod commonmark;
 mod conformance;
+mod cross_format;
 mod docx;
 mod epub;
 mod hostile;

@@ -444,8 +444,12 @@ fn epub_has_one_document_per_brief_a_nested_nav_and_passes_both_epubchecks() {
         .find(|n| n.has_tag_name("nav") && n.attribute("id") == Some("toc"))
         .expect("a toc nav");
     let list = toc.children().find(|n| n.has_tag_name("ol")).unwrap();
+    // The generated cover page comes first; then the title page and the briefs.
     let items: Vec<_> = list.children().filter(|n| n.has_tag_name("li")).collect();
-    assert_eq!(items.len(), 1 + briefs.len());
+    assert_eq!(items.len(), 2 + briefs.len());
+    let cover = items[0].children().find(|n| n.has_tag_name("a")).unwrap();
+    assert_eq!(cover.attribute("href"), Some("cover.xhtml"));
+    let items = &items[1..];
     let link = |li: roxmltree::Node| -> (String, String) {
         let a = li.children().find(|n| n.has_tag_name("a")).unwrap();
         let text: String = a
@@ -576,12 +580,18 @@ fn docx_has_one_outline_pack_brief_section_and_unique_ids() {
         want.iter().any(|(s, _)| s == "Heading4"),
         "a level-3 heading becomes Heading 4"
     );
-    for p in paragraphs
-        .iter()
-        .filter(|p| style_of(**p).as_deref() == Some("Heading1"))
-    {
+    // Each brief opens a new page with its first paragraph: its masthead, above its title.
+    for (i, p) in paragraphs.iter().enumerate() {
+        if style_of(*p).as_deref() != Some("Heading1") {
+            continue;
+        }
+        let first = match i.checked_sub(1).map(|k| paragraphs[k]) {
+            Some(m) if style_of(m).as_deref() == Some("Masthead") => m,
+            _ => *p,
+        };
         assert!(
-            p.descendants()
+            first
+                .descendants()
                 .any(|n| n.has_tag_name((W, "pageBreakBefore"))),
             "“{}” does not start a new page",
             text_of(*p)

@@ -53,7 +53,7 @@ fn text_copies_out_exactly() {
         "A quoted paragraph — with a dash.",
         "x < y && z",
         "The first note, with <markup> & “quotes”.",
-        "By Zoë Ólafsdóttir and Nguyễn Văn Anh · February 2, 2026",
+        "By Zoë Ólafsdóttir (Centre <Europe> & Co) and Nguyễn Văn Anh · February 2, 2026",
         "© Photographer/Agency",
     ] {
         assert!(got.contains(needle), "missing {needle:?} in:\n{got}");

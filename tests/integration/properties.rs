@@ -113,7 +113,8 @@ fn block() -> impl Strategy<Value = Block> {
     })
 }
 
-fn article() -> impl Strategy<Value = Article> {
+/// Any article the model can hold (also what the cross-format test compares).
+pub fn article() -> impl Strategy<Value = Article> {
     (
         run_of_words(),
         prop::sample::select(&["en", "es", "de", "el", "ru"][..]),

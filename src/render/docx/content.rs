@@ -15,6 +15,7 @@
 //! what the process rendered before.
 
 use super::styles;
+use crate::article::front::{self, front};
 use crate::article::link::{Links, Resolved};
 use crate::article::{Article, Block, Figure, Inline};
 use crate::error::Warning;
@@ -118,7 +119,7 @@ pub fn build_at(article: &Article, theme: &Theme, at: &Placement) -> Content {
         warnings: Vec::new(),
         at: at.clone(),
     };
-    w.front_matter();
+    w.front_matter(article.publisher(&theme.publisher));
     for block in &article.blocks {
         w.block(block, styles::BODY, 0);
     }
@@ -256,49 +257,55 @@ impl Writer<'_> {
         (id, format!("_Heading{id}"))
     }
 
-    fn front_matter(&mut self) {
-        let meta = &self.article.meta;
-        let title = match self.at.brief_bookmark.clone() {
-            None => self.text_paragraph(styles::TITLE, &meta.title),
-            Some(name) => {
-                // After all the note bookmarks' ids (see `Placement::bookmarks`).
-                let id = self.at.bookmarks + self.article.notes.len() + 1;
-                let t = self.clean(&meta.title);
-                Paragraph::new()
-                    .style(styles::HEADINGS[0])
-                    .page_break_before(true)
-                    .add_bookmark_start(id, name)
-                    .add_run(Run::new().add_text(t))
-                    .add_bookmark_end(id)
+    /// The front block ([`front`]) as Word paragraphs in named styles. The theme's logo is
+    /// in the first-page header (`header_footer`); the masthead's name opens the body. In a
+    /// pack, the brief's first paragraph opens a new page and the title is a bookmarked
+    /// Heading 1.
+    fn front_matter(&mut self, publisher: &str) {
+        let first = self.out.len();
+        for piece in front(self.article, publisher) {
+            match piece {
+                front::Piece::Masthead { publisher } => {
+                    if !publisher.is_empty() {
+                        let p = self.text_paragraph(styles::MASTHEAD, &publisher);
+                        self.out.push(p);
+                    }
+                }
+                front::Piece::Title(title) => {
+                    let p = match self.at.brief_bookmark.clone() {
+                        None => self.text_paragraph(styles::TITLE, title),
+                        Some(name) => {
+                            // After all the note bookmarks' ids (see `Placement::bookmarks`).
+                            let id = self.at.bookmarks + self.article.notes.len() + 1;
+                            let t = self.clean(title);
+                            Paragraph::new()
+                                .style(styles::HEADINGS[0])
+                                .add_bookmark_start(id, name)
+                                .add_run(Run::new().add_text(t))
+                                .add_bookmark_end(id)
+                        }
+                    };
+                    self.out.push(p);
+                }
+                front::Piece::Subtitle(dek) => {
+                    let p = self.text_paragraph(styles::SUBTITLE, dek);
+                    self.out.push(p);
+                }
+                front::Piece::Byline(by) => {
+                    let p = self.text_paragraph(styles::BYLINE, &by.text());
+                    self.out.push(p);
+                }
+                front::Piece::Photo(photo) => self.figure(photo),
+                front::Piece::Summary(summary) => {
+                    let p = self.text_paragraph(styles::SUMMARY, summary);
+                    self.out.push(p);
+                }
             }
-        };
-        self.out.push(title);
-        if let Some(dek) = &meta.subtitle {
-            let p = self.text_paragraph(styles::SUBTITLE, dek);
-            self.out.push(p);
         }
-        if !meta.authors.is_empty() {
-            let names: Vec<String> = meta
-                .authors
-                .iter()
-                .map(|a| match &a.affiliation {
-                    Some(aff) => format!("{} ({aff})", a.name),
-                    None => a.name.clone(),
-                })
-                .collect();
-            let p = self.text_paragraph(styles::BYLINE, &names.join(", "));
-            self.out.push(p);
-        }
-        if let Some(date) = meta.date {
-            let p = self.text_paragraph(styles::DATE, &date.long_english());
-            self.out.push(p);
-        }
-        if let Some(summary) = &meta.summary {
-            let p = self.text_paragraph(styles::SUMMARY, summary);
-            self.out.push(p);
-        }
-        if let Some(photo) = &self.article.photo {
-            self.figure(photo);
+        if self.at.brief_bookmark.is_some()
+            && let Some(p) = self.out.get_mut(first)
+        {
+            *p = std::mem::take(p).page_break_before(true);
         }
     }
 
@@ -627,7 +634,7 @@ impl Writer<'_> {
         if left.is_empty() {
             return;
         }
-        let heading = crate::article::notes_heading(&article.meta.language);
+        let heading = article.meta.lang().labels().notes;
         let p = self.text_paragraph(self.heading_style(1), heading);
         self.out.push(p);
         self.in_note = true;

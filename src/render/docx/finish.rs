@@ -104,8 +104,8 @@ impl Facts {
             creators: article.creators(&theme.publisher),
             keywords: meta.keywords.clone(),
             description: meta.summary.clone(),
-            language: meta.language.clone(),
-            right_to_left: meta.right_to_left(),
+            language: meta.lang().tag().to_owned(),
+            right_to_left: meta.lang().is_rtl(),
             identifier: meta
                 .identifier
                 .clone()
@@ -136,7 +136,7 @@ impl Facts {
         pictures: Vec<Picture>,
         note_links: Vec<NoteLink>,
     ) -> Facts {
-        let language = pack.language().to_owned();
+        let language = pack.lang().tag().to_owned();
         let mut meta = crate::article::Meta::new("");
         meta.language = language.clone();
         Facts {
@@ -145,7 +145,7 @@ impl Facts {
             creators: pack.creators(&theme.publisher),
             keywords: pack.keywords(),
             description: None,
-            right_to_left: meta.right_to_left(),
+            right_to_left: pack.lang().is_rtl(),
             language,
             identifier: crate::render::pack_identifier(pack),
             publisher: pack.publisher(&theme.publisher).to_owned(),
@@ -599,26 +599,18 @@ fn finish_styles(root: &mut Element, language: &str, right_to_left: bool) {
 }
 
 /// `w:lang` for a BCP 47 tag: the tag as Latin-script language, and also as East Asian or
-/// complex-script language when its primary subtag is one of those.
+/// complex-script language when its script is one of those.
 fn lang_element(language: &str) -> Element {
-    let tag = language.trim();
-    let tag = if tag.is_empty() { "en" } else { tag };
-    let primary = tag
-        .split(['-', '_'])
-        .next()
-        .unwrap_or(tag)
-        .to_ascii_lowercase();
-    let mut lang = Element::new("w:lang").attr("w:val", tag);
-    if matches!(primary.as_str(), "zh" | "ja" | "ko") {
-        lang.set("w:eastAsia", tag);
+    let lang = crate::article::Language::of(language);
+    let tag = lang.tag();
+    let mut el = Element::new("w:lang").attr("w:val", tag);
+    if lang.is_east_asian() {
+        el.set("w:eastAsia", tag);
     }
-    if matches!(
-        primary.as_str(),
-        "ar" | "he" | "fa" | "ur" | "yi" | "ps" | "sd" | "ug"
-    ) {
-        lang.set("w:bidi", tag);
+    if lang.is_rtl() {
+        el.set("w:bidi", tag);
     }
-    lang
+    el
 }
 
 /// Unique `wp:docPr` ids, numbered in document order, and each picture's own alt text: the

@@ -11,7 +11,7 @@
 use super::content::{self, NoteLink, Picture, Placement};
 use super::{document, finish, header_footer, styles};
 use crate::error::{Result, Warning};
-use crate::pack::{Pack, labels};
+use crate::pack::{Pack, PackPiece};
 use crate::render::Rendered;
 use crate::render::xml::is_xml_char;
 use crate::theme::Theme;
@@ -53,51 +53,47 @@ pub fn render_pack(pack: &Pack, theme: &Theme) -> Result<Rendered> {
             .style(style)
             .add_run(Run::new().add_text(clean(s, warnings)))
     };
-    paragraphs.push(text(styles::TITLE, pack.title(), &mut warnings));
-    if let Some(sub) = pack
-        .meta
-        .subtitle
-        .as_deref()
-        .filter(|s| !s.trim().is_empty())
-    {
-        paragraphs.push(text(styles::SUBTITLE, sub, &mut warnings));
-    }
-    if let Some(date) = pack.meta.date {
-        paragraphs.push(text(styles::DATE, &date.long_english(), &mut warnings));
-    }
-    let publisher = pack.publisher(&theme.publisher);
-    if !publisher.trim().is_empty() {
-        paragraphs.push(text(styles::BYLINE, publisher, &mut warnings));
-    }
-    if let Some(img) = &pack.cover {
-        let (page_w, page_h) = theme.page.points();
-        let m = theme.margins;
-        let width = (page_w - m.left - m.right).max(72.0);
-        let max_h = (page_h - m.top - m.bottom).max(72.0) * COVER_PICTURE;
-        let aspect = img.height as f32 / img.width.max(1) as f32;
-        let (w, h) = if width * aspect > max_h {
-            (max_h / aspect.max(f32::MIN_POSITIVE), max_h)
-        } else {
-            (width, width * aspect)
-        };
-        at.pictures += 1;
-        let rel_id = format!("rIdImage{}", at.pictures);
-        let emu = |pt: f32| (pt * EMU_PER_POINT).round().max(1.0) as u32;
-        let pic = Pic::new_with_dimensions(img.data.to_vec(), img.width, img.height)
-            .size(emu(w), emu(h))
-            .id(rel_id.clone());
-        pictures.push(Picture {
-            alt: clean(pack.title(), &mut warnings),
-        });
-        paragraphs.push(
-            Paragraph::new()
-                .style(styles::FIGURE)
-                .add_run(Run::new().add_image(pic)),
-        );
+    for piece in pack.front(&theme.publisher) {
+        match piece {
+            PackPiece::Masthead { publisher } => {
+                if !publisher.is_empty() {
+                    paragraphs.push(text(styles::MASTHEAD, &publisher, &mut warnings));
+                }
+            }
+            PackPiece::Title(t) => paragraphs.push(text(styles::TITLE, t, &mut warnings)),
+            PackPiece::Subtitle(t) => paragraphs.push(text(styles::SUBTITLE, t, &mut warnings)),
+            PackPiece::Date(d) => paragraphs.push(text(styles::DATE, &d, &mut warnings)),
+            PackPiece::Picture(img) => {
+                let (page_w, page_h) = theme.page.points();
+                let m = theme.margins;
+                let width = (page_w - m.left - m.right).max(72.0);
+                let max_h = (page_h - m.top - m.bottom).max(72.0) * COVER_PICTURE;
+                let aspect = img.height as f32 / img.width.max(1) as f32;
+                let (w, h) = if width * aspect > max_h {
+                    (max_h / aspect.max(f32::MIN_POSITIVE), max_h)
+                } else {
+                    (width, width * aspect)
+                };
+                at.pictures += 1;
+                let rel_id = format!("rIdImage{}", at.pictures);
+                let emu = |pt: f32| (pt * EMU_PER_POINT).round().max(1.0) as u32;
+                let pic = Pic::new_with_dimensions(img.data.to_vec(), img.width, img.height)
+                    .size(emu(w), emu(h))
+                    .id(rel_id.clone());
+                pictures.push(Picture {
+                    alt: clean(pack.title(), &mut warnings),
+                });
+                paragraphs.push(
+                    Paragraph::new()
+                        .style(styles::FIGURE)
+                        .add_run(Run::new().add_image(pic)),
+                );
+            }
+        }
     }
     paragraphs.push(text(
         styles::TOC_HEADING,
-        labels(pack.language()).contents,
+        pack.lang().labels().contents,
         &mut warnings,
     ));
     for (i, brief) in pack.briefs.iter().enumerate() {
@@ -141,7 +137,7 @@ pub fn render_pack(pack: &Pack, theme: &Theme) -> Result<Rendered> {
     }
 
     // 3. The package, as a single brief's.
-    let furniture = header_footer::build(theme, publisher);
+    let furniture = header_footer::build(theme, pack.publisher(&theme.publisher));
     let docx = document(theme, styles::pack_styles(theme), numberings, paragraphs);
     let facts = finish::Facts::pack(pack, theme, pictures, note_links);
     let bytes = finish::finish(docx.build(), &facts, furniture)?;

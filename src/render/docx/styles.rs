@@ -17,6 +17,8 @@ use docx_rs::{
 
 /// Word's id of the body style ("Body Text").
 pub const BODY: &str = "BodyText";
+/// Our masthead style (the publisher's name over a rule, as the PDF's first page opens).
+pub const MASTHEAD: &str = "Masthead";
 /// Word's id of the title style.
 pub const TITLE: &str = "Title";
 /// Word's id of the subtitle style (the dek).
@@ -184,6 +186,21 @@ pub fn styles(theme: &Theme) -> Styles {
             .color(text.clone())
             .line_spacing(spacing_leading(0.0, base, 1.25)),
     );
+    // The PDF's masthead: the publisher in bold accent sans a little under the body size,
+    // over a rule in the accent colour.
+    let masthead = keep_with_next(border(
+        paragraph(MASTHEAD, "Masthead", "Normal")
+            .fonts(fonts(sans))
+            .bold()
+            .size(half_points(base * 0.95))
+            .color(accent.clone())
+            .line_spacing(spacing(0.0, base)),
+        ParagraphBorderPosition::Bottom,
+        &accent,
+        8,
+        4,
+    ))
+    .next(TITLE);
     let byline = paragraph(BYLINE, "Byline", "Normal")
         .fonts(fonts(sans))
         .bold()
@@ -302,6 +319,7 @@ pub fn styles(theme: &Theme) -> Styles {
     for s in [
         normal,
         body,
+        masthead,
         title,
         subtitle,
         byline,

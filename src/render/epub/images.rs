@@ -14,8 +14,6 @@ pub(super) struct LogoFile {
     pub data: Vec<u8>,
     /// The media type.
     pub mime: &'static str,
-    /// Pixel size for the `img` element's `width` and `height`, when known (not for SVG).
-    pub size: Option<(u32, u32)>,
 }
 
 /// The theme's logo as a file of the book: the clean SVG for an SVG logo (an SVG image is an
@@ -28,7 +26,6 @@ pub(super) fn logo(theme: &Theme, warnings: &mut Vec<Warning>) -> Option<LogoFil
             href: "images/logo.svg".into(),
             data: svg.as_bytes().to_vec(),
             mime: "image/svg+xml",
-            size: None,
         });
     }
     let image = Image {
@@ -47,7 +44,6 @@ pub(super) fn logo(theme: &Theme, warnings: &mut Vec<Warning>) -> Option<LogoFil
         href: format!("images/logo.{}", image.format.extension()),
         data,
         mime: image.format.mime(),
-        size: Some(fitted_size(image.width, image.height)),
     })
 }
 

@@ -13,6 +13,7 @@
 //! (`epub-creator-0`), which epubcheck rejects (RSC-005). Its default features stamp zip entries
 //! with the clock, so only `libzip` is enabled; the finishing step repacks with fixed dates anyway.
 
+mod cover;
 mod finish;
 mod fonts;
 mod images;
@@ -21,7 +22,7 @@ mod xhtml;
 
 pub use pack::render_pack;
 
-use crate::article::Article;
+use crate::article::{Article, Language};
 use crate::error::{Error, Result, Warning};
 use crate::render::xml::{escape, is_xml_char};
 use crate::render::{Rendered, content_uuid};
@@ -71,17 +72,18 @@ pub fn render_with_id(article: &Article, theme: &Theme, uuid: &str) -> Result<Re
     let facts = xhtml::TitleFacts {
         publisher: &publisher,
         lang: &lang,
-        logo: logo.as_ref().map(|l| (l.href.as_str(), l.size)),
+        logo: logo.as_ref().map(|l| l.href.as_str()),
     };
     let chapter = xhtml::chapter(article, &facts, &mut warnings);
-    let cover_href = chapter
-        .images
-        .iter()
-        .find(|f| f.cover)
-        .map(|f| f.href.clone());
-    let cover_page = cover_href
-        .as_deref()
-        .and_then(|href| xhtml::cover(article, href, &lang));
+    // The cover shows the title over the lead photo, so a library grid shows the title.
+    let cover_image = cover::cover_jpeg(
+        &article.meta.title,
+        &publisher,
+        article.photo.as_ref().and_then(|p| p.image.as_ref()),
+        theme,
+        &mut warnings,
+    );
+    let cover_page = xhtml::cover_page(&lang, &article.meta.title, &publisher);
 
     // 3. The package, as far as epub-builder can write it, and the files it holds a place for.
     let toc = chapter_toc(article, &chapter);
@@ -99,7 +101,7 @@ pub fn render_with_id(article: &Article, theme: &Theme, uuid: &str) -> Result<Re
         &lang,
         &chapter,
         &image_bytes,
-        cover_page.as_deref(),
+        (&cover_image, &cover_page),
         toc,
         &Extras {
             logo: logo.as_ref(),
@@ -118,10 +120,10 @@ pub fn render_with_id(article: &Article, theme: &Theme, uuid: &str) -> Result<Re
     let patch = finish::Patch {
         publisher: &publisher,
         identifier: &identifier,
-        lang: &lang,
+        lang: lang.tag(),
         title: &title,
         toc_depth,
-        landmarks_label: labels(&lang).landmarks,
+        landmarks_label: lang.labels().landmarks,
     };
     let bytes = finish::finish(&raw, &patch, &files)?;
     Ok(Rendered { bytes, warnings })
@@ -143,10 +145,10 @@ fn package<'a>(
     article: &Article,
     theme: &Theme,
     uuid: &str,
-    lang: &str,
+    lang: &Language,
     chapter: &'a xhtml::Chapter<'_>,
     image_bytes: &'a [Cow<'_, [u8]>],
-    cover_page: Option<&'a str>,
+    (cover_image, cover_page): (&'a [u8], &'a str),
     toc: TocElement,
     extras: &Extras<'a>,
 ) -> epub_builder::Result<(Vec<u8>, Vec<finish::File<'a>>)> {
@@ -161,14 +163,14 @@ fn package<'a>(
     let mut b = EpubBuilder::new(ZipLibrary::new()?)?;
     b.epub_version(EpubVersion::V30);
     b.set_title(clean(&meta.title));
-    b.set_lang(lang);
-    if meta.right_to_left() {
+    b.set_lang(lang.tag());
+    if lang.is_rtl() {
         // `epub_direction` sets a field the 0.8.2 template never reads; the metadata key is the
         // one it does.
         b.metadata("direction", "rtl")?;
     }
     b.set_generator("briefpress");
-    b.set_toc_name(labels(lang).contents);
+    b.set_toc_name(lang.labels().contents);
     for creator in article.creators(&theme.publisher) {
         b.add_author(clean(&creator));
     }
@@ -211,24 +213,19 @@ fn package<'a>(
         b.add_resource(&font.href, empty, font.mime)?;
         files.push(place(&font.href, &font.data));
     }
+    b.add_cover_image(xhtml::COVER_IMAGE, empty, "image/jpeg")?;
+    files.push(place(xhtml::COVER_IMAGE, cover_image));
     for (file, data) in chapter.images.iter().zip(image_bytes) {
-        let mime = file.image.format.mime();
-        if file.cover {
-            b.add_cover_image(&file.href, empty, mime)?;
-        } else {
-            b.add_resource(&file.href, empty, mime)?;
-        }
+        b.add_resource(&file.href, empty, file.image.format.mime())?;
         files.push(place(&file.href, data));
     }
 
-    if let Some(cover) = cover_page {
-        b.add_content(
-            EpubContent::new(xhtml::COVER, empty)
-                .title(labels(lang).cover)
-                .reftype(ReferenceType::Cover),
-        )?;
-        files.push(place(xhtml::COVER, cover.as_bytes()));
-    }
+    b.add_content(
+        EpubContent::new(xhtml::COVER, empty)
+            .title(lang.labels().cover)
+            .reftype(ReferenceType::Cover),
+    )?;
+    files.push(place(xhtml::COVER, cover_page.as_bytes()));
     let mut content = EpubContent::new(xhtml::CHAPTER, empty).reftype(ReferenceType::Text);
     content.toc = toc;
     b.add_content(content)?;
@@ -335,53 +332,15 @@ fn accessibility_of(t: &Traits) -> Vec<(&'static str, String)> {
     m
 }
 
-/// The few words the book itself supplies (navigation labels).
-struct Labels {
-    contents: &'static str,
-    cover: &'static str,
-    landmarks: &'static str,
-}
-
-/// The labels in the book's language (by its primary subtag) where known, else English.
-fn labels(lang: &str) -> Labels {
-    let primary = lang
-        .split('-')
-        .next()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    let (contents, cover, landmarks) = match primary.as_str() {
-        "es" => ("Índice", "Portada", "Puntos de referencia"),
-        "fr" => ("Sommaire", "Couverture", "Repères"),
-        "pt" => ("Sumário", "Capa", "Pontos de referência"),
-        "de" => ("Inhalt", "Titelbild", "Orientierungspunkte"),
-        _ => ("Contents", "Cover", "Landmarks"),
-    };
-    Labels {
-        contents,
-        cover,
-        landmarks,
-    }
-}
-
-/// The language tag to declare: the article's when it looks like a BCP 47 tag, else `en`.
-fn language(tag: &str, warnings: &mut Vec<Warning>) -> String {
-    let tag = tag.trim();
-    let well_formed = !tag.is_empty()
-        && tag.split('-').all(|part| {
-            (1..=8).contains(&part.len()) && part.chars().all(|c| c.is_ascii_alphanumeric())
-        })
-        && tag
-            .split('-')
-            .next()
-            .is_some_and(|p| p.chars().all(|c| c.is_ascii_alphabetic()));
-    if well_formed {
-        tag.to_owned()
-    } else {
+/// The language to declare: the article's when its tag is well formed, else English, with a
+/// warning.
+fn language(tag: &str, warnings: &mut Vec<Warning>) -> Language {
+    Language::parse(tag).unwrap_or_else(|e| {
         warnings.push(Warning::new(format!(
-            "epub: language `{tag}` is not a BCP 47 tag; the book is declared as `en`"
+            "epub: {e}; the book is declared as `en`"
         )));
-        "en".to_owned()
-    }
+        Language::english()
+    })
 }
 
 /// Text without the characters XML 1.0 forbids (the chapter reports dropping them); epub-builder

@@ -9,12 +9,12 @@
 //! author of every brief; the same finishing step as a single brief closes epub-builder's gaps.
 
 use super::{
-    Traits, accessibility_of, clean, depth, finish, fonts, images, labels, language, stylesheet,
+    Traits, accessibility_of, clean, cover, depth, finish, fonts, images, language, stylesheet,
     xhtml,
 };
-use crate::article::Image;
+use crate::article::Language;
 use crate::error::{Error, Result, Warning};
-use crate::pack::Pack;
+use crate::pack::{Pack, PackPiece};
 use crate::render::xml::escape;
 use crate::render::{Rendered, pack_identifier, pack_uuid};
 use crate::theme::Theme;
@@ -49,7 +49,7 @@ pub fn render_pack(pack: &Pack, theme: &Theme) -> Result<Rendered> {
     let publisher = clean(pack.publisher(&theme.publisher));
     let logo = images::logo(theme, &mut warnings);
     let fonts = fonts::embedded(theme, &mut warnings);
-    let logo_ref = logo.as_ref().map(|l| (l.href.as_str(), l.size));
+    let logo_ref = logo.as_ref().map(|l| l.href.as_str());
 
     // 1. Each brief's document, as a single brief writes it, images in its own folder.
     let count = pack.briefs.len();
@@ -78,14 +78,15 @@ pub fn render_pack(pack: &Pack, theme: &Theme) -> Result<Rendered> {
 
     // 2. The pack's own pages.
     let title_page = title_page(pack, &lang, &publisher, logo_ref, count);
-    let cover_href = pack
-        .cover
-        .as_ref()
-        .map(|img| format!("images/cover.{}", img.format.extension()));
-    let cover_page = match (&pack.cover, &cover_href) {
-        (Some(img), Some(href)) => Some(cover_page(pack, img, href, &lang)),
-        _ => None,
-    };
+    // The cover shows the pack's title over its cover picture, as a brief's over its photo.
+    let cover_image = cover::cover_jpeg(
+        pack.title(),
+        &publisher,
+        pack.cover.as_ref(),
+        theme,
+        &mut warnings,
+    );
+    let cover_page = xhtml::cover_page(&lang, pack.title(), &publisher);
 
     // 3. Navigation: the title page, then each brief with its headings nested.
     let mut tocs = Vec::with_capacity(count);
@@ -117,10 +118,6 @@ pub fn render_pack(pack: &Pack, theme: &Theme) -> Result<Rendered> {
                 .collect(),
         );
     }
-    let cover_bytes = pack
-        .cover
-        .as_ref()
-        .map(|img| images::file_bytes(img, &mut warnings));
     let traits = Traits {
         images: pack.cover.is_some() || chapters.iter().any(|c| !c.images.is_empty()),
         all_alt: chapters.iter().all(|c| c.all_alt),
@@ -132,9 +129,13 @@ pub fn render_pack(pack: &Pack, theme: &Theme) -> Result<Rendered> {
         let mut b = EpubBuilder::new(ZipLibrary::new()?)?;
         b.epub_version(EpubVersion::V30);
         b.set_title(clean(pack.title()));
-        b.set_lang(&lang);
+        b.set_lang(lang.tag());
+        if lang.is_rtl() {
+            // As a brief's book: the spine's page progression follows the pack's language.
+            b.metadata("direction", "rtl")?;
+        }
         b.set_generator("briefpress");
-        b.set_toc_name(labels(&lang).contents);
+        b.set_toc_name(lang.labels().contents);
         for creator in pack.creators(&theme.publisher) {
             b.add_author(clean(&creator));
         }
@@ -176,22 +177,18 @@ pub fn render_pack(pack: &Pack, theme: &Theme) -> Result<Rendered> {
         for font in &fonts.files {
             b.add_resource(&font.href, font.data.as_slice(), font.mime)?;
         }
-        if let (Some(img), Some(href), Some(data)) = (&pack.cover, &cover_href, &cover_bytes) {
-            b.add_cover_image(href, data.as_ref(), img.format.mime())?;
-        }
+        b.add_cover_image(xhtml::COVER_IMAGE, cover_image.as_slice(), "image/jpeg")?;
         for (chapter, bytes) in chapters.iter().zip(&image_bytes) {
             for (file, data) in chapter.images.iter().zip(bytes) {
                 b.add_resource(&file.href, data.as_ref(), file.image.format.mime())?;
             }
         }
 
-        if let Some(cover) = &cover_page {
-            b.add_content(
-                EpubContent::new(COVER_PAGE, cover.as_bytes())
-                    .title(labels(&lang).cover)
-                    .reftype(ReferenceType::Cover),
-            )?;
-        }
+        b.add_content(
+            EpubContent::new(COVER_PAGE, cover_page.as_bytes())
+                .title(lang.labels().cover)
+                .reftype(ReferenceType::Cover),
+        )?;
         b.add_content(
             EpubContent::new(TITLE_PAGE, title_page.as_bytes())
                 .title(clean(pack.title()))
@@ -217,39 +214,18 @@ pub fn render_pack(pack: &Pack, theme: &Theme) -> Result<Rendered> {
     let patch = finish::Patch {
         publisher: &publisher,
         identifier: &identifier,
-        lang: &lang,
+        lang: lang.tag(),
         title: &title,
         toc_depth,
-        landmarks_label: labels(&lang).landmarks,
+        landmarks_label: lang.labels().landmarks,
     };
     let bytes = finish::finish(&raw, &patch, &[])?;
     Ok(Rendered { bytes, warnings })
 }
 
 /// Wraps a body in an XHTML document as the briefs' documents are wrapped.
-fn document(lang: &str, title: &str, body_attrs: &str, body: &str) -> String {
-    let dir = if right_to_left(lang) {
-        " dir=\"rtl\""
-    } else {
-        ""
-    };
-    let lang = escape(lang);
-    let title = escape(&clean(title));
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n\
-         <html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" lang=\"{lang}\" xml:lang=\"{lang}\"{dir}>\n\
-         <head>\n<meta charset=\"utf-8\"/>\n<title>{title}</title>\n\
-         <link rel=\"stylesheet\" type=\"text/css\" href=\"{}\"/>\n</head>\n\
-         <body{body_attrs}>\n{body}</body>\n</html>\n",
-        xhtml::STYLESHEET
-    )
-}
-
-/// Whether a language is written right to left (the model's own rule).
-fn right_to_left(lang: &str) -> bool {
-    let mut meta = crate::article::Meta::new("");
-    meta.language = lang.to_owned();
-    meta.right_to_left()
+fn document(lang: &Language, title: &str, body_attrs: &str, body: &str) -> String {
+    xhtml::document(lang, &text(title), body_attrs, body)
 }
 
 /// Escaped text without the characters XML forbids.
@@ -261,42 +237,44 @@ fn text(s: &str) -> String {
 /// brief's title linking to its document, its authors under it.
 fn title_page(
     pack: &Pack,
-    lang: &str,
+    lang: &Language,
     publisher: &str,
-    logo: Option<(&str, Option<(u32, u32)>)>,
+    logo: Option<&str>,
     count: usize,
 ) -> String {
     let mut body = String::from("<header class=\"title-block pack-title\">\n");
-    if let Some((href, size)) = logo {
-        let size = size
-            .map(|(w, h)| format!(" width=\"{w}\" height=\"{h}\""))
-            .unwrap_or_default();
-        body.push_str(&format!(
-            "<img class=\"logo\" src=\"{}\" alt=\"{}\"{size}/>\n",
-            escape(href),
-            text(publisher)
-        ));
+    for piece in pack.front(publisher) {
+        match piece {
+            PackPiece::Masthead { publisher } => {
+                if let Some(href) = logo {
+                    body.push_str(&format!(
+                        "<img class=\"logo\" src=\"{}\" alt=\"{}\"/>\n",
+                        escape(href),
+                        text(&publisher)
+                    ));
+                }
+                if !publisher.is_empty() {
+                    body.push_str(&format!(
+                        "<p class=\"publisher\">{}</p>\n",
+                        text(&publisher)
+                    ));
+                }
+            }
+            PackPiece::Title(t) => body.push_str(&format!("<h1 id=\"title\">{}</h1>\n", text(t))),
+            PackPiece::Subtitle(t) => body.push_str(&format!("<p class=\"dek\">{}</p>\n", text(t))),
+            PackPiece::Date(d) => {
+                let iso = pack.meta.date.map(|d| d.to_string()).unwrap_or_default();
+                body.push_str(&format!(
+                    "<p class=\"date\"><time datetime=\"{iso}\">{}</time></p>\n",
+                    text(&d)
+                ));
+            }
+            // The cover picture is drawn into the book's cover image (`cover::cover_jpeg`).
+            PackPiece::Picture(_) => {}
+        }
     }
-    body.push_str(&format!("<h1 id=\"title\">{}</h1>\n", text(pack.title())));
-    if let Some(sub) = pack
-        .meta
-        .subtitle
-        .as_deref()
-        .filter(|s| !s.trim().is_empty())
-    {
-        body.push_str(&format!("<p class=\"dek\">{}</p>\n", text(sub)));
-    }
-    if let Some(date) = pack.meta.date {
-        body.push_str(&format!(
-            "<p class=\"date\"><time datetime=\"{date}\">{}</time></p>\n",
-            date.long_english()
-        ));
-    }
-    body.push_str(&format!(
-        "<p class=\"publisher\">{}</p>\n</header>\n",
-        text(publisher)
-    ));
-    let label = crate::pack::labels(lang).contents;
+    body.push_str("</header>\n");
+    let label = lang.labels().contents;
     body.push_str(&format!(
         "<section class=\"contents\" aria-labelledby=\"contents\">\n<h2 id=\"contents\">{}</h2>\n<ol class=\"pack-contents\">\n",
         text(label)
@@ -317,17 +295,6 @@ fn title_page(
     }
     body.push_str("</ol>\n</section>\n");
     document(lang, pack.title(), "", &body)
-}
-
-/// The cover page: the pack's cover picture on its own, its text alternative the pack title.
-fn cover_page(pack: &Pack, img: &Image, href: &str, lang: &str) -> String {
-    let (width, height) = images::fitted_size(img.width, img.height);
-    let body = format!(
-        "<section class=\"cover\" epub:type=\"cover\">\n<img role=\"doc-cover\" src=\"{}\" alt=\"{}\" width=\"{width}\" height=\"{height}\"/>\n</section>\n",
-        escape(href),
-        text(pack.title())
-    );
-    document(lang, pack.title(), " class=\"cover-page\"", &body)
 }
 
 #[cfg(test)]

@@ -2,9 +2,9 @@
 //! lead photo, body, footnotes), and collects what the package needs from them (headings for
 //! the table of contents, image files, whether every image has alternative text).
 
-use super::images::fitted_size;
+use crate::article::front::{BYLINE_SEPARATOR, Piece, front};
 use crate::article::link::{Links, Resolved};
-use crate::article::{Article, Block, Figure, Image, Inline, plain_text};
+use crate::article::{Article, Block, Figure, Image, Inline, Language, plain_text};
 use crate::error::Warning;
 use crate::render::xml::{escape, is_xml_char};
 
@@ -33,8 +33,8 @@ pub(super) struct ImageFile<'a> {
     pub href: String,
     /// The picture.
     pub image: &'a Image,
-    /// Whether this is the lead photo (declared as the cover image).
-    pub cover: bool,
+    /// Whether this is the lead photo (named `photo`, not numbered as a figure).
+    pub lead: bool,
 }
 
 /// The article chapter and what the package needs to know about it.
@@ -53,11 +53,10 @@ pub(super) struct Chapter<'a> {
 pub(super) struct TitleFacts<'a> {
     /// The publisher (the article's, else the theme's).
     pub publisher: &'a str,
-    /// The BCP 47 language tag for `lang` and `xml:lang`.
-    pub lang: &'a str,
-    /// The publisher's logo at the head of the title block: its path in the package and its
-    /// pixel size when known.
-    pub logo: Option<(&'a str, Option<(u32, u32)>)>,
+    /// The language: its tag for `lang` and `xml:lang`, its direction for `dir`.
+    pub lang: &'a Language,
+    /// The publisher's logo at the head of the title block: its path in the package.
+    pub logo: Option<&'a str>,
 }
 
 /// Writes the article chapter.
@@ -79,11 +78,11 @@ pub(super) fn chapter_in<'a>(
 ) -> Chapter<'a> {
     let mut w = Writer::new(article);
     w.image_dir = image_dir.to_owned();
-    w.title_block(facts.publisher, facts.logo);
-    if let Some(photo) = &article.photo {
-        w.figure(photo, "photo", true);
-    }
+    w.front(facts.publisher, facts.logo);
     w.blocks(&article.blocks);
+    // The notes before the rights line: the notes no body paragraph cites stand, as in the
+    // PDF and the DOCX, under a "Notes" heading at the end of the text, the rights after them.
+    w.notes();
     if let Some(rights) = article
         .meta
         .rights
@@ -95,9 +94,9 @@ pub(super) fn chapter_in<'a>(
         w.text(rights);
         w.out.push_str("</p>\n");
     }
-    w.notes();
     let body = std::mem::take(&mut w.out);
-    let xhtml = document(facts.lang, &article.meta.title, "", &body, &mut w);
+    let title = w.esc(&article.meta.title);
+    let xhtml = document(facts.lang, &title, "", &body);
     w.finish_warnings(warnings);
     Chapter {
         xhtml,
@@ -107,37 +106,31 @@ pub(super) fn chapter_in<'a>(
     }
 }
 
-/// Writes the cover page that shows the lead photo on its own, or `None` without a photo file.
-pub(super) fn cover(article: &Article, href: &str, lang: &str) -> Option<String> {
-    let photo = article.photo.as_ref()?;
-    let image = photo.image.as_ref()?;
-    let mut w = Writer::new(article);
-    let alt = w.alt_text(photo);
-    let (width, height) = fitted_size(image.width, image.height);
+/// The file name of the generated cover image inside the package.
+pub(super) const COVER_IMAGE: &str = "images/cover.jpg";
+
+/// Writes the cover page: the generated cover image ([`COVER_IMAGE`]) on its own, its text
+/// alternative the title and publisher it shows. Sized by the stylesheet (`.cover img`).
+pub(super) fn cover_page(lang: &Language, title: &str, publisher: &str) -> String {
+    let alt = [title.trim(), publisher.trim()]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(BYLINE_SEPARATOR);
+    let clean = |s: &str| escape(&s.chars().filter(|c| is_xml_char(*c)).collect::<String>());
     let body = format!(
-        "<section class=\"cover\" epub:type=\"cover\">\n<img role=\"doc-cover\" src=\"{}\" alt=\"{alt}\" width=\"{width}\" height=\"{height}\"/>\n</section>\n",
-        escape(href),
+        "<section class=\"cover\" epub:type=\"cover\">\n<img role=\"doc-cover\" src=\"{COVER_IMAGE}\" alt=\"{}\"/>\n</section>\n",
+        clean(&alt),
     );
-    // Text problems (dropped characters) are the chapter's to report: it writes the same text.
-    Some(document(
-        lang,
-        &article.meta.title,
-        " class=\"cover-page\"",
-        &body,
-        &mut w,
-    ))
+    document(lang, &clean(title), " class=\"cover-page\"", &body)
 }
 
-/// Wraps a body in the XHTML document every content file shares: XML declaration, the HTML
-/// doctype, `lang` and `xml:lang` on the root, the stylesheet.
-fn document(lang: &str, title: &str, body_attrs: &str, body: &str, w: &mut Writer<'_>) -> String {
-    let dir = if w.article.meta.right_to_left() {
-        " dir=\"rtl\""
-    } else {
-        ""
-    };
-    let lang = escape(lang);
-    let title = w.esc(title);
+/// Wraps a body in the XHTML document every content file shares (a brief's and a pack's):
+/// XML declaration, the HTML doctype, `lang`, `xml:lang` and the language's `dir` on the
+/// root, the stylesheet. `title` is already escaped.
+pub(super) fn document(lang: &Language, title: &str, body_attrs: &str, body: &str) -> String {
+    let dir = if lang.is_rtl() { " dir=\"rtl\"" } else { "" };
+    let lang = escape(lang.tag());
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n\
          <html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" lang=\"{lang}\" xml:lang=\"{lang}\"{dir}>\n\
@@ -215,58 +208,75 @@ impl<'a> Writer<'a> {
         self.out.push_str(&e);
     }
 
-    fn title_block(&mut self, publisher: &str, logo: Option<(&str, Option<(u32, u32)>)>) {
-        let meta = &self.article.meta;
-        self.out.push_str("<header class=\"title-block\">\n");
-        if let Some((href, size)) = logo {
-            // The logo stands for the publisher: its name is the text alternative.
-            let alt = self.esc(publisher);
-            let size = size
-                .map(|(w, h)| format!(" width=\"{w}\" height=\"{h}\""))
-                .unwrap_or_default();
-            self.out.push_str(&format!(
-                "<img class=\"logo\" src=\"{}\" alt=\"{alt}\"{size}/>\n",
-                escape(href)
-            ));
-        }
-        self.out.push_str("<h1 id=\"title\">");
-        self.text(&meta.title);
-        self.out.push_str("</h1>\n");
-        if let Some(dek) = meta.subtitle.as_deref().filter(|s| !s.trim().is_empty()) {
-            self.out.push_str("<p class=\"dek\">");
-            self.text(dek);
-            self.out.push_str("</p>\n");
-        }
-        if !meta.authors.is_empty() {
-            self.out.push_str("<p class=\"byline\">");
-            for (i, a) in meta.authors.iter().enumerate() {
-                if i > 0 {
-                    self.out.push_str(", ");
+    /// The front block ([`front`]): masthead, title, dek and byline in the title block's
+    /// `header`, then the lead photo and the summary.
+    fn front(&mut self, publisher: &str, logo: Option<&str>) {
+        let article = self.article;
+        let mut open = false;
+        for piece in front(article, publisher) {
+            let in_header = matches!(
+                piece,
+                Piece::Masthead { .. } | Piece::Title(_) | Piece::Subtitle(_) | Piece::Byline(_)
+            );
+            if in_header && !open {
+                self.out.push_str("<header class=\"title-block\">\n");
+                open = true;
+            } else if !in_header && open {
+                self.out.push_str("</header>\n");
+                open = false;
+            }
+            match piece {
+                Piece::Masthead { publisher } => {
+                    if let Some(href) = logo {
+                        // The logo stands for the publisher: its name is the text alternative.
+                        // Its size is the stylesheet's (`.logo`), never fixed pixels.
+                        let alt = self.esc(&publisher);
+                        self.out.push_str(&format!(
+                            "<img class=\"logo\" src=\"{}\" alt=\"{alt}\"/>\n",
+                            escape(href)
+                        ));
+                    }
+                    if !publisher.is_empty() {
+                        self.out.push_str("<p class=\"publisher\">");
+                        self.text(&publisher);
+                        self.out.push_str("</p>\n");
+                    }
                 }
-                self.out.push_str("<span class=\"author\">");
-                self.text(&a.name);
-                self.out.push_str("</span>");
-                if let Some(aff) = a.affiliation.as_deref().filter(|s| !s.trim().is_empty()) {
-                    self.out.push_str(" <span class=\"affiliation\">(");
-                    self.text(aff);
-                    self.out.push_str(")</span>");
+                Piece::Title(title) => {
+                    self.out.push_str("<h1 id=\"title\">");
+                    self.text(title);
+                    self.out.push_str("</h1>\n");
+                }
+                Piece::Subtitle(dek) => {
+                    self.out.push_str("<p class=\"dek\">");
+                    self.text(dek);
+                    self.out.push_str("</p>\n");
+                }
+                Piece::Byline(by) => {
+                    self.out.push_str("<p class=\"byline\">");
+                    if let Some(authors) = &by.authors {
+                        self.text(authors);
+                    }
+                    if let Some((text, date)) = &by.date {
+                        if by.authors.is_some() {
+                            self.out.push_str(BYLINE_SEPARATOR);
+                        }
+                        let text = self.esc(text);
+                        self.out
+                            .push_str(&format!("<time datetime=\"{date}\">{text}</time>"));
+                    }
+                    self.out.push_str("</p>\n");
+                }
+                Piece::Photo(photo) => self.figure(photo, "photo", true),
+                Piece::Summary(summary) => {
+                    self.out.push_str("<div class=\"summary\">\n<p>");
+                    self.text(summary);
+                    self.out.push_str("</p>\n</div>\n");
                 }
             }
-            self.out.push_str("</p>\n");
         }
-        if let Some(date) = meta.date {
-            self.out.push_str(&format!(
-                "<p class=\"date\"><time datetime=\"{date}\">{}</time></p>\n",
-                date.long_english()
-            ));
-        }
-        self.out.push_str("<p class=\"publisher\">");
-        self.text(publisher);
-        self.out.push_str("</p>\n</header>\n");
-        if let Some(summary) = meta.summary.as_deref().filter(|s| !s.trim().is_empty()) {
-            self.out.push_str("<div class=\"summary\">\n<p>");
-            self.text(summary);
-            self.out.push_str("</p>\n</div>\n");
+        if open {
+            self.out.push_str("</header>\n");
         }
     }
 
@@ -315,23 +325,18 @@ impl<'a> Writer<'a> {
                 Some(href) => href,
                 None if lead => format!("{dir}photo.{}", image.format.extension()),
                 None => {
-                    let n = self.images.iter().filter(|f| !f.cover).count() + 1;
+                    let n = self.images.iter().filter(|f| !f.lead).count() + 1;
                     format!("{dir}figure-{n}.{}", image.format.extension())
                 }
             };
             let new_file = !self.images.iter().any(|f| f.href == href);
             let alt = self.alt_text(fig);
-            let (width, height) = fitted_size(image.width, image.height);
-            self.out.push_str(&format!(
-                "<img src=\"{}\" alt=\"{alt}\" width=\"{width}\" height=\"{height}\"/>\n",
-                escape(&href),
-            ));
+            // No `width`/`height`: the stylesheet sizes images (`max-width: 100%; height:
+            // auto`); fixed pixels made MuPDF-based readers overflow the page and clip.
+            self.out
+                .push_str(&format!("<img src=\"{}\" alt=\"{alt}\"/>\n", escape(&href)));
             if new_file {
-                self.images.push(ImageFile {
-                    href,
-                    image,
-                    cover: lead,
-                });
+                self.images.push(ImageFile { href, image, lead });
             }
         }
         if !caption.is_empty() || credit.is_some() {
@@ -496,41 +501,61 @@ impl<'a> Writer<'a> {
         ));
     }
 
-    /// The footnotes, each an `aside` that links back to its first reference.
+    /// The footnotes, each an `aside` that links back to its first reference: first the notes
+    /// the body cites, then, under the language's "Notes" heading, those it does not (the
+    /// order and heading the PDF and DOCX give them).
     fn notes(&mut self) {
         let notes = &self.article.notes;
         if notes.is_empty() {
             return;
         }
+        let cited = self.article.body_citations();
+        let (first, last): (Vec<usize>, Vec<usize>) =
+            (0..notes.len()).partition(|&i| cited.contains_key(&notes[i].id));
         self.out.push_str("<section class=\"notes\">\n");
-        for (i, note) in notes.iter().enumerate() {
-            let n = i + 1;
-            self.out.push_str(&format!(
-                "<aside epub:type=\"footnote\" role=\"doc-footnote\" id=\"fn{n}\">\n"
-            ));
-            let back = if self.referenced[i] {
-                format!("<a class=\"backlink\" role=\"doc-backlink\" href=\"#fnref{n}\">{n}.</a> ")
-            } else {
-                format!("<span class=\"backlink\">{n}.</span> ")
-            };
-            match note.blocks.split_first() {
-                Some((Block::Paragraph { content }, rest)) => {
-                    self.out.push_str("<p>");
-                    self.out.push_str(&back);
-                    self.inlines(content);
-                    self.out.push_str("</p>\n");
-                    self.blocks(rest);
-                }
-                _ => {
-                    self.out.push_str("<p>");
-                    self.out.push_str(back.trim_end());
-                    self.out.push_str("</p>\n");
-                    self.blocks(&note.blocks);
-                }
-            }
-            self.out.push_str("</aside>\n");
+        for i in first {
+            self.note(i);
+        }
+        if !last.is_empty() {
+            let heading = self.article.meta.lang().labels().notes;
+            self.out.push_str("<h2 class=\"notes-heading\">");
+            self.text(heading);
+            self.out.push_str("</h2>\n");
+        }
+        for i in last {
+            self.note(i);
         }
         self.out.push_str("</section>\n");
+    }
+
+    /// One footnote (`i` is its index in the article's notes).
+    fn note(&mut self, i: usize) {
+        let note = &self.article.notes[i];
+        let n = i + 1;
+        self.out.push_str(&format!(
+            "<aside epub:type=\"footnote\" role=\"doc-footnote\" id=\"fn{n}\">\n"
+        ));
+        let back = if self.referenced[i] {
+            format!("<a class=\"backlink\" role=\"doc-backlink\" href=\"#fnref{n}\">{n}.</a> ")
+        } else {
+            format!("<span class=\"backlink\">{n}.</span> ")
+        };
+        match note.blocks.split_first() {
+            Some((Block::Paragraph { content }, rest)) => {
+                self.out.push_str("<p>");
+                self.out.push_str(&back);
+                self.inlines(content);
+                self.out.push_str("</p>\n");
+                self.blocks(rest);
+            }
+            _ => {
+                self.out.push_str("<p>");
+                self.out.push_str(back.trim_end());
+                self.out.push_str("</p>\n");
+                self.blocks(&note.blocks);
+            }
+        }
+        self.out.push_str("</aside>\n");
     }
 }
 

@@ -1,0 +1,487 @@
+//! The state of one layout run and the setting of a paragraph into line frames: windows for
+//! very long paragraphs, alignment, list markers, short display and small-print lines.
+
+use super::Flowed;
+use super::scale;
+use crate::article::Language;
+use crate::error::Warning;
+use crate::layout::collect::{self, Para, Style};
+use crate::layout::finalize::{Line, finalize};
+use crate::layout::fonts::{FaceId, Family, FontBook};
+use crate::layout::hyphenate::Hyphenation;
+use crate::layout::linebreak::{KnuthPlass, LineBreaker, line_start};
+use crate::layout::prepare::{ParItem, prepare};
+use crate::layout::shaping::Shaper;
+use crate::layout::{Frame, Item, Jump, Rect, TextRun};
+use crate::theme::Theme;
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+/// Shared state of one layout run.
+pub struct Context<'b, 'a> {
+    pub(in crate::layout) shaper: Shaper<'b, 'a>,
+    pub(in crate::layout) theme: &'a Theme,
+    /// Width of the text block.
+    pub(in crate::layout) measure: f32,
+    pub(super) breaker: KnuthPlass,
+    /// The article language's hyphenation patterns (none when the theme turns hyphenation
+    /// off or the language has no patterns).
+    pub(super) hyphenation: Option<Hyphenation>,
+    /// The article's language is written right to left: paragraphs take a right-to-left
+    /// base direction and their short lines align right.
+    pub(super) rtl: bool,
+    pub(super) missing: BTreeSet<char>,
+    pub(super) warnings: Vec<Warning>,
+    /// x positions of the quote bars currently open.
+    pub(super) bars: Vec<f32>,
+    /// List markers waiting for the next line: text, style, right edge x. A nested list whose
+    /// item starts its parent's item adds its marker beside the parent's.
+    pub(super) markers: Vec<(String, Style, f32)>,
+}
+
+/// Longest paragraph, in bytes of text, that is set as one Knuth–Plass problem. A longer one
+/// (a 10 MB brief with no blank line) is set in windows of this size: each window is broken
+/// as if it ended there, its lines but the last [`WINDOW_RESET_LINES`] are kept, and the next
+/// window starts where the first line not kept starts. Knuth–Plass's choice of a line hardly
+/// depends on text more than a few lines ahead, so the lines kept are those the whole
+/// paragraph would give, and memory (items, shaped glyphs, breaker nodes) stays that of one
+/// window. 16 KiB is about 2 700 words or 190 lines at the default measure: no paragraph of
+/// a real brief comes near it, so every ordinary paragraph is still set whole.
+const PARAGRAPH_WINDOW: usize = 16 * 1024;
+/// Lines at a window's end that the next window sets again (see [`PARAGRAPH_WINDOW`]).
+const WINDOW_RESET_LINES: usize = 4;
+
+/// Where and how a paragraph is set.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct ParShape {
+    pub(super) left: f32,
+    pub(super) right: f32,
+    pub(super) justify: bool,
+    pub(super) leading: f32,
+    pub(super) keep: bool,
+}
+
+impl<'b, 'a> Context<'b, 'a> {
+    /// A context for the theme, shaping, hyphenating and aligning in `lang`.
+    pub fn new(fonts: &'b FontBook<'a>, theme: &'a Theme, lang: &Language) -> Self {
+        let language = lang.tag();
+        let (w, _) = theme.page.points();
+        let mut warnings = Vec::new();
+        let hyphenation = if theme.hyphenate {
+            let h = Hyphenation::for_language(language);
+            if h.is_none() {
+                warnings.push(Warning::new(format!(
+                    "no hyphenation patterns for language ‘{language}’ (English and Spanish are built in); the PDF is set without hyphenation"
+                )));
+            }
+            h
+        } else {
+            None
+        };
+        Context {
+            shaper: Shaper::new(fonts, language),
+            theme,
+            measure: (w - theme.margins.left - theme.margins.right).max(72.0),
+            breaker: KnuthPlass,
+            hyphenation,
+            rtl: lang.is_rtl(),
+            missing: BTreeSet::new(),
+            warnings,
+            bars: Vec::new(),
+            markers: Vec::new(),
+        }
+    }
+
+    /// The warnings gathered: one listing every missing character first, then the rest.
+    pub fn into_warnings(self) -> Vec<Warning> {
+        let mut out = Vec::new();
+        if !self.missing.is_empty() {
+            let chars: Vec<String> = self.missing.iter().map(char::to_string).collect();
+            let codes: Vec<String> = self
+                .missing
+                .iter()
+                .map(|c| format!("U+{:04X}", u32::from(*c)))
+                .collect();
+            let n = self.missing.len();
+            out.push(Warning::new(format!(
+                "no embedded font has {n} character{}: {} ({}); the PDF shows an empty box for each (the text still copies out); choose a theme font that covers them",
+                if n == 1 { "" } else { "s" },
+                chars.join(" "),
+                codes.join(" ")
+            )));
+        }
+        out.extend(self.warnings);
+        out
+    }
+
+    pub(super) fn base(&self) -> f32 {
+        self.theme.base_size
+    }
+
+    pub(super) fn body_style(&self) -> Style {
+        Style::new(Family::Serif, self.base(), self.theme.colors.text)
+    }
+
+    pub(super) fn sans(&self, rel: f32) -> Style {
+        Style::new(Family::Sans, self.base() * rel, self.theme.colors.text)
+    }
+
+    /// Adds an element, drawing the open quote bars beside it.
+    pub(super) fn push(&self, out: &mut Vec<Flowed>, mut f: Flowed) {
+        for x in &self.bars {
+            f.frame.items.insert(
+                0,
+                Item::Fill {
+                    rect: Rect {
+                        x: *x,
+                        y: 0.0,
+                        w: 1.5,
+                        h: f.frame.height,
+                    },
+                    color: self.theme.colors.rule,
+                },
+            );
+        }
+        out.push(f);
+    }
+
+    pub(super) fn space(&self, out: &mut Vec<Flowed>, h: f32) {
+        if h > 0.0 {
+            self.push(
+                out,
+                Flowed {
+                    frame: Frame {
+                        height: h,
+                        items: Vec::new(),
+                    },
+                    space: true,
+                    ..Flowed::default()
+                },
+            );
+        }
+    }
+
+    /// Sets a paragraph into lines and pushes one element per line. A paragraph longer than
+    /// [`PARAGRAPH_WINDOW`] is set a window at a time (see there), so memory stays bounded and
+    /// the cost linear however long it is.
+    pub(super) fn paragraph(
+        &mut self,
+        out: &mut Vec<Flowed>,
+        para: &Para,
+        shape: ParShape,
+    ) -> usize {
+        let width = (self.measure - shape.left - shape.right).max(36.0);
+        // Justified text is hyphenated; display lines and captions are not.
+        let hyph = self.hyphenation.filter(|_| shape.justify);
+        let text = para.text.as_str();
+        let first = out.len();
+        let mut n = 0;
+        let mut from = 0;
+        loop {
+            let last = text.len() - from <= PARAGRAPH_WINDOW;
+            let to = if last {
+                text.len()
+            } else {
+                window_end(text, from + PARAGRAPH_WINDOW)
+            };
+            // The whole paragraph when it fits one window, else the window's part of it.
+            let window = (from > 0 || !last).then(|| sub_para(para, from..to));
+            let part = window.as_ref().unwrap_or(para);
+            let items = prepare(
+                &self.shaper,
+                part,
+                width,
+                hyph.as_ref(),
+                self.rtl,
+                &mut self.missing,
+            );
+            let breaks = self.breaker.break_lines(&items, width, shape.justify);
+            // Every line of the last window; the others keep all but their last few lines,
+            // which the next window sets again with the text that follows them.
+            let mut accept = breaks.len();
+            let mut next = to;
+            if !last {
+                let keep = breaks.len().saturating_sub(WINDOW_RESET_LINES).max(1);
+                if let Some(at) = breaks
+                    .get(keep - 1)
+                    .and_then(|b| line_text_start(&items, b.end))
+                    .filter(|at| *at > 0 && from + at < to)
+                {
+                    accept = keep;
+                    next = from + at;
+                }
+            }
+            let lines = finalize(&items, &breaks[..accept], &source_text(part));
+            drop(items);
+            for mut line in lines {
+                if self.rtl {
+                    align_right(&mut line, width);
+                }
+                let hyphenated = line.hyphenated;
+                let (mut frame, notes) = self.line_frame(line, para, shape.left, shape.leading);
+                // List markers and note numbers go before the line's text: items are painted
+                // in reading order, so copied text and pdftotext read "• item", not "item •".
+                let mut marker_items = Vec::new();
+                for (text, style, right) in std::mem::take(&mut self.markers) {
+                    let baseline = frame_baseline(&frame);
+                    let (runs, w) = self.text_runs(&text, style);
+                    for mut run in runs {
+                        run.origin.x += right - w;
+                        run.origin.y += baseline;
+                        marker_items.push(Item::Text(run));
+                    }
+                }
+                frame.items.splice(0..0, marker_items);
+                self.push(
+                    out,
+                    Flowed {
+                        frame,
+                        // No orphan and no widow: the first line keeps with the second, the
+                        // next-to-last with the last (set below, once the count is known), so
+                        // a split leaves two lines each side. A hyphenated line keeps with
+                        // the next too, so no page ends on a broken word (TeX's
+                        // \brokenpenalty); when the chain cannot fit on any page, pagination
+                        // splits it anyway.
+                        keep_with_next: shape.keep || n == 0 || hyphenated,
+                        notes,
+                        ..Flowed::default()
+                    },
+                );
+                n += 1;
+            }
+            if next >= text.len() || last {
+                break;
+            }
+            from = next;
+        }
+        if n >= 2
+            && let Some(f) = out.get_mut(first + n - 2)
+        {
+            f.keep_with_next = true;
+        }
+        if let Some(f) = out.get_mut(first + n.max(1) - 1).filter(|_| n > 0) {
+            f.keep_with_next = false;
+        }
+        n
+    }
+
+    /// A line as a frame of `leading` height, its baseline placed so the font's ascent and
+    /// descent sit centred in the leading.
+    pub(super) fn line_frame(
+        &self,
+        line: Line,
+        para: &Para,
+        left: f32,
+        leading: f32,
+    ) -> (Frame, Vec<usize>) {
+        let size = line
+            .runs
+            .iter()
+            .filter(|r| r.origin.y == 0.0)
+            .map(|r| r.size)
+            .fold(0.0, f32::max);
+        let size = if size > 0.0 {
+            size
+        } else {
+            line.runs.iter().map(|r| r.size).fold(self.base(), f32::max)
+        };
+        let m = self
+            .shaper
+            .book()
+            .face(FaceId::of(Family::Serif, false, false))
+            .metrics;
+        let upm = f32::from(m.units_per_em.max(1));
+        let (asc, desc) = (m.ascent / upm * size, -m.descent / upm * size);
+        let baseline = (leading - (asc + desc)) / 2.0 + asc;
+        let mut items = Vec::with_capacity(line.runs.len() + line.links.len());
+        for mut run in line.runs {
+            run.origin.x += left;
+            run.origin.y += baseline;
+            items.push(Item::Text(run));
+        }
+        // A note reference jumps to its note; the area is widened to a comfortable target
+        // around the small superscript.
+        for (x0, x1, s, n) in line.note_spans {
+            items.push(Item::Jump {
+                rect: Rect {
+                    x: left + x0 - 1.0,
+                    y: baseline - s * 2.0,
+                    w: (x1 - x0).max(0.0) + 2.0,
+                    h: s * 2.4,
+                },
+                to: Jump::Note(n),
+            });
+        }
+        for (x0, x1, s, l) in line.links {
+            if let Some(url) = para.links.get(l) {
+                items.push(Item::Link {
+                    rect: Rect {
+                        x: left + x0,
+                        y: baseline - s * 0.9,
+                        w: (x1 - x0).max(0.0),
+                        h: s * 1.15,
+                    },
+                    url: url.clone(),
+                });
+            }
+        }
+        (
+            Frame {
+                height: leading,
+                items,
+            },
+            line.notes,
+        )
+    }
+
+    /// Shapes a short text on one line (markers, header, folio): its runs on a baseline at
+    /// y = 0 starting at x = 0, and its width.
+    pub(in crate::layout) fn text_runs(&mut self, text: &str, style: Style) -> (Vec<TextRun>, f32) {
+        let para = collect::plain(text, style);
+        let items = prepare(
+            &self.shaper,
+            &para,
+            f32::INFINITY,
+            None,
+            self.rtl,
+            &mut self.missing,
+        );
+        let breaks = [crate::layout::linebreak::Break {
+            end: items.len(),
+            ratio: 0.0,
+        }];
+        let line = finalize(&items, &breaks, &source_text(&para))
+            .pop()
+            .unwrap_or_default();
+        (line.runs, line.width)
+    }
+
+    pub(super) fn display(
+        &mut self,
+        out: &mut Vec<Flowed>,
+        text: &str,
+        style: Style,
+        keep: bool,
+    ) -> usize {
+        let para = collect::plain(text, style);
+        let leading = style.size * scale::DISPLAY_LEADING;
+        self.paragraph(
+            out,
+            &para,
+            ParShape {
+                left: 0.0,
+                right: 0.0,
+                justify: false,
+                leading,
+                keep,
+            },
+        )
+    }
+
+    pub(super) fn small(&mut self, out: &mut Vec<Flowed>, text: &str, style: Style, keep: bool) {
+        let para = collect::plain(text, style);
+        let leading = style.size * scale::SMALL_LEADING;
+        self.paragraph(
+            out,
+            &para,
+            ParShape {
+                left: 0.0,
+                right: 0.0,
+                justify: false,
+                leading,
+                keep,
+            },
+        );
+    }
+}
+
+/// Where a window of a long paragraph ends: after the first space at or past `at`, within
+/// another window's length; else (a giant token with no space) at a character boundary at
+/// `at`, where the token is cut as `prepare` would cut it for the measure anyway.
+fn window_end(text: &str, at: usize) -> usize {
+    let at = at.min(text.len());
+    let limit = (at + PARAGRAPH_WINDOW).min(text.len());
+    if let Some(i) = text.as_bytes()[at..limit].iter().position(|b| *b == b' ') {
+        return at + i + 1;
+    }
+    let mut cut = at;
+    while cut > 0 && !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    cut
+}
+
+/// The part `range` of a paragraph as a paragraph of its own: its text, and its spans cut to
+/// it and shifted (link indices still refer to the whole paragraph's links).
+fn sub_para(para: &Para, range: std::ops::Range<usize>) -> Para {
+    let first = para.spans.partition_point(|s| s.range.end <= range.start);
+    let spans = para.spans[first..]
+        .iter()
+        .take_while(|s| s.range.start < range.end)
+        .map(|s| collect::Span {
+            range: s.range.start.max(range.start) - range.start
+                ..s.range.end.min(range.end) - range.start,
+            ..s.clone()
+        })
+        .collect();
+    Para {
+        text: para.text.get(range).unwrap_or_default().to_owned(),
+        spans,
+        links: Vec::new(),
+    }
+}
+
+/// The byte offset in its paragraph where the line after a break at item `end` starts: the
+/// first cluster of its first box.
+fn line_text_start(items: &[ParItem], end: usize) -> Option<usize> {
+    let start = line_start(items, end.saturating_add(1));
+    match items.get(start)? {
+        ParItem::Box { pieces, .. } => pieces
+            .iter()
+            .flat_map(|p| &p.glyphs)
+            .filter(|g| g.starts_cluster())
+            .map(|g| g.start as usize)
+            .min(),
+        _ => None,
+    }
+}
+
+/// The text a paragraph's glyphs point into: its own, and a hyphen for hyphenated line ends.
+fn source_text(para: &Para) -> Arc<str> {
+    let mut s = String::with_capacity(para.text.len() + 1);
+    s.push_str(&para.text);
+    s.push('-');
+    Arc::from(s)
+}
+
+/// Moves a line's content to end at the right edge of `width` (a right-to-left paragraph's
+/// short lines; a justified line already fills the width and does not move).
+fn align_right(line: &mut Line, width: f32) {
+    let dx = width - line.width;
+    if dx <= 0.0 {
+        return;
+    }
+    for run in &mut line.runs {
+        run.origin.x += dx;
+    }
+    for span in line.links.iter_mut() {
+        span.0 += dx;
+        span.1 += dx;
+    }
+    for span in line.note_spans.iter_mut() {
+        span.0 += dx;
+        span.1 += dx;
+    }
+}
+
+/// The baseline of a line frame (of its first text run).
+fn frame_baseline(frame: &Frame) -> f32 {
+    frame
+        .items
+        .iter()
+        .find_map(|i| match i {
+            Item::Text(r) if r.glyphs.iter().all(|g| g.rise == 0.0) => Some(r.origin.y),
+            _ => None,
+        })
+        .unwrap_or(frame.height * 0.75)
+}

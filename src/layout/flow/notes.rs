@@ -1,0 +1,132 @@
+//! Footnotes as flow elements: each note's lines for the page foot, and the notes no body
+//! paragraph cites, listed at the end of the body.
+
+use super::Flowed;
+use super::context::{Context, ParShape};
+use super::scale;
+use crate::article::{Article, Block, Inline};
+use crate::error::Warning;
+use crate::layout::collect::{self, Style};
+use crate::layout::fonts::Family;
+use crate::layout::{Item, Jump, Rect};
+
+/// Each footnote's lines, note `n` at index `n - 1`, numbered with a hanging label.
+pub fn flow_notes(ctx: &mut Context<'_, '_>, article: &Article) -> Vec<Vec<Flowed>> {
+    let mut all = Vec::with_capacity(article.notes.len());
+    let size = ctx.base() * scale::NOTE;
+    for (i, note) in article.notes.iter().enumerate() {
+        let mut out = Vec::new();
+        let indent = size * 1.8;
+        let style = Style::new(Family::Serif, size, ctx.theme.colors.text);
+        ctx.markers = vec![(format!("{}", i + 1), style, indent - size * 0.5)];
+        for block in &note.blocks {
+            let para = match block {
+                Block::Paragraph { content } | Block::Heading { content, .. } => {
+                    collect::collect(article, content, style, ctx.theme.colors.accent)
+                }
+                other => {
+                    let inlines = block_inlines(other);
+                    collect::collect(article, &inlines, style, ctx.theme.colors.accent)
+                }
+            };
+            let first = out.len();
+            ctx.paragraph(
+                &mut out,
+                &para,
+                ParShape {
+                    left: indent,
+                    right: 0.0,
+                    justify: true,
+                    leading: size * scale::SMALL_LEADING,
+                    keep: false,
+                },
+            );
+            // The note's number jumps back to where the note is cited.
+            if first == 0
+                && let Some(f) = out.first_mut()
+            {
+                let h = f.frame.height;
+                f.frame.items.push(Item::Jump {
+                    rect: Rect {
+                        x: 0.0,
+                        y: 0.0,
+                        w: indent - size * 0.3,
+                        h,
+                    },
+                    to: Jump::Ref(i + 1),
+                });
+            }
+        }
+        ctx.markers.clear();
+        all.push(out);
+    }
+    all
+}
+
+/// A note's quote, list or figure as one run of inlines (a note is set as one paragraph per
+/// block): the blocks' inlines in order, a space between them, emphasis, links and note
+/// references kept.
+fn block_inlines(block: &Block) -> Vec<Inline> {
+    fn walk(block: &Block, out: &mut Vec<Inline>) {
+        let gap = |out: &mut Vec<Inline>| {
+            if !out.is_empty() {
+                out.push(Inline::Text { text: " ".into() });
+            }
+        };
+        match block {
+            Block::Paragraph { content } | Block::Heading { content, .. } => {
+                gap(out);
+                out.extend(content.iter().cloned());
+            }
+            Block::Quote { blocks } => blocks.iter().for_each(|b| walk(b, out)),
+            Block::List { items, .. } => items.iter().flatten().for_each(|b| walk(b, out)),
+            Block::Figure { figure } => {
+                gap(out);
+                out.push(Inline::Text {
+                    text: figure.caption.clone(),
+                });
+            }
+            Block::Rule => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(block, &mut out);
+    out
+}
+
+/// Notes the body never cites (a reader keeps such definitions rather than lose them): set at
+/// the end of the body under a "Notes" heading, as the DOCX lists them, each as it would stand
+/// at a page foot, with a warning per note. They are taken out of `notes`, so pagination never
+/// places them a second time.
+pub fn uncited_notes(
+    ctx: &mut Context<'_, '_>,
+    article: &Article,
+    body: &mut Vec<Flowed>,
+    notes: &mut [Vec<Flowed>],
+) {
+    let cited = article.body_citations();
+    let uncited: Vec<usize> = (0..article.notes.len().min(notes.len()))
+        .filter(|&i| !cited.contains_key(&article.notes[i].id))
+        .collect();
+    if uncited.is_empty() {
+        return;
+    }
+    let heading = article.meta.lang().labels().notes;
+    let block = Block::Heading {
+        level: 1,
+        content: vec![Inline::Text {
+            text: heading.to_owned(),
+        }],
+    };
+    ctx.blocks(body, article, std::slice::from_ref(&block), 0.0, false);
+    let gap = ctx.base() * 0.4;
+    for i in uncited {
+        body.append(&mut notes[i]);
+        ctx.space(body, gap);
+        ctx.warnings.push(Warning::new(format!(
+            "footnote `{}` is never cited; the PDF lists it as note {} under “{heading}” at the end",
+            article.notes[i].id,
+            i + 1
+        )));
+    }
+}
