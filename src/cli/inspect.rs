@@ -3,7 +3,7 @@
 use super::input::{load, load_source};
 use super::pack;
 use super::theme::Themes;
-use super::{Failure, Outcome, print_warnings, say};
+use super::{Failure, Outcome, Verbosity, print_line, print_warnings, report, say, verbosity};
 use anyhow::Context;
 use briefpress::article::Article;
 use rayon::prelude::*;
@@ -22,14 +22,21 @@ pub(super) fn check(
     let results: Vec<_> = sources
         .par_iter()
         .map(|s| {
+            let started = std::time::Instant::now();
             let loaded = themes
                 .for_source(&s.path)
                 .and_then(|_| load_source(s, epoch));
-            (s.path.clone(), loaded)
+            (s.path.clone(), loaded, started.elapsed())
         })
         .collect();
     let mut failed = 0;
-    for (path, r) in results {
+    for (path, r, took) in results {
+        if verbosity() == Verbosity::Verbose {
+            report(
+                "note",
+                format_args!("{}: read {} ms", path.display(), took.as_millis()),
+            );
+        }
         match r {
             Ok((article, warnings)) => {
                 print_warnings(&path, &warnings);
@@ -77,7 +84,7 @@ pub(super) fn inspect(source: &Path, json: bool, epoch: Option<i64>) -> anyhow::
     } else {
         // Each line made printable: a title or caption is the source's text.
         for line in summary(&article).lines() {
-            say(&mut out, line)?;
+            print_line(&mut out, line)?;
         }
     }
     Ok(Outcome::Success)

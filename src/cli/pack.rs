@@ -18,7 +18,6 @@ use briefpress::render::Format;
 use briefpress::theme::PageSize;
 use clap::Args;
 use rayon::prelude::*;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -383,11 +382,13 @@ pub fn run(args: PackArgs, epoch: Option<i64>) -> anyhow::Result<Outcome> {
         format!("{} briefs", pack.briefs.len())
     };
     say(&mut out, format_args!("{from} -> {}", written.join(", ")))?;
-    writeln!(
-        out,
-        "1 pack of {} brief{} bound",
-        pack.briefs.len(),
-        if pack.briefs.len() == 1 { "" } else { "s" }
+    say(
+        &mut out,
+        format_args!(
+            "1 pack of {} brief{} bound",
+            pack.briefs.len(),
+            if pack.briefs.len() == 1 { "" } else { "s" }
+        ),
     )?;
     Ok(Outcome::Success)
 }

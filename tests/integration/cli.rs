@@ -464,3 +464,57 @@ fn a_title_with_a_bidi_override_prints_escaped_in_check_and_inspect() {
         assert!(!out.contains('\u{202E}'), "{args:?}: {out}");
     }
 }
+
+#[test]
+fn quiet_prints_only_errors_and_verbose_adds_timings() {
+    let dir = crate::tools::scratch();
+    std::fs::write(
+        dir.path().join("warns.md"),
+        "---\ntitle: T\n---\nCited [^x] but never defined.\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("empty.md"), "").unwrap();
+    let args = ["build", "warns.md", "empty.md", "-o", "out", "-f", "epub"];
+    let quiet = briefpress(dir.path(), &[&["--quiet"][..], &args].concat());
+    assert_eq!(quiet.status.code(), Some(1));
+    assert!(quiet.stdout.is_empty(), "{:?}", quiet.stdout);
+    let err = stderr(&quiet);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("error: empty.md"), "{err}");
+
+    let normal = briefpress(dir.path(), &args);
+    let err = stderr(&normal);
+    assert!(err.contains("warning: warns.md:4:"), "{err}");
+    assert!(!err.contains(" ms"), "{err}");
+
+    let verbose = briefpress(dir.path(), &[&args[..], &["-v"]].concat());
+    let err = stderr(&verbose);
+    assert!(err.contains("warning: warns.md:4:"), "{err}");
+    assert!(
+        err.lines()
+            .any(|l| l.starts_with("note: warns.md: read ") && l.contains(" ms, epub ")),
+        "{err}"
+    );
+    let both = briefpress(dir.path(), &[&args[..], &["-q", "-v"]].concat());
+    assert_eq!(both.status.code(), Some(2), "{}", stderr(&both));
+}
+
+#[test]
+fn completions_are_printed_for_bash_zsh_and_fish() {
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef briefpress"),
+        ("fish", "complete -c briefpress"),
+    ] {
+        let o = briefpress(&project(), &["completions", shell]);
+        assert!(o.status.success(), "{shell}: {}", stderr(&o));
+        let script = String::from_utf8_lossy(&o.stdout);
+        assert!(script.contains(marker), "{shell}: {script}");
+        assert!(
+            script.contains("pack") && script.contains("page-size"),
+            "{shell}"
+        );
+    }
+    let o = briefpress(&project(), &["completions", "powershell"]);
+    assert_eq!(o.status.code(), Some(2));
+}
