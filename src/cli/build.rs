@@ -43,18 +43,44 @@ fn default_sources() -> anyhow::Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-/// Two sources with the same stem would overwrite each other's outputs.
-fn check_stems(sources: &[PathBuf]) -> anyhow::Result<()> {
+/// Two sources with the same stem would overwrite each other's outputs in `out_dir`.
+fn check_stems(sources: &[PathBuf], out_dir: &Path) -> anyhow::Result<()> {
     let mut seen: BTreeMap<String, &PathBuf> = BTreeMap::new();
     for s in sources {
         let stem = stem_of(s);
         if let Some(first) = seen.insert(stem.clone(), s) {
             bail!(UsageError(format!(
-                "`{}` and `{}` would both write output/{stem}.*; rename one of them",
+                "`{}` and `{}` would both write {}.*; rename one of them",
                 first.display(),
-                s.display()
+                s.display(),
+                out_dir.join(&stem).display()
             )));
         }
+    }
+    Ok(())
+}
+
+/// `-o` of `build` names a folder: one run writes several files per source, so a file name
+/// (`-o out/brief.pdf`, which once made a folder called brief.pdf) is refused with what to
+/// write instead.
+fn check_output_folder(out: &Path) -> anyhow::Result<()> {
+    let format = out.extension().and_then(|e| {
+        Format::ALL
+            .into_iter()
+            .find(|f| e.eq_ignore_ascii_case(f.extension()))
+    });
+    if let Some(format) = format {
+        let dir = out
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        bail!(UsageError(format!(
+            "`-o {}` names a file, but `-o` of `build` is the output folder; write `-o {}/ -f {}` (each source writes <folder>/<its name>.{})",
+            out.display(),
+            dir.display(),
+            format.extension(),
+            format.extension()
+        )));
     }
     Ok(())
 }
@@ -65,8 +91,11 @@ pub(super) fn build(args: BuildArgs, epoch: Option<i64>) -> anyhow::Result<Outco
     } else {
         (args.sources, PathBuf::from("output"))
     };
-    check_stems(&sources)?;
+    if let Some(out) = &args.output {
+        check_output_folder(out)?;
+    }
     let out_dir = args.output.unwrap_or(default_out);
+    check_stems(&sources, &out_dir)?;
     std::fs::create_dir_all(&out_dir).map_err(|e| {
         UsageError(format!(
             "cannot create the output folder `{}` ({e})",

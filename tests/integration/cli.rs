@@ -194,6 +194,27 @@ fn same_stem_twice_is_refused() {
         err.contains("a.md") && err.contains("a.txt") && err.contains("rename"),
         "{err}"
     );
+    assert!(err.contains("would both write out/a.*"), "{err}");
+    assert!(!err.contains("output/"), "names the -o folder: {err}");
+}
+
+#[test]
+fn build_output_ending_in_a_format_is_a_usage_error_not_a_folder() {
+    let dir = crate::tools::scratch();
+    std::fs::write(dir.path().join("x.md"), "---\ntitle: X\n---\nBody.\n").unwrap();
+    for (out, fix) in [
+        ("od/x.pdf", "`-o od/ -f pdf`"),
+        ("x.EPUB", "`-o ./ -f epub`"),
+        ("od/x.docx", "`-o od/ -f docx`"),
+    ] {
+        let o = briefpress(dir.path(), &["build", "x.md", "-o", out]);
+        assert_eq!(o.status.code(), Some(2), "{out}");
+        let err = stderr(&o);
+        assert!(err.contains(fix), "{out}: {err}");
+        assert!(err.contains("output folder"), "{err}");
+    }
+    assert!(!dir.path().join("od").exists(), "no folder was made");
+    assert!(!dir.path().join("x.EPUB").exists());
 }
 
 #[test]
