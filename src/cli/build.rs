@@ -19,12 +19,13 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-/// The sources of `build` with no arguments: every .md, .txt and .json in `source/`, sorted.
-fn default_sources() -> anyhow::Result<Vec<PathBuf>> {
-    let dir = Path::new("source");
+/// The sources in a folder: every .md, .txt and .json directly in it, sorted. A folder with
+/// none is a usage error. `source/` with no arguments, or any folder named as SOURCE.
+fn sources_in(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let entries = std::fs::read_dir(dir).map_err(|e| {
         UsageError(format!(
-            "no sources given and cannot read `source/` ({e}); run from the project folder or name the sources"
+            "cannot read the folder `{}` ({e}); check the path",
+            dir.display()
         ))
     })?;
     let mut out = Vec::new();
@@ -36,9 +37,34 @@ fn default_sources() -> anyhow::Result<Vec<PathBuf>> {
     }
     out.sort();
     if out.is_empty() {
+        bail!(UsageError(format!(
+            "no .md, .txt or .json sources in `{}`; name the sources or another folder",
+            dir.display()
+        )));
+    }
+    Ok(out)
+}
+
+/// The sources of `build` with no arguments: the sources in `source/`.
+fn default_sources() -> anyhow::Result<Vec<PathBuf>> {
+    let dir = Path::new("source");
+    if !dir.is_dir() {
         bail!(UsageError(
-            "no .md, .txt or .json sources in `source/`".into()
+            "no sources given and no `source/` folder here; run from the project folder or name the sources".into()
         ));
+    }
+    sources_in(dir)
+}
+
+/// The sources named on the command line, a folder standing for the sources in it.
+pub(super) fn expand_folders(named: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+    let mut out = Vec::with_capacity(named.len());
+    for path in named {
+        if path.is_dir() {
+            out.extend(sources_in(path)?);
+        } else {
+            out.push(path.clone());
+        }
     }
     Ok(out)
 }
@@ -89,7 +115,7 @@ pub(super) fn build(args: BuildArgs, epoch: Option<i64>) -> anyhow::Result<Outco
     let (sources, default_out) = if args.sources.is_empty() {
         (default_sources()?, PathBuf::from("output"))
     } else {
-        (args.sources, PathBuf::from("output"))
+        (expand_folders(&args.sources)?, PathBuf::from("output"))
     };
     if let Some(out) = &args.output {
         check_output_folder(out)?;

@@ -16,8 +16,9 @@ pub(super) fn check(
     theme: Option<&Path>,
     epoch: Option<i64>,
 ) -> anyhow::Result<Outcome> {
-    // A pack manifest stands for the briefs it names.
-    let (sources, failed_manifests) = pack::expand_manifests(sources);
+    // A folder stands for the sources in it, a pack manifest for the briefs it names.
+    let sources = super::build::expand_folders(sources)?;
+    let (sources, failed_manifests) = pack::expand_manifests(&sources);
     let themes = Themes::load(&sources, theme, None)?;
     let results: Vec<_> = sources
         .par_iter()
@@ -64,6 +65,13 @@ pub(super) fn check(
 }
 
 pub(super) fn inspect(source: &Path, json: bool, epoch: Option<i64>) -> anyhow::Result<Outcome> {
+    if source.is_dir() {
+        return Err(super::UsageError(format!(
+            "`{}` is a folder, but `inspect` reads one source file; name a .md, .txt or .json file in it (`check` takes a folder)",
+            source.display()
+        ))
+        .into());
+    }
     let (article, warnings) = match load(source, epoch) {
         Ok(x) => x,
         Err(error) => {

@@ -539,3 +539,44 @@ fn completions_are_printed_for_bash_zsh_and_fish() {
     let o = briefpress(&project(), &["completions", "powershell"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn a_folder_as_source_means_the_sources_in_it() {
+    let dir = crate::tools::scratch();
+    let briefs = dir.path().join("briefs");
+    std::fs::create_dir_all(briefs.join("nested")).unwrap();
+    std::fs::write(briefs.join("a.md"), "---\ntitle: A\n---\nBody.\n").unwrap();
+    std::fs::write(briefs.join("b.txt"), "B\n\nBody.\n").unwrap();
+    std::fs::write(briefs.join("notes.odt"), "not a source").unwrap();
+    std::fs::write(briefs.join("nested/c.md"), "---\ntitle: C\n---\n").unwrap();
+    let o = briefpress(dir.path(), &["build", "briefs", "-o", "out", "-f", "epub"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let mut names = file_names(&dir.path().join("out"));
+    names.sort();
+    assert_eq!(names, ["a.epub", "b.epub"]);
+
+    let o = briefpress(dir.path(), &["check", "briefs"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("briefs/a.md: ok") && out.contains("briefs/b.txt: ok"),
+        "{out}"
+    );
+
+    let o = briefpress(dir.path(), &["inspect", "briefs"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("reads one source file"),
+        "{}",
+        stderr(&o)
+    );
+
+    std::fs::create_dir(dir.path().join("none")).unwrap();
+    let o = briefpress(dir.path(), &["check", "none"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("no .md, .txt or .json sources in `none`"),
+        "{}",
+        stderr(&o)
+    );
+}
