@@ -580,3 +580,104 @@ fn a_folder_as_source_means_the_sources_in_it() {
         stderr(&o)
     );
 }
+
+/// Writes `name` with a minimal brief titled `title`.
+fn brief(dir: &Path, name: &str, title: &str) {
+    let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, format!("---\ntitle: {title}\n---\nBody.\n")).unwrap();
+}
+
+#[test]
+fn a_pack_is_named_after_its_manifest_or_its_title() {
+    let dir = crate::tools::scratch();
+    brief(dir.path(), "a.md", "A");
+    std::fs::write(dir.path().join("briefs.toml"), "sources = [\"a.md\"]\n").unwrap();
+    let runs: [(&[&str], &str); 4] = [
+        (&["pack", "briefs.toml", "-f", "epub"], "output/briefs.epub"),
+        (
+            &[
+                "pack",
+                "a.md",
+                "--title",
+                "Andean Briefing: 2026",
+                "-f",
+                "epub",
+            ],
+            "output/andean-briefing-2026.epub",
+        ),
+        (&["pack", "a.md", "-f", "epub"], "output/pack.epub"),
+        (
+            &["pack", "a.md", "-o", "out/", "-f", "epub"],
+            "out/pack.epub",
+        ),
+    ];
+    for (args, written) in runs {
+        let o = briefpress(dir.path(), args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        assert!(
+            dir.path().join(written).is_file(),
+            "{args:?} wrote no {written}"
+        );
+        assert!(
+            String::from_utf8_lossy(&o.stdout).contains(written),
+            "{args:?}"
+        );
+    }
+    let mut names = file_names(&dir.path().join("output"));
+    names.sort();
+    assert_eq!(
+        names,
+        ["andean-briefing-2026.epub", "briefs.epub", "pack.epub"]
+    );
+}
+
+#[test]
+fn two_packs_of_one_run_that_would_write_the_same_files_are_refused_naming_both() {
+    let dir = crate::tools::scratch();
+    for folder in ["x", "y"] {
+        brief(&dir.path().join(folder), "a.md", folder);
+        std::fs::write(
+            dir.path().join(folder).join("briefs.toml"),
+            "sources = [\"a.md\"]\n",
+        )
+        .unwrap();
+    }
+    let o = briefpress(
+        dir.path(),
+        &["pack", "x/briefs.toml", "y/briefs.toml", "-f", "epub"],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("`x/briefs.toml` and `y/briefs.toml` would both write output/briefs.*"),
+        "{err}"
+    );
+    assert!(!dir.path().join("output").exists(), "nothing written");
+    // With -o every pack would take that one name.
+    std::fs::rename(
+        dir.path().join("y/briefs.toml"),
+        dir.path().join("y/other.toml"),
+    )
+    .unwrap();
+    let o = briefpress(
+        dir.path(),
+        &["pack", "x/briefs.toml", "y/other.toml", "-o", "p.pdf"],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("would both write p.*"),
+        "{}",
+        stderr(&o)
+    );
+    // Different names: both packs are bound.
+    let o = briefpress(
+        dir.path(),
+        &["pack", "x/briefs.toml", "y/other.toml", "-f", "epub"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("2 packs bound, 0 failed"));
+    let mut names = file_names(&dir.path().join("output"));
+    names.sort();
+    assert_eq!(names, ["briefs.epub", "other.epub"]);
+}
