@@ -6,7 +6,7 @@
 
 use super::args::{FormatArg, PageSizeArg};
 use super::build::note_stale_tmp_files;
-use super::input::{Folder, Source, load_source};
+use super::input::{Folder, Source, load_source, source_dir};
 use super::output::write_all_or_none;
 use super::theme::Themes;
 use super::{Outcome, UsageError, dedup_warnings, print_warnings, report, say, stem_of};
@@ -123,13 +123,40 @@ fn read_manifest(file: &Path) -> Option<Resolved> {
     };
     // Paths as the user would write them (`brief.md`, not `./brief.md`) in messages.
     let base = file.parent().unwrap_or(Path::new(""));
-    // The paths are already through the one path check (`Manifest::parse`); a symbolic link
-    // that leads out is refused when the brief is opened, naming the brief.
-    let sources = manifest
-        .sources
-        .iter()
-        .map(|s: &Located| Source::in_manifest(base.join(&s.path), folder.clone(), s.path.clone()))
-        .collect();
+    // The paths are already through the one path check (`Manifest::parse`): a brief is in the
+    // manifest's folder or below it, opened through that folder, or in a folder beside it
+    // (`../briefs/a.md`), opened through the folder above, once; a symbolic link that leads out
+    // of the folder it is opened through is refused when the brief is opened, naming the brief.
+    let mut above: Option<Arc<Folder>> = None;
+    let mut sources = Vec::with_capacity(manifest.sources.len());
+    for s in &manifest.sources {
+        let s: &Located = s;
+        let shown = base.join(&s.path);
+        match s.path.strip_prefix("../") {
+            None => sources.push(Source::in_manifest(shown, folder.clone(), s.path.clone())),
+            Some(rel) => {
+                let up = match &above {
+                    Some(f) => f.clone(),
+                    None => match Folder::open(
+                        &source_dir(file).join(".."),
+                        "the folder above the manifest's",
+                    ) {
+                        Ok(f) => above.insert(Arc::new(f)).clone(),
+                        Err(e) => {
+                            manifest_error(
+                                file,
+                                Some(s.line),
+                                Some(s.column),
+                                &format!("cannot open the folder above the manifest's ({e})"),
+                            );
+                            return None;
+                        }
+                    },
+                };
+                sources.push(Source::in_manifest(shown, up, rel.to_owned()));
+            }
+        }
+    }
     let cover = match &manifest.cover {
         None => None,
         Some(loc) => {

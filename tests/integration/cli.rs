@@ -681,3 +681,62 @@ fn two_packs_of_one_run_that_would_write_the_same_files_are_refused_naming_both(
     names.sort();
     assert_eq!(names, ["briefs.epub", "other.epub"]);
 }
+
+#[test]
+fn a_manifest_names_briefs_in_a_sibling_folder_whose_images_stay_in_theirs() {
+    let dir = crate::tools::scratch();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("briefs/img")).unwrap();
+    std::fs::create_dir_all(root.join("packs")).unwrap();
+    let png = {
+        let img = image::RgbImage::from_pixel(2, 2, image::Rgb([0, 128, 0]));
+        let mut out = std::io::Cursor::new(Vec::new());
+        img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+        out.into_inner()
+    };
+    std::fs::write(root.join("briefs/img/p.png"), &png).unwrap();
+    std::fs::write(root.join("packs/p.png"), &png).unwrap();
+    let with_photo = |path: &str| {
+        format!("---\ntitle: T\nphoto:\n  path: {path}\n  alt: A\n  caption: C\n---\nBody.\n")
+    };
+    std::fs::write(root.join("briefs/a.md"), with_photo("img/p.png")).unwrap();
+    std::fs::write(root.join("briefs/out.md"), with_photo("../packs/p.png")).unwrap();
+    std::fs::write(
+        root.join("packs/andes.toml"),
+        "sources = [\"../briefs/a.md\"]\n",
+    )
+    .unwrap();
+    let o = briefpress(root, &["pack", "packs/andes.toml", "-f", "epub"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(root.join("output/andes.epub").is_file());
+    let o = briefpress(root, &["check", "packs/andes.toml"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+
+    // The brief beside the manifest still may not reach out of its own folder for an image.
+    std::fs::write(
+        root.join("packs/out.toml"),
+        "sources = [\"../briefs/out.md\"]\n",
+    )
+    .unwrap();
+    let o = briefpress(root, &["pack", "packs/out.toml", "-f", "epub"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("packs/../briefs/out.md:3: image `../packs/p.png`")
+            && err.contains("climbs out"),
+        "{err}"
+    );
+    assert!(!root.join("output/out.epub").exists());
+
+    // Two folders up is not beside.
+    std::fs::write(root.join("packs/far.toml"), "sources = [\"../../a.md\"]\n").unwrap();
+    let o = briefpress(root, &["pack", "packs/far.toml", "-f", "epub"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains(
+            "packs/far.toml:1:12: the source `../../a.md` climbs more than one folder above"
+        ),
+        "{}",
+        stderr(&o)
+    );
+}
