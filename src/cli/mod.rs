@@ -142,16 +142,19 @@ pub(super) struct Failure {
 }
 
 impl Failure {
-    fn print(&self) {
-        report(
-            "error",
-            format_args!(
-                "{}{}: {}",
-                self.path.display(),
-                self.error.location().suffix(),
-                self.error
-            ),
-        );
+    /// One `error:` line per problem, each with its own location.
+    fn print(self) {
+        for error in self.error.into_problems() {
+            report(
+                "error",
+                format_args!(
+                    "{}{}: {}",
+                    self.path.display(),
+                    error.location().suffix(),
+                    error
+                ),
+            );
+        }
     }
 }
 

@@ -125,6 +125,7 @@ fn parse_unbounded(text: &str) -> Result<Parsed> {
         article,
         figure_lines: Vec::new(),
         warnings: Vec::new(),
+        problems: Vec::new(),
     })
 }
 

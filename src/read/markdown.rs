@@ -690,9 +690,9 @@ impl<'t> Builder<'t> {
                 Some("end it with a line holding only `---`".to_owned()),
             ));
         }
-        let (mut meta, mut photo, photo_line) = match self.front.take() {
-            Some(f) => (f.meta, f.photo, f.photo_line),
-            None => (Meta::new(""), None, Location::default()),
+        let (mut meta, mut photo, photo_line, problems) = match self.front.take() {
+            Some(f) => (f.meta, f.photo, f.photo_line, f.problems),
+            None => (Meta::new(""), None, Location::default(), Vec::new()),
         };
         // The front matter's prose gets the body's punctuation.
         meta.title = self.smarten(&meta.title);
@@ -747,6 +747,7 @@ impl<'t> Builder<'t> {
             article,
             figure_lines: self.figure_lines,
             warnings: self.warnings,
+            problems,
         })
     }
 }
@@ -979,7 +980,9 @@ mod tests {
 
     #[test]
     fn unknown_key_is_located_in_the_file() {
-        let err = parse("---\ntitle: T\ntitel: U\n---\nBody\n").unwrap_err();
+        // Reported, and the body still read, so later problems are reported in the same run.
+        let p = parse("---\ntitle: T\ntitel: U\n---\nBody\n").unwrap();
+        let err = &p.problems[0];
         assert_eq!(err.location().line, Some(3), "{err:?}");
         assert!(err.to_string().contains("did you mean `title`"), "{err}");
     }

@@ -85,6 +85,9 @@ pub(crate) struct Parsed {
     pub article: Article,
     pub figure_lines: Vec<(String, Location)>,
     pub warnings: Vec<Warning>,
+    /// Problems found that did not stop the reader (an unknown key, a bad date): the source
+    /// still fails, but reading goes on so every problem is reported at once.
+    pub problems: Vec<Error>,
 }
 
 /// Reads a source: `bytes` of a file whose name without extension is `stem`, in `format`, with
@@ -96,13 +99,14 @@ pub fn read(format: SourceFormat, bytes: &[u8], stem: &str, assets: &dyn Assets)
         SourceFormat::Text => text::parse(&text, stem, assets)?,
         SourceFormat::Json => json::parse(&text)?,
     };
+    let mut problems = std::mem::take(&mut parsed.problems);
     if parsed.article.meta.title.trim().is_empty() {
         let help = match format {
             SourceFormat::Markdown => "add `title: …` to the front matter",
             SourceFormat::Text => "the first line of the file is the title",
             SourceFormat::Json => "set `meta.title`",
         };
-        return Err(Error::source(
+        problems.push(Error::source(
             Location::default(),
             "the brief has no title",
             Some(help.into()),
@@ -116,7 +120,14 @@ pub fn read(format: SourceFormat, bytes: &[u8], stem: &str, assets: &dyn Assets)
             "the brief has no body text; its outputs hold only the title block",
         ));
     }
-    images::load_all(&mut parsed.article, &parsed.figure_lines, assets)?;
+    problems.extend(images::load_all(
+        &mut parsed.article,
+        &parsed.figure_lines,
+        assets,
+    ));
+    if let Some(error) = Error::many(problems) {
+        return Err(error);
+    }
     Ok(Loaded {
         article: parsed.article,
         warnings: parsed.warnings,

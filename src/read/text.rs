@@ -74,6 +74,7 @@ pub(crate) fn parse(text: &str, stem: &str, assets: &dyn Assets) -> Result<Parse
             },
             figure_lines,
             warnings,
+            problems: Vec::new(),
         });
     }
     // The title is the first line; the rest of its block (if any) is a paragraph.
@@ -166,6 +167,7 @@ pub(crate) fn parse(text: &str, stem: &str, assets: &dyn Assets) -> Result<Parse
         article,
         figure_lines,
         warnings,
+        problems: Vec::new(),
     })
 }
 

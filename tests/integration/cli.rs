@@ -740,3 +740,38 @@ fn a_manifest_names_briefs_in_a_sibling_folder_whose_images_stay_in_theirs() {
         stderr(&o)
     );
 }
+
+#[test]
+fn check_reports_every_unknown_key_bad_value_and_missing_image_of_one_file() {
+    let dir = crate::tools::scratch();
+    std::fs::write(
+        dir.path().join("many.md"),
+        "---\ntitle: T\nsubtilte: S\nauthors:\n  - name: Jo\n    affilation: C\nphoto:\n  path: lead.jpg\n  captoin: X\ndate: 2/2/2026\n---\n\nBody.\n\n![A chart](chart.png)\n",
+    )
+    .unwrap();
+    let o = briefpress(dir.path(), &["check", "many.md"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    let lines: Vec<&str> = err.lines().collect();
+    let expect = [
+        "error: many.md:3:1: unknown front-matter key `subtilte`; did you mean `subtitle`?",
+        "error: many.md:6:5: unknown key `affilation` in an author; did you mean `affiliation`?",
+        "error: many.md:7: image `lead.jpg`: the file does not exist",
+        "error: many.md:9:3: unknown key `captoin` in `photo`; did you mean `caption`?",
+        "error: many.md:10: ",
+        "error: many.md:15: image `chart.png`: the file does not exist",
+    ];
+    assert_eq!(lines.len(), expect.len(), "{err}");
+    for (line, want) in lines.iter().zip(expect) {
+        assert!(line.starts_with(want), "{line}\n  wanted {want}");
+    }
+    assert!(lines[4].contains("YYYY-MM-DD"), "{err}");
+    for leak in ["serde", "untagged", "variant", "saphyr"] {
+        assert!(!err.contains(leak), "{leak}: {err}");
+    }
+    // build writes nothing for the source and prints the same lines.
+    let o = briefpress(dir.path(), &["build", "many.md", "-o", "out"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stderr(&o).lines().count(), 6, "{}", stderr(&o));
+    assert!(file_names(&dir.path().join("out")).is_empty());
+}
