@@ -2,7 +2,7 @@
 //! bar, and one source read, rendered in every format and written.
 
 use super::args::{BuildArgs, PageSizeArg};
-use super::input::{Source, load};
+use super::input::{Refused, Source, load};
 use super::output::{remove_stale_tmp_files, write_all_or_none};
 use super::theme::Themes;
 use super::{
@@ -140,11 +140,12 @@ pub(super) fn build(args: BuildArgs, epoch: Option<i64>) -> anyhow::Result<Outco
     let themes = Themes::load(&named, args.theme.as_deref(), page)?;
 
     let bar = progress_bar(sources.len());
-    let results: Vec<(PathBuf, Result<Built, Error>)> = sources
+    let results: Vec<(PathBuf, Result<Built, Refused>)> = sources
         .par_iter()
         .map(|src| {
             let r = themes
                 .for_source(src)
+                .map_err(Refused::from)
                 .and_then(|theme| build_one(src, &formats, theme, &out_dir, epoch));
             if let Some(b) = &bar {
                 b.inc(1);
@@ -177,8 +178,8 @@ pub(super) fn build(args: BuildArgs, epoch: Option<i64>) -> anyhow::Result<Outco
                 )?;
                 built += 1;
             }
-            Err(error) => {
-                Failure { path, error }.print();
+            Err(refused) => {
+                Failure { path, refused }.print();
                 failed += 1;
             }
         }
@@ -237,7 +238,7 @@ fn build_one(
     theme: &Theme,
     out_dir: &Path,
     epoch: Option<i64>,
-) -> Result<Built, Error> {
+) -> Result<Built, Refused> {
     let mut timings = Timings::default();
     let started = Instant::now();
     let (article, mut warnings) = load(src, epoch)?;

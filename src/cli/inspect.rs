@@ -1,6 +1,6 @@
 //! `briefpress check` and `briefpress inspect`: sources read and reported on, nothing written.
 
-use super::input::{load, load_source};
+use super::input::{Refused, load, load_source};
 use super::pack;
 use super::theme::Themes;
 use super::{Failure, Outcome, Verbosity, print_line, print_warnings, report, say, verbosity};
@@ -26,6 +26,7 @@ pub(super) fn check(
             let started = std::time::Instant::now();
             let loaded = themes
                 .for_source(&s.path)
+                .map_err(Refused::from)
                 .and_then(|_| load_source(s, epoch));
             (s.path.clone(), loaded, started.elapsed())
         })
@@ -51,8 +52,8 @@ pub(super) fn check(
                     ),
                 )?;
             }
-            Err(error) => {
-                Failure { path, error }.print();
+            Err(refused) => {
+                Failure { path, refused }.print();
                 failed += 1;
             }
         }
@@ -74,10 +75,10 @@ pub(super) fn inspect(source: &Path, json: bool, epoch: Option<i64>) -> anyhow::
     }
     let (article, warnings) = match load(source, epoch) {
         Ok(x) => x,
-        Err(error) => {
+        Err(refused) => {
             Failure {
                 path: source.to_path_buf(),
-                error,
+                refused,
             }
             .print();
             return Ok(Outcome::SourceFailed);

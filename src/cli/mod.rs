@@ -2,7 +2,7 @@
 //! (`SOURCE_DATE_EPOCH`), atomic writes, parallel builds — a file per concern. The library
 //! stays pure.
 
-use briefpress::error::{Error, Warning, printable};
+use briefpress::error::{Warning, printable};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -138,13 +138,13 @@ fn source_date_epoch() -> anyhow::Result<Option<i64>> {
 /// One source that failed: its path and the located error.
 pub(super) struct Failure {
     pub(super) path: PathBuf,
-    pub(super) error: Error,
+    pub(super) refused: input::Refused,
 }
 
 impl Failure {
-    /// One `error:` line per problem, each with its own location.
+    /// One `error:` line per problem, each with its own location, then the warnings.
     fn print(self) {
-        for error in self.error.into_problems() {
+        for error in (*self.refused.error).into_problems() {
             report(
                 "error",
                 format_args!(
@@ -155,6 +155,7 @@ impl Failure {
                 ),
             );
         }
+        print_warnings(&self.path, &self.refused.warnings);
     }
 }
 

@@ -467,10 +467,10 @@ fn bind(
                 briefs.push(article);
                 warnings.push((source.path.clone(), w));
             }
-            Err(error) => {
+            Err(refused) => {
                 super::Failure {
                     path: source.path.clone(),
-                    error,
+                    refused,
                 }
                 .print();
                 failed += 1;

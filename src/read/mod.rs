@@ -93,6 +93,31 @@ pub(crate) struct Parsed {
 /// Reads a source: `bytes` of a file whose name without extension is `stem`, in `format`, with
 /// its images from `assets`.
 pub fn read(format: SourceFormat, bytes: &[u8], stem: &str, assets: &dyn Assets) -> Result<Loaded> {
+    let (article, warnings) = read_keeping_warnings(format, bytes, stem, assets);
+    article.map(|article| Loaded { article, warnings })
+}
+
+/// [`read`], with the warnings of a source that fails kept too (`check` prints every problem
+/// of a file, its warnings among them).
+pub fn read_keeping_warnings(
+    format: SourceFormat,
+    bytes: &[u8],
+    stem: &str,
+    assets: &dyn Assets,
+) -> (Result<Article>, Vec<Warning>) {
+    let mut warnings = Vec::new();
+    let article = read_into(format, bytes, stem, assets, &mut warnings);
+    (article, warnings)
+}
+
+/// [`read_keeping_warnings`]'s work: the warnings go to `warnings` whatever the outcome.
+fn read_into(
+    format: SourceFormat,
+    bytes: &[u8],
+    stem: &str,
+    assets: &dyn Assets,
+    warnings: &mut Vec<Warning>,
+) -> Result<Article> {
     let text = decode::source_text(bytes)?;
     let mut parsed = match format {
         SourceFormat::Markdown => markdown::parse(&text)?,
@@ -125,11 +150,9 @@ pub fn read(format: SourceFormat, bytes: &[u8], stem: &str, assets: &dyn Assets)
         &parsed.figure_lines,
         assets,
     ));
-    if let Some(error) = Error::many(problems) {
-        return Err(error);
+    warnings.append(&mut parsed.warnings);
+    match Error::many(problems) {
+        Some(error) => Err(error),
+        None => Ok(parsed.article),
     }
-    Ok(Loaded {
-        article: parsed.article,
-        warnings: parsed.warnings,
-    })
 }

@@ -79,7 +79,7 @@ fn file_names_with_newlines_or_bidi_overrides_print_escaped_on_one_line() {
     let name = "a\nerror: forged.md: all good\u{202E}txt.md";
     std::fs::write(
         dir.path().join(name),
-        "---\ntitle: T\nsub\u{2066}tilte: x\n---\n",
+        "---\ntitle: T\nsub\u{2066}tilte: x\n---\nBody.\n",
     )
     .unwrap();
     let o = briefpress(dir.path(), &["check", name]);
@@ -746,13 +746,33 @@ fn check_reports_every_unknown_key_bad_value_and_missing_image_of_one_file() {
     let dir = crate::tools::scratch();
     std::fs::write(
         dir.path().join("many.md"),
-        "---\ntitle: T\nsubtilte: S\nauthors:\n  - name: Jo\n    affilation: C\nphoto:\n  path: lead.jpg\n  captoin: X\ndate: 2/2/2026\n---\n\nBody.\n\n![A chart](chart.png)\n",
+        "---\ntitle: T\nsubtilte: S\nauthors:\n  - name: Jo\n    affilation: C\nphoto:\n  path: lead.jpg\n  captoin: X\ndate: 2/2/2026\n---\n\nBody [^x].\n\n![A chart](chart.png)\n\n[^y]: Never cited.\n",
     )
     .unwrap();
     let o = briefpress(dir.path(), &["check", "many.md"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let err = stderr(&o);
-    let lines: Vec<&str> = err.lines().collect();
+    // The warnings follow the errors: a note cited but not defined, one defined but not cited.
+    let (lines, warnings): (Vec<&str>, Vec<&str>) =
+        err.lines().partition(|l| l.starts_with("error: "));
+    assert_eq!(warnings.len(), 2, "{err}");
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w
+                .starts_with("warning: many.md:13: footnote `[^x]` is cited but never defined")),
+        "{err}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("`[^y]` is never referenced")),
+        "{err}"
+    );
+    assert!(
+        err.lines().nth(6).unwrap().starts_with("warning: "),
+        "{err}"
+    );
     let expect = [
         "error: many.md:3:1: unknown front-matter key `subtilte`; did you mean `subtitle`?",
         "error: many.md:6:5: unknown key `affilation` in an author; did you mean `affiliation`?",
@@ -772,6 +792,6 @@ fn check_reports_every_unknown_key_bad_value_and_missing_image_of_one_file() {
     // build writes nothing for the source and prints the same lines.
     let o = briefpress(dir.path(), &["build", "many.md", "-o", "out"]);
     assert_eq!(o.status.code(), Some(1));
-    assert_eq!(stderr(&o).lines().count(), 6, "{}", stderr(&o));
+    assert_eq!(stderr(&o).lines().count(), 8, "{}", stderr(&o));
     assert!(file_names(&dir.path().join("out")).is_empty());
 }
