@@ -139,6 +139,8 @@ struct Builder<'t> {
     front_text: String,
     front_offset: usize,
     notes: BTreeMap<String, Vec<Block>>,
+    /// The line of each note's definition, for the warning when nothing cites it.
+    note_lines: BTreeMap<String, usize>,
     note_order: Vec<String>,
     figure_lines: Vec<(String, Location)>,
     warnings: Vec<Warning>,
@@ -178,6 +180,7 @@ impl<'t> Builder<'t> {
             front_text: String::new(),
             front_offset: 0,
             notes: BTreeMap::new(),
+            note_lines: BTreeMap::new(),
             note_order: Vec::new(),
             figure_lines: Vec::new(),
             warnings: Vec::new(),
@@ -434,6 +437,8 @@ impl<'t> Builder<'t> {
             }
             Tag::FootnoteDefinition(label) => {
                 self.close_implicit();
+                let line = self.line(at);
+                self.note_lines.entry(label.to_lowercase()).or_insert(line);
                 self.open_container(Container::Note {
                     id: label.to_lowercase(),
                     blocks: Vec::new(),
@@ -728,9 +733,14 @@ impl<'t> Builder<'t> {
             }
         }
         for (id, blocks) in std::mem::take(&mut self.notes) {
-            self.warnings.push(Warning::new(format!(
-                "footnote `[^{id}]` is never referenced; it is kept after the others"
-            )));
+            let at = self
+                .note_lines
+                .get(&id)
+                .map_or_else(Location::default, |&l| Location::line(l));
+            self.warnings.push(Warning::at(
+                at,
+                format!("footnote `[^{id}]` is never referenced; it is kept after the others"),
+            ));
             notes.push(Footnote { id, blocks });
         }
         for n in &mut notes {

@@ -766,7 +766,7 @@ fn check_reports_every_unknown_key_bad_value_and_missing_image_of_one_file() {
     assert!(
         warnings
             .iter()
-            .any(|w| w.contains("`[^y]` is never referenced")),
+            .any(|w| w.starts_with("warning: many.md:17: footnote `[^y]` is never referenced")),
         "{err}"
     );
     assert!(
