@@ -64,7 +64,7 @@ pub(super) enum Command {
         #[arg(value_enum)]
         which: SchemaArg,
     },
-    /// Print a shell completion script (`briefpress completions bash > /etc/bash_completion.d/briefpress`).
+    /// Print a shell completion script on stdout.
     Completions {
         /// The shell.
         #[arg(value_enum)]
