@@ -9,7 +9,9 @@ use super::build::note_stale_tmp_files;
 use super::input::{Folder, Source, load_source, source_dir};
 use super::output::write_all_or_none;
 use super::theme::Themes;
-use super::{Outcome, UsageError, dedup_warnings, print_warnings, report, say, stem_of};
+use super::{
+    Outcome, UsageError, Verbosity, dedup_warnings, print_warnings, report, say, stem_of, verbosity,
+};
 use briefpress::article::{Date, Image};
 use briefpress::error::Warning;
 use briefpress::pack::manifest::{Located, Manifest};
@@ -457,11 +459,23 @@ fn bind(
 
     // Every brief, in parallel, in order; any failure stops the pack before anything is
     // written.
-    let loaded: Vec<_> = sources.par_iter().map(|s| load_source(s, epoch)).collect();
+    let loaded: Vec<_> = sources
+        .par_iter()
+        .map(|s| {
+            let started = std::time::Instant::now();
+            (load_source(s, epoch), started.elapsed())
+        })
+        .collect();
     let mut briefs = Vec::with_capacity(loaded.len());
     let mut warnings: Vec<(PathBuf, Vec<Warning>)> = Vec::new();
     let mut failed = 0;
-    for (source, result) in sources.iter().zip(loaded) {
+    for (source, (result, took)) in sources.iter().zip(loaded) {
+        if verbosity() == Verbosity::Verbose {
+            report(
+                "note",
+                format_args!("{}: read {} ms", source.path.display(), took.as_millis()),
+            );
+        }
         match result {
             Ok((article, w)) => {
                 briefs.push(article);
@@ -531,7 +545,11 @@ fn bind(
     let mut out = stdout.lock();
     let from = match &job.manifest {
         Some(m) => m.display().to_string(),
-        None => format!("{} briefs", pack.briefs.len()),
+        None => format!(
+            "{} brief{}",
+            pack.briefs.len(),
+            if pack.briefs.len() == 1 { "" } else { "s" }
+        ),
     };
     say(&mut out, format_args!("{from} -> {}", written.join(", ")))?;
     Ok(Some(pack.briefs.len()))
