@@ -62,6 +62,9 @@ pub enum Error {
         /// What to do about it.
         help: Option<String>,
     },
+    /// Every problem found in one source, in source order (a `check` reports them all, not
+    /// just the first). Built by [`Error::many`]: at least two, none of them `Many`.
+    Many(Vec<Error>),
     /// A backend could not write its format.
     Render {
         /// `pdf`, `docx` or `epub`.
@@ -96,11 +99,39 @@ impl Error {
         }
     }
 
-    /// Where in the source the problem is.
+    /// Where in the source the problem is (the first one's, for [`Error::Many`]).
     pub fn location(&self) -> Location {
         match self {
             Error::Source { at, .. } | Error::Image { at, .. } => *at,
+            Error::Many(all) => all.first().map(Error::location).unwrap_or_default(),
             Error::Render { .. } => Location::default(),
+        }
+    }
+
+    /// One error for the problems of one source, sorted by where they are (whole-file problems
+    /// first; the sort is stable, so problems at one place keep the order they were found in);
+    /// `None` when there are none.
+    pub fn many(problems: Vec<Error>) -> Option<Error> {
+        let mut all: Vec<Error> = problems
+            .into_iter()
+            .flat_map(Error::into_problems)
+            .collect();
+        all.sort_by_key(|e| {
+            let at = e.location();
+            (at.line, at.column)
+        });
+        match all.len() {
+            0 => None,
+            1 => all.pop(),
+            _ => Some(Error::Many(all)),
+        }
+    }
+
+    /// The single problems this error holds: itself, or each of a [`Error::Many`].
+    pub fn into_problems(self) -> Vec<Error> {
+        match self {
+            Error::Many(all) => all,
+            one => vec![one],
         }
     }
 }
@@ -123,6 +154,19 @@ impl fmt::Display for Error {
             }
             Error::Render { format, message } => {
                 return write!(f, "cannot write {format}: {message}");
+            }
+            // One line per problem is the caller's to print (with each one's location); as
+            // one string, the first problem and how many follow.
+            Error::Many(all) => {
+                let Some(first) = all.first() else {
+                    return Ok(());
+                };
+                return write!(
+                    f,
+                    "{first} (and {} more problem{})",
+                    all.len() - 1,
+                    if all.len() == 2 { "" } else { "s" }
+                );
             }
         };
         match help {

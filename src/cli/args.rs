@@ -14,6 +14,12 @@ use std::path::PathBuf;
 pub struct Cli {
     #[command(subcommand)]
     pub(super) command: Command,
+    /// Print only errors: no warnings, notes or per-file lines.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub(super) quiet: bool,
+    /// Also print how long each file took to read and render, and where each warning came from.
+    #[arg(short, long, global = true)]
+    pub(super) verbose: bool,
 }
 
 const AFTER_HELP: &str = "Exit status: 0 success, 1 a source failed, 2 usage error.\n\
@@ -27,7 +33,8 @@ pub(super) enum Command {
     Pack(pack::PackArgs),
     /// Read and validate sources, report every problem, write nothing.
     Check {
-        /// Source files (.md, .txt, .json), or pack manifests (.toml: every brief is checked).
+        /// Source files (.md, .txt, .json), folders (the sources in them), or pack manifests
+        /// (.toml: every brief is checked).
         #[arg(required = true)]
         sources: Vec<PathBuf>,
         /// Theme file (default: briefpress.toml beside each source or in this folder).
@@ -36,7 +43,7 @@ pub(super) enum Command {
     },
     /// Show what briefpress reads from a source.
     Inspect {
-        /// A source file (.md, .txt, .json).
+        /// One source file (.md, .txt, .json).
         source: PathBuf,
         /// Print the article model as JSON (the .json source format).
         #[arg(long)]
@@ -57,6 +64,19 @@ pub(super) enum Command {
         #[arg(value_enum)]
         which: SchemaArg,
     },
+    /// Print a shell completion script on stdout.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: ShellArg,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(super) enum ShellArg {
+    Bash,
+    Zsh,
+    Fish,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -67,12 +87,14 @@ pub(super) enum SchemaArg {
 
 #[derive(Debug, Args)]
 pub(super) struct BuildArgs {
-    /// Source files (.md, .txt, .json); default: every source in source/.
+    /// Source files (.md, .txt, .json) or folders (the sources in them); default: every
+    /// source in source/.
     pub(super) sources: Vec<PathBuf>,
     /// Formats to write, comma-separated.
     #[arg(short, long, value_delimiter = ',', default_value = "pdf,docx,epub")]
     pub(super) formats: Vec<FormatArg>,
-    /// Output folder (created if missing); default: output/.
+    /// Output folder (created if missing), never a file name: each source writes
+    /// DIR/<stem>.pdf|docx|epub; default: output/.
     #[arg(short, long, value_name = "DIR")]
     pub(super) output: Option<PathBuf>,
     /// Paper size of the PDF; default: the theme's (A4).

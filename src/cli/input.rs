@@ -204,8 +204,32 @@ impl Source {
     }
 }
 
+/// A source that failed: every problem found ([`Error::Many`] when several) and the warnings
+/// raised on the way, which are printed too.
+#[derive(Debug)]
+pub(crate) struct Refused {
+    /// Boxed: a `Result` that carries it stays small (most sources succeed).
+    pub(crate) error: Box<Error>,
+    pub(crate) warnings: Vec<Warning>,
+}
+
+impl From<Error> for Refused {
+    fn from(error: Error) -> Refused {
+        Refused {
+            error: Box::new(error),
+            warnings: Vec::new(),
+        }
+    }
+}
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.error.fmt(f)
+    }
+}
+
 /// Reads and checks one source named on the command line into an article.
-pub(super) fn load(src: &Path, epoch: Option<i64>) -> Result<(Article, Vec<Warning>), Error> {
+pub(super) fn load(src: &Path, epoch: Option<i64>) -> Result<(Article, Vec<Warning>), Refused> {
     load_source(&Source::named(src.to_path_buf()), epoch)
 }
 
@@ -214,12 +238,12 @@ pub(super) fn load(src: &Path, epoch: Option<i64>) -> Result<(Article, Vec<Warni
 pub(super) fn load_source(
     src: &Source,
     epoch: Option<i64>,
-) -> Result<(Article, Vec<Warning>), Error> {
+) -> Result<(Article, Vec<Warning>), Refused> {
     let format = SourceFormat::from_path(&src.path).ok_or_else(|| {
         Error::source(
             Location::default(),
             "unknown source type",
-            Some("use a .md, .txt or .json file".to_owned()),
+            Some("use a .md, .txt or .json file, or a folder of them".to_owned()),
         )
     })?;
     let cannot_read = |e: io::Error| {
@@ -231,10 +255,18 @@ pub(super) fn load_source(
     };
     let (folder, name) = src.open().map_err(cannot_read)?;
     let bytes = folder.read(&name).map_err(cannot_read)?;
-    let loaded = read::read(format, &bytes, &stem_of(&src.path), &folder)?;
-    let mut article = loaded.article;
-    article.meta.source_date_epoch = epoch;
-    Ok((article, loaded.warnings))
+    let (article, warnings) =
+        read::read_keeping_warnings(format, &bytes, &stem_of(&src.path), &folder);
+    match article {
+        Ok(mut article) => {
+            article.meta.source_date_epoch = epoch;
+            Ok((article, warnings))
+        }
+        Err(error) => Err(Refused {
+            error: Box::new(error),
+            warnings,
+        }),
+    }
 }
 
 /// The folder a source's relative paths start from.

@@ -1,9 +1,9 @@
 //! `briefpress check` and `briefpress inspect`: sources read and reported on, nothing written.
 
-use super::input::{load, load_source};
+use super::input::{Refused, load, load_source};
 use super::pack;
 use super::theme::Themes;
-use super::{Failure, Outcome, print_warnings, say};
+use super::{Failure, Outcome, Verbosity, print_line, print_warnings, report, say, verbosity};
 use anyhow::Context;
 use briefpress::article::Article;
 use rayon::prelude::*;
@@ -16,20 +16,29 @@ pub(super) fn check(
     theme: Option<&Path>,
     epoch: Option<i64>,
 ) -> anyhow::Result<Outcome> {
-    // A pack manifest stands for the briefs it names.
-    let (sources, failed_manifests) = pack::expand_manifests(sources);
+    // A folder stands for the sources in it, a pack manifest for the briefs it names.
+    let sources = super::build::expand_folders(sources)?;
+    let (sources, failed_manifests) = pack::expand_manifests(&sources);
     let themes = Themes::load(&sources, theme, None)?;
     let results: Vec<_> = sources
         .par_iter()
         .map(|s| {
+            let started = std::time::Instant::now();
             let loaded = themes
                 .for_source(&s.path)
+                .map_err(Refused::from)
                 .and_then(|_| load_source(s, epoch));
-            (s.path.clone(), loaded)
+            (s.path.clone(), loaded, started.elapsed())
         })
         .collect();
     let mut failed = 0;
-    for (path, r) in results {
+    for (path, r, took) in results {
+        if verbosity() == Verbosity::Verbose {
+            report(
+                "note",
+                format_args!("{}: read {} ms", path.display(), took.as_millis()),
+            );
+        }
         match r {
             Ok((article, warnings)) => {
                 print_warnings(&path, &warnings);
@@ -43,8 +52,8 @@ pub(super) fn check(
                     ),
                 )?;
             }
-            Err(error) => {
-                Failure { path, error }.print();
+            Err(refused) => {
+                Failure { path, refused }.print();
                 failed += 1;
             }
         }
@@ -57,12 +66,19 @@ pub(super) fn check(
 }
 
 pub(super) fn inspect(source: &Path, json: bool, epoch: Option<i64>) -> anyhow::Result<Outcome> {
+    if source.is_dir() {
+        return Err(super::UsageError(format!(
+            "`{}` is a folder, but `inspect` reads one source file; name a .md, .txt or .json file in it (`check` takes a folder)",
+            source.display()
+        ))
+        .into());
+    }
     let (article, warnings) = match load(source, epoch) {
         Ok(x) => x,
-        Err(error) => {
+        Err(refused) => {
             Failure {
                 path: source.to_path_buf(),
-                error,
+                refused,
             }
             .print();
             return Ok(Outcome::SourceFailed);
@@ -77,7 +93,7 @@ pub(super) fn inspect(source: &Path, json: bool, epoch: Option<i64>) -> anyhow::
     } else {
         // Each line made printable: a title or caption is the source's text.
         for line in summary(&article).lines() {
-            say(&mut out, line)?;
+            print_line(&mut out, line)?;
         }
     }
     Ok(Outcome::Success)

@@ -2,9 +2,10 @@
 //! (`SOURCE_DATE_EPOCH`), atomic writes, parallel builds — a file per concern. The library
 //! stays pure.
 
-use briefpress::error::{Error, Warning, printable};
+use briefpress::error::{Warning, printable};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 mod args;
 mod build;
@@ -15,7 +16,7 @@ mod pack;
 mod theme;
 
 pub use args::Cli;
-use args::{Command, SchemaArg};
+use args::{Command, SchemaArg, ShellArg};
 pub use output::install_interrupt_handler;
 
 /// How a run ended, for the exit code.
@@ -38,8 +39,36 @@ impl std::fmt::Display for UsageError {
 
 impl std::error::Error for UsageError {}
 
+/// How much a run says on stderr and in its per-file lines: `--quiet`, default, `--verbose`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Verbosity {
+    /// Errors only.
+    Quiet,
+    /// Errors, warnings, notes, a line per file and a summary.
+    Normal,
+    /// Also timings per file and the format each warning came from.
+    Verbose,
+}
+
+/// Set once from the global flags, before anything is read.
+static VERBOSITY: OnceLock<Verbosity> = OnceLock::new();
+
+/// The run's [`Verbosity`].
+pub(super) fn verbosity() -> Verbosity {
+    VERBOSITY.get().copied().unwrap_or(Verbosity::Normal)
+}
+
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    let level = if cli.quiet {
+        Verbosity::Quiet
+    } else if cli.verbose {
+        Verbosity::Verbose
+    } else {
+        Verbosity::Normal
+    };
+    // `run` is called once per process; a second call keeps the first level.
+    let _ = VERBOSITY.set(level);
     let epoch = source_date_epoch()?;
     match cli.command {
         Command::Build(args) => build::build(args, epoch),
@@ -55,6 +84,18 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
             Ok(Outcome::Success)
         }
         Command::Theme { file, .. } => theme::check_theme(file.as_deref()),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            let shell = match shell {
+                ShellArg::Bash => clap_complete::Shell::Bash,
+                ShellArg::Zsh => clap_complete::Shell::Zsh,
+                ShellArg::Fish => clap_complete::Shell::Fish,
+            };
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "briefpress", &mut out);
+            std::io::stdout().lock().write_all(&out)?;
+            Ok(Outcome::Success)
+        }
         Command::Schema { which } => {
             let schema = match which {
                 SchemaArg::Article => schemars::schema_for!(briefpress::article::Article),
@@ -97,20 +138,24 @@ fn source_date_epoch() -> anyhow::Result<Option<i64>> {
 /// One source that failed: its path and the located error.
 pub(super) struct Failure {
     pub(super) path: PathBuf,
-    pub(super) error: Error,
+    pub(super) refused: input::Refused,
 }
 
 impl Failure {
-    fn print(&self) {
-        report(
-            "error",
-            format_args!(
-                "{}{}: {}",
-                self.path.display(),
-                self.error.location().suffix(),
-                self.error
-            ),
-        );
+    /// One `error:` line per problem, each with its own location, then the warnings.
+    fn print(self) {
+        for error in (*self.refused.error).into_problems() {
+            report(
+                "error",
+                format_args!(
+                    "{}{}: {}",
+                    self.path.display(),
+                    error.location().suffix(),
+                    error
+                ),
+            );
+        }
+        print_warnings(&self.path, &self.refused.warnings);
     }
 }
 
@@ -125,12 +170,29 @@ pub(super) fn print_warnings(path: &Path, warnings: &[Warning]) {
 
 /// Prints one line on stderr, `kind: text`, with the text made [`printable`]: a file name or a
 /// source's words can neither start a line of their own nor reorder what the terminal shows.
+/// `--quiet` keeps only errors.
 pub(super) fn report(kind: &str, text: impl std::fmt::Display) {
+    if kind != "error" && verbosity() == Verbosity::Quiet {
+        return;
+    }
     eprintln!("{kind}: {}", printable(&text.to_string()));
 }
 
-/// Prints one line on stdout with the text made [`printable`].
+/// Prints a status line on stdout (a file read or written, a summary) with the text made
+/// [`printable`]; `--quiet` prints none.
 pub(super) fn say(out: &mut impl Write, text: impl std::fmt::Display) -> std::io::Result<()> {
+    if verbosity() == Verbosity::Quiet {
+        return Ok(());
+    }
+    print_line(out, text)
+}
+
+/// Prints one line of what the user asked to see (`inspect`'s summary) with the text made
+/// [`printable`], whatever the verbosity.
+pub(super) fn print_line(
+    out: &mut impl Write,
+    text: impl std::fmt::Display,
+) -> std::io::Result<()> {
     writeln!(out, "{}", printable(&text.to_string()))
 }
 

@@ -6,10 +6,12 @@
 
 use super::args::{FormatArg, PageSizeArg};
 use super::build::note_stale_tmp_files;
-use super::input::{Folder, Source, load_source};
+use super::input::{Folder, Source, load_source, source_dir};
 use super::output::write_all_or_none;
 use super::theme::Themes;
-use super::{Outcome, UsageError, dedup_warnings, print_warnings, report, say, stem_of};
+use super::{
+    Outcome, UsageError, Verbosity, dedup_warnings, print_warnings, report, say, stem_of, verbosity,
+};
 use briefpress::article::{Date, Image};
 use briefpress::error::Warning;
 use briefpress::pack::manifest::{Located, Manifest};
@@ -18,7 +20,6 @@ use briefpress::render::Format;
 use briefpress::theme::PageSize;
 use clap::Args;
 use rayon::prelude::*;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -26,12 +27,14 @@ use std::sync::Arc;
 #[derive(Debug, Args)]
 #[command(after_help = PACK_HELP)]
 pub struct PackArgs {
-    /// The briefs in the order they are bound (.md, .txt, .json), or one pack manifest (.toml).
+    /// The briefs in the order they are bound (.md, .txt, .json), or pack manifests (.toml),
+    /// each bound into its own pack.
     #[arg(required = true)]
     sources: Vec<PathBuf>,
     /// The pack's file; each other format gets the same name with its own extension
-    /// (`-o out/pack.pdf -f pdf,epub` writes out/pack.pdf and out/pack.epub). Default:
-    /// output/<manifest name>, or output/pack.
+    /// (`-o out/pack.pdf -f pdf,epub` writes out/pack.pdf and out/pack.epub); a folder (ending
+    /// in `/`, or one that exists) takes the default name inside it. Default:
+    /// output/<manifest name>.*, or output/<--title as a file name>.*, else output/pack.*.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
     /// Formats to write, comma-separated.
@@ -122,13 +125,40 @@ fn read_manifest(file: &Path) -> Option<Resolved> {
     };
     // Paths as the user would write them (`brief.md`, not `./brief.md`) in messages.
     let base = file.parent().unwrap_or(Path::new(""));
-    // The paths are already through the one path check (`Manifest::parse`); a symbolic link
-    // that leads out is refused when the brief is opened, naming the brief.
-    let sources = manifest
-        .sources
-        .iter()
-        .map(|s: &Located| Source::in_manifest(base.join(&s.path), folder.clone(), s.path.clone()))
-        .collect();
+    // The paths are already through the one path check (`Manifest::parse`): a brief is in the
+    // manifest's folder or below it, opened through that folder, or in a folder beside it
+    // (`../briefs/a.md`), opened through the folder above, once; a symbolic link that leads out
+    // of the folder it is opened through is refused when the brief is opened, naming the brief.
+    let mut above: Option<Arc<Folder>> = None;
+    let mut sources = Vec::with_capacity(manifest.sources.len());
+    for s in &manifest.sources {
+        let s: &Located = s;
+        let shown = base.join(&s.path);
+        match s.path.strip_prefix("../") {
+            None => sources.push(Source::in_manifest(shown, folder.clone(), s.path.clone())),
+            Some(rel) => {
+                let up = match &above {
+                    Some(f) => f.clone(),
+                    None => match Folder::open(
+                        &source_dir(file).join(".."),
+                        "the folder above the manifest's",
+                    ) {
+                        Ok(f) => above.insert(Arc::new(f)).clone(),
+                        Err(e) => {
+                            manifest_error(
+                                file,
+                                Some(s.line),
+                                Some(s.column),
+                                &format!("cannot open the folder above the manifest's ({e})"),
+                            );
+                            return None;
+                        }
+                    },
+                };
+                sources.push(Source::in_manifest(shown, up, rel.to_owned()));
+            }
+        }
+    }
     let cover = match &manifest.cover {
         None => None,
         Some(loc) => {
@@ -220,54 +250,175 @@ fn output_paths(output: &Path, formats: &[Format]) -> Vec<(Format, PathBuf)> {
         .collect()
 }
 
-/// Runs `briefpress pack`.
-pub fn run(args: PackArgs, epoch: Option<i64>) -> anyhow::Result<Outcome> {
-    let manifests = args.sources.iter().filter(|s| is_manifest(s)).count();
-    if manifests > 0 && args.sources.len() > 1 {
+/// One pack to bind: from a manifest, or from the briefs on the command line.
+struct Job {
+    /// The manifest, when the pack has one.
+    manifest: Option<PathBuf>,
+    /// The pack's PDF path; the other formats take the same name ([`output_paths`]).
+    output: PathBuf,
+}
+
+/// A pack title as a file name: lowercase letters and digits, every other run of characters
+/// one `-` (`Western Hemisphere: 2026` → `western-hemisphere-2026`), at most 80 characters;
+/// `pack` when nothing is left.
+fn slug(title: &str) -> String {
+    let mut out = String::new();
+    for c in title.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let mut out: String = out.chars().take(80).collect();
+    while out.ends_with('-') {
+        out.pop();
+    }
+    if out.is_empty() { "pack".into() } else { out }
+}
+
+/// The pack's PDF path: `-o` as given (a folder — ending in `/` or already one — takes
+/// `<name>.pdf` inside it), else `output/<name>.pdf`.
+fn pack_output(output: Option<&Path>, name: &str) -> PathBuf {
+    let file = format!("{name}.pdf");
+    match output {
+        None => Path::new("output").join(file),
+        Some(o) if o.is_dir() || o.as_os_str().to_string_lossy().ends_with(['/', '\\']) => {
+            o.join(file)
+        }
+        Some(o) => o.to_path_buf(),
+    }
+}
+
+/// The packs of one run: one per manifest (named after the manifest), or one of the briefs
+/// given (named after `--title`, else `pack`). Two packs that would write the same files are
+/// refused, naming both.
+fn jobs(args: &PackArgs) -> anyhow::Result<Vec<Job>> {
+    let manifests: Vec<&PathBuf> = args.sources.iter().filter(|s| is_manifest(s)).collect();
+    if !manifests.is_empty() && manifests.len() != args.sources.len() {
         return Err(UsageError(
-            "give either one pack manifest (.toml) or the briefs themselves, not both".into(),
+            "give pack manifests (.toml) or the briefs themselves, not both".into(),
         )
         .into());
     }
-    let (mut meta, sources, cover, default_name) = if manifests == 1 {
-        let file = &args.sources[0];
-        let Some(r) = read_manifest(file) else {
-            report("error", "the pack was not written");
-            return Ok(Outcome::SourceFailed);
-        };
-        (r.meta, r.sources, r.cover, stem_of(file))
+    if manifests.is_empty() {
+        let name = slug(args.title.as_deref().unwrap_or(""));
+        return Ok(vec![Job {
+            manifest: None,
+            output: pack_output(args.output.as_deref(), &name),
+        }]);
+    }
+    let mut jobs: Vec<Job> = Vec::with_capacity(manifests.len());
+    for m in manifests {
+        let output = pack_output(args.output.as_deref(), &stem_of(m));
+        let clash = jobs
+            .iter()
+            .find(|j| output_paths(&j.output, &Format::ALL) == output_paths(&output, &Format::ALL));
+        if let Some(first) = clash {
+            let first = first.manifest.as_deref().unwrap_or(Path::new(""));
+            return Err(UsageError(format!(
+                "`{}` and `{}` would both write {}; rename one manifest, or bind them in separate runs with their own -o",
+                first.display(),
+                m.display(),
+                output.with_extension("*").display()
+            ))
+            .into());
+        }
+        jobs.push(Job {
+            manifest: Some(m.clone()),
+            output,
+        });
+    }
+    Ok(jobs)
+}
+
+/// Runs `briefpress pack`: every pack of the run ([`jobs`]); a failing pack writes nothing
+/// and does not stop the others.
+pub fn run(args: PackArgs, epoch: Option<i64>) -> anyhow::Result<Outcome> {
+    let jobs = jobs(&args)?;
+    let date = match &args.date {
+        Some(d) => Some(
+            d.parse::<Date>()
+                .map_err(|e| UsageError(format!("--date: {e}")))?,
+        ),
+        None => None,
+    };
+    let mut formats: Vec<Format> = args.formats.iter().copied().map(Format::from).collect();
+    formats.sort();
+    formats.dedup();
+    let (mut bound, mut failed) = (0, 0);
+    let mut briefs_in_last = 0;
+    for job in &jobs {
+        match bind(&args, job, date, &formats, epoch)? {
+            Some(n) => {
+                bound += 1;
+                briefs_in_last = n;
+            }
+            None => failed += 1,
+        }
+    }
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if jobs.len() == 1 && bound == 1 {
+        say(
+            &mut out,
+            format_args!(
+                "1 pack of {briefs_in_last} brief{} bound",
+                if briefs_in_last == 1 { "" } else { "s" }
+            ),
+        )?;
+    } else if jobs.len() > 1 {
+        say(
+            &mut out,
+            format_args!("{bound} packs bound, {failed} failed"),
+        )?;
+    }
+    Ok(if failed == 0 {
+        Outcome::Success
     } else {
-        (
+        Outcome::SourceFailed
+    })
+}
+
+/// Binds one pack and writes it, all or nothing. The number of briefs bound, or `None` when
+/// the pack failed (the problem already printed).
+fn bind(
+    args: &PackArgs,
+    job: &Job,
+    date: Option<Date>,
+    formats: &[Format],
+    epoch: Option<i64>,
+) -> anyhow::Result<Option<usize>> {
+    let (mut meta, sources, cover) = match &job.manifest {
+        Some(file) => {
+            let Some(r) = read_manifest(file) else {
+                report("error", "the pack was not written");
+                return Ok(None);
+            };
+            (r.meta, r.sources, r.cover)
+        }
+        None => (
             PackMeta::default(),
             args.sources.iter().cloned().map(Source::named).collect(),
             None,
-            "pack".to_owned(),
-        )
+        ),
     };
-    if let Some(t) = args.title {
+    if let Some(t) = &args.title {
         meta.title = t.trim().to_owned();
     }
-    if let Some(s) = args.subtitle {
+    if let Some(s) = &args.subtitle {
         meta.subtitle = Some(s.trim().to_owned()).filter(|s| !s.is_empty());
     }
-    if let Some(p) = args.publisher {
+    if let Some(p) = &args.publisher {
         meta.publisher = Some(p.trim().to_owned()).filter(|s| !s.is_empty());
     }
-    if let Some(d) = args.date {
-        meta.date = Some(
-            d.parse::<Date>()
-                .map_err(|e| UsageError(format!("--date: {e}")))?,
-        );
+    if date.is_some() {
+        meta.date = date;
     }
     meta.source_date_epoch = epoch;
 
-    let mut formats: Vec<Format> = args.formats.into_iter().map(Format::from).collect();
-    formats.sort();
-    formats.dedup();
-    let output = args
-        .output
-        .unwrap_or_else(|| Path::new("output").join(format!("{default_name}.pdf")));
-    let outputs = output_paths(&output, &formats);
+    let output = &job.output;
+    let outputs = output_paths(output, formats);
     if let Some(dir) = output.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| {
             UsageError(format!(
@@ -288,7 +439,10 @@ pub fn run(args: PackArgs, epoch: Option<i64>) -> anyhow::Result<Outcome> {
         PageSizeArg::A4 => PageSize::A4,
         PageSizeArg::Letter => PageSize::Letter,
     });
-    let anchor = args.sources[0].clone();
+    let anchor = job
+        .manifest
+        .clone()
+        .unwrap_or_else(|| args.sources[0].clone());
     let themes = Themes::load(
         &[Source::named(anchor.clone())],
         args.theme.as_deref(),
@@ -299,26 +453,38 @@ pub fn run(args: PackArgs, epoch: Option<i64>) -> anyhow::Result<Outcome> {
         Err(e) => {
             report("error", &e);
             report("error", "the pack was not written");
-            return Ok(Outcome::SourceFailed);
+            return Ok(None);
         }
     };
 
     // Every brief, in parallel, in order; any failure stops the pack before anything is
     // written.
-    let loaded: Vec<_> = sources.par_iter().map(|s| load_source(s, epoch)).collect();
+    let loaded: Vec<_> = sources
+        .par_iter()
+        .map(|s| {
+            let started = std::time::Instant::now();
+            (load_source(s, epoch), started.elapsed())
+        })
+        .collect();
     let mut briefs = Vec::with_capacity(loaded.len());
     let mut warnings: Vec<(PathBuf, Vec<Warning>)> = Vec::new();
     let mut failed = 0;
-    for (source, result) in sources.iter().zip(loaded) {
+    for (source, (result, took)) in sources.iter().zip(loaded) {
+        if verbosity() == Verbosity::Verbose {
+            report(
+                "note",
+                format_args!("{}: read {} ms", source.path.display(), took.as_millis()),
+            );
+        }
         match result {
             Ok((article, w)) => {
                 briefs.push(article);
                 warnings.push((source.path.clone(), w));
             }
-            Err(error) => {
+            Err(refused) => {
                 super::Failure {
                     path: source.path.clone(),
-                    error,
+                    refused,
                 }
                 .print();
                 failed += 1;
@@ -334,7 +500,7 @@ pub fn run(args: PackArgs, epoch: Option<i64>) -> anyhow::Result<Outcome> {
                 if sources.len() == 1 { "" } else { "s" }
             ),
         );
-        return Ok(Outcome::SourceFailed);
+        return Ok(None);
     }
     for (path, w) in &warnings {
         print_warnings(path, w);
@@ -362,7 +528,7 @@ pub fn run(args: PackArgs, epoch: Option<i64>) -> anyhow::Result<Outcome> {
             Err(e) => {
                 report("error", format_args!("{}: {e}", path.display()));
                 report("error", "the pack was not written");
-                return Ok(Outcome::SourceFailed);
+                return Ok(None);
             }
         }
     }
@@ -372,24 +538,21 @@ pub fn run(args: PackArgs, epoch: Option<i64>) -> anyhow::Result<Outcome> {
             format_args!("{e}; check the output folder's permissions and free space"),
         );
         report("error", "the pack was not written");
-        return Ok(Outcome::SourceFailed);
+        return Ok(None);
     }
     let written: Vec<String> = files.iter().map(|(p, _)| p.display().to_string()).collect();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let from = if manifests == 1 {
-        args.sources[0].display().to_string()
-    } else {
-        format!("{} briefs", pack.briefs.len())
+    let from = match &job.manifest {
+        Some(m) => m.display().to_string(),
+        None => format!(
+            "{} brief{}",
+            pack.briefs.len(),
+            if pack.briefs.len() == 1 { "" } else { "s" }
+        ),
     };
     say(&mut out, format_args!("{from} -> {}", written.join(", ")))?;
-    writeln!(
-        out,
-        "1 pack of {} brief{} bound",
-        pack.briefs.len(),
-        if pack.briefs.len() == 1 { "" } else { "s" }
-    )?;
-    Ok(Outcome::Success)
+    Ok(Some(pack.briefs.len()))
 }
 
 #[cfg(test)]
@@ -418,5 +581,18 @@ mod tests {
             names("pack.v2"),
             ["pack.v2.pdf", "pack.v2.docx", "pack.v2.epub"]
         );
+    }
+
+    #[test]
+    fn a_title_becomes_a_file_name_of_letters_digits_and_dashes() {
+        assert_eq!(slug("Andean Briefing: 2026"), "andean-briefing-2026");
+        assert_eq!(
+            slug("  Informe económico — Perú  "),
+            "informe-económico-perú"
+        );
+        assert_eq!(slug("../../etc/passwd"), "etc-passwd");
+        assert_eq!(slug("\u{202E}?!"), "pack");
+        assert_eq!(slug(""), "pack");
+        assert_eq!(slug(&"a".repeat(200)).len(), 80);
     }
 }

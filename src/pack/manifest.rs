@@ -1,6 +1,7 @@
 //! The pack manifest, `pack.toml`: the pack's title, subtitle, date, publisher and cover, and
-//! its briefs in order. Paths are relative to the manifest and must stay in its folder (as the
-//! images a brief names must stay in the brief's). Unknown keys and bad values are refused with
+//! its briefs in order. Paths are relative to the manifest; a brief may be in a folder beside
+//! the manifest's (one `..`), the cover stays in its folder (as the images a brief names stay
+//! in the brief's). Unknown keys and bad values are refused with
 //! their line and column; this module never touches the file system.
 //!
 //! ```toml
@@ -15,7 +16,7 @@
 
 use super::PackMeta;
 use crate::article::Date;
-use crate::read::path::{PathProblem, relative_path};
+use crate::read::path::{PathProblem, relative_path_up_to};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -146,7 +147,7 @@ impl Manifest {
         };
         let located = |s: &Spanned<String>, what: &str| -> Result<Located, ManifestError> {
             let (line, column) = crate::error::line_and_column(text, s.span().start);
-            let path = relative(s.get_ref()).map_err(|why| {
+            let path = relative(s.get_ref(), what == "source").map_err(|why| {
                 at(
                     s.span().start,
                     format!("the {what} `{}` {why}", s.get_ref()),
@@ -194,20 +195,28 @@ impl Manifest {
     }
 }
 
-/// A path inside the manifest's folder, normalised (the check every named path goes through,
-/// [`relative_path`]); the reason when it is empty, absolute or climbs out (a manifest from
-/// elsewhere must not make briefpress read arbitrary files).
-fn relative(path: &str) -> Result<String, &'static str> {
-    relative_path(path).map_err(|problem| match problem {
-        PathProblem::Empty => "is empty",
-        PathProblem::Absolute => {
-            "is absolute; name it relative to the manifest (in its folder or below)"
-        }
-        PathProblem::ClimbsOut => {
-            "climbs out of the manifest's folder; put the manifest in a folder that holds every brief"
-        }
-        PathProblem::Folder => "names a folder, not a file",
-    })
+/// A path the manifest names, normalised (the check every named path goes through,
+/// [`relative_path_up_to`]); the reason when it is empty, absolute or climbs too far. A brief
+/// may be in the manifest's folder, below it, or in a folder beside it (`../briefs/a.md`: one
+/// `..` at most, so a project's `packs/` can name its `briefs/`); the cover stays in the
+/// manifest's folder. A manifest from elsewhere still cannot reach an arbitrary file.
+fn relative(path: &str, brief: bool) -> Result<String, &'static str> {
+    let max_up = usize::from(brief);
+    relative_path_up_to(path, max_up)
+        .map(|(_, p)| p)
+        .map_err(|problem| match problem {
+            PathProblem::Empty => "is empty",
+            PathProblem::Absolute => {
+                "is absolute; name it relative to the manifest (in its folder, below it, or `../folder/brief.md` beside it)"
+            }
+            PathProblem::ClimbsOut if brief => {
+                "climbs more than one folder above the manifest; a brief may be in the manifest's folder, below it, or in a folder beside it (`../briefs/brief.md`)"
+            }
+            PathProblem::ClimbsOut => {
+                "climbs out of the manifest's folder; put the cover in the manifest's folder or below it"
+            }
+            PathProblem::Folder => "names a folder, not a file",
+        })
 }
 
 #[cfg(test)]
@@ -251,8 +260,12 @@ mod tests {
         let e = Manifest::parse("date = \"2 Feb\"\nsources = [\"a.md\"]").unwrap_err();
         assert_eq!(e.line, Some(1));
         assert!(e.message.contains("YYYY-MM-DD"), "{e}");
-        let e = Manifest::parse("sources = [\"a.md\", \"../x.md\"]").unwrap_err();
+        let e = Manifest::parse("sources = [\"a.md\", \"../../x.md\"]").unwrap_err();
         assert_eq!((e.line, e.column), (Some(1), Some(20)));
+        assert!(e.message.contains("more than one folder above"), "{e}");
+        let m = Manifest::parse("sources = [\"a.md\", \"../briefs/x.md\"]").unwrap();
+        assert_eq!(m.sources[1].path, "../briefs/x.md");
+        let e = Manifest::parse("cover = \"../c.png\"\nsources = [\"a.md\"]").unwrap_err();
         assert!(e.message.contains("climbs out"), "{e}");
         let e = Manifest::parse("sources = [\"/etc/passwd\"]").unwrap_err();
         assert!(e.message.contains("absolute"), "{e}");

@@ -161,15 +161,34 @@ pub struct Parsed {
     /// Whether straight quotes, `--`, `---` and `...` are set as typographic punctuation
     /// (`smart_quotes: false` keeps what was typed).
     pub smart: bool,
+    /// Every unknown key and bad value found: the source fails, but reading goes on (the
+    /// body's images are still checked) so that one run reports them all.
+    pub problems: Vec<Error>,
 }
 
 /// Parses the YAML between the `---` fences; `first_line` is the source line of its first line.
 pub fn parse(yaml: &str, first_line: usize) -> Result<Parsed> {
     let shift = |line: u64| first_line + (line as usize).saturating_sub(1);
+    let mut problems = Vec::new();
     let fm: FrontMatter = if yaml.trim().is_empty() {
         FrontMatter::default()
     } else {
-        serde_saphyr::from_str(yaml).map_err(|e| yaml_error(&e, yaml, first_line))?
+        match serde_saphyr::from_str(yaml) {
+            Ok(fm) => fm,
+            Err(e) => {
+                let first = yaml_error(&e, yaml, first_line);
+                // serde stops at the first unknown key; a second, lenient read finds every
+                // one and goes on with the keys it knows.
+                let unknown_key = matches!(&first, Error::Source { message, .. } if message.starts_with("unknown "));
+                match lenient(yaml, first_line).filter(|_| unknown_key) {
+                    Some((fm, unknown)) if !unknown.is_empty() => {
+                        problems.extend(unknown);
+                        fm
+                    }
+                    _ => return Err(first),
+                }
+            }
+        }
     };
     let line_of_key = |key: &str| {
         yaml.lines()
@@ -186,7 +205,7 @@ pub fn parse(yaml: &str, first_line: usize) -> Result<Parsed> {
     meta.identifier = text(fm.identifier);
     meta.language = text(fm.language).unwrap_or_else(default_language);
     if Language::parse(&meta.language).is_err() {
-        return Err(Error::source(
+        problems.push(Error::source(
             line_of_key("language"),
             format!("`{}` is not a BCP 47 language tag", meta.language),
             Some("write it like `en`, `es`, `pt-BR`".to_owned()),
@@ -194,11 +213,12 @@ pub fn parse(yaml: &str, first_line: usize) -> Result<Parsed> {
     }
     meta.authors = match (fm.authors, fm.author) {
         (Some(_), Some(_)) => {
-            return Err(Error::source(
+            problems.push(Error::source(
                 line_of_key("author"),
                 "both `author` and `authors` are given",
                 Some("keep one: `authors:` with a list, or `author: Name`".to_owned()),
             ));
+            Vec::new()
         }
         (Some(list), None) => list.into_iter().map(author).collect(),
         (None, Some(one)) => vec![author(one)],
@@ -215,10 +235,10 @@ pub fn parse(yaml: &str, first_line: usize) -> Result<Parsed> {
     .filter(|k| !k.is_empty())
     .collect();
     if let Some(d) = text(fm.date) {
-        meta.date = Some(
-            d.parse::<Date>()
-                .map_err(|e| Error::source(line_of_key("date"), e.to_string(), None))?,
-        );
+        match d.parse::<Date>() {
+            Ok(date) => meta.date = Some(date),
+            Err(e) => problems.push(Error::source(line_of_key("date"), e.to_string(), None)),
+        }
     }
     let photo_line = line_of_key("photo");
     let photo = fm.photo.map(|p| Figure {
@@ -233,7 +253,149 @@ pub fn parse(yaml: &str, first_line: usize) -> Result<Parsed> {
         photo,
         photo_line,
         smart: fm.smart_quotes.unwrap_or(true),
+        problems,
     })
+}
+
+/// Which mapping a key is in, for the unknown-key message and its list of known keys.
+#[derive(Clone, Copy)]
+enum Mapping {
+    Top,
+    Author,
+    Photo,
+}
+
+impl Mapping {
+    /// The keys known there (without the `lang` alias) and how the message names the key.
+    fn keys_and_place(self) -> (&'static [&'static str], &'static str) {
+        match self {
+            Mapping::Top => (&KEYS[..13], "front-matter key `{field}`"),
+            Mapping::Author => (&AUTHOR_KEYS, "key `{field}` in an author"),
+            Mapping::Photo => (&PHOTO_KEYS, "key `{field}` in `photo`"),
+        }
+    }
+}
+
+/// The error for an unknown `field` of `mapping` at `at`, with the nearest known key.
+fn unknown_key(field: &str, mapping: Mapping, at: Location) -> Error {
+    let (keys, place) = mapping.keys_and_place();
+    let known = keys.join(", ");
+    let help = match nearest_in(field, keys) {
+        Some(k) => format!("did you mean `{k}`? known keys there: {known}"),
+        None => format!("known keys there: {known}"),
+    };
+    Error::source(
+        at,
+        format!("unknown {}", place.replace("{field}", field)),
+        Some(help),
+    )
+}
+
+/// The front matter read once more as plain YAML values, for when the strict read stopped at
+/// an unknown key: every unknown key of the front matter, an author and the photo is taken
+/// out (and becomes a located error), then the rest is read as the strict read would. `None`
+/// when the rest cannot be read that way (the strict read's first error is then reported).
+fn lenient(yaml: &str, first_line: usize) -> Option<(FrontMatter, Vec<Error>)> {
+    use serde_json::Value;
+    let mut value: Value = serde_saphyr::from_str(yaml).ok()?;
+    let mut unknown: Vec<(String, Mapping)> = Vec::new();
+    /// Takes the keys `mapping` does not know out of `map`; how many.
+    fn prune(
+        map: &mut serde_json::Map<String, Value>,
+        mapping: Mapping,
+        unknown: &mut Vec<(String, Mapping)>,
+    ) -> usize {
+        let keys: &[&str] = match mapping {
+            Mapping::Top => &KEYS,
+            Mapping::Author => &AUTHOR_KEYS,
+            Mapping::Photo => &PHOTO_KEYS,
+        };
+        let bad: Vec<String> = map
+            .keys()
+            .filter(|k| !keys.contains(&k.as_str()))
+            .cloned()
+            .collect();
+        for k in &bad {
+            map.remove(k);
+        }
+        let n = bad.len();
+        unknown.extend(bad.into_iter().map(|k| (k, mapping)));
+        n
+    }
+    let top = value.as_object_mut()?;
+    prune(top, Mapping::Top, &mut unknown);
+    // An author whose `name` was misspelt is left out once its key is reported (it would
+    // otherwise be reported again, as an author with no name).
+    let mut nameless = |entry: &mut serde_json::Map<String, Value>| {
+        prune(entry, Mapping::Author, &mut unknown) > 0 && !entry.contains_key("name")
+    };
+    if let Some(list) = top.get_mut("authors").and_then(Value::as_array_mut) {
+        list.retain_mut(|entry| !entry.as_object_mut().is_some_and(&mut nameless));
+    }
+    if top
+        .get_mut("author")
+        .and_then(Value::as_object_mut)
+        .is_some_and(&mut nameless)
+    {
+        top.remove("author");
+    }
+    if let Some(entry) = top.get_mut("photo").and_then(Value::as_object_mut) {
+        prune(entry, Mapping::Photo, &mut unknown);
+    }
+    stringify_numbers(&mut value);
+    let fm: FrontMatter = serde_json::from_value(value).ok()?;
+    // Each unknown key at its place in the text: the n-th key of a name is its n-th mention.
+    let mut seen: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    let errors = unknown
+        .iter()
+        .map(|(field, mapping)| {
+            let n = seen.entry(field).or_default();
+            let at = key_mentions(yaml, field)
+                .get(*n)
+                .map_or_else(Location::default, |&(line, column)| {
+                    Location::at(first_line + line, column)
+                });
+            *n += 1;
+            unknown_key(field, *mapping, at)
+        })
+        .collect();
+    Some((fm, errors))
+}
+
+/// YAML gives `title: 2026` as a number; the strict read takes it as the text it is.
+fn stringify_numbers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) => *value = Value::String(n.to_string()),
+        Value::Array(list) => list.iter_mut().for_each(stringify_numbers),
+        Value::Object(map) => map.values_mut().for_each(stringify_numbers),
+        _ => {}
+    }
+}
+
+/// Where `key` is written as a key in `yaml` — `key:` at the start of a line, after `- `, or
+/// inside `{…}`, quoted or not — as 0-based lines and 1-based columns in characters, in order.
+fn key_mentions(yaml: &str, key: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for (i, line) in yaml.lines().enumerate() {
+        if line.trim_start().starts_with('#') {
+            continue;
+        }
+        let mut from = 0;
+        while let Some(pos) = line[from..].find(key).map(|p| p + from) {
+            from = pos + key.len();
+            let before = line[..pos].trim_end_matches(['"', '\'']).trim_end();
+            let after = line[from..].trim_start_matches(['"', '\'']);
+            // At the start of a line or a list item (`- `, `- - `), or after `{` or `,`.
+            let starts =
+                before.trim_start_matches(['-', ' ']).is_empty() || before.ends_with(['{', ',']);
+            if starts && (after.starts_with(": ") || after == ":" || after.starts_with(":\t")) {
+                let start = line[..pos].trim_end_matches(['"', '\'']).len();
+                out.push((i, line[..start].chars().count() + 1));
+            }
+        }
+    }
+    out
 }
 
 fn author(a: AuthorField) -> Author {
@@ -292,23 +454,14 @@ fn yaml_error(e: &serde_saphyr::Error, yaml: &str, first_line: usize) -> Error {
                 .map_or_else(Location::default, |i| Location::line(first_line + i))
         };
         // Which mapping: an author's, the photo's, else the front matter's own.
-        let (keys, place): (&[&str], &str) = if expected.contains(&"affiliation") {
-            (&AUTHOR_KEYS, "key `{field}` in an author")
+        let mapping = if expected.contains(&"affiliation") {
+            Mapping::Author
         } else if expected.contains(&"caption") {
-            (&PHOTO_KEYS, "key `{field}` in `photo`")
+            Mapping::Photo
         } else {
-            (&KEYS[..13], "front-matter key `{field}`")
+            Mapping::Top
         };
-        let known = keys.join(", ");
-        let help = match nearest_in(&field, keys) {
-            Some(k) => format!("did you mean `{k}`? known keys there: {known}"),
-            None => format!("known keys there: {known}"),
-        };
-        return Error::source(
-            at,
-            format!("unknown {}", place.replace("{field}", &field)),
-            Some(help),
-        );
+        return unknown_key(&field, mapping, at);
     }
     if let serde_saphyr::Error::SerdeMissingField { field, .. } = root
         && AUTHOR_KEYS.contains(field)
@@ -398,6 +551,14 @@ fn nearest_in(field: &str, keys: &[&'static str]) -> Option<&'static str> {
 mod tests {
     use super::*;
 
+    /// The front matter's problems as one error, whether reading stopped or went on.
+    fn refused(yaml: &str) -> Error {
+        match parse(yaml, 2) {
+            Err(e) => e,
+            Ok(p) => Error::many(p.problems).expect("a problem"),
+        }
+    }
+
     #[test]
     fn reads_every_key() {
         let p = parse(
@@ -429,7 +590,7 @@ mod tests {
 
     #[test]
     fn unknown_key_names_key_line_and_nearest() {
-        let err = parse("title: T\nsubtilte: S\n", 2).unwrap_err();
+        let err = refused("title: T\nsubtilte: S\n");
         assert_eq!(err.location().line, Some(3));
         let msg = err.to_string();
         assert!(msg.contains("unknown front-matter key `subtilte`"), "{msg}");
@@ -442,17 +603,13 @@ mod tests {
         assert_eq!(p.photo.unwrap().src.as_deref(), Some("lead.jpg"));
         let p = parse("title: T\nphoto:\n", 2).unwrap();
         assert!(p.photo.is_none());
-        let err = parse("title: T\nphoto:\n  path: a.jpg\n  captoin: C\n", 2).unwrap_err();
+        let err = refused("title: T\nphoto:\n  path: a.jpg\n  captoin: C\n");
         assert!(err.to_string().contains("`captoin`"), "{err}");
     }
 
     #[test]
     fn a_misspelt_key_inside_an_author_or_the_photo_is_located_not_dropped() {
-        let err = parse(
-            "title: T\nauthors:\n  - name: Jane\n    affilation: Centre\n",
-            2,
-        )
-        .unwrap_err();
+        let err = refused("title: T\nauthors:\n  - name: Jane\n    affilation: Centre\n");
         let msg = err.to_string();
         assert_eq!(err.location().line, Some(5), "{msg}");
         assert!(
@@ -460,7 +617,7 @@ mod tests {
             "{msg}"
         );
         assert!(msg.contains("did you mean `affiliation`"), "{msg}");
-        let err = parse("title: T\nauthors:\n  - nmae: Ingrid\n", 2).unwrap_err();
+        let err = refused("title: T\nauthors:\n  - nmae: Ingrid\n");
         let msg = err.to_string();
         assert!(
             msg.contains("`nmae`") && msg.contains("did you mean `name`"),
@@ -470,38 +627,36 @@ mod tests {
             !msg.contains("untagged") && !msg.contains("variant"),
             "{msg}"
         );
-        let err = parse("title: T\nphoto:\n  path: a.jpg\n  captoin: C\n", 2).unwrap_err();
+        let err = refused("title: T\nphoto:\n  path: a.jpg\n  captoin: C\n");
         let msg = err.to_string();
         assert!(
             msg.contains("in `photo`") && msg.contains("did you mean `caption`"),
             "{msg}"
         );
-        let err = parse("title: T\nauthors:\n  - affiliation: X\n", 2).unwrap_err();
+        let err = refused("title: T\nauthors:\n  - affiliation: X\n");
         assert!(err.to_string().contains("an author has no `name`"), "{err}");
     }
 
     #[test]
     fn yaml_messages_speak_to_editors() {
-        let dup = parse("title: a\ntitle: b\n", 2).unwrap_err().to_string();
+        let dup = refused("title: a\ntitle: b\n").to_string();
         assert!(dup.contains("the key `title` appears twice"), "{dup}");
         assert!(!dup.contains("Options"), "{dup}");
-        let tab = parse("title: a\n\tauthors: b\n", 2)
-            .unwrap_err()
-            .to_string();
+        let tab = refused("title: a\n\tauthors: b\n").to_string();
         assert!(tab.contains("indent with spaces"), "{tab}");
-        let nested = parse("title: [[a]]\n", 2).unwrap_err().to_string();
+        let nested = refused("title: [[a]]\n").to_string();
         assert!(nested.contains("expected text here"), "{nested}");
-        let list = parse("- a\n- b\n", 2).unwrap_err().to_string();
+        let list = refused("- a\n- b\n").to_string();
         assert!(list.contains("expected `key: value` lines"), "{list}");
         // Beyond the YAML crate's default budget (nodes): a located error, not a hang.
         let huge = format!("title: a\nkeywords: [{}]\n", vec!["k"; 300_000].join(","));
-        let budget = parse(&huge, 2).unwrap_err().to_string();
+        let budget = refused(&huge).to_string();
         assert!(budget.contains("larger, more nested"), "{budget}");
     }
 
     #[test]
     fn malformed_yaml_is_located() {
-        let err = parse("title: T\nauthors: [a, b\n", 2).unwrap_err();
+        let err = refused("title: T\nauthors: [a, b\n");
         assert!(err.location().line.is_some(), "{err:?}");
         assert!(err.to_string().contains("not valid YAML"), "{err}");
     }
@@ -509,16 +664,50 @@ mod tests {
     #[test]
     fn bad_date_and_language() {
         assert!(
-            parse("title: T\ndate: 2/2/2026\n", 2)
-                .unwrap_err()
+            refused("title: T\ndate: 2/2/2026\n")
                 .to_string()
                 .contains("YYYY-MM-DD")
         );
         assert!(
-            parse("title: T\nlanguage: English language\n", 2)
-                .unwrap_err()
+            refused("title: T\nlanguage: English language\n")
                 .to_string()
                 .contains("BCP 47")
         );
+    }
+
+    #[test]
+    fn every_unknown_key_and_bad_value_is_reported_not_just_the_first() {
+        let yaml = "title: T\nsubtilte: S\nsummary: \"the colour: red\"\nauthors:\n  - nmae: Ingrid\n  - name: Jo\n    affilation: C\nphoto: {path: p.png, captoin: X}\ndate: 2/2/2026\nlanguage: English language\n";
+        let p = parse(yaml, 2).unwrap();
+        let lines: Vec<String> = p
+            .problems
+            .iter()
+            .map(|e| format!("{}: {e}", e.location().suffix()))
+            .collect();
+        let expect = [
+            ":3:1: unknown front-matter key `subtilte`",
+            ":6:5: unknown key `nmae` in an author",
+            ":8:5: unknown key `affilation` in an author",
+            ":9:22: unknown key `captoin` in `photo`",
+            ":10: 2/2/2026",
+            ":11: `English language` is not a BCP 47 language tag",
+        ];
+        let all = Error::many(p.problems).unwrap().into_problems();
+        assert_eq!(all.len(), expect.len(), "{lines:#?}");
+        for (e, want) in all.iter().zip(expect) {
+            let got = format!("{}: {e}", e.location().suffix());
+            let (at, what) = want.split_once(": ").unwrap();
+            assert!(got.starts_with(at) && got.contains(what), "{got} / {want}");
+        }
+        // What was read still counts: the photo's path, the second author.
+        assert_eq!(p.photo.unwrap().src.as_deref(), Some("p.png"));
+        assert_eq!(p.meta.authors.len(), 1);
+    }
+
+    #[test]
+    fn a_key_named_inside_a_value_or_a_comment_is_not_taken_for_the_key() {
+        let yaml = "# colour: in a comment\nsummary: the colour: red\ncolour: blue\n";
+        assert_eq!(key_mentions(yaml, "colour"), [(2, 1)]);
+        assert_eq!(key_mentions("- - \"colour\": x", "colour"), [(0, 5)]);
     }
 }

@@ -72,7 +72,8 @@ pub(crate) fn load_all(
     lines: &[(String, Location)],
     assets: &dyn Assets,
     warnings: &mut Vec<Warning>,
-) -> Result<()> {
+) -> Vec<Error> {
+    let mut problems = Vec::new();
     for fig in figures_mut(article) {
         if fig.image.is_some() {
             continue;
@@ -83,39 +84,51 @@ pub(crate) fn load_all(
             .find(|(p, _)| *p == src)
             .map(|(_, l)| *l)
             .unwrap_or_default();
-        let fail = |message: String, help: Option<&str>| Error::Image {
-            at,
-            path: src.clone(),
-            message,
-            help: help.map(str::to_owned),
-        };
-        let rel = check_path(&src).map_err(|m| fail(m, None))?;
-        let bytes = match assets.read(&rel) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(fail(
-                    "the file does not exist".into(),
-                    Some("check the path, relative to the source file"),
-                ));
+        match load_one(&src, at, assets) {
+            Ok((rel, image, notes)) => {
+                for note in notes {
+                    warnings.push(Warning::at(at, format!("image `{src}` {note}")));
+                }
+                fig.src = Some(rel);
+                fig.image = Some(image);
             }
-            // The assets' own refusal (a path leading outside the folder) carries its message;
-            // an operating-system "permission denied" has none and falls through.
-            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied && e.get_ref().is_some() => {
-                return Err(fail(
-                    e.to_string(),
-                    Some("images must sit in the source's folder or below it"),
-                ));
-            }
-            Err(e) => return Err(fail(format!("cannot be read ({e})"), None)),
-        };
-        let (image, notes) = check_image_noting(bytes).map_err(|(m, h)| fail(m, Some(h)))?;
-        for note in notes {
-            warnings.push(Warning::at(at, format!("image `{src}` {note}")));
+            // Every image is tried, so one run names every missing or bad file.
+            Err(e) => problems.push(e),
         }
-        fig.src = Some(rel);
-        fig.image = Some(image);
     }
-    Ok(())
+    problems
+}
+
+/// Reads and checks the image a source names as `src` (at `at`): its normalised path, the
+/// image and what was changed in it (for warnings), or why it cannot be used.
+fn load_one(src: &str, at: Location, assets: &dyn Assets) -> Result<(String, Image, Vec<String>)> {
+    let fail = |message: String, help: Option<&str>| Error::Image {
+        at,
+        path: src.to_owned(),
+        message,
+        help: help.map(str::to_owned),
+    };
+    let rel = check_path(src).map_err(|m| fail(m, None))?;
+    let bytes = match assets.read(&rel) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(fail(
+                "the file does not exist".into(),
+                Some("check the path, relative to the source file"),
+            ));
+        }
+        // The assets' own refusal (a path leading outside the folder) carries its message;
+        // an operating-system "permission denied" has none and falls through.
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied && e.get_ref().is_some() => {
+            return Err(fail(
+                e.to_string(),
+                Some("images must sit in the source's folder or below it"),
+            ));
+        }
+        Err(e) => return Err(fail(format!("cannot be read ({e})"), None)),
+    };
+    let (image, notes) = check_image_noting(bytes).map_err(|(m, h)| fail(m, Some(h)))?;
+    Ok((rel, image, notes))
 }
 
 /// Checks that `bytes` are a whole JPEG or PNG within the limits; returns it with its size,

@@ -126,6 +126,7 @@ fn parse_unbounded(text: &str) -> Result<Parsed> {
         figure_lines: Vec::new(),
         link_lines: Vec::new(),
         warnings: Vec::new(),
+        problems: Vec::new(),
     })
 }
 

@@ -139,6 +139,8 @@ struct Builder<'t> {
     front_text: String,
     front_offset: usize,
     notes: BTreeMap<String, Vec<Block>>,
+    /// The line of each note's definition, for the warning when nothing cites it.
+    note_lines: BTreeMap<String, usize>,
     note_order: Vec<String>,
     figure_lines: Vec<(String, Location)>,
     link_lines: Vec<(String, Location)>,
@@ -179,6 +181,7 @@ impl<'t> Builder<'t> {
             front_text: String::new(),
             front_offset: 0,
             notes: BTreeMap::new(),
+            note_lines: BTreeMap::new(),
             note_order: Vec::new(),
             figure_lines: Vec::new(),
             link_lines: Vec::new(),
@@ -436,6 +439,8 @@ impl<'t> Builder<'t> {
             }
             Tag::FootnoteDefinition(label) => {
                 self.close_implicit();
+                let line = self.line(at);
+                self.note_lines.entry(label.to_lowercase()).or_insert(line);
                 self.open_container(Container::Note {
                     id: label.to_lowercase(),
                     blocks: Vec::new(),
@@ -697,9 +702,9 @@ impl<'t> Builder<'t> {
                 Some("end it with a line holding only `---`".to_owned()),
             ));
         }
-        let (mut meta, mut photo, photo_line) = match self.front.take() {
-            Some(f) => (f.meta, f.photo, f.photo_line),
-            None => (Meta::new(""), None, Location::default()),
+        let (mut meta, mut photo, photo_line, problems) = match self.front.take() {
+            Some(f) => (f.meta, f.photo, f.photo_line, f.problems),
+            None => (Meta::new(""), None, Location::default(), Vec::new()),
         };
         // The front matter's prose gets the body's punctuation.
         meta.title = self.smarten(&meta.title);
@@ -735,9 +740,14 @@ impl<'t> Builder<'t> {
             }
         }
         for (id, blocks) in std::mem::take(&mut self.notes) {
-            self.warnings.push(Warning::new(format!(
-                "footnote `[^{id}]` is never referenced; it is kept after the others"
-            )));
+            let at = self
+                .note_lines
+                .get(&id)
+                .map_or_else(Location::default, |&l| Location::line(l));
+            self.warnings.push(Warning::at(
+                at,
+                format!("footnote `[^{id}]` is never referenced; it is kept after the others"),
+            ));
             notes.push(Footnote { id, blocks });
         }
         for n in &mut notes {
@@ -755,6 +765,7 @@ impl<'t> Builder<'t> {
             figure_lines: self.figure_lines,
             link_lines: self.link_lines,
             warnings: self.warnings,
+            problems,
         })
     }
 }
@@ -987,7 +998,9 @@ mod tests {
 
     #[test]
     fn unknown_key_is_located_in_the_file() {
-        let err = parse("---\ntitle: T\ntitel: U\n---\nBody\n").unwrap_err();
+        // Reported, and the body still read, so later problems are reported in the same run.
+        let p = parse("---\ntitle: T\ntitel: U\n---\nBody\n").unwrap();
+        let err = &p.problems[0];
         assert_eq!(err.location().line, Some(3), "{err:?}");
         assert!(err.to_string().contains("did you mean `title`"), "{err}");
     }

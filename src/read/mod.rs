@@ -87,24 +87,53 @@ pub(crate) struct Parsed {
     /// Where each link target is written, in source order (a target may repeat).
     pub link_lines: Vec<(String, Location)>,
     pub warnings: Vec<Warning>,
+    /// Problems found that did not stop the reader (an unknown key, a bad date): the source
+    /// still fails, but reading goes on so every problem is reported at once.
+    pub problems: Vec<Error>,
 }
 
 /// Reads a source: `bytes` of a file whose name without extension is `stem`, in `format`, with
 /// its images from `assets`.
 pub fn read(format: SourceFormat, bytes: &[u8], stem: &str, assets: &dyn Assets) -> Result<Loaded> {
+    let (article, warnings) = read_keeping_warnings(format, bytes, stem, assets);
+    article.map(|article| Loaded { article, warnings })
+}
+
+/// [`read`], with the warnings of a source that fails kept too (`check` prints every problem
+/// of a file, its warnings among them).
+pub fn read_keeping_warnings(
+    format: SourceFormat,
+    bytes: &[u8],
+    stem: &str,
+    assets: &dyn Assets,
+) -> (Result<Article>, Vec<Warning>) {
+    let mut warnings = Vec::new();
+    let article = read_into(format, bytes, stem, assets, &mut warnings);
+    (article, warnings)
+}
+
+/// [`read_keeping_warnings`]'s work: the warnings go to `warnings` whatever the outcome.
+fn read_into(
+    format: SourceFormat,
+    bytes: &[u8],
+    stem: &str,
+    assets: &dyn Assets,
+    warnings: &mut Vec<Warning>,
+) -> Result<Article> {
     let text = decode::source_text(bytes)?;
     let mut parsed = match format {
         SourceFormat::Markdown => markdown::parse(&text)?,
         SourceFormat::Text => text::parse(&text, stem, assets)?,
         SourceFormat::Json => json::parse(&text)?,
     };
+    let mut problems = std::mem::take(&mut parsed.problems);
     if parsed.article.meta.title.trim().is_empty() {
         let help = match format {
             SourceFormat::Markdown => "add `title: …` to the front matter",
             SourceFormat::Text => "the first line of the file is the title",
             SourceFormat::Json => "set `meta.title`",
         };
-        return Err(Error::source(
+        problems.push(Error::source(
             Location::default(),
             "the brief has no title",
             Some(help.into()),
@@ -119,16 +148,17 @@ pub fn read(format: SourceFormat, bytes: &[u8], stem: &str, assets: &dyn Assets)
         ));
     }
     warn_dead_links(&mut parsed, &text);
-    images::load_all(
+    problems.extend(images::load_all(
         &mut parsed.article,
         &parsed.figure_lines,
         assets,
         &mut parsed.warnings,
-    )?;
-    Ok(Loaded {
-        article: parsed.article,
-        warnings: parsed.warnings,
-    })
+    ));
+    warnings.append(&mut parsed.warnings);
+    match Error::many(problems) {
+        Some(error) => Err(error),
+        None => Ok(parsed.article),
+    }
 }
 
 /// Applies the link policy ([`link`]) once, for every format: a link that is not a web, mail or

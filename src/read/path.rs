@@ -30,8 +30,15 @@ impl fmt::Display for PathProblem {
 }
 
 /// Checks a path named inside a file and returns it normalised (`./a/../b.png` → `b.png`,
-/// `\` → `/`), relative to the naming file's folder.
+/// `\\` → `/`), relative to the naming file's folder.
 pub fn relative_path(path: &str) -> Result<String, PathProblem> {
+    relative_path_up_to(path, 0).map(|(_, p)| p)
+}
+
+/// [`relative_path`] for a path that may climb `max_up` folders above the naming file's folder
+/// and no more (a pack manifest naming a brief in a sibling folder, `../briefs/a.md`): how
+/// many folders it climbs, and the path normalised with that many leading `../`.
+pub fn relative_path_up_to(path: &str, max_up: usize) -> Result<(usize, String), PathProblem> {
     let p = path.trim().replace('\\', "/");
     if p.is_empty() {
         return Err(PathProblem::Empty);
@@ -41,13 +48,17 @@ pub fn relative_path(path: &str) -> Result<String, PathProblem> {
     if p.starts_with('/') || drive || p.contains("://") {
         return Err(PathProblem::Absolute);
     }
+    let mut up = 0;
     let mut parts: Vec<&str> = Vec::new();
     for part in p.split('/') {
         match part {
             "" | "." => {}
             ".." => {
                 if parts.pop().is_none() {
-                    return Err(PathProblem::ClimbsOut);
+                    up += 1;
+                    if up > max_up {
+                        return Err(PathProblem::ClimbsOut);
+                    }
                 }
             }
             other => parts.push(other),
@@ -56,7 +67,7 @@ pub fn relative_path(path: &str) -> Result<String, PathProblem> {
     if parts.is_empty() {
         return Err(PathProblem::Folder);
     }
-    Ok(parts.join("/"))
+    Ok((up, "../".repeat(up) + &parts.join("/")))
 }
 
 #[cfg(test)]
@@ -83,5 +94,27 @@ mod tests {
         assert_eq!(relative_path("img/.."), Err(PathProblem::Folder));
         assert_eq!(relative_path("./img/../photo.jpg").unwrap(), "photo.jpg");
         assert_eq!(relative_path("img\\a.png").unwrap(), "img/a.png");
+    }
+
+    #[test]
+    fn a_path_may_climb_as_far_as_it_is_allowed_and_no_further() {
+        assert_eq!(
+            relative_path_up_to("../briefs/./a.md", 1),
+            Ok((1, "../briefs/a.md".into()))
+        );
+        assert_eq!(
+            relative_path_up_to("sub/../../x/a.md", 1),
+            Ok((1, "../x/a.md".into()))
+        );
+        assert_eq!(relative_path_up_to("a.md", 1), Ok((0, "a.md".into())));
+        assert_eq!(
+            relative_path_up_to("../../a.md", 1),
+            Err(PathProblem::ClimbsOut)
+        );
+        assert_eq!(relative_path_up_to("..", 1), Err(PathProblem::Folder));
+        assert_eq!(
+            relative_path_up_to("/etc/a.md", 1),
+            Err(PathProblem::Absolute)
+        );
     }
 }

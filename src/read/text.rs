@@ -75,6 +75,7 @@ pub(crate) fn parse(text: &str, stem: &str, assets: &dyn Assets) -> Result<Parse
             figure_lines,
             link_lines: Vec::new(),
             warnings,
+            problems: Vec::new(),
         });
     }
     // The title is the first line; the rest of its block (if any) is a paragraph.
@@ -168,6 +169,7 @@ pub(crate) fn parse(text: &str, stem: &str, assets: &dyn Assets) -> Result<Parse
         figure_lines,
         link_lines: Vec::new(),
         warnings,
+        problems: Vec::new(),
     })
 }
 

@@ -79,7 +79,7 @@ fn file_names_with_newlines_or_bidi_overrides_print_escaped_on_one_line() {
     let name = "a\nerror: forged.md: all good\u{202E}txt.md";
     std::fs::write(
         dir.path().join(name),
-        "---\ntitle: T\nsub\u{2066}tilte: x\n---\n",
+        "---\ntitle: T\nsub\u{2066}tilte: x\n---\nBody.\n",
     )
     .unwrap();
     let o = briefpress(dir.path(), &["check", name]);
@@ -194,6 +194,27 @@ fn same_stem_twice_is_refused() {
         err.contains("a.md") && err.contains("a.txt") && err.contains("rename"),
         "{err}"
     );
+    assert!(err.contains("would both write out/a.*"), "{err}");
+    assert!(!err.contains("output/"), "names the -o folder: {err}");
+}
+
+#[test]
+fn build_output_ending_in_a_format_is_a_usage_error_not_a_folder() {
+    let dir = crate::tools::scratch();
+    std::fs::write(dir.path().join("x.md"), "---\ntitle: X\n---\nBody.\n").unwrap();
+    for (out, fix) in [
+        ("od/x.pdf", "`-o od/ -f pdf`"),
+        ("x.EPUB", "`-o ./ -f epub`"),
+        ("od/x.docx", "`-o od/ -f docx`"),
+    ] {
+        let o = briefpress(dir.path(), &["build", "x.md", "-o", out]);
+        assert_eq!(o.status.code(), Some(2), "{out}");
+        let err = stderr(&o);
+        assert!(err.contains(fix), "{out}: {err}");
+        assert!(err.contains("output folder"), "{err}");
+    }
+    assert!(!dir.path().join("od").exists(), "no folder was made");
+    assert!(!dir.path().join("x.EPUB").exists());
 }
 
 #[test]
@@ -463,4 +484,314 @@ fn a_title_with_a_bidi_override_prints_escaped_in_check_and_inspect() {
         assert!(out.contains("Budget \\u{202E}3202"), "{args:?}: {out}");
         assert!(!out.contains('\u{202E}'), "{args:?}: {out}");
     }
+}
+
+#[test]
+fn quiet_prints_only_errors_and_verbose_adds_timings() {
+    let dir = crate::tools::scratch();
+    std::fs::write(
+        dir.path().join("warns.md"),
+        "---\ntitle: T\n---\nCited [^x] but never defined.\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("empty.md"), "").unwrap();
+    let args = ["build", "warns.md", "empty.md", "-o", "out", "-f", "epub"];
+    let quiet = briefpress(dir.path(), &[&["--quiet"][..], &args].concat());
+    assert_eq!(quiet.status.code(), Some(1));
+    assert!(quiet.stdout.is_empty(), "{:?}", quiet.stdout);
+    let err = stderr(&quiet);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("error: empty.md"), "{err}");
+
+    let normal = briefpress(dir.path(), &args);
+    let err = stderr(&normal);
+    assert!(err.contains("warning: warns.md:4:"), "{err}");
+    assert!(!err.contains(" ms"), "{err}");
+
+    let verbose = briefpress(dir.path(), &[&args[..], &["-v"]].concat());
+    let err = stderr(&verbose);
+    assert!(err.contains("warning: warns.md:4:"), "{err}");
+    assert!(
+        err.lines()
+            .any(|l| l.starts_with("note: warns.md: read ") && l.contains(" ms, epub ")),
+        "{err}"
+    );
+    let both = briefpress(dir.path(), &[&args[..], &["-q", "-v"]].concat());
+    assert_eq!(both.status.code(), Some(2), "{}", stderr(&both));
+}
+
+#[test]
+fn completions_are_printed_for_bash_zsh_and_fish() {
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef briefpress"),
+        ("fish", "complete -c briefpress"),
+    ] {
+        let o = briefpress(&project(), &["completions", shell]);
+        assert!(o.status.success(), "{shell}: {}", stderr(&o));
+        let script = String::from_utf8_lossy(&o.stdout);
+        assert!(script.contains(marker), "{shell}: {script}");
+        assert!(
+            script.contains("pack") && script.contains("page-size"),
+            "{shell}"
+        );
+    }
+    let o = briefpress(&project(), &["completions", "powershell"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn a_folder_as_source_means_the_sources_in_it() {
+    let dir = crate::tools::scratch();
+    let briefs = dir.path().join("briefs");
+    std::fs::create_dir_all(briefs.join("nested")).unwrap();
+    std::fs::write(briefs.join("a.md"), "---\ntitle: A\n---\nBody.\n").unwrap();
+    std::fs::write(briefs.join("b.txt"), "B\n\nBody.\n").unwrap();
+    std::fs::write(briefs.join("notes.odt"), "not a source").unwrap();
+    std::fs::write(briefs.join("nested/c.md"), "---\ntitle: C\n---\n").unwrap();
+    let o = briefpress(dir.path(), &["build", "briefs", "-o", "out", "-f", "epub"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let mut names = file_names(&dir.path().join("out"));
+    names.sort();
+    assert_eq!(names, ["a.epub", "b.epub"]);
+
+    let o = briefpress(dir.path(), &["check", "briefs"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("briefs/a.md: ok") && out.contains("briefs/b.txt: ok"),
+        "{out}"
+    );
+
+    let o = briefpress(dir.path(), &["inspect", "briefs"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("reads one source file"),
+        "{}",
+        stderr(&o)
+    );
+
+    std::fs::create_dir(dir.path().join("none")).unwrap();
+    let o = briefpress(dir.path(), &["check", "none"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("no .md, .txt or .json sources in `none`"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// Writes `name` with a minimal brief titled `title`.
+fn brief(dir: &Path, name: &str, title: &str) {
+    let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, format!("---\ntitle: {title}\n---\nBody.\n")).unwrap();
+}
+
+#[test]
+fn a_pack_is_named_after_its_manifest_or_its_title() {
+    let dir = crate::tools::scratch();
+    brief(dir.path(), "a.md", "A");
+    std::fs::write(dir.path().join("briefs.toml"), "sources = [\"a.md\"]\n").unwrap();
+    let runs: [(&[&str], &str); 4] = [
+        (&["pack", "briefs.toml", "-f", "epub"], "output/briefs.epub"),
+        (
+            &[
+                "pack",
+                "a.md",
+                "--title",
+                "Andean Briefing: 2026",
+                "-f",
+                "epub",
+            ],
+            "output/andean-briefing-2026.epub",
+        ),
+        (&["pack", "a.md", "-f", "epub"], "output/pack.epub"),
+        (
+            &["pack", "a.md", "-o", "out/", "-f", "epub"],
+            "out/pack.epub",
+        ),
+    ];
+    for (args, written) in runs {
+        let o = briefpress(dir.path(), args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        assert!(
+            dir.path().join(written).is_file(),
+            "{args:?} wrote no {written}"
+        );
+        assert!(
+            String::from_utf8_lossy(&o.stdout).contains(written),
+            "{args:?}"
+        );
+    }
+    let mut names = file_names(&dir.path().join("output"));
+    names.sort();
+    assert_eq!(
+        names,
+        ["andean-briefing-2026.epub", "briefs.epub", "pack.epub"]
+    );
+}
+
+#[test]
+fn two_packs_of_one_run_that_would_write_the_same_files_are_refused_naming_both() {
+    let dir = crate::tools::scratch();
+    for folder in ["x", "y"] {
+        brief(&dir.path().join(folder), "a.md", folder);
+        std::fs::write(
+            dir.path().join(folder).join("briefs.toml"),
+            "sources = [\"a.md\"]\n",
+        )
+        .unwrap();
+    }
+    let o = briefpress(
+        dir.path(),
+        &["pack", "x/briefs.toml", "y/briefs.toml", "-f", "epub"],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("`x/briefs.toml` and `y/briefs.toml` would both write output/briefs.*"),
+        "{err}"
+    );
+    assert!(!dir.path().join("output").exists(), "nothing written");
+    // With -o every pack would take that one name.
+    std::fs::rename(
+        dir.path().join("y/briefs.toml"),
+        dir.path().join("y/other.toml"),
+    )
+    .unwrap();
+    let o = briefpress(
+        dir.path(),
+        &["pack", "x/briefs.toml", "y/other.toml", "-o", "p.pdf"],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("would both write p.*"),
+        "{}",
+        stderr(&o)
+    );
+    // Different names: both packs are bound.
+    let o = briefpress(
+        dir.path(),
+        &["pack", "x/briefs.toml", "y/other.toml", "-f", "epub"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("2 packs bound, 0 failed"));
+    let mut names = file_names(&dir.path().join("output"));
+    names.sort();
+    assert_eq!(names, ["briefs.epub", "other.epub"]);
+}
+
+#[test]
+fn a_manifest_names_briefs_in_a_sibling_folder_whose_images_stay_in_theirs() {
+    let dir = crate::tools::scratch();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("briefs/img")).unwrap();
+    std::fs::create_dir_all(root.join("packs")).unwrap();
+    let png = {
+        let img = image::RgbImage::from_pixel(2, 2, image::Rgb([0, 128, 0]));
+        let mut out = std::io::Cursor::new(Vec::new());
+        img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+        out.into_inner()
+    };
+    std::fs::write(root.join("briefs/img/p.png"), &png).unwrap();
+    std::fs::write(root.join("packs/p.png"), &png).unwrap();
+    let with_photo = |path: &str| {
+        format!("---\ntitle: T\nphoto:\n  path: {path}\n  alt: A\n  caption: C\n---\nBody.\n")
+    };
+    std::fs::write(root.join("briefs/a.md"), with_photo("img/p.png")).unwrap();
+    std::fs::write(root.join("briefs/out.md"), with_photo("../packs/p.png")).unwrap();
+    std::fs::write(
+        root.join("packs/andes.toml"),
+        "sources = [\"../briefs/a.md\"]\n",
+    )
+    .unwrap();
+    let o = briefpress(root, &["pack", "packs/andes.toml", "-f", "epub"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(root.join("output/andes.epub").is_file());
+    let o = briefpress(root, &["check", "packs/andes.toml"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+
+    // The brief beside the manifest still may not reach out of its own folder for an image.
+    std::fs::write(
+        root.join("packs/out.toml"),
+        "sources = [\"../briefs/out.md\"]\n",
+    )
+    .unwrap();
+    let o = briefpress(root, &["pack", "packs/out.toml", "-f", "epub"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("packs/../briefs/out.md:3: image `../packs/p.png`")
+            && err.contains("climbs out"),
+        "{err}"
+    );
+    assert!(!root.join("output/out.epub").exists());
+
+    // Two folders up is not beside.
+    std::fs::write(root.join("packs/far.toml"), "sources = [\"../../a.md\"]\n").unwrap();
+    let o = briefpress(root, &["pack", "packs/far.toml", "-f", "epub"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains(
+            "packs/far.toml:1:12: the source `../../a.md` climbs more than one folder above"
+        ),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn check_reports_every_unknown_key_bad_value_and_missing_image_of_one_file() {
+    let dir = crate::tools::scratch();
+    std::fs::write(
+        dir.path().join("many.md"),
+        "---\ntitle: T\nsubtilte: S\nauthors:\n  - name: Jo\n    affilation: C\nphoto:\n  path: lead.jpg\n  captoin: X\ndate: 2/2/2026\n---\n\nBody [^x].\n\n![A chart](chart.png)\n\n[^y]: Never cited.\n",
+    )
+    .unwrap();
+    let o = briefpress(dir.path(), &["check", "many.md"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    // The warnings follow the errors: a note cited but not defined, one defined but not cited.
+    let (lines, warnings): (Vec<&str>, Vec<&str>) =
+        err.lines().partition(|l| l.starts_with("error: "));
+    assert_eq!(warnings.len(), 2, "{err}");
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w
+                .starts_with("warning: many.md:13: footnote `[^x]` is cited but never defined")),
+        "{err}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.starts_with("warning: many.md:17: footnote `[^y]` is never referenced")),
+        "{err}"
+    );
+    assert!(
+        err.lines().nth(6).unwrap().starts_with("warning: "),
+        "{err}"
+    );
+    let expect = [
+        "error: many.md:3:1: unknown front-matter key `subtilte`; did you mean `subtitle`?",
+        "error: many.md:6:5: unknown key `affilation` in an author; did you mean `affiliation`?",
+        "error: many.md:7: image `lead.jpg`: the file does not exist",
+        "error: many.md:9:3: unknown key `captoin` in `photo`; did you mean `caption`?",
+        "error: many.md:10: ",
+        "error: many.md:15: image `chart.png`: the file does not exist",
+    ];
+    assert_eq!(lines.len(), expect.len(), "{err}");
+    for (line, want) in lines.iter().zip(expect) {
+        assert!(line.starts_with(want), "{line}\n  wanted {want}");
+    }
+    assert!(lines[4].contains("YYYY-MM-DD"), "{err}");
+    for leak in ["serde", "untagged", "variant", "saphyr"] {
+        assert!(!err.contains(leak), "{leak}: {err}");
+    }
+    // build writes nothing for the source and prints the same lines.
+    let o = briefpress(dir.path(), &["build", "many.md", "-o", "out"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stderr(&o).lines().count(), 8, "{}", stderr(&o));
+    assert!(file_names(&dir.path().join("out")).is_empty());
 }

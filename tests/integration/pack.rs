@@ -844,9 +844,9 @@ fn manifest_mistakes_are_located_and_stop_the_pack() {
             "did you mean `subtitle`",
         ),
         (
-            "sources = [\"trade-corridors.md\", \"../elsewhere.md\"]\n",
+            "sources = [\"trade-corridors.md\", \"../../elsewhere.md\"]\n",
             "pack.toml:1:34:",
-            "climbs out",
+            "more than one folder above",
         ),
         (
             "date = \"March 2026\"\nsources = [\"trade-corridors.md\"]\n",
