@@ -11,8 +11,7 @@
 //! - rasterized by resvg to a PNG [`RASTER_HEIGHT`] pixels high, which the PDF and the DOCX
 //!   draw (docs/decisions.md says why a raster rather than svg2pdf's vectors).
 
-use super::{Logo, LogoFormat};
-use std::sync::Arc;
+use super::Logo;
 
 /// The raster's height in pixels: the logo prints 12 mm high (the PDF masthead and the DOCX
 /// header), so 256 px is about 540 dpi there — sharp on any printer — and stays a few kB.
@@ -28,35 +27,19 @@ impl Logo {
         if data.starts_with(b"\x89PNG") || data.starts_with(&[0xFF, 0xD8, 0xFF]) {
             let image = crate::read::images::check_image(data)
                 .map_err(|(why, hint)| format!("{why}; {hint}"))?;
-            let format = match image.format {
-                crate::article::ImageFormat::Png => LogoFormat::Png,
-                crate::article::ImageFormat::Jpeg => LogoFormat::Jpeg,
-            };
-            return Ok(Logo {
-                data: image.data.to_vec(),
-                format,
-                width: image.width,
-                height: image.height,
-                svg: None,
-            });
+            return Ok(Logo { image, svg: None });
         }
-        if !String::from_utf8_lossy(&data[..data.len().min(1024)]).contains("<svg") {
-            return Err("is not a PNG, JPEG or SVG file".into());
-        }
-        let (clean, png, width, height) = svg(&data)?;
+        let (clean, image) = svg(&data)?;
         Ok(Logo {
-            data: png,
-            format: LogoFormat::Png,
-            width,
-            height,
+            image,
             svg: Some(clean),
         })
     }
 }
 
 /// Parses an SVG with nothing outside it reachable; returns the clean re-written SVG and its
-/// PNG raster with the raster's size.
-fn svg(data: &[u8]) -> Result<(String, Vec<u8>, u32, u32), String> {
+/// checked PNG raster.
+fn svg(data: &[u8]) -> Result<(String, crate::article::Image), String> {
     // usvg opens `<image href="…">` paths from disk by default: refuse every reference, file
     // or `data:` alike (a logo is shapes; a picture inside it is a PNG logo's job).
     let options = usvg::Options {
@@ -91,12 +74,7 @@ fn svg(data: &[u8]) -> Result<(String, Vec<u8>, u32, u32), String> {
     // The raster goes through the same check as any image (and comes out as the model's PNG).
     let checked = crate::read::images::check_image(png)
         .map_err(|(why, hint)| format!("rasterized, {why}; {hint}"))?;
-    Ok((
-        clean,
-        Arc::unwrap_or_clone(checked.data),
-        checked.width,
-        checked.height,
-    ))
+    Ok((clean, checked))
 }
 
 #[cfg(test)]
@@ -144,10 +122,10 @@ mod tests {
         }
         // The shapes themselves are kept.
         assert!(clean.contains("<path"), "{clean}");
-        assert_eq!(logo.format, LogoFormat::Png);
-        assert_eq!(logo.height, RASTER_HEIGHT);
-        assert_eq!(logo.width, 3 * RASTER_HEIGHT);
-        assert!(logo.data.starts_with(b"\x89PNG"));
+        assert_eq!(logo.image.format, crate::article::ImageFormat::Png);
+        assert_eq!(logo.image.height, RASTER_HEIGHT);
+        assert_eq!(logo.image.width, 3 * RASTER_HEIGHT);
+        assert!(logo.image.data.starts_with(b"\x89PNG"));
     }
 
     #[test]

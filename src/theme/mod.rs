@@ -51,32 +51,15 @@ pub struct Theme {
 }
 
 /// A publisher's logo, checked when the theme loads ([`Logo::load`]): a picture every format
-/// can show, and for an SVG file its clean vector form too.
+/// can show, and for an SVG file its clean vector form too. No backend checks it again.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Logo {
-    /// A PNG or JPEG: the file's own bytes as the image check leaves them, or the SVG's raster.
-    pub data: Vec<u8>,
-    /// The format of `data`: PNG or JPEG.
-    pub format: LogoFormat,
-    /// Width of `data` in pixels.
-    pub width: u32,
-    /// Height of `data` in pixels.
-    pub height: u32,
+    /// A checked PNG or JPEG: the file itself as the image check leaves it (metadata
+    /// stripped), or an SVG logo's raster.
+    pub image: crate::article::Image,
     /// For an SVG file: the SVG re-written without scripts, handlers or references, which the
     /// EPUB shows instead of the raster.
     pub svg: Option<String>,
-}
-
-/// The formats a logo may come in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LogoFormat {
-    /// PNG.
-    Png,
-    /// JPEG.
-    Jpeg,
-    /// SVG. [`Logo::load`] never leaves it as the format of [`Logo::data`] (an SVG file is
-    /// rasterized); it stays for the code that still matches on it.
-    Svg,
 }
 
 /// A paper size.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# big-brief.sh — a very large brief builds with linear cost and bounded memory (issue 6, item 2).
+# big-brief.sh — a very large brief builds with linear cost and bounded memory.
 #
 # Writes four Markdown briefs of generated prose into a scratch folder: 5 MB and 10 MB, each as
 # many ordinary paragraphs and as one giant paragraph (no blank line anywhere), builds each

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The briefing-pack benchmark of issue 9: a pack of 20 briefs against building the same 20
+# The briefing-pack benchmark: a pack of 20 briefs against building the same 20
 # briefs one by one, whole processes timed with hyperfine. The issue's bar: the pack costs no
 # more than 1.2 × the one-by-one sum. Writes tests/bench/pack-results.md.
 #

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Turns one benchmark run (tests/bench/run.sh's work folder) into the Markdown of results.md:
 the machine, one table per case with medians and every figure as a ratio to the peers timed in
-the same run, peak memory, and the targets of issue 7 each marked met or missed.
+the same run, peak memory, and the README's speed targets each marked met or missed.
 
 usage: report.py WORK_DIR     (reads sample.json, long.json, batch.json from hyperfine, and
                                rss.tsv, machine.tsv, inputs.tsv written by run.sh)
@@ -13,7 +13,7 @@ import sys
 PEERS = ["pandoc docx", "pandoc epub3", "typst pdf"]
 ALL = "briefpress pdf+docx+epub"
 PY = "python3 + import typst"
-# The targets of issue 7.
+# The README's speed targets (Performance).
 SUM_TARGET = 20.0      # sample, all three formats: x faster than the three peers summed
 FASTEST_TARGET = 3.0   # ... and than the fastest single peer
 GROWTH_TARGET = 10.0   # 10x article: time grows at most 10x
@@ -116,7 +116,7 @@ def main(work):
     for (case, name), kb in rss.items():
         out.append("| %s | %s | %.1f MB |" % (case, name, kb * 1024 / 1e6))
 
-    # Targets: judged on wall-clock medians, as issue 7 states them; the same ratios on CPU time
+    # Targets: judged on wall-clock medians, as the README states them; the same ratios on CPU time
     # (user + system, means) are shown beside them because they move less with the machine's load.
     def cpu(r):
         return r["user"] + r["system"]
@@ -132,7 +132,7 @@ def main(work):
     two = batch["batch, RAYON_NUM_THREADS=2"]["median"]
     rss_sample = rss[("sample", ALL)] * 1024 / 1e6
     rss_batch = max(v for (c, _), v in rss.items() if c == "batch") * 1024 / 1e6
-    out += ["", "### Targets (issue 7)", "",
+    out += ["", "### Targets", "",
             "Judged on the wall-clock medians above. The CPU column gives the same ratio on "
             "user + system time, which moves less with the load of a shared machine.", "",
             "| target | measured (wall) | CPU time | |", "|---|---|---|---|",

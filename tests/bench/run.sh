@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmark of issue 7: briefpress against pandoc and Typst on the same articles, whole
+# The speed benchmark: briefpress against pandoc and Typst on the same articles, whole
 # processes timed with hyperfine, peak memory with GNU time. Writes tests/bench/results.md.
 #
 # Needs (installed here when missing and running as root, as .ci/run does):

@@ -1,4 +1,4 @@
-//! Hostile input (issue 6): sources that are legal but awkward build in all three formats on a
+//! Hostile input: sources that are legal but awkward build in all three formats on a
 //! test thread's 2 MiB stack (what the CLI's rayon workers have), in bounded time, with their
 //! text intact; and every crash or hang the fuzzers under tests/fuzz found, as a named test.
 
@@ -199,7 +199,7 @@ fn json_nested_beyond_the_depth_bound_is_refused_with_its_line_and_column() {
     // the outer object is level 1, so the 4 000th `[` (after 31 characters) is level 4 001
     assert_eq!((at.line, at.column), (Some(1), Some(31 + 4_000)));
     // The bound catches a hang (an alias expanded without limit runs for minutes), not speed:
-    // 20 s is the bound issue 6 sets for hostile files, and leaves room for a loaded debug build.
+    // 20 s is the README's bound for a hostile file (Hostile input), and leaves room for a loaded debug build.
     assert!(started.elapsed() < Duration::from_secs(20));
 }
 
@@ -324,6 +324,6 @@ fn yaml_alias_bomb_is_refused_quickly() {
     assert!(err.to_string().contains("YAML"), "{err}");
     assert!(err.location().line.is_some(), "names the line: {err}");
     // The bound catches a hang (an alias expanded without limit runs for minutes), not speed:
-    // 20 s is the bound issue 6 sets for hostile files, and leaves room for a loaded debug build.
+    // 20 s is the README's bound for a hostile file (Hostile input), and leaves room for a loaded debug build.
     assert!(started.elapsed() < Duration::from_secs(20));
 }

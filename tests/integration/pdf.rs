@@ -586,7 +586,7 @@ fn cmyk_jpeg_is_not_a_negative() {
     );
 }
 
-// ---- Book-quality typesetting (issue 3) ----
+// ---- Book-quality typesetting ----
 
 /// Prose with many long words, so a justified page must hyphenate some of them.
 const EN_PROSE: &str = "Interconnection between neighbouring electricity systems is a security \
@@ -1084,7 +1084,7 @@ fn furniture_article() -> Article {
     a
 }
 
-/// Issue 8: `theme.header` replaces the short title in the running header, and
+/// Theme: `theme.header` replaces the short title in the running header, and
 /// `theme.footer` is set beside the folio.
 #[test]
 fn theme_header_and_footer_appear_on_later_pages() {
@@ -1179,7 +1179,7 @@ fn theme_logo_is_drawn_whether_png_or_svg() {
     );
 }
 
-/// Issue 8: `heading_scale` sizes the headings (level 1 = base × scale³).
+/// Theme: `heading_scale` sizes the headings (level 1 = base × scale³).
 #[test]
 fn theme_heading_scale_sizes_headings() {
     if !require("pdftotext") {
@@ -1203,7 +1203,7 @@ fn theme_heading_scale_sizes_headings() {
     assert!((larger / body - 3.375).abs() < 0.15, "{larger} / {body}");
 }
 
-/// Issue 8: `hyphenate = false` sets the PDF without breaking words.
+/// Theme: `hyphenate = false` sets the PDF without breaking words.
 #[test]
 fn theme_hyphenate_false_breaks_no_word() {
     if !require("pdftotext") {
@@ -1639,7 +1639,7 @@ fn fill_colours(pdf: &Path) -> Vec<[f32; 3]> {
     colours
 }
 
-/// Issue 8: the theme's margins place the text block, its base size sets the body type and its
+/// Theme: the theme's margins place the text block, its base size sets the body type and its
 /// colours are the ones painted (the rule colour on later pages' header hairline).
 #[test]
 fn theme_margins_base_size_and_colours_reach_the_page() {

@@ -1,4 +1,4 @@
-//! Property tests (issue 6): any Article the model can hold — nested quotes and lists, every
+//! Property tests: any Article the model can hold — nested quotes and lists, every
 //! inline kind, footnotes, empty runs, markup characters, scripts the fonts lack, control
 //! characters — renders in all three formats without a panic, with well-formed XML, and with
 //! every word of the body in order in each (the PDF read back with pdftotext).

@@ -7,11 +7,9 @@ use super::context::{Context, ParShape};
 use super::scale;
 use crate::article::Article;
 use crate::article::front::{Piece, front};
-use crate::error::Warning;
 use crate::layout::collect::{self, Style};
 use crate::layout::fonts::Family;
 use crate::layout::{Frame, Item, Rect};
-use crate::theme::LogoFormat;
 
 const PHOTO_MAX_HEIGHT: f32 = 0.42;
 /// The logo's height in the masthead: 12 mm, about twice the masthead's cap height plus its
@@ -19,25 +17,10 @@ const PHOTO_MAX_HEIGHT: f32 = 0.42;
 const LOGO_HEIGHT: f32 = 12.0 * 72.0 / 25.4;
 
 /// The logo's frame: `LOGO_HEIGHT` tall (less if it would be wider than the measure), aspect
-/// kept, at the left edge. An SVG logo, or one that is not a readable PNG or JPEG, becomes a
-/// warning and is left out.
+/// kept, at the left edge. The theme checked the picture when it loaded (an SVG logo is its
+/// raster here).
 fn logo_frame(ctx: &mut Context<'_, '_>) -> Option<Frame> {
-    let logo = ctx.theme.logo.as_ref()?;
-    if logo.format == LogoFormat::Svg {
-        ctx.warnings.push(Warning::new(
-            "the theme's logo is SVG, which the PDF cannot draw yet; the PDF masthead has no logo (use a PNG or JPEG logo)",
-        ));
-        return None;
-    }
-    let img = match crate::read::images::check_image(logo.data.clone()) {
-        Ok(img) => img,
-        Err((why, hint)) => {
-            ctx.warnings.push(Warning::new(format!(
-                "the theme's logo {why}; the PDF masthead has no logo ({hint})"
-            )));
-            return None;
-        }
-    };
+    let img = ctx.theme.logo.as_ref()?.image.clone();
     let (iw, ih) = (img.width.max(1) as f32, img.height.max(1) as f32);
     let mut h = LOGO_HEIGHT;
     let mut w = h * iw / ih;

@@ -35,7 +35,7 @@ const LIST_HANGING: i32 = 360;
 const LIST_INDENT: i32 = styles::LIST_INDENT;
 /// Word lists have nine levels (0–8); deeper nesting is flattened to the last.
 const MAX_LIST_LEVEL: usize = 8;
-/// docx-rs always writes abstractNum 1 / num 1 itself, so ours start at 2 (CRATES.md).
+/// docx-rs always writes abstractNum 1 / num 1 itself, so ours start at 2 (docs/decisions.md, docx-rs).
 const FIRST_NUMBERING_ID: usize = 2;
 
 /// One picture placed in the document, in document order (the order of its drawings).

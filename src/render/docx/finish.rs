@@ -1,4 +1,4 @@
-//! The finishing step: takes the parts docx-rs wrote and closes its gaps (CRATES.md §2), then
+//! The finishing step: takes the parts docx-rs wrote and closes its gaps (docs/decisions.md), then
 //! zips the package deterministically.
 //!
 //! What it changes, part by part, and why:

@@ -14,9 +14,10 @@
 
 use super::styles;
 use super::xml_tree::Element;
-use crate::theme::{LogoFormat, Theme};
+use crate::article::ImageFormat;
+use crate::theme::Theme;
 
-/// The logo's height on the page: 12 mm, as issue 8 asks; about two lines of the running text,
+/// The logo's height on the page: 12 mm, the PDF masthead's logo height; about two lines of the running text,
 /// small enough to sit in a 25 mm top margin above the title.
 const LOGO_HEIGHT_MM: f32 = 12.0;
 /// English Metric Units per millimetre (DrawingML's unit: 914 400 per inch).
@@ -131,18 +132,18 @@ fn place_logo(theme: &Theme) -> Option<PlacedLogo> {
     let logo = theme.logo.as_ref()?;
     let (page_width, _) = theme.page.points();
     let measure_mm = (page_width - theme.margins.left - theme.margins.right) * 25.4 / 72.0;
-    let aspect = logo.width.max(1) as f32 / logo.height.max(1) as f32;
+    let aspect = logo.image.width.max(1) as f32 / logo.image.height.max(1) as f32;
     let mut height = LOGO_HEIGHT_MM;
     if height * aspect > measure_mm && measure_mm > 0.0 {
         height = measure_mm / aspect;
     }
     let emu = |mm: f32| (mm * EMU_PER_MM).round().max(1.0) as u64;
     Some(PlacedLogo {
-        file: match logo.format {
-            LogoFormat::Jpeg => "logo.jpg".to_owned(),
-            LogoFormat::Png | LogoFormat::Svg => "logo.png".to_owned(),
+        file: match logo.image.format {
+            ImageFormat::Jpeg => "logo.jpg".to_owned(),
+            ImageFormat::Png => "logo.png".to_owned(),
         },
-        data: logo.data.clone(),
+        data: logo.image.data.to_vec(),
         cx: emu(height * aspect),
         cy: emu(height),
     })

@@ -1,5 +1,5 @@
 //! The DOCX backend: an editable Word document built with docx-rs, then finished by hand where
-//! docx-rs falls short (CRATES.md §2).
+//! docx-rs falls short (docs/decisions.md).
 //!
 //! ```text
 //!   Article ──content──▶ paragraphs, lists, notes, pictures ─┐

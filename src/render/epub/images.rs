@@ -3,7 +3,7 @@
 
 use crate::article::{Image, ImageFormat};
 use crate::error::Warning;
-use crate::theme::{LogoFormat, Theme};
+use crate::theme::Theme;
 use std::borrow::Cow;
 
 /// The publisher's logo as a file of the book.
@@ -28,17 +28,7 @@ pub(super) fn logo(theme: &Theme, warnings: &mut Vec<Warning>) -> Option<LogoFil
             mime: "image/svg+xml",
         });
     }
-    let image = Image {
-        data: std::sync::Arc::new(logo.data.clone()),
-        format: match logo.format {
-            LogoFormat::Jpeg => ImageFormat::Jpeg,
-            LogoFormat::Png | LogoFormat::Svg => ImageFormat::Png,
-        },
-        width: logo.width,
-        height: logo.height,
-        // Only the PDF reads a JPEG's header facts.
-        jpeg: None,
-    };
+    let image = logo.image.clone();
     let data = file_bytes(&image, warnings).into_owned();
     Some(LogoFile {
         href: format!("images/logo.{}", image.format.extension()),
@@ -47,8 +37,8 @@ pub(super) fn logo(theme: &Theme, warnings: &mut Vec<Warning>) -> Option<LogoFil
     })
 }
 
-/// Pixels above which an image is scaled down: issue 5 asks for "downscale above ~4
-/// megapixels", which is also about Kindle's recommended cover size (2560 × 1600 = 4.1 MP).
+/// Pixels above which an image is scaled down: about 4 megapixels, e-readers' largest screens
+/// and about Kindle's recommended cover size (2560 × 1600 = 4.1 MP).
 pub(super) const MAX_PIXELS: u64 = 4_000_000;
 
 /// JPEG quality for a scaled-down photo: 85 is libjpeg's usual "high quality" setting, where
