@@ -53,28 +53,7 @@ pub fn render_pack(pack: &Pack, theme: &Theme) -> Result<Rendered> {
 
     // 1. Each brief's document, as a single brief writes it, images in its own folder.
     let count = pack.briefs.len();
-    let mut chapters = Vec::with_capacity(count);
-    for (i, article) in pack.briefs.iter().enumerate() {
-        let mut own = Vec::new();
-        let brief_lang = language(&article.meta.language, &mut own);
-        let brief_publisher = clean(article.publisher(&theme.publisher));
-        let facts = xhtml::TitleFacts {
-            publisher: &brief_publisher,
-            lang: &brief_lang,
-            logo: logo_ref,
-        };
-        let dir = format!(
-            "images/{}/",
-            brief_href(i, count).trim_end_matches(".xhtml")
-        );
-        let chapter = xhtml::chapter_in(article, &facts, &dir, &mut own);
-        let short = article.meta.title.trim();
-        warnings.extend(own.into_iter().map(|w| Warning {
-            message: format!("brief {} (“{short}”): {}", i + 1, w.message),
-            ..w
-        }));
-        chapters.push(chapter);
-    }
+    let chapters = brief_chapters(pack, theme, logo_ref, &mut warnings);
 
     // 2. The pack's own pages.
     let title_page = title_page(pack, &lang, &publisher, logo_ref, count);
@@ -89,22 +68,7 @@ pub fn render_pack(pack: &Pack, theme: &Theme) -> Result<Rendered> {
     let cover_page = xhtml::cover_page(&lang, pack.title(), &publisher);
 
     // 3. Navigation: the title page, then each brief with its headings nested.
-    let mut tocs = Vec::with_capacity(count);
-    for (i, (article, chapter)) in pack.briefs.iter().zip(&chapters).enumerate() {
-        let href = brief_href(i, count);
-        let mut toc = TocElement::new(href.clone(), clean(article.meta.title.trim())).level(1);
-        for h in chapter
-            .headings
-            .iter()
-            .filter(|h| !h.text.trim().is_empty())
-        {
-            toc.add(
-                TocElement::new(format!("{href}#{}", h.id), h.text.clone())
-                    .level(i32::from(h.level) + 1),
-            );
-        }
-        tocs.push(toc);
-    }
+    let tocs = brief_tocs(pack, &chapters);
     let toc_depth = tocs.iter().map(depth).max().unwrap_or(1);
 
     // 4. The package.
@@ -128,46 +92,7 @@ pub fn render_pack(pack: &Pack, theme: &Theme) -> Result<Rendered> {
     let build = || -> epub_builder::Result<Vec<u8>> {
         let mut b = EpubBuilder::new(ZipLibrary::new()?)?;
         b.epub_version(EpubVersion::V30);
-        b.set_title(clean(pack.title()));
-        b.set_lang(lang.tag());
-        if lang.is_rtl() {
-            // As a brief's book: the spine's page progression follows the pack's language.
-            b.metadata("direction", "rtl")?;
-        }
-        b.set_generator("briefpress");
-        b.set_toc_name(lang.labels().contents);
-        for creator in pack.creators(&theme.publisher) {
-            b.add_author(clean(&creator));
-        }
-        for keyword in pack.keywords() {
-            b.add_subject(clean(&keyword));
-        }
-        if let Some(sub) = pack
-            .meta
-            .subtitle
-            .as_deref()
-            .filter(|s| !s.trim().is_empty())
-        {
-            b.add_description(clean(sub));
-        }
-        if let Some(t) = pack
-            .meta
-            .date
-            .and_then(|d| chrono::DateTime::from_timestamp(d.unix_seconds(), 0))
-        {
-            b.set_publication_date(t);
-        }
-        // Never the clock, never random (see `package`).
-        b.set_modified_date(
-            chrono::DateTime::from_timestamp(pack.timestamp(), 0).unwrap_or_default(),
-        );
-        b.set_uuid(uuid::Uuid::parse_str(&pack_uuid(pack)).unwrap_or_default());
-        for (property, content) in accessibility_of(&traits) {
-            b.add_metadata_opf(Box::new(MetadataOpfV3::new(
-                property.into(),
-                escape(&content),
-            )));
-        }
+        package_metadata(&mut b, pack, theme, &lang, &traits)?;
 
         let css = stylesheet(theme, &fonts.css) + PACK_STYLE;
         b.stylesheet(css.as_bytes())?;
@@ -221,6 +146,112 @@ pub fn render_pack(pack: &Pack, theme: &Theme) -> Result<Rendered> {
     };
     let bytes = finish::finish(&raw, &patch, &[])?;
     Ok(Rendered { bytes, warnings })
+}
+
+/// Each brief's chapter, written as a single brief's (its own title block, language and
+/// publisher), its images under a folder named after its document; its warnings say which
+/// brief they come from.
+fn brief_chapters<'a>(
+    pack: &'a Pack,
+    theme: &Theme,
+    logo: Option<&str>,
+    warnings: &mut Vec<Warning>,
+) -> Vec<xhtml::Chapter<'a>> {
+    let count = pack.briefs.len();
+    let mut chapters = Vec::with_capacity(count);
+    for (i, article) in pack.briefs.iter().enumerate() {
+        let mut own = Vec::new();
+        let brief_lang = language(&article.meta.language, &mut own);
+        let brief_publisher = clean(article.publisher(&theme.publisher));
+        let facts = xhtml::TitleFacts {
+            publisher: &brief_publisher,
+            lang: &brief_lang,
+            logo,
+        };
+        let dir = format!(
+            "images/{}/",
+            brief_href(i, count).trim_end_matches(".xhtml")
+        );
+        let chapter = xhtml::chapter_in(article, &facts, &dir, &mut own);
+        let short = article.meta.title.trim();
+        warnings.extend(own.into_iter().map(|w| Warning {
+            message: format!("brief {} (“{short}”): {}", i + 1, w.message),
+            ..w
+        }));
+        chapters.push(chapter);
+    }
+    chapters
+}
+
+/// The navigation entry of each brief: its title, with its headings nested under it.
+fn brief_tocs(pack: &Pack, chapters: &[xhtml::Chapter<'_>]) -> Vec<TocElement> {
+    let count = pack.briefs.len();
+    let mut tocs = Vec::with_capacity(count);
+    for (i, (article, chapter)) in pack.briefs.iter().zip(chapters).enumerate() {
+        let href = brief_href(i, count);
+        let mut toc = TocElement::new(href.clone(), clean(article.meta.title.trim())).level(1);
+        for h in chapter
+            .headings
+            .iter()
+            .filter(|h| !h.text.trim().is_empty())
+        {
+            toc.add(
+                TocElement::new(format!("{href}#{}", h.id), h.text.clone())
+                    .level(i32::from(h.level) + 1),
+            );
+        }
+        tocs.push(toc);
+    }
+    tocs
+}
+
+/// The pack's package metadata: title, language and direction, creators, keywords, dates
+/// (never the clock), the content identifier and the accessibility metadata.
+fn package_metadata(
+    b: &mut EpubBuilder<ZipLibrary>,
+    pack: &Pack,
+    theme: &Theme,
+    lang: &Language,
+    traits: &Traits,
+) -> epub_builder::Result<()> {
+    b.set_title(clean(pack.title()));
+    b.set_lang(lang.tag());
+    if lang.is_rtl() {
+        // As a brief's book: the spine's page progression follows the pack's language.
+        b.metadata("direction", "rtl")?;
+    }
+    b.set_generator("briefpress");
+    b.set_toc_name(lang.labels().contents);
+    for creator in pack.creators(&theme.publisher) {
+        b.add_author(clean(&creator));
+    }
+    for keyword in pack.keywords() {
+        b.add_subject(clean(&keyword));
+    }
+    if let Some(sub) = pack
+        .meta
+        .subtitle
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+    {
+        b.add_description(clean(sub));
+    }
+    if let Some(t) = pack
+        .meta
+        .date
+        .and_then(|d| chrono::DateTime::from_timestamp(d.unix_seconds(), 0))
+    {
+        b.set_publication_date(t);
+    }
+    b.set_modified_date(chrono::DateTime::from_timestamp(pack.timestamp(), 0).unwrap_or_default());
+    b.set_uuid(uuid::Uuid::parse_str(&pack_uuid(pack)).unwrap_or_default());
+    for (property, content) in accessibility_of(traits) {
+        b.add_metadata_opf(Box::new(MetadataOpfV3::new(
+            property.into(),
+            escape(&content),
+        )));
+    }
+    Ok(())
 }
 
 /// Wraps a body in an XHTML document as the briefs' documents are wrapped.
