@@ -29,6 +29,9 @@ impl Logo {
                 .map_err(|(why, hint)| format!("{why}; {hint}"))?;
             return Ok(Logo { image, svg: None });
         }
+        if !String::from_utf8_lossy(&data[..data.len().min(1024)]).contains("<svg") {
+            return Err("is not a PNG, JPEG or SVG file".into());
+        }
         let (clean, image) = svg(&data)?;
         Ok(Logo {
             image,
