@@ -113,15 +113,38 @@ fn fit_title(face: &Face<'_>, title: &str, width: f32) -> (f32, Vec<String>) {
     }
 }
 
-/// The photo scaled to cover the whole canvas (aspect kept, the overflow cropped evenly).
+/// The photo scaled to cover the whole canvas (aspect kept, the overflow cropped evenly),
+/// drawn by tiny-skia with bilinear filtering: the image crate's `resize_to_fill` took two
+/// thirds of an EPUB build's time on the sample (perf: 0.54 s of the brief's three files).
 fn background(canvas: &mut Pixmap, photo: &Image) -> Result<(), image::ImageError> {
-    let picture = image::load_from_memory(&photo.data)?
-        .resize_to_fill(WIDTH, HEIGHT, image::imageops::FilterType::Triangle)
-        .to_rgba8();
-    for (dst, src) in canvas.data_mut().chunks_exact_mut(4).zip(picture.pixels()) {
-        // Opaque: premultiplied equals straight.
-        dst.copy_from_slice(&[src[0], src[1], src[2], 255]);
+    let picture = image::load_from_memory(&photo.data)?.to_rgba8();
+    let (w, h) = picture.dimensions();
+    let Some(size) = tiny_skia::IntSize::from_wh(w, h) else {
+        return Ok(());
+    };
+    // Opaque after the alpha is dropped: premultiplied equals straight.
+    let mut data = picture.into_raw();
+    for px in data.chunks_exact_mut(4) {
+        px[3] = 255;
     }
+    let Some(source) = Pixmap::from_vec(data, size) else {
+        return Ok(());
+    };
+    let scale = (WIDTH as f32 / w as f32).max(HEIGHT as f32 / h as f32);
+    let dx = (WIDTH as f32 - w as f32 * scale) / 2.0;
+    let dy = (HEIGHT as f32 - h as f32 * scale) / 2.0;
+    let paint = tiny_skia::PixmapPaint {
+        quality: tiny_skia::FilterQuality::Bilinear,
+        ..tiny_skia::PixmapPaint::default()
+    };
+    canvas.draw_pixmap(
+        0,
+        0,
+        source.as_ref(),
+        &paint,
+        Transform::from_row(scale, 0.0, 0.0, scale, dx, dy),
+        None,
+    );
     Ok(())
 }
 
