@@ -280,7 +280,7 @@ impl Mapping {
 fn unknown_key(field: &str, mapping: Mapping, at: Location) -> Error {
     let (keys, place) = mapping.keys_and_place();
     let known = keys.join(", ");
-    let help = match nearest_in(field, keys) {
+    let help = match crate::error::nearest_key(field, keys) {
         Some(k) => format!("did you mean `{k}`? known keys there: {known}"),
         None => format!("known keys there: {known}"),
     };
@@ -540,11 +540,7 @@ fn one_line(msg: &str) -> String {
 
 /// The known front-matter key nearest to `field`, for "did you mean".
 pub fn nearest(field: &str) -> Option<&'static str> {
-    nearest_in(field, &KEYS)
-}
-
-fn nearest_in(field: &str, keys: &[&'static str]) -> Option<&'static str> {
-    crate::error::nearest_key(field, keys)
+    crate::error::nearest_key(field, &KEYS)
 }
 
 #[cfg(test)]

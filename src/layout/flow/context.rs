@@ -363,24 +363,23 @@ impl<'b, 'a> Context<'b, 'a> {
         style: Style,
         keep: bool,
     ) -> usize {
-        let para = collect::plain(text, style);
-        let leading = style.size * scale::DISPLAY_LEADING;
-        self.paragraph(
-            out,
-            &para,
-            ParShape {
-                left: 0.0,
-                right: 0.0,
-                justify: false,
-                leading,
-                keep,
-            },
-        )
+        self.plain_ragged(out, text, style, scale::DISPLAY_LEADING, keep)
     }
 
     pub(super) fn small(&mut self, out: &mut Vec<Flowed>, text: &str, style: Style, keep: bool) {
+        self.plain_ragged(out, text, style, scale::SMALL_LEADING, keep);
+    }
+
+    /// Plain text in one style, ragged right at the full measure, on `leading` times its size.
+    fn plain_ragged(
+        &mut self,
+        out: &mut Vec<Flowed>,
+        text: &str,
+        style: Style,
+        leading: f32,
+        keep: bool,
+    ) -> usize {
         let para = collect::plain(text, style);
-        let leading = style.size * scale::SMALL_LEADING;
         self.paragraph(
             out,
             &para,
@@ -388,10 +387,10 @@ impl<'b, 'a> Context<'b, 'a> {
                 left: 0.0,
                 right: 0.0,
                 justify: false,
-                leading,
+                leading: style.size * leading,
                 keep,
             },
-        );
+        )
     }
 }
 
