@@ -102,7 +102,10 @@ impl Links {
                     Block::Heading { content, .. } => out.push(slug(&plain_text(content))),
                     Block::Quote { blocks } => walk(blocks, out),
                     Block::List { items, .. } => items.iter().for_each(|i| walk(i, out)),
-                    Block::Paragraph { .. } | Block::Figure { .. } | Block::Rule => {}
+                    Block::Paragraph { .. }
+                    | Block::Figure { .. }
+                    | Block::Table { .. }
+                    | Block::Rule => {}
                 }
             }
         }
@@ -196,6 +199,9 @@ pub fn unlink_dead(article: &mut Article) -> Vec<String> {
                 }
                 Block::Quote { blocks: inner } => blocks(inner, links, out),
                 Block::List { items, .. } => items.iter_mut().for_each(|i| blocks(i, links, out)),
+                Block::Table { table } => table
+                    .cells_mut()
+                    .for_each(|c| inlines(&mut c.content, links, out)),
                 Block::Figure { .. } | Block::Rule => {}
             }
         }

@@ -17,10 +17,12 @@ pub mod front;
 mod language;
 pub mod link;
 pub mod quotes;
+pub mod table;
 
 pub use build::{para, text};
 pub use date::Date;
 pub use language::{DateStyle, Direction, LOCALES, Labels, Language, LanguageError, Locale};
+pub use table::{Align, Cell, Row, Table, TableWords};
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -245,6 +247,11 @@ pub enum Block {
         /// The picture and its caption.
         figure: Figure,
     },
+    /// A data table.
+    Table {
+        /// The table with its caption and source line.
+        table: Table,
+    },
     /// A thematic break.
     Rule,
 }
@@ -327,6 +334,7 @@ impl Article {
                     }
                     Block::Quote { blocks: inner } => blocks(inner, out),
                     Block::List { items, .. } => items.iter().for_each(|i| blocks(i, out)),
+                    Block::Table { table } => table.cells().for_each(|c| inlines(&c.content, out)),
                     Block::Figure { .. } | Block::Rule => {}
                 }
             }

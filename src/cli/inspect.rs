@@ -142,6 +142,7 @@ fn summary(a: &Article) -> String {
             Block::Quote { .. } => "quotes",
             Block::List { .. } => "lists",
             Block::Figure { .. } => "figures",
+            Block::Table { .. } => "tables",
             Block::Rule => "rules",
         };
         *counts.entry(k).or_default() += 1;

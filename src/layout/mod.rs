@@ -20,6 +20,7 @@
 //! flips them for PDF).
 
 mod collect;
+pub mod columns;
 mod finalize;
 mod flow;
 pub mod fonts;

@@ -18,11 +18,15 @@
 
 use crate::article::default_language;
 use crate::article::quotes::Quotes;
-use crate::article::{Article, Block, Figure, Footnote, Inline, Meta, plain_text};
+use crate::article::{
+    Align, Article, Block, Cell, Figure, Footnote, Inline, Meta, Row, Table, plain_text,
+};
 use crate::error::{Error, Location, Result, Warning};
 use crate::read::smart::Smart;
-use crate::read::{Parsed, credit, front_matter};
-use pulldown_cmark::{Event, HeadingLevel, MetadataBlockKind, Options, Parser, Tag, TagEnd};
+use crate::read::{Parsed, credit, front_matter, table_caption};
+use pulldown_cmark::{
+    Alignment, Event, HeadingLevel, MetadataBlockKind, Options, Parser, Tag, TagEnd,
+};
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
@@ -56,7 +60,7 @@ pub(crate) fn parse(text: &str) -> Result<Parsed> {
             .map_or_else(default_language, |f| f.meta.language.clone());
         b.smart = Some(Smart::new(Quotes::for_language(&language)));
     }
-    let opts = Options::ENABLE_FOOTNOTES;
+    let opts = Options::ENABLE_FOOTNOTES | Options::ENABLE_TABLES;
     b.feed(
         Parser::new_ext(&text[body..], opts).into_offset_iter(),
         body,
@@ -92,6 +96,13 @@ enum Container {
         items: Vec<Vec<Block>>,
     },
     Item(Vec<Block>),
+    /// A pipe table: its rows so far and the row being filled.
+    Table {
+        align: Vec<Align>,
+        head: Vec<Row>,
+        body: Vec<Row>,
+        row: Row,
+    },
     Note {
         id: String,
         blocks: Vec<Block>,
@@ -113,6 +124,8 @@ enum Frame {
         line: Location,
     },
     Code,
+    /// A table cell.
+    Cell,
     /// A tag the model has no place for, or nesting too deep: its content joins the parent.
     Transparent,
 }
@@ -369,6 +382,7 @@ impl<'t> Builder<'t> {
                     | Tag::CodeBlock(_)
                     | Tag::HtmlBlock
                     | Tag::FootnoteDefinition(_)
+                    | Tag::TableCell
             )
         {
             smart.reset();
@@ -468,8 +482,32 @@ impl<'t> Builder<'t> {
                     Vec::new(),
                 ));
             }
-            // Tables, strikethrough, super/subscript and definition lists are not enabled; if
-            // they ever arrive their text still flows into the surrounding block.
+            Tag::Table(alignments) => {
+                self.close_implicit();
+                let align = alignments
+                    .iter()
+                    .map(|a| match a {
+                        Alignment::None => Align::Default,
+                        Alignment::Left => Align::Left,
+                        Alignment::Center => Align::Center,
+                        Alignment::Right => Align::Right,
+                    })
+                    .collect();
+                self.open_container(Container::Table {
+                    align,
+                    head: Vec::new(),
+                    body: Vec::new(),
+                    row: Vec::new(),
+                });
+            }
+            Tag::TableHead | Tag::TableRow => {
+                if let Some(Container::Table { row, .. }) = self.containers.last_mut() {
+                    row.clear();
+                }
+            }
+            Tag::TableCell => self.push_frame(Frame::Cell),
+            // Strikethrough, super/subscript and definition lists are not enabled; if they
+            // ever arrive their text still flows into the surrounding block.
             _ => self.open_inline(Frame::Transparent, at),
         }
         Ok(())
@@ -503,6 +541,34 @@ impl<'t> Builder<'t> {
                 self.flattened_inlines -= 1;
             }
             TagEnd::Emphasis | TagEnd::Strong | TagEnd::Link | TagEnd::Image => self.close_frame(),
+            TagEnd::TableCell => {
+                // Whatever the cell left open (nothing, in well-formed events) closes with it.
+                while self
+                    .frames
+                    .last()
+                    .is_some_and(|(f, _)| !matches!(f, Frame::Cell))
+                {
+                    self.close_frame();
+                }
+                self.close_frame();
+            }
+            TagEnd::TableHead | TagEnd::TableRow => {
+                let head = matches!(tag, TagEnd::TableHead);
+                if let Some(Container::Table {
+                    head: h, body, row, ..
+                }) = self.containers.last_mut()
+                {
+                    let done = std::mem::take(row);
+                    if head { h.push(done) } else { body.push(done) }
+                }
+            }
+            TagEnd::Table => {
+                self.close_container();
+                // Pictures inside cells stand after the table.
+                for figure in std::mem::take(&mut self.pending_figures) {
+                    self.push_block(Block::Figure { figure });
+                }
+            }
             _ => self.close_frame(),
         }
         Ok(())
@@ -560,6 +626,13 @@ impl<'t> Builder<'t> {
             // Content directly in a list (not in an item) cannot happen in CommonMark; keep it
             // as an item of its own rather than lose it.
             Some(Container::List { items, .. }) => items.push(vec![block]),
+            // Nor can a block inside a table; its text joins the row as a cell.
+            Some(Container::Table { row, .. }) => row.push(Cell {
+                content: match block {
+                    Block::Paragraph { content } | Block::Heading { content, .. } => content,
+                    _ => Vec::new(),
+                },
+            }),
             None => {}
         }
     }
@@ -631,6 +704,13 @@ impl<'t> Builder<'t> {
                 // The alt text lives in the figure, which follows its paragraph.
                 Vec::new()
             }
+            Frame::Cell => {
+                let content = trim_cell(content);
+                if let Some(Container::Table { row, .. }) = self.containers.last_mut() {
+                    row.push(Cell { content });
+                }
+                return;
+            }
             Frame::Emphasis => vec![Inline::Emphasis { content }],
             Frame::Strong => vec![Inline::Strong { content }],
             Frame::Link(url) => vec![Inline::Link { url, content }],
@@ -676,6 +756,17 @@ impl<'t> Builder<'t> {
             Container::Note { id, blocks } => {
                 self.notes.entry(id).or_insert(blocks);
             }
+            Container::Table {
+                align, head, body, ..
+            } => self.push_block(Block::Table {
+                table: Table {
+                    caption: String::new(),
+                    source: None,
+                    align,
+                    head,
+                    body,
+                },
+            }),
             Container::Root(_) => {}
         }
     }
@@ -724,6 +815,8 @@ impl<'t> Builder<'t> {
             blocks.remove(0);
         }
         normalise_heading_levels(&mut blocks);
+        let language = meta.lang();
+        table_caption::attach(&mut blocks, &language);
         if let Some(src) = photo.as_ref().and_then(|p| p.src.clone()) {
             self.figure_lines.insert(0, (src, photo_line));
         }
@@ -752,6 +845,7 @@ impl<'t> Builder<'t> {
         }
         for n in &mut notes {
             normalise_heading_levels(&mut n.blocks);
+            table_caption::attach(&mut n.blocks, &language);
         }
         self.warn_undefined_notes(&blocks, &notes);
         let article = Article {
@@ -794,6 +888,7 @@ impl Builder<'_> {
                     }
                     Block::Quote { blocks } => texts(blocks, out),
                     Block::List { items, .. } => items.iter().for_each(|i| texts(i, out)),
+                    Block::Table { table } => table.cells().for_each(|c| inl(&c.content, out)),
                     Block::Figure { .. } | Block::Rule => {}
                 }
             }
@@ -838,6 +933,18 @@ fn push_merged(content: &mut Vec<Inline>, inline: Inline) {
         return;
     }
     content.push(inline);
+}
+
+/// A cell's text without the spaces around it.
+fn trim_cell(mut content: Vec<Inline>) -> Vec<Inline> {
+    if let Some(Inline::Text { text }) = content.first_mut() {
+        *text = text.trim_start().to_owned();
+    }
+    if let Some(Inline::Text { text }) = content.last_mut() {
+        *text = text.trim_end().to_owned();
+    }
+    content.retain(|i| !matches!(i, Inline::Text { text } if text.is_empty()));
+    content
 }
 
 fn is_blank(i: &Inline) -> bool {

@@ -14,6 +14,7 @@ pub mod markdown;
 pub mod nesting;
 pub mod path;
 pub mod smart;
+pub mod table_caption;
 pub mod text;
 
 use crate::article::{Article, link};

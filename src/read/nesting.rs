@@ -43,6 +43,11 @@ fn cap_blocks(blocks: &mut Vec<Block>, depth: usize) -> bool {
             Block::Heading { content, .. } | Block::Paragraph { content } => {
                 changed |= cap_inlines(content, 0)
             }
+            Block::Table { table } => {
+                for c in table.cells_mut() {
+                    changed |= cap_inlines(&mut c.content, 0);
+                }
+            }
             Block::Figure { .. } | Block::Rule => {}
         }
         out.push(b);

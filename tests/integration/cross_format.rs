@@ -69,7 +69,7 @@ fn push(out: &mut Vec<Expected>, label: impl Into<String>, text: &str) {
     }
 }
 
-fn blocks(list: &[Block], out: &mut Vec<Expected>) {
+fn blocks(a: &Article, list: &[Block], out: &mut Vec<Expected>) {
     for b in list {
         match b {
             Block::Heading { content, .. } => {
@@ -82,11 +82,24 @@ fn blocks(list: &[Block], out: &mut Vec<Expected>) {
                 inline_text(content, &mut s);
                 push(out, "paragraph", &s);
             }
-            Block::Quote { blocks: inner } => blocks(inner, out),
-            Block::List { items, .. } => items.iter().for_each(|i| blocks(i, out)),
+            Block::Quote { blocks: inner } => blocks(a, inner, out),
+            Block::List { items, .. } => items.iter().for_each(|i| blocks(a, i, out)),
             Block::Figure { figure } => {
                 push(out, "figure caption", &figure.caption);
                 push(out, "figure credit", figure.credit.as_deref().unwrap_or(""));
+            }
+            Block::Table { table } => {
+                let words = a.table_words(table);
+                push(out, "table caption", &words.heading());
+                for row in table.rows() {
+                    let mut s = String::new();
+                    for cell in row {
+                        inline_text(&cell.content, &mut s);
+                        s.push(' ');
+                    }
+                    push(out, "table row", &s);
+                }
+                push(out, "table source", words.source.as_deref().unwrap_or(""));
             }
             Block::Rule => {}
         }
@@ -110,7 +123,7 @@ fn expected_body(a: &Article, theme: &Theme) -> Vec<Expected> {
             Piece::Summary(t) => push(&mut out, "summary", t),
         }
     }
-    blocks(&a.blocks, &mut out);
+    blocks(a, &a.blocks, &mut out);
     let cited = a.body_citations();
     let uncited: Vec<_> = a
         .notes
@@ -121,7 +134,7 @@ fn expected_body(a: &Article, theme: &Theme) -> Vec<Expected> {
         push(&mut out, "notes heading", a.meta.lang().labels().notes);
         for n in uncited {
             let from = out.len();
-            blocks(&n.blocks, &mut out);
+            blocks(a, &n.blocks, &mut out);
             for e in &mut out[from..] {
                 e.label = format!("uncited note `{}`: {}", n.id, e.label);
             }
@@ -132,9 +145,9 @@ fn expected_body(a: &Article, theme: &Theme) -> Vec<Expected> {
 }
 
 /// The words of a note's blocks.
-fn note_words(blocks_: &[Block]) -> Vec<String> {
+fn note_words(a: &Article, blocks_: &[Block]) -> Vec<String> {
     let mut out = Vec::new();
-    blocks(blocks_, &mut out);
+    blocks(a, blocks_, &mut out);
     out.into_iter().flat_map(|e| e.words).collect()
 }
 
@@ -169,7 +182,7 @@ fn cited_notes(a: &Article) -> Vec<(usize, Vec<String>)> {
     ids.iter()
         .filter_map(|id| {
             let n = a.note_number(id)?;
-            Some((n, note_words(&a.notes[n - 1].blocks)))
+            Some((n, note_words(a, &a.notes[n - 1].blocks)))
         })
         .collect()
 }

@@ -1147,6 +1147,11 @@ fn expected_structure(article: &Article) -> Found {
                         f.images.push(figure.alt.clone());
                     }
                 }
+                Block::Table { table } => {
+                    for cell in table.cells() {
+                        inlines(a, &cell.content, seen, f);
+                    }
+                }
                 Block::Rule => {}
             }
         }

@@ -88,6 +88,9 @@ fn expected(a: &Article) -> String {
                 Block::Quote { blocks: inner } => blocks(inner, out),
                 Block::List { items, .. } => items.iter().for_each(|i| blocks(i, out)),
                 Block::Figure { figure: f } => figure(f, out),
+                Block::Table { table } => {
+                    table.cells().for_each(|c| out.push(plain_text(&c.content)))
+                }
                 Block::Rule => {}
             }
         }

@@ -154,6 +154,12 @@ fn body_text(blocks: &[Block], refs: RefText, out: &mut String) {
             }
             Block::Quote { blocks } => body_text(blocks, refs, out),
             Block::List { items, .. } => items.iter().for_each(|i| body_text(i, refs, out)),
+            Block::Table { table } => {
+                for cell in table.cells() {
+                    inline_text(&cell.content, refs, out);
+                    out.push('\n');
+                }
+            }
             Block::Figure { .. } | Block::Rule => {}
         }
     }

@@ -86,6 +86,12 @@ fn block_inlines(block: &Block) -> Vec<Inline> {
                     text: figure.caption.clone(),
                 });
             }
+            Block::Table { table } => {
+                for cell in table.cells() {
+                    gap(out);
+                    out.extend(cell.content.iter().cloned());
+                }
+            }
             Block::Rule => {}
         }
     }

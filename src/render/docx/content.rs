@@ -17,14 +17,15 @@
 use super::styles;
 use crate::article::front::{self, front};
 use crate::article::link::{Links, Resolved};
-use crate::article::{Article, Block, Figure, Inline};
+use crate::article::{Align, Article, Block, Figure, Inline, Table, plain_text};
 use crate::error::Warning;
+use crate::layout::columns;
 use crate::render::xml::{escape, is_xml_char};
 use crate::theme::Theme;
 use docx_rs::{
-    AbstractNumbering, BreakType, FieldCharType, Footnote, Hyperlink, HyperlinkData, IndentLevel,
-    InstrText, Level, LevelJc, LevelText, NumberFormat, Numbering, NumberingId, Paragraph, Pic,
-    Run, SpecialIndentType, Start,
+    AbstractNumbering, AlignmentType, BreakType, FieldCharType, Footnote, Hyperlink, HyperlinkData,
+    IndentLevel, InstrText, Level, LevelJc, LevelText, NumberFormat, Numbering, NumberingId,
+    Paragraph, Pic, Run, SpecialIndentType, Start, TableCell, TableLayoutType, TableRow, WidthType,
 };
 use std::collections::HashMap;
 
@@ -76,10 +77,38 @@ pub struct Placement {
     pub brief_bookmark: Option<String>,
 }
 
+/// One piece of the body of `word/document.xml`: a paragraph or a table.
+#[derive(Debug, Clone)]
+pub enum Part {
+    /// A paragraph.
+    Paragraph(Box<Paragraph>),
+    /// A table.
+    Table(Box<docx_rs::Table>),
+}
+
+impl From<Paragraph> for Part {
+    fn from(p: Paragraph) -> Part {
+        Part::Paragraph(Box::new(p))
+    }
+}
+
+impl Part {
+    /// The paragraph, if this is one.
+    fn into_paragraph(self) -> Option<Paragraph> {
+        match self {
+            Part::Paragraph(p) => Some(*p),
+            Part::Table(_) => None,
+        }
+    }
+}
+
 /// The body of the document and what the finishing step needs to know about it.
 pub struct Content {
-    /// Every paragraph of `word/document.xml`, in order.
-    pub paragraphs: Vec<Paragraph>,
+    /// Every paragraph and table of `word/document.xml`, in order.
+    pub parts: Vec<Part>,
+    /// How many header rows each table has, in document order (the finishing step marks them
+    /// as rows Word repeats on every page).
+    pub table_headers: Vec<usize>,
     /// One abstract numbering and one instance per list, ids from [`FIRST_NUMBERING_ID`].
     pub numberings: Vec<(AbstractNumbering, Numbering)>,
     /// The pictures in the order their `wp:docPr` elements appear.
@@ -105,6 +134,7 @@ pub fn build_at(article: &Article, theme: &Theme, at: &Placement) -> Content {
         article,
         text_width_emu: (text_width * EMU_PER_POINT).round() as u32,
         out: Vec::new(),
+        table_headers: Vec::new(),
         numberings: Vec::new(),
         pictures: Vec::new(),
         links: at.links,
@@ -126,7 +156,7 @@ pub fn build_at(article: &Article, theme: &Theme, at: &Placement) -> Content {
     w.unreferenced_notes();
     if let Some(rights) = &article.meta.rights {
         let p = w.text_paragraph(styles::CREDIT, rights);
-        w.out.push(p);
+        w.out.push(p.into());
     }
     let notes = article.notes.len();
     let next = Placement {
@@ -139,7 +169,8 @@ pub fn build_at(article: &Article, theme: &Theme, at: &Placement) -> Content {
         brief_bookmark: None,
     };
     Content {
-        paragraphs: w.out,
+        parts: w.out,
+        table_headers: w.table_headers,
         numberings: w.numberings,
         pictures: w.pictures,
         note_links: w.note_links,
@@ -183,7 +214,9 @@ impl Piece {
 struct Writer<'a> {
     article: &'a Article,
     text_width_emu: u32,
-    out: Vec<Paragraph>,
+    out: Vec<Part>,
+    /// How many header rows each table written so far has.
+    table_headers: Vec<usize>,
     numberings: Vec<(AbstractNumbering, Numbering)>,
     pictures: Vec<Picture>,
     links: usize,
@@ -268,7 +301,7 @@ impl Writer<'_> {
                 front::Piece::Masthead { publisher } => {
                     if !publisher.is_empty() {
                         let p = self.text_paragraph(styles::MASTHEAD, &publisher);
-                        self.out.push(p);
+                        self.out.push(p.into());
                     }
                 }
                 front::Piece::Title(title) => {
@@ -285,27 +318,27 @@ impl Writer<'_> {
                                 .add_bookmark_end(id)
                         }
                     };
-                    self.out.push(p);
+                    self.out.push(p.into());
                 }
                 front::Piece::Subtitle(dek) => {
                     let p = self.text_paragraph(styles::SUBTITLE, dek);
-                    self.out.push(p);
+                    self.out.push(p.into());
                 }
                 front::Piece::Byline(by) => {
                     let p = self.text_paragraph(styles::BYLINE, &by.text());
-                    self.out.push(p);
+                    self.out.push(p.into());
                 }
                 front::Piece::Photo(photo) => self.figure(photo),
                 front::Piece::Summary(summary) => {
                     let p = self.text_paragraph(styles::SUMMARY, summary);
-                    self.out.push(p);
+                    self.out.push(p.into());
                 }
             }
         }
         if self.at.brief_bookmark.is_some()
-            && let Some(p) = self.out.get_mut(first)
+            && let Some(Part::Paragraph(p)) = self.out.get_mut(first)
         {
-            *p = std::mem::take(p).page_break_before(true);
+            **p = std::mem::take(&mut **p).page_break_before(true);
         }
     }
 
@@ -324,11 +357,11 @@ impl Writer<'_> {
                     self.paragraph(p.add_bookmark_start(bookmark_id, name), content)
                         .add_bookmark_end(bookmark_id)
                 };
-                self.out.push(p);
+                self.out.push(p.into());
             }
             Block::Paragraph { content } => {
                 let p = self.paragraph(Paragraph::new().style(style), content);
-                self.out.push(p);
+                self.out.push(p.into());
             }
             Block::Quote { blocks } => {
                 for b in blocks {
@@ -342,7 +375,8 @@ impl Writer<'_> {
                 items,
             } => self.list(*ordered, *start, items, depth),
             Block::Figure { figure } => self.figure(figure),
-            Block::Rule => self.out.push(Paragraph::new().style(styles::RULE)),
+            Block::Table { table } => self.table(table),
+            Block::Rule => self.out.push(Paragraph::new().style(styles::RULE).into()),
         }
     }
 
@@ -373,7 +407,7 @@ impl Writer<'_> {
                                 .numbering(NumberingId::new(id), IndentLevel::new(level))
                         };
                         let p = self.paragraph(p, content);
-                        self.out.push(p);
+                        self.out.push(p.into());
                     }
                     Block::List {
                         ordered,
@@ -385,7 +419,7 @@ impl Writer<'_> {
                             let p = Paragraph::new()
                                 .style(styles::LIST)
                                 .numbering(NumberingId::new(id), IndentLevel::new(level));
-                            self.out.push(p);
+                            self.out.push(p.into());
                             numbered = true;
                         }
                         self.list(*ordered, *start, items, depth + 1);
@@ -395,13 +429,98 @@ impl Writer<'_> {
                             let p = Paragraph::new()
                                 .style(styles::LIST)
                                 .numbering(NumberingId::new(id), IndentLevel::new(level));
-                            self.out.push(p);
+                            self.out.push(p.into());
                             numbered = true;
                         }
                         self.block(other, styles::LIST, depth + 1);
                     }
                 }
             }
+        }
+    }
+
+    /// A data table: its numbered caption above it in the Caption style (kept with the
+    /// table), a `w:tbl` in the table style with one row per model row (header rows repeated
+    /// on every page by the finishing step, no row split across pages), cell text in the table
+    /// text styles aligned as the column says, then the source line in the Credit style.
+    fn table(&mut self, table: &Table) {
+        let words = self.article.table_words(table);
+        let caption = self
+            .text_paragraph(styles::CAPTION, &words.heading())
+            .keep_next(true);
+        self.out.push(caption.into());
+        if self.in_note {
+            self.table_as_paragraphs(table);
+        } else {
+            let columns = table.columns();
+            let (min, max) = estimated_widths(table);
+            let text_width = self.text_width_emu as f32 / EMU_PER_POINT;
+            let widths: Vec<usize> = columns::distribute(&min, &max, text_width)
+                .iter()
+                .map(|pt| (pt * 20.0).round().max(1.0) as usize)
+                .collect();
+            let mut rows = Vec::new();
+            for (r, row) in table.rows().enumerate() {
+                let header = r < table.head.len();
+                let style = if header {
+                    styles::TABLE_HEADING
+                } else {
+                    styles::TABLE_TEXT
+                };
+                let cells = (0..columns)
+                    .map(|c| {
+                        let mut p = Paragraph::new().style(style);
+                        p = match table.align_of(c) {
+                            Align::Right => p.align(AlignmentType::Right),
+                            Align::Center => p.align(AlignmentType::Center),
+                            Align::Left | Align::Default => p,
+                        };
+                        let content = Table::cell(row, c).map_or(&[][..], |c| &c.content[..]);
+                        let p = self.paragraph(p, content);
+                        TableCell::new()
+                            .width(widths[c], WidthType::Dxa)
+                            .add_paragraph(p)
+                    })
+                    .collect();
+                rows.push(TableRow::new(cells).cant_split());
+            }
+            let total = widths.iter().sum();
+            let t = docx_rs::Table::new(rows)
+                .style(styles::TABLE)
+                .set_grid(widths)
+                .width(total, WidthType::Dxa)
+                .layout(TableLayoutType::Fixed);
+            self.out.push(Part::Table(Box::new(t)));
+            self.table_headers.push(table.head.len());
+        }
+        if let Some(source) = &words.source {
+            let p = self.text_paragraph(styles::CREDIT, source);
+            self.out.push(p.into());
+        }
+    }
+
+    /// A table inside a note, where Word allows paragraphs only: a paragraph per row, its
+    /// cells separated by tabs, the header rows bold.
+    fn table_as_paragraphs(&mut self, table: &Table) {
+        self.warnings.push(Warning::new(
+            "a table inside a footnote is written as one paragraph per row (Word footnotes \
+             hold paragraphs only)",
+        ));
+        for (r, row) in table.rows().enumerate() {
+            let mut content = Vec::new();
+            for (c, cell) in row.iter().enumerate() {
+                if c > 0 {
+                    content.push(Inline::Text {
+                        text: " \u{2003} ".into(),
+                    });
+                }
+                content.extend(cell.content.iter().cloned());
+            }
+            if r < table.head.len() {
+                content = vec![Inline::Strong { content }];
+            }
+            let p = self.paragraph(Paragraph::new().style(styles::FOOTNOTE_TEXT), &content);
+            self.out.push(p.into());
         }
     }
 
@@ -432,7 +551,8 @@ impl Writer<'_> {
                 self.out.push(
                     Paragraph::new()
                         .style(styles::FIGURE)
-                        .add_run(Run::new().add_image(pic)),
+                        .add_run(Run::new().add_image(pic))
+                        .into(),
                 );
             }
             (Some(_), true) => {
@@ -444,11 +564,11 @@ impl Writer<'_> {
         }
         if !figure.caption.is_empty() {
             let p = self.text_paragraph(styles::CAPTION, &figure.caption);
-            self.out.push(p);
+            self.out.push(p.into());
         }
         if let Some(credit) = &figure.credit {
             let p = self.text_paragraph(styles::CREDIT, credit);
-            self.out.push(p);
+            self.out.push(p.into());
         }
     }
 
@@ -606,7 +726,12 @@ impl Writer<'_> {
             self.block(b, styles::FOOTNOTE_TEXT, 0);
         }
         (self.in_note, self.in_footnote) = (false, false);
-        let mut body = std::mem::replace(&mut self.out, saved);
+        // A footnote holds paragraphs only; a table in a note is written as paragraphs
+        // (`table_as_paragraphs`), so nothing else is here.
+        let mut body: Vec<Paragraph> = std::mem::replace(&mut self.out, saved)
+            .into_iter()
+            .filter_map(Part::into_paragraph)
+            .collect();
         if body.is_empty() {
             body.push(Paragraph::new().style(styles::FOOTNOTE_TEXT));
         }
@@ -636,7 +761,7 @@ impl Writer<'_> {
         }
         let heading = article.meta.lang().labels().notes;
         let p = self.text_paragraph(self.heading_style(1), heading);
-        self.out.push(p);
+        self.out.push(p.into());
         self.in_note = true;
         for (k, i) in left.into_iter().enumerate() {
             let note = &article.notes[i];
@@ -654,13 +779,13 @@ impl Writer<'_> {
             match note.blocks.split_first() {
                 Some((Block::Paragraph { content }, rest)) => {
                     let p = self.paragraph(opening, content);
-                    self.out.push(p);
+                    self.out.push(p.into());
                     for b in rest {
                         self.block(b, styles::FOOTNOTE_TEXT, 0);
                     }
                 }
                 _ => {
-                    self.out.push(opening);
+                    self.out.push(opening.into());
                     for b in &note.blocks {
                         self.block(b, styles::FOOTNOTE_TEXT, 0);
                     }
@@ -669,6 +794,27 @@ impl Writer<'_> {
         }
         self.in_note = false;
     }
+}
+
+/// Each column's narrowest and widest content width in points, estimated from its characters
+/// at the body size (half an em per character): the longest word, and the longest cell on one
+/// line, plus the cell's padding.
+fn estimated_widths(table: &Table) -> (Vec<f32>, Vec<f32>) {
+    const EM: f32 = 10.0;
+    const PADDING: f32 = 12.0;
+    let columns = table.columns();
+    let mut min = vec![PADDING; columns];
+    let mut max = vec![PADDING; columns];
+    for row in table.rows() {
+        for (c, cell) in row.iter().enumerate() {
+            let text = plain_text(&cell.content);
+            let chars = |s: &str| s.chars().count() as f32 * EM * 0.5 + PADDING;
+            let longest = text.split_whitespace().map(chars).fold(PADDING, f32::max);
+            min[c] = min[c].max(longest);
+            max[c] = max[c].max(chars(text.trim()));
+        }
+    }
+    (min, max)
 }
 
 /// The hidden bookmark around a note's first reference (Word's `_Ref` prefix hides it).

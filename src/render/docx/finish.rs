@@ -51,7 +51,11 @@ pub struct Facts {
     timestamp: i64,
     pictures: Vec<Picture>,
     note_links: Vec<NoteLink>,
+    /// How many header rows each table of the body has, in document order.
+    pub table_headers: Vec<usize>,
     rule_color: String,
+    /// The colour of a table's rules: the text's, as a printed booktabs table has them.
+    table_rule_color: String,
     fonts: Vec<FontEntry>,
 }
 
@@ -114,7 +118,9 @@ impl Facts {
             timestamp: meta.timestamp(),
             pictures,
             note_links,
+            table_headers: Vec::new(),
             rule_color: theme.colors.rule.hex(),
+            table_rule_color: theme.colors.text.hex(),
             // Georgia and Arial: the serif and sans every Word install has.
             fonts: {
                 let mut fonts = vec![FontEntry::new(&theme.serif, "roman", "Georgia")];
@@ -152,7 +158,9 @@ impl Facts {
             timestamp: pack.timestamp(),
             pictures,
             note_links,
+            table_headers: Vec::new(),
             rule_color: theme.colors.rule.hex(),
+            table_rule_color: theme.colors.text.hex(),
             // As for a single brief (`Facts::new`).
             fonts: {
                 let mut fonts = vec![FontEntry::new(&theme.serif, "roman", "Georgia")];
@@ -248,10 +256,13 @@ pub fn finish(parts: XMLDocx, facts: &Facts, furniture: Furniture) -> Result<Vec
         },
     )?;
     let styles = rewrite("word/styles.xml", &parts.styles, |root| {
-        finish_styles(root, &facts.language, facts.right_to_left)
+        finish_styles(root, &facts.language, facts.right_to_left);
+        root.children
+            .push(Node::Element(table_style(&facts.table_rule_color)));
     })?;
     let document = rewrite("word/document.xml", &parts.document, |root| {
         finish_pictures(root, &facts.pictures);
+        finish_tables(root, &facts.table_headers);
         finish_rules(root, &facts.rule_color);
         finish_section(root, &furniture);
         // A field code keeps its spaces, as Word writes it (docx-rs leaves the attribute out).
@@ -489,6 +500,60 @@ fn schema_order(parent: &str) -> Option<&'static [&'static str]> {
             "w:printerSettings",
             "w:sectPrChange",
         ],
+        // CT_TblPr
+        "w:tblPr" => &[
+            "w:tblStyle",
+            "w:tblpPr",
+            "w:tblOverlap",
+            "w:bidiVisual",
+            "w:tblStyleRowBandSize",
+            "w:tblStyleColBandSize",
+            "w:tblW",
+            "w:jc",
+            "w:tblCellSpacing",
+            "w:tblInd",
+            "w:tblBorders",
+            "w:shd",
+            "w:tblLayout",
+            "w:tblCellMar",
+            "w:tblLook",
+            "w:tblCaption",
+            "w:tblDescription",
+            "w:tblPrChange",
+        ],
+        // CT_Row
+        "w:tr" => &["w:tblPrEx", "w:trPr", "w:tc"],
+        // CT_TrPr (its base is a choice, in any order; Word writes these in this order)
+        "w:trPr" => &[
+            "w:cnfStyle",
+            "w:divId",
+            "w:gridBefore",
+            "w:gridAfter",
+            "w:wBefore",
+            "w:wAfter",
+            "w:cantSplit",
+            "w:trHeight",
+            "w:tblHeader",
+            "w:tblCellSpacing",
+            "w:jc",
+            "w:hidden",
+        ],
+        // CT_TcPr
+        "w:tcPr" => &[
+            "w:cnfStyle",
+            "w:tcW",
+            "w:gridSpan",
+            "w:hMerge",
+            "w:vMerge",
+            "w:tcBorders",
+            "w:shd",
+            "w:noWrap",
+            "w:tcMar",
+            "w:textDirection",
+            "w:tcFitText",
+            "w:vAlign",
+            "w:hideMark",
+        ],
         // CT_NumPr
         "w:numPr" => &["w:ilvl", "w:numId", "w:numberingChange", "w:ins"],
         // CT_Lvl
@@ -611,6 +676,89 @@ fn lang_element(language: &str) -> Element {
         el.set("w:bidi", tag);
     }
     el
+}
+
+/// The table style every table names (docx-rs cannot write a table style's conditional
+/// formatting): booktabs rules — a heavier rule above the table and below it, a lighter one
+/// under the header rows, none between columns or body rows — and the cell padding. Word and
+/// LibreOffice apply the `firstRow` formatting to the header rows, so an editor restyles every
+/// table of the document by changing this one style.
+fn table_style(color: &str) -> Element {
+    let border = |side: &str, size: &str| {
+        Element::new(side)
+            .attr("w:val", "single")
+            .attr("w:sz", size)
+            .attr("w:space", "0")
+            .attr("w:color", color)
+    };
+    let margin =
+        |side: &str, twips: &str| Element::new(side).attr("w:w", twips).attr("w:type", "dxa");
+    Element::new("w:style")
+        .attr("w:type", "table")
+        .attr("w:styleId", super::styles::TABLE)
+        .child(Element::new("w:name").attr("w:val", "Brief Table"))
+        .child(Element::new("w:uiPriority").attr("w:val", "59"))
+        .child(Element::new("w:qFormat"))
+        .child(
+            Element::new("w:tblPr")
+                .child(
+                    Element::new("w:tblBorders")
+                        .child(border("w:top", "12"))
+                        .child(border("w:bottom", "12")),
+                )
+                .child(
+                    Element::new("w:tblCellMar")
+                        .child(margin("w:top", "40"))
+                        .child(margin("w:left", "100"))
+                        .child(margin("w:bottom", "40"))
+                        .child(margin("w:right", "100")),
+                ),
+        )
+        .child(
+            Element::new("w:tblStylePr")
+                .attr("w:type", "firstRow")
+                .child(Element::new("w:rPr").child(Element::new("w:b")))
+                .child(Element::new("w:tblPr"))
+                .child(
+                    Element::new("w:tcPr")
+                        .child(Element::new("w:tcBorders").child(border("w:bottom", "6"))),
+                ),
+        )
+}
+
+/// Each table takes its borders from the table style (docx-rs writes direct borders on every
+/// table), says which conditional formatting applies (`w:tblLook`: the header row only), and
+/// marks its header rows as rows Word repeats at the top of every page (`w:tblHeader`; the
+/// `n`-th table of the body has `headers[n]` of them).
+fn finish_tables(root: &mut Element, headers: &[usize]) {
+    let mut n = 0usize;
+    root.walk_mut(&mut |el| {
+        if el.name != "w:tbl" {
+            return;
+        }
+        let head = headers.get(n).copied().unwrap_or(0);
+        n += 1;
+        if let Some(tblpr) = el.find_mut("w:tblPr") {
+            tblpr
+                .children
+                .retain(|c| !matches!(c, Node::Element(e) if e.name == "w:tblBorders"));
+            tblpr.children.push(Node::Element(
+                Element::new("w:tblLook")
+                    .attr("w:val", "0420")
+                    .attr("w:firstRow", "1")
+                    .attr("w:lastRow", "0")
+                    .attr("w:firstColumn", "0")
+                    .attr("w:lastColumn", "0")
+                    .attr("w:noHBand", "1")
+                    .attr("w:noVBand", "1"),
+            ));
+        }
+        for row in el.elements_mut().filter(|e| e.name == "w:tr").take(head) {
+            row.find_or_insert("w:trPr")
+                .children
+                .push(Node::Element(Element::new("w:tblHeader")));
+        }
+    });
 }
 
 /// Unique `wp:docPr` ids, numbered in document order, and each picture's own alt text: the

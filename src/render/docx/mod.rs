@@ -43,15 +43,13 @@ pub fn render_with_id(article: &Article, theme: &Theme, uuid: &str) -> Result<Re
     let furniture = header_footer::build(theme, article.publisher(&theme.publisher));
 
     // 2. The package: styles from the theme, the page, the numbering, the paragraphs.
-    let docx = document(theme, Vec::new(), content.numberings, content.paragraphs);
+    let docx = document(theme, Vec::new(), content.numberings, content.parts);
 
     // 3. The parts as docx-rs writes them, then the finishing step closes its gaps.
     let parts = docx.build();
-    let bytes = finish::finish(
-        parts,
-        &finish::Facts::new(article, theme, uuid, content.pictures, content.note_links),
-        furniture,
-    )?;
+    let mut facts = finish::Facts::new(article, theme, uuid, content.pictures, content.note_links);
+    facts.table_headers = content.table_headers;
+    let bytes = finish::finish(parts, &facts, furniture)?;
     Ok(Rendered {
         bytes,
         warnings: content.warnings,
@@ -64,7 +62,7 @@ fn document(
     theme: &Theme,
     extra: Vec<docx_rs::Style>,
     numberings: Vec<(docx_rs::AbstractNumbering, docx_rs::Numbering)>,
-    paragraphs: Vec<docx_rs::Paragraph>,
+    parts: Vec<content::Part>,
 ) -> Docx {
     let (w, h) = theme.page.points();
     let twips = |pt: f32| (pt * 20.0).round() as i32;
@@ -88,8 +86,11 @@ fn document(
     for (abs, num) in numberings {
         docx = docx.add_abstract_numbering(abs).add_numbering(num);
     }
-    for p in paragraphs {
-        docx = docx.add_paragraph(p);
+    for part in parts {
+        docx = match part {
+            content::Part::Paragraph(p) => docx.add_paragraph(*p),
+            content::Part::Table(t) => docx.add_table(*t),
+        };
     }
     docx
 }

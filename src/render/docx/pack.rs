@@ -119,12 +119,15 @@ pub fn render_pack(pack: &Pack, theme: &Theme) -> Result<Rendered> {
     }
 
     // 2. The briefs, each after the ids of the one before.
+    let mut parts: Vec<content::Part> = paragraphs.into_iter().map(Into::into).collect();
+    let mut table_headers = Vec::new();
     let mut numberings = Vec::new();
     let mut note_links: Vec<NoteLink> = Vec::new();
     for (i, brief) in pack.briefs.iter().enumerate() {
         at.brief_bookmark = Some(brief_bookmark(i));
         let c = content::build_at(brief, theme, &at);
-        paragraphs.extend(c.paragraphs);
+        parts.extend(c.parts);
+        table_headers.extend(c.table_headers);
         numberings.extend(c.numberings);
         pictures.extend(c.pictures);
         note_links.extend(c.note_links);
@@ -138,8 +141,9 @@ pub fn render_pack(pack: &Pack, theme: &Theme) -> Result<Rendered> {
 
     // 3. The package, as a single brief's.
     let furniture = header_footer::build(theme, pack.publisher(&theme.publisher));
-    let docx = document(theme, styles::pack_styles(theme), numberings, paragraphs);
-    let facts = finish::Facts::pack(pack, theme, pictures, note_links);
+    let docx = document(theme, styles::pack_styles(theme), numberings, parts);
+    let mut facts = finish::Facts::pack(pack, theme, pictures, note_links);
+    facts.table_headers = table_headers;
     let bytes = finish::finish(docx.build(), &facts, furniture)?;
     Ok(Rendered { bytes, warnings })
 }

@@ -43,6 +43,13 @@ pub const FIGURE: &str = "Figure";
 pub const CAPTION: &str = "Caption";
 /// Our credit style, based on Caption.
 pub const CREDIT: &str = "Credit";
+/// Our table style (booktabs rules; written by the finishing step, which can express a
+/// table style's header-row formatting).
+pub const TABLE: &str = "BriefTable";
+/// Our style of the text in a table's body cells, based on Normal.
+pub const TABLE_TEXT: &str = "TableText";
+/// Our style of the text in a table's header cells, based on Table Text.
+pub const TABLE_HEADING: &str = "TableHeading";
 /// Word's id of the quote style.
 pub const QUOTE: &str = "Quote";
 /// Word's id of the list paragraph style.
@@ -252,6 +259,15 @@ pub fn styles(theme: &Theme) -> Styles {
         .italic()
         .color(rule.clone())
         .line_spacing(spacing(0.0, base));
+    // Table cells: the body face a little smaller than the body, single-spaced, no space
+    // between paragraphs (the cell padding gives the room); header cells bold.
+    let table_text = paragraph(TABLE_TEXT, "Table Text", "Normal")
+        .size(half_points(base * 0.9))
+        .line_spacing(spacing_leading(0.0, 0.0, 1.1))
+        .next(TABLE_TEXT);
+    let table_heading = paragraph(TABLE_HEADING, "Table Heading", TABLE_TEXT)
+        .bold()
+        .next(TABLE_TEXT);
     let quote = paragraph(QUOTE, "Quote", BODY).italic().indent(
         Some(twips(base * 2.0) as i32),
         None,
@@ -331,6 +347,8 @@ pub fn styles(theme: &Theme) -> Styles {
         figure,
         caption,
         credit,
+        table_text,
+        table_heading,
         quote,
         list,
     ]

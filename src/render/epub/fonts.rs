@@ -83,7 +83,7 @@ pub(super) fn embedded(theme: &Theme, warnings: &mut Vec<Warning>) -> Embedded {
     }
     if used[1] {
         out.css.push_str(&format!(
-            "h1, h2, h3, h4, .title-block, figcaption {{ font-family: {}, sans-serif; }}\n",
+            "h1, h2, h3, h4, .title-block, figcaption, caption {{ font-family: {}, sans-serif; }}\n",
             css_string(&theme.sans.name)
         ));
     }

@@ -4,7 +4,10 @@
 
 use crate::article::front::{BYLINE_SEPARATOR, Piece, front};
 use crate::article::link::{Links, Resolved};
-use crate::article::{Article, Block, Figure, Image, Inline, Language, plain_text};
+use crate::article::table::LABEL_SEPARATOR;
+use crate::article::{
+    Align, Article, Block, Figure, Image, Inline, Language, Row, Table, plain_text,
+};
 use crate::error::Warning;
 use crate::render::xml::{escape, is_xml_char};
 
@@ -409,8 +412,65 @@ impl<'a> Writer<'a> {
                 self.out.push_str(&format!("</{tag}>\n"));
             }
             Block::Figure { figure } => self.figure(figure, "figure", false),
+            Block::Table { table } => self.table(table),
             Block::Rule => self.out.push_str("<hr/>\n"),
         }
+    }
+
+    /// A data table: the numbered caption in `caption`, the header rows in `thead` with
+    /// column headers, the body in `tbody`, the source line after it; the wrapper scrolls
+    /// sideways on a narrow screen instead of squeezing the columns.
+    fn table(&mut self, table: &'a Table) {
+        let words = self.article.table_words(table);
+        let columns = table.columns();
+        self.out
+            .push_str("<div class=\"table\">\n<table>\n<caption>");
+        self.out.push_str("<span class=\"table-label\">");
+        self.text(&words.label);
+        self.out.push_str("</span>");
+        if !words.caption.is_empty() {
+            self.text(LABEL_SEPARATOR);
+            self.text(&words.caption);
+        }
+        self.out.push_str("</caption>\n");
+        let sections: [(&str, &'a [Row], &str); 2] =
+            [("thead", &table.head, "th"), ("tbody", &table.body, "td")];
+        for (section, rows, cell_tag) in sections {
+            if rows.is_empty() {
+                continue;
+            }
+            self.out.push_str(&format!("<{section}>\n"));
+            for row in rows {
+                self.out.push_str("<tr>");
+                for col in 0..columns {
+                    let class = match table.align_of(col) {
+                        Align::Default => "",
+                        Align::Left => " class=\"left\"",
+                        Align::Center => " class=\"center\"",
+                        Align::Right => " class=\"right\"",
+                    };
+                    let scope = if cell_tag == "th" {
+                        " scope=\"col\""
+                    } else {
+                        ""
+                    };
+                    self.out.push_str(&format!("<{cell_tag}{scope}{class}>"));
+                    if let Some(cell) = Table::cell(row, col) {
+                        self.inlines(&cell.content);
+                    }
+                    self.out.push_str(&format!("</{cell_tag}>"));
+                }
+                self.out.push_str("</tr>\n");
+            }
+            self.out.push_str(&format!("</{section}>\n"));
+        }
+        self.out.push_str("</table>\n");
+        if let Some(source) = &words.source {
+            self.out.push_str("<p class=\"table-source\">");
+            self.text(source);
+            self.out.push_str("</p>\n");
+        }
+        self.out.push_str("</div>\n");
     }
 
     /// A list item: a lone leading paragraph is written inline (a tight list, as readers
@@ -577,6 +637,7 @@ fn for_each_note_ref(blocks: &[Block], f: &mut impl FnMut(&str)) {
             Block::Heading { content, .. } | Block::Paragraph { content } => inlines(content, f),
             Block::Quote { blocks } => for_each_note_ref(blocks, f),
             Block::List { items, .. } => items.iter().for_each(|i| for_each_note_ref(i, f)),
+            Block::Table { table } => table.cells().for_each(|c| inlines(&c.content, f)),
             Block::Figure { .. } | Block::Rule => {}
         }
     }
