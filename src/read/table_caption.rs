@@ -67,13 +67,22 @@ fn caption_of(block: &Block, words: &[String]) -> Option<String> {
         // A caption's note would be lost with the paragraph.
         return None;
     }
-    let text = plain_text(content);
+    strip_opening(&plain_text(content), words)
+}
+
+/// The text after a caption's opening word, if it opens with one.
+fn strip_opening(text: &str, words: &[String]) -> Option<String> {
     let trimmed = text.trim_start();
     words.iter().find_map(|w| {
         let rest = trimmed.strip_prefix(w.as_str())?;
         // `:` alone opens a caption only when a space follows (pandoc's rule).
         (w != ":" || rest.starts_with(' ')).then(|| rest.trim().to_owned())
     })
+}
+
+/// Whether a line of text opens a table caption (`Table: …`).
+pub fn opens_caption(text: &str, language: &Language) -> bool {
+    strip_opening(text, &caption_words(language)).is_some()
 }
 
 /// Splits a caption at its source line: the last `Source:` (or the language's word for it),

@@ -4,22 +4,60 @@
 //! `.jpeg` or `.png` with the file's stem beside it is the photo. The language is guessed from
 //! the words ([`language::guess`]).
 
-use crate::article::{Article, Block, Figure, Meta, text as text_inline};
+use crate::article::{Article, Block, Cell, Figure, Meta, Row, Table, text as text_inline};
 use crate::error::{Location, Result};
-use crate::read::{Assets, Parsed, credit, language};
+use crate::read::{Assets, Parsed, credit, language, table_caption};
 
 /// A heading is shorter than this many characters (SPEC: "a single line under 80 characters").
 const HEADING_MAX_CHARS: usize = 80;
 
-/// One blank-line-separated block: its lines (trimmed, non-empty) and the line it starts on.
+/// One blank-line-separated block: its lines (trimmed, non-empty), the same lines untrimmed
+/// (a table's empty first or last cell is a tab at the line's edge), and the line it starts on.
 struct Chunk<'a> {
     lines: Vec<&'a str>,
+    raw: Vec<&'a str>,
     first_line: usize,
 }
 
 impl Chunk<'_> {
     fn joined(&self) -> String {
         self.lines.join(" ")
+    }
+
+    /// The block as a table: two lines or more, every one tab-separated into the same number
+    /// of cells (two or more); the first line is the header.
+    fn table(&self) -> Option<Table> {
+        let rows: Vec<Vec<&str>> = self
+            .raw
+            .iter()
+            .map(|l| {
+                l.trim_matches(|c: char| c.is_whitespace() && c != '\t')
+                    .split('\t')
+                    .collect()
+            })
+            .collect();
+        let width = rows.first()?.len();
+        if rows.len() < 2 || width < 2 || rows.iter().any(|r| r.len() != width) {
+            return None;
+        }
+        let row = |cells: &Vec<&str>| -> Row {
+            cells
+                .iter()
+                .map(|c| Cell {
+                    content: match c.trim() {
+                        "" => Vec::new(),
+                        t => vec![text_inline(t)],
+                    },
+                })
+                .collect()
+        };
+        Some(Table {
+            caption: String::new(),
+            source: None,
+            align: Vec::new(),
+            head: vec![row(&rows[0])],
+            body: rows[1..].iter().map(row).collect(),
+        })
     }
 }
 
@@ -32,13 +70,13 @@ fn chunks(text: &str) -> Vec<Chunk<'_>> {
         if t.is_empty() {
             out.extend(current.take());
         } else {
-            current
-                .get_or_insert_with(|| Chunk {
-                    lines: Vec::new(),
-                    first_line: i + 1,
-                })
-                .lines
-                .push(t);
+            let chunk = current.get_or_insert_with(|| Chunk {
+                lines: Vec::new(),
+                raw: Vec::new(),
+                first_line: i + 1,
+            });
+            chunk.lines.push(t);
+            chunk.raw.push(line);
         }
     }
     out.extend(current);
@@ -86,6 +124,7 @@ pub(crate) fn parse(text: &str, stem: &str, assets: &dyn Assets) -> Result<Parse
             0,
             Chunk {
                 lines: first.lines[1..].to_vec(),
+                raw: first.raw[1..].to_vec(),
                 first_line: first.first_line + 1,
             },
         );
@@ -137,12 +176,30 @@ pub(crate) fn parse(text: &str, stem: &str, assets: &dyn Assets) -> Result<Parse
         fig.src = Some(name);
     }
 
+    // A wire story names no language: guess it from the words, so a Spanish story is
+    // hyphenated and tagged as Spanish.
+    let mut meta = Meta::new(title);
+    meta.language = language::guess(text).to_owned();
+    let lang = meta.lang();
+
     let n = chunks.len();
-    let shaped: Vec<bool> = chunks.iter().map(heading_shaped).collect();
-    let blocks = chunks
+    let tables: Vec<Option<Table>> = chunks.iter().map(Chunk::table).collect();
+    // A table's caption line (`Table: …`) is never a heading.
+    let shaped: Vec<bool> = chunks
         .iter()
+        .zip(&tables)
+        .map(|(c, t)| {
+            t.is_none() && heading_shaped(c) && !table_caption::opens_caption(c.lines[0], &lang)
+        })
+        .collect();
+    let mut blocks: Vec<Block> = chunks
+        .iter()
+        .zip(tables)
         .enumerate()
-        .map(|(i, c)| {
+        .map(|(i, (c, table))| {
+            if let Some(table) = table {
+                return Block::Table { table };
+            }
             // Between paragraphs: something before it (the title counts) and a paragraph after it.
             let heading = shaped[i] && i + 1 < n && !shaped[i + 1];
             let content = vec![text_inline(c.joined())];
@@ -153,11 +210,7 @@ pub(crate) fn parse(text: &str, stem: &str, assets: &dyn Assets) -> Result<Parse
             }
         })
         .collect();
-
-    let mut meta = Meta::new(title);
-    // A wire story names no language: guess it from the words, so a Spanish story is
-    // hyphenated and tagged as Spanish.
-    meta.language = language::guess(text).to_owned();
+    table_caption::attach(&mut blocks, &lang);
     let article = Article {
         meta,
         photo,

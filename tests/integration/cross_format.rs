@@ -173,6 +173,7 @@ fn cited_notes(a: &Article) -> Vec<(usize, Vec<String>)> {
                 }
                 Block::Quote { blocks } => walk(blocks, out),
                 Block::List { items, .. } => items.iter().for_each(|i| walk(i, out)),
+                Block::Table { table } => table.cells().for_each(|c| walk_inlines(&c.content, out)),
                 _ => {}
             }
         }

@@ -1420,3 +1420,160 @@ fn hyperlink_relationships_keep_one_order_with_many_links() {
         assert!(render(&a).bytes == first, "a second render differs");
     }
 }
+
+#[test]
+fn a_table_is_a_word_table_in_the_table_style_with_repeating_header_rows() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tables/reader-cms.json");
+    let bytes = std::fs::read(&path).unwrap();
+    let dir = path.parent().unwrap().to_path_buf();
+    let article = read::read(SourceFormat::Json, &bytes, "reader-cms", &DirAssets(dir))
+        .unwrap()
+        .article;
+    let out = render(&article);
+    let parts = parts(&out.bytes);
+    let document = &parts["word/document.xml"];
+    let d = doc(document);
+    let tables: Vec<_> = d.descendants().filter(|n| is_w(n, "tbl")).collect();
+    assert_eq!(tables.len(), 1);
+    let tbl = tables[0];
+    let tblpr = child(tbl, "tblPr").expect("tblPr");
+    assert_eq!(
+        child(tblpr, "tblStyle").and_then(|s| w(s, "val")),
+        Some("BriefTable")
+    );
+    assert!(
+        child(tblpr, "tblBorders").is_none(),
+        "the style's borders govern"
+    );
+    let order: Vec<&str> = tblpr
+        .children()
+        .filter(|n| n.is_element())
+        .map(|n| n.tag_name().name())
+        .collect();
+    assert_eq!(order.first(), Some(&"tblStyle"), "schema order: {order:?}");
+    let rows: Vec<_> = tbl.children().filter(|n| is_w(n, "tr")).collect();
+    assert_eq!(rows.len(), 5);
+    let header =
+        |r: &roxmltree::Node| child(*r, "trPr").is_some_and(|p| child(p, "tblHeader").is_some());
+    assert!(header(&rows[0]) && header(&rows[1]));
+    assert!(rows[2..].iter().all(|r| !header(r)));
+    assert!(
+        rows.iter()
+            .all(|r| child(*r, "trPr").is_some_and(|p| child(p, "cantSplit").is_some()))
+    );
+    let grid: Vec<u32> = child(tbl, "tblGrid")
+        .unwrap()
+        .children()
+        .filter(|n| is_w(n, "gridCol"))
+        .map(|g| w(g, "w").unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(grid.len(), 4);
+    let text_width = (595.28f32 - 2.0 * 72.0) * 20.0;
+    let total: u32 = grid.iter().sum();
+    assert!(
+        (total as f32 - text_width).abs() < 60.0,
+        "{grid:?} fills the measure"
+    );
+    assert!(
+        grid[0] > grid[1],
+        "the label column is the widest: {grid:?}"
+    );
+    // Cells: header text in Table Heading, body in Table Text, figures right-aligned.
+    let cell_paras: Vec<(String, Option<String>, String)> = rows
+        .iter()
+        .flat_map(|r| r.descendants().filter(|n| is_w(n, "p")))
+        .map(|p| {
+            let ppr = child(p, "pPr");
+            let style = ppr
+                .and_then(|x| child(x, "pStyle"))
+                .and_then(|s| w(s, "val"))
+                .unwrap_or("")
+                .to_owned();
+            let jc = ppr
+                .and_then(|x| child(x, "jc"))
+                .and_then(|j| w(j, "val"))
+                .map(str::to_owned);
+            (style, jc, para_text(p))
+        })
+        .collect();
+    assert_eq!(
+        cell_paras[0],
+        ("TableHeading".into(), None, "Indicator".into())
+    );
+    assert_eq!(
+        cell_paras[9],
+        ("TableText".into(), Some("right".into()), "4.1".into())
+    );
+    // Caption above in Caption, source below in Credit.
+    let paras = paragraphs(document);
+    let caption = paras
+        .iter()
+        .position(|(_, t)| t == "Table 1. Headline indicators, 2024–2026")
+        .expect("caption");
+    assert_eq!(paras[caption].0, "Caption");
+    let source = paras
+        .iter()
+        .position(|(_, t)| t.starts_with("Source: National"))
+        .expect("source");
+    assert_eq!(paras[source].0, "Credit");
+    // The style exists, with its header-row formatting.
+    let styles = doc(&parts["word/styles.xml"]);
+    let style = styles
+        .descendants()
+        .find(|n| is_w(n, "style") && w(*n, "styleId") == Some("BriefTable"))
+        .expect("the table style");
+    assert!(
+        style
+            .descendants()
+            .any(|n| is_w(&n, "tblStylePr") && w(n, "type") == Some("firstRow"))
+    );
+}
+
+#[test]
+fn libreoffice_repeats_a_long_tables_header_on_the_next_page() {
+    if !tools::require("soffice") || !tools::require("pdftotext") {
+        return;
+    }
+    let mut md = String::from(
+        "---\ntitle: Long table\n---\n\nTable: Sixty rows.\n\n| Region | Value |\n|---|---:|\n",
+    );
+    for i in 1..=60 {
+        md.push_str(&format!("| Region number {i} | {} |\n", i * 7));
+    }
+    let article = read::read(
+        SourceFormat::Markdown,
+        md.as_bytes(),
+        "long",
+        &read::MemoryAssets::default(),
+    )
+    .unwrap()
+    .article;
+    let out = render(&article);
+    let dir = tools::scratch();
+    let file = dir.path().join("long.docx");
+    std::fs::write(&file, &out.bytes).unwrap();
+    let (ok, _, err) = tools::run(
+        Command::new("soffice")
+            .args(["--headless", "--convert-to", "pdf", "--outdir"])
+            .arg(dir.path())
+            .arg(&file),
+    );
+    assert!(ok, "{err}");
+    let (ok, page2, err) = tools::run(
+        Command::new("pdftotext")
+            .args(["-f", "2", "-l", "2", "-layout"])
+            .arg(dir.path().join("long.pdf"))
+            .arg("-"),
+    );
+    assert!(ok, "{err}");
+    // The running header comes first; the table's first line on the page is its header row.
+    let first = page2
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("Region"))
+        .unwrap_or("");
+    assert!(
+        first.starts_with("Region") && first.ends_with("Value"),
+        "page 2 opens with the header row, not {first:?}"
+    );
+}

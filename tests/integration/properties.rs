@@ -4,7 +4,7 @@
 //! every word of the body in order in each (the PDF read back with pdftotext).
 
 use crate::tools::{in_order, require, run, scratch, words};
-use briefpress::article::{Article, Block, Footnote, Inline, Meta};
+use briefpress::article::{Align, Article, Block, Cell, Footnote, Inline, Meta, Table};
 use briefpress::render::Format;
 use briefpress::theme::Theme;
 use proptest::prelude::*;
@@ -90,10 +90,35 @@ fn inlines() -> impl Strategy<Value = Vec<Inline>> {
     prop::collection::vec(inline(), 0..6)
 }
 
+/// A table of up to two header rows and five body rows, rows of up to five cells (ragged
+/// rows too: a short row is filled with empty cells), any alignment, with or without caption
+/// and source.
+fn table() -> impl Strategy<Value = Table> {
+    let row = || prop::collection::vec(inlines().prop_map(|content| Cell { content }), 0..5);
+    (
+        run_of_words(),
+        prop::option::of(run_of_words()),
+        prop::collection::vec(
+            prop::sample::select(&[Align::Default, Align::Left, Align::Center, Align::Right][..]),
+            0..5,
+        ),
+        prop::collection::vec(row(), 0..2),
+        prop::collection::vec(row(), 0..5),
+    )
+        .prop_map(|(caption, source, align, head, body)| Table {
+            caption,
+            source,
+            align,
+            head,
+            body,
+        })
+}
+
 fn block() -> impl Strategy<Value = Block> {
     let leaf = prop_oneof![
         6 => inlines().prop_map(|content| Block::Paragraph { content }),
         2 => (1u8..=3, inlines()).prop_map(|(level, content)| Block::Heading { level, content }),
+        1 => table().prop_map(|table| Block::Table { table }),
         1 => Just(Block::Rule),
     ];
     leaf.prop_recursive(4, 24, 4, |inner| {

@@ -214,3 +214,130 @@ fn not_utf8_names_line_and_column() {
     );
     assert!(err.to_string().contains("UTF-8"));
 }
+
+/// The table of a brief's blocks at `i`.
+fn table_at(blocks: &[Block], i: usize) -> &briefpress::article::Table {
+    match &blocks[i] {
+        Block::Table { table } => table,
+        other => panic!("block {i} is not a table: {other:?}"),
+    }
+}
+
+fn cell_texts(row: &[briefpress::article::Cell]) -> Vec<String> {
+    row.iter().map(|c| plain_text(&c.content)).collect()
+}
+
+#[test]
+fn a_pipe_table_keeps_its_alignments_cells_and_pandoc_caption_with_the_source_split_off() {
+    let text = "---\ntitle: T\n---\n\nBefore.\n\n| Year | Item | Amount |\n|------|:----:|-------:|\n| 2024 | *Health* | 1,200 |\n| 2025 | [Schools](https://example.org) \\| more | 980[^b] |\n\nTable: Spending by year. Source: Ministry of Finance\n\nAfter.\n\n[^b]: In a cell.\n";
+    let a = md(text, &MemoryAssets::default()).unwrap().article;
+    assert_eq!(a.blocks.len(), 3, "{:?}", a.blocks);
+    let t = table_at(&a.blocks, 1);
+    use briefpress::article::Align;
+    assert_eq!(t.align, vec![Align::Default, Align::Center, Align::Right]);
+    assert_eq!(t.caption, "Spending by year.");
+    assert_eq!(t.source.as_deref(), Some("Ministry of Finance"));
+    assert_eq!(t.head.len(), 1);
+    assert_eq!(cell_texts(&t.head[0]), ["Year", "Item", "Amount"]);
+    assert_eq!(cell_texts(&t.body[1]), ["2025", "Schools | more", "980"]);
+    assert!(matches!(t.body[0][1].content[0], Inline::Emphasis { .. }));
+    assert!(matches!(t.body[1][1].content[0], Inline::Link { .. }));
+    assert_eq!(a.notes.len(), 1, "the note cited in a cell is kept");
+    assert_eq!(
+        plain_text(match &a.blocks[2] {
+            Block::Paragraph { content } => content,
+            b => panic!("{b:?}"),
+        }),
+        "After."
+    );
+}
+
+#[test]
+fn a_tab_separated_block_of_a_wire_story_is_a_table_with_its_caption() {
+    let bytes = std::fs::read("tests/fixtures/tables/reader-wire.txt").unwrap();
+    let a = read::read(
+        SourceFormat::Text,
+        &bytes,
+        "reader-wire",
+        &MemoryAssets::default(),
+    )
+    .unwrap()
+    .article;
+    let kinds: Vec<&str> = a
+        .blocks
+        .iter()
+        .map(|b| match b {
+            Block::Table { .. } => "table",
+            Block::Paragraph { .. } => "paragraph",
+            _ => "other",
+        })
+        .collect();
+    assert_eq!(kinds, ["paragraph", "table", "paragraph"]);
+    let t = table_at(&a.blocks, 1);
+    assert_eq!(t.caption, "Handling fee per container, in US dollars.");
+    assert_eq!(t.source.as_deref(), Some("Port authorities, October 2026"));
+    assert_eq!(cell_texts(&t.head[0]), ["Port", "Q1", "Q2", "Q3"]);
+    assert_eq!(t.body.len(), 3);
+    assert_eq!(
+        cell_texts(&t.body[2]),
+        ["Hamburg", "", "188", "201"],
+        "an empty cell is kept"
+    );
+}
+
+#[test]
+fn lines_with_different_numbers_of_tabs_stay_a_paragraph() {
+    let text = "Title\n\nOne\ttwo\nthree\n\nA\tB\nC\tD\tE\n";
+    let a = read::read(
+        SourceFormat::Text,
+        text.as_bytes(),
+        "t",
+        &MemoryAssets::default(),
+    )
+    .unwrap()
+    .article;
+    assert!(
+        a.blocks.iter().all(|b| !matches!(b, Block::Table { .. })),
+        "{:?}",
+        a.blocks
+    );
+}
+
+#[test]
+fn a_json_table_reads_back_to_an_equal_article_through_inspect_json() {
+    let bytes = std::fs::read("tests/fixtures/tables/reader-cms.json").unwrap();
+    let a = read::read(
+        SourceFormat::Json,
+        &bytes,
+        "reader-cms",
+        &MemoryAssets::default(),
+    )
+    .unwrap()
+    .article;
+    let t = table_at(&a.blocks, 1);
+    assert_eq!(t.head.len(), 2, "two header rows");
+    assert_eq!(t.columns(), 4);
+    let json = serde_json::to_string_pretty(&a).unwrap();
+    let again = read::read(
+        SourceFormat::Json,
+        json.as_bytes(),
+        "x",
+        &MemoryAssets::default(),
+    )
+    .unwrap()
+    .article;
+    assert_eq!(again, a);
+    // And a Markdown table through JSON.
+    let text = "# T\n\n| a | b |\n|--:|---|\n| 1 | *x* |\n\nTable: Cap. Source: Src\n";
+    let a = md(text, &MemoryAssets::default()).unwrap().article;
+    let json = serde_json::to_string(&a).unwrap();
+    let again = read::read(
+        SourceFormat::Json,
+        json.as_bytes(),
+        "x",
+        &MemoryAssets::default(),
+    )
+    .unwrap()
+    .article;
+    assert_eq!(again, a);
+}

@@ -262,7 +262,7 @@ pub fn finish(parts: XMLDocx, facts: &Facts, furniture: Furniture) -> Result<Vec
     })?;
     let document = rewrite("word/document.xml", &parts.document, |root| {
         finish_pictures(root, &facts.pictures);
-        finish_tables(root, &facts.table_headers);
+        finish_tables(root, &facts.table_headers, &facts.table_rule_color);
         finish_rules(root, &facts.rule_color);
         finish_section(root, &furniture);
         // A field code keeps its spaces, as Word writes it (docx-rs leaves the attribute out).
@@ -729,8 +729,9 @@ fn table_style(color: &str) -> Element {
 /// Each table takes its borders from the table style (docx-rs writes direct borders on every
 /// table), says which conditional formatting applies (`w:tblLook`: the header row only), and
 /// marks its header rows as rows Word repeats at the top of every page (`w:tblHeader`; the
-/// `n`-th table of the body has `headers[n]` of them).
-fn finish_tables(root: &mut Element, headers: &[usize]) {
+/// `n`-th table of the body has `headers[n]` of them). The style's rule under the header
+/// belongs to the first row; a table with more header rows has it moved under the last one.
+fn finish_tables(root: &mut Element, headers: &[usize], color: &str) {
     let mut n = 0usize;
     root.walk_mut(&mut |el| {
         if el.name != "w:tbl" {
@@ -753,10 +754,27 @@ fn finish_tables(root: &mut Element, headers: &[usize]) {
                     .attr("w:noVBand", "1"),
             ));
         }
-        for row in el.elements_mut().filter(|e| e.name == "w:tr").take(head) {
+        let rows = el.elements_mut().filter(|e| e.name == "w:tr").take(head);
+        for (r, row) in rows.enumerate() {
             row.find_or_insert("w:trPr")
                 .children
                 .push(Node::Element(Element::new("w:tblHeader")));
+            let bottom = match r {
+                _ if head < 2 => continue,
+                0 => Element::new("w:bottom").attr("w:val", "nil"),
+                r if r + 1 == head => Element::new("w:bottom")
+                    .attr("w:val", "single")
+                    .attr("w:sz", "6")
+                    .attr("w:space", "0")
+                    .attr("w:color", color),
+                _ => continue,
+            };
+            for cell in row.elements_mut().filter(|e| e.name == "w:tc") {
+                cell.find_or_insert("w:tcPr")
+                    .find_or_insert("w:tcBorders")
+                    .children
+                    .push(Node::Element(bottom.clone()));
+            }
         }
     });
 }

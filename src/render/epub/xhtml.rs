@@ -440,8 +440,14 @@ impl<'a> Writer<'a> {
                 continue;
             }
             self.out.push_str(&format!("<{section}>\n"));
-            for row in rows {
-                self.out.push_str("<tr>");
+            for (r, row) in rows.iter().enumerate() {
+                // The rule under the header is drawn by its last row's cells: readers differ
+                // in drawing borders of `thead` itself.
+                if section == "thead" && r + 1 == rows.len() {
+                    self.out.push_str("<tr class=\"head-end\">");
+                } else {
+                    self.out.push_str("<tr>");
+                }
                 for col in 0..columns {
                     let class = match table.align_of(col) {
                         Align::Default => "",
