@@ -1468,7 +1468,8 @@ fn a_table_is_a_word_table_in_the_table_style_with_repeating_header_rows() {
         .map(|g| w(g, "w").unwrap().parse().unwrap())
         .collect();
     assert_eq!(grid.len(), 4);
-    let text_width = (595.28f32 - 2.0 * 72.0) * 20.0;
+    let theme = Theme::default();
+    let text_width = (theme.page.points().0 - theme.margins.left - theme.margins.right) * 20.0;
     let total: u32 = grid.iter().sum();
     assert!(
         (total as f32 - text_width).abs() < 60.0,
