@@ -264,6 +264,9 @@ fn collect_text(node: roxmltree::Node, out: &mut String) {
         "br",
         "tab",
         "td",
+        "th",
+        "tr",
+        "caption",
         "dt",
         "dd",
     ];
