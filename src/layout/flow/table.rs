@@ -97,17 +97,23 @@ impl Context<'_, '_> {
     /// (from the body size down to [`SMALLEST`] of it) at which every column fits on one line;
     /// failing that, the largest at which the narrowest widths fit, so cells wrap at the
     /// largest size that lets them; failing that, the smallest size (and the words too long
-    /// even then are cut where `prepare` cuts overlong words).
+    /// even then are cut where `prepare` cuts overlong words). With `shrink` false the type
+    /// stays at the body size.
     pub(in crate::layout) fn table_columns(
         &mut self,
         article: &Article,
         table: &Table,
         width: f32,
+        shrink: bool,
     ) -> Columns {
         let (min, max) = self.measure_columns(article, table);
         let n = min.len();
         let gutters = self.base() * GUTTER_EM * n.saturating_sub(1) as f32;
-        let steps = ((1.0 - SMALLEST) / SIZE_STEP).round() as usize;
+        let steps = if shrink {
+            ((1.0 - SMALLEST) / SIZE_STEP).round() as usize
+        } else {
+            0
+        };
         let sizes: Vec<f32> = (0..=steps).map(|k| 1.0 - k as f32 * SIZE_STEP).collect();
         let fits = |s: f32, w: &[f32]| (w.iter().sum::<f32>() + gutters) * s <= width + 0.01;
         let scale = sizes
@@ -115,7 +121,7 @@ impl Context<'_, '_> {
             .copied()
             .find(|s| fits(*s, &max))
             .or_else(|| sizes.iter().copied().find(|s| fits(*s, &min)))
-            .unwrap_or(SMALLEST);
+            .unwrap_or(sizes[sizes.len() - 1]);
         let gutter = self.base() * GUTTER_EM * scale;
         let room = (width - gutter * n.saturating_sub(1) as f32).max(0.0);
         let scaled = |w: &[f32]| w.iter().map(|x| x * scale).collect::<Vec<_>>();
@@ -205,7 +211,7 @@ impl Context<'_, '_> {
         if let Some(l) = out.last_mut() {
             l.keep_with_next = true;
         }
-        let cols = self.table_columns(article, table, width);
+        let cols = self.table_columns(article, table, width, true);
         let n = cols.widths.len();
         if n == 0 {
             self.source_line(out, words.source.as_deref(), left, false);
