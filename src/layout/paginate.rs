@@ -6,8 +6,9 @@
 //! under a short rule. A note too long for the room left there is split, as TeX splits an
 //! insertion: its first lines (two at least) stay under the reference, the rest opens the next
 //! page's notes area, above that page's own notes (which wait behind it); a note longer than
-//! a page continues over as many pages as it needs. Pages after the first carry a running header (the theme's `header`, else
-//! the short title) and a folio, with the theme's `footer` at the left margin beside it.
+//! a page continues over as many pages as it needs. A data table's body row that opens a page
+//! brings the table's header rows along, set again above it. Pages after the first carry a
+//! running header (the theme's `header`, else the short title) and a folio, with the theme's `footer` at the left margin beside it.
 
 use super::collect::Style;
 use super::flow::{Context, Flowed};
