@@ -16,7 +16,7 @@ use crate::layout::collect::{self, Para, Style};
 use crate::layout::columns::distribute;
 use crate::layout::finalize::finalize;
 use crate::layout::linebreak::{LineBreaker, NO_BREAK};
-use crate::layout::prepare::{ParItem, prepare};
+use crate::layout::prepare::{FORCED, ParItem, prepare};
 use crate::layout::{Frame, Item, Rect};
 use std::sync::Arc;
 
@@ -373,7 +373,7 @@ fn content_widths(items: &[ParItem]) -> (f32, f32) {
                 }
                 min = min.max(piece + width);
                 piece = 0.0;
-                if *cost == f32::NEG_INFINITY {
+                if *cost == FORCED {
                     max = max.max(line);
                     line = 0.0;
                 }
@@ -381,4 +381,61 @@ fn content_widths(items: &[ParItem]) -> (f32, f32) {
         }
     }
     (min.max(piece), max.max(line))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::content_widths;
+    use crate::layout::linebreak::NO_BREAK;
+    use crate::layout::prepare::{FORCED, ParItem};
+
+    fn b(width: f32) -> ParItem {
+        ParItem::Box {
+            width,
+            pieces: Vec::new(),
+        }
+    }
+
+    fn glue(width: f32) -> ParItem {
+        ParItem::Glue {
+            width,
+            stretch: 0.0,
+            shrink: 0.0,
+            pieces: Vec::new(),
+        }
+    }
+
+    fn penalty(width: f32, cost: f32) -> ParItem {
+        ParItem::Penalty {
+            width,
+            cost,
+            flagged: false,
+            pieces: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn narrowest_is_the_widest_unbreakable_piece_and_widest_the_longest_line() {
+        // "ab|cd ef" / "g": a hyphenation point inside the first word (hyphen 1 wide), a
+        // forbidden break inside the second, a forced break before the last line.
+        let items = [
+            b(10.0),
+            penalty(1.0, 50.0),
+            b(12.0),
+            glue(3.0),
+            b(5.0),
+            penalty(0.0, NO_BREAK),
+            b(6.0),
+            penalty(0.0, FORCED),
+            b(4.0),
+        ];
+        let (min, max) = content_widths(&items);
+        assert_eq!(
+            min, 12.0,
+            "the hyphenated half, or the two halves joined by no-break"
+        );
+        assert_eq!(max, 10.0 + 12.0 + 3.0 + 5.0 + 6.0);
+        assert_eq!(content_widths(&[b(7.0), glue(2.0), b(30.0)]), (30.0, 39.0));
+        assert_eq!(content_widths(&[]), (0.0, 0.0));
+    }
 }
