@@ -30,6 +30,7 @@ pub mod pack;
 mod paginate;
 pub mod prepare;
 pub mod shaping;
+pub mod table;
 
 use crate::article::{Article, Image};
 use crate::error::{Result, Warning};

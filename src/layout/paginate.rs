@@ -6,8 +6,9 @@
 //! under a short rule. A note too long for the room left there is split, as TeX splits an
 //! insertion: its first lines (two at least) stay under the reference, the rest opens the next
 //! page's notes area, above that page's own notes (which wait behind it); a note longer than
-//! a page continues over as many pages as it needs. Pages after the first carry a running header (the theme's `header`, else
-//! the short title) and a folio, with the theme's `footer` at the left margin beside it.
+//! a page continues over as many pages as it needs. A data table's body row that opens a page
+//! brings the table's header rows along, set again above it. Pages after the first carry a
+//! running header (the theme's `header`, else the short title) and a folio, with the theme's `footer` at the left margin beside it.
 
 use super::collect::Style;
 use super::flow::{Context, Flowed};
@@ -292,15 +293,39 @@ fn place_flow(
     let mut carry: Vec<NotePart> = Vec::new();
     let mut refs: BTreeMap<usize, (usize, f32)> = BTreeMap::new();
     let mut y = 0.0f32;
+    // The page a table's header rows were last set again on, and whether the current page
+    // holds nothing but them (the next element is then set as if it opened the page).
+    let mut repeated_on: Option<usize> = None;
+    let mut bare = false;
 
     let mut i = 0;
     while i < flow.len() {
         let f = &flow[i];
-        if f.space && y == 0.0 {
+        if f.space && (y == 0.0 || bare) {
             i += 1;
             continue;
         }
         let page = pages.len() - 1;
+        // A table row opening a page brings its table's header rows along, when both fit.
+        if y == 0.0
+            && repeated_on != Some(page)
+            && let Some(head) = &f.repeat
+        {
+            repeated_on = Some(page);
+            let head_h: f32 = head.iter().map(|h| h.frame.height).sum();
+            if head_h + f.frame.height <= block_h - pages[page].notes_height + 0.01 {
+                for h in head.iter() {
+                    for item in &h.frame.items {
+                        let mut it = item.clone();
+                        it.translate(left, top + y);
+                        pages[page].items.push(it);
+                    }
+                    y += h.frame.height;
+                }
+                bare = true;
+                continue;
+            }
+        }
         let new_notes = fresh_notes(std::slice::from_ref(f), book, &placed_notes);
         // `notes_height` already holds the gap above the notes once there are any.
         let avail = block_h - pages[page].notes_height;
@@ -324,7 +349,7 @@ fn place_flow(
         };
         let fits_chain = fits(avail - y - chain_h, has_notes, pending);
         let chain_fits_empty = fits(block_h - chain_h, false, false);
-        if y > 0.0 && (self_plan.is_none() || (!fits_chain && chain_fits_empty)) {
+        if y > 0.0 && !bare && (self_plan.is_none() || (!fits_chain && chain_fits_empty)) {
             new_page(&mut pages, &mut carry, book, block_h * NOTE_CARRY_SHARE);
             y = 0.0;
             continue;
@@ -357,6 +382,7 @@ fn place_flow(
             pages[page].items.push(it);
         }
         y += height;
+        bare = false;
         for n in &new_notes {
             placed_notes[*n] = true;
         }

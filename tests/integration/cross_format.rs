@@ -8,7 +8,8 @@
 //!   Word (not in document.xml) and glue to words as superscripts in pdftotext; dates keep
 //!   their month names;
 //! - hyphens between letters and hyphenation at PDF line ends (`tools::words`);
-//! - the PDF's running header (the title's first words, on pages after the first) and folio;
+//! - the PDF's running header (the title's first words, on pages after the first), folio, and the
+//!   header rows of a table set again at the top of a page it continues on;
 //! - where footnotes stand: each format's notes are read apart from the body (the PDF's from
 //!   the foot of each page, where they follow the page's body text) and compared note by note
 //!   (DOCX, EPUB) or in citation order (PDF, where a long note continues on the next page).
@@ -18,7 +19,7 @@
 
 use crate::tools::{require, run, scratch, words};
 use briefpress::article::front::{Piece, front};
-use briefpress::article::{Article, Block, Inline};
+use briefpress::article::{Article, Block, Inline, Table};
 use briefpress::read::{self, Assets, SourceFormat};
 use briefpress::render::Format;
 use briefpress::theme::Theme;
@@ -230,6 +231,9 @@ fn text_of(node: Node, skip: &dyn Fn(Node) -> bool, out: &mut String) {
                     | "li"
                     | "figcaption"
                     | "div"
+                    | "caption"
+                    | "th"
+                    | "td"
             ) {
                 out.push(' ');
             }
@@ -332,6 +336,7 @@ fn pdf_read_back(
     title: &str,
     body: &[String],
     cited: &[(usize, Vec<String>)],
+    tables: &[&Table],
 ) -> ReadBack {
     let (ok, out, err) = run(Command::new("pdftotext")
         .args(["-raw", "-enc", "UTF-8"])
@@ -340,6 +345,17 @@ fn pdf_read_back(
     assert!(ok, "pdftotext failed: {err}");
     let notes_all: Vec<String> = cited.iter().flat_map(|(_, w)| w.clone()).collect();
     let title = norm(title);
+    let heads: Vec<Vec<String>> = tables
+        .iter()
+        .map(|t| {
+            let mut s = String::new();
+            for cell in t.head.iter().flatten() {
+                inline_text(&cell.content, &mut s);
+                s.push(' ');
+            }
+            norm(&s)
+        })
+        .collect();
     let (mut b, mut n) = (0usize, 0usize);
     let mut got_body = Vec::new();
     let mut got_notes = Vec::new();
@@ -348,6 +364,12 @@ fn pdf_read_back(
         if k > 0 {
             let m = w.iter().zip(&title).take_while(|(a, b)| a == b).count();
             w.drain(..m);
+            // A table continued from the page before opens with its header rows set again.
+            if let Some(h) = heads.iter().find(|h| {
+                !h.is_empty() && w.starts_with(h) && !body[b.min(body.len())..].starts_with(h)
+            }) {
+                w.drain(..h.len());
+            }
         }
         // The split point: the body part continues `body` at `b`, the rest continues the
         // notes at `n`; the longest body part that allows it.
@@ -392,7 +414,7 @@ fn same_words_in_every_format(a: &Article, name: &str) -> Result<(), String> {
     let formats = [
         (
             "PDF",
-            pdf_read_back(&pdf_path, &a.meta.title, &body, &cited),
+            pdf_read_back(&pdf_path, &a.meta.title, &body, &cited, &a.tables()),
         ),
         ("DOCX", docx_read_back(&render(Format::Docx)?)),
         ("EPUB", epub_read_back(&render(Format::Epub)?, &cited)),

@@ -17,6 +17,7 @@ mod pdf;
 mod properties;
 mod read;
 mod sample;
+mod tables;
 mod theme;
 mod theme_outputs;
 mod tools;

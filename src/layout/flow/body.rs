@@ -4,7 +4,7 @@ use super::Flowed;
 use super::context::{Context, ParShape};
 use super::heading_size;
 use super::scale;
-use crate::article::{Article, Block, Figure, Image, Inline, Table, plain_text};
+use crate::article::{Article, Block, Figure, Image, plain_text};
 use crate::error::Warning;
 use crate::layout::collect::{self, Style};
 use crate::layout::{Frame, Item, Rect};
@@ -203,52 +203,6 @@ impl Context<'_, '_> {
                     );
                 }
             }
-        }
-    }
-}
-
-impl Context<'_, '_> {
-    /// A data table, for now as its numbered caption, a line per row with the cells apart,
-    /// and its source line.
-    fn table(&mut self, out: &mut Vec<Flowed>, article: &Article, table: &Table, left: f32) {
-        let words = article.table_words(table);
-        let style = self.sans(scale::CAPTION).bold();
-        self.small(out, &words.heading(), style, true);
-        if let Some(l) = out.last_mut() {
-            l.keep_with_next = true;
-        }
-        let leading = self.base() * self.theme.leading;
-        for (r, row) in table.rows().enumerate() {
-            let mut content = Vec::new();
-            for (c, cell) in row.iter().enumerate() {
-                if c > 0 {
-                    content.push(Inline::Text {
-                        text: "\u{2003}".into(),
-                    });
-                }
-                content.extend(cell.content.iter().cloned());
-            }
-            let style = if r < table.head.len() {
-                self.body_style().bold()
-            } else {
-                self.body_style()
-            };
-            let para = collect::collect(article, &content, style, self.theme.colors.accent);
-            self.paragraph(
-                out,
-                &para,
-                ParShape {
-                    left,
-                    right: 0.0,
-                    justify: false,
-                    leading,
-                    keep: true,
-                },
-            );
-        }
-        if let Some(source) = &words.source {
-            let style = self.sans(scale::CREDIT).italic();
-            self.small(out, source, style, false);
         }
     }
 }

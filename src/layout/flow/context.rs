@@ -446,7 +446,7 @@ fn line_text_start(items: &[ParItem], end: usize) -> Option<usize> {
 }
 
 /// The text a paragraph's glyphs point into: its own, and a hyphen for hyphenated line ends.
-fn source_text(para: &Para) -> Arc<str> {
+pub(super) fn source_text(para: &Para) -> Arc<str> {
     let mut s = String::with_capacity(para.text.len() + 1);
     s.push_str(&para.text);
     s.push('-');
@@ -457,9 +457,13 @@ fn source_text(para: &Para) -> Arc<str> {
 /// short lines; a justified line already fills the width and does not move).
 fn align_right(line: &mut Line, width: f32) {
     let dx = width - line.width;
-    if dx <= 0.0 {
-        return;
+    if dx > 0.0 {
+        shift_line(line, dx);
     }
+}
+
+/// Moves a line's content `dx` points to the right: its runs, links and note references.
+pub(super) fn shift_line(line: &mut Line, dx: f32) {
     for run in &mut line.runs {
         run.origin.x += dx;
     }

@@ -10,6 +10,7 @@ mod body;
 mod context;
 mod front;
 mod notes;
+mod table;
 
 pub use context::Context;
 pub(super) use front::masthead;
@@ -31,6 +32,9 @@ pub struct Flowed {
     pub notes: Vec<usize>,
     /// An outline entry (level, title) starting here.
     pub outline: Option<(u8, String)>,
+    /// What is set again above this element when it opens a page: a table's header rows,
+    /// carried by each of its body rows.
+    pub repeat: Option<std::sync::Arc<[Flowed]>>,
 }
 
 /// Sizes and spacings of the house style, as multiples of the theme's base size (11 pt in the

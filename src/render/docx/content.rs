@@ -132,6 +132,7 @@ pub fn build_at(article: &Article, theme: &Theme, at: &Placement) -> Content {
     let text_width = (page_w - theme.margins.left - theme.margins.right).max(72.0);
     let mut w = Writer {
         article,
+        theme,
         text_width_emu: (text_width * EMU_PER_POINT).round() as u32,
         out: Vec::new(),
         table_headers: Vec::new(),
@@ -213,6 +214,8 @@ impl Piece {
 
 struct Writer<'a> {
     article: &'a Article,
+    /// The theme, whose faces size table columns as the PDF does.
+    theme: &'a Theme,
     text_width_emu: u32,
     out: Vec<Part>,
     /// How many header rows each table written so far has.
@@ -453,12 +456,16 @@ impl Writer<'_> {
             self.table_as_paragraphs(table);
         } else {
             let columns = table.columns();
-            let (min, max) = estimated_widths(table);
             let text_width = self.text_width_emu as f32 / EMU_PER_POINT;
-            let widths: Vec<usize> = columns::distribute(&min, &max, text_width)
-                .iter()
-                .map(|pt| (pt * 20.0).round().max(1.0) as usize)
-                .collect();
+            let widths: Vec<usize> =
+                crate::layout::table::column_widths(self.article, table, self.theme, text_width)
+                    .unwrap_or_else(|_| {
+                        let (min, max) = estimated_widths(table);
+                        columns::distribute(&min, &max, text_width)
+                    })
+                    .iter()
+                    .map(|pt| (pt * 20.0).round().max(1.0) as usize)
+                    .collect();
             let mut rows = Vec::new();
             for (r, row) in table.rows().enumerate() {
                 let header = r < table.head.len();
@@ -798,7 +805,8 @@ impl Writer<'_> {
 
 /// Each column's narrowest and widest content width in points, estimated from its characters
 /// at the body size (half an em per character): the longest word, and the longest cell on one
-/// line, plus the cell's padding.
+/// line, plus the cell's padding. Used only when the theme's faces cannot be read to measure
+/// the columns as the PDF does (`layout::table::column_widths`).
 fn estimated_widths(table: &Table) -> (Vec<f32>, Vec<f32>) {
     const EM: f32 = 10.0;
     const PADDING: f32 = 12.0;
