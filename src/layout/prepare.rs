@@ -6,7 +6,7 @@
 //! so no line can stick out of the measure.
 
 use super::collect::{Para, Style};
-use super::fonts::FaceId;
+use super::fonts::{FaceId, is_format};
 use super::hyphenate::Hyphenation;
 use super::linebreak::NO_BREAK;
 use super::shaping::{ShapedGlyph, Shaper, offset32};
@@ -434,9 +434,14 @@ fn by_level<'t>(text: &'t str, offset: usize, levels: Option<&[u8]>) -> Vec<(u8,
     runs
 }
 
-/// Splits text into runs by the face that has its characters: the style's face, else the
-/// other family's face in the same style; a character neither has stays in the style's face
-/// (it shows as the font's `.notdef` box, still copies out as itself) and is reported.
+/// Splits text into runs by the face that has its characters, cluster by cluster (a base
+/// character with its combining marks and joiners, which must come from one face): the
+/// style's face, else the first fallback face that has it ([`FontBook::face_for`]). A format
+/// character stays with the run around it, so a joiner never splits a word. A cluster no face
+/// has stays in the style's face (it shows as the font's `.notdef` box, still copies out as
+/// itself) and its characters are reported.
+///
+/// [`FontBook::face_for`]: super::fonts::FontBook::face_for
 fn by_face<'t>(
     shaper: &Shaper<'_, '_>,
     style: Style,
@@ -445,18 +450,32 @@ fn by_face<'t>(
 ) -> Vec<(FaceId, &'t str)> {
     let book = shaper.book();
     let main = style.face();
-    let other = main.other_family();
     let mut runs: Vec<(FaceId, &'t str)> = Vec::new();
     let mut start = 0;
     let mut current = main;
-    for (i, c) in text.char_indices() {
-        let face = if c.is_control() || book.face(main).glyph(c).is_some() || is_invisible(c) {
-            main
-        } else if book.face(other).glyph(c).is_some() {
-            other
+    for (i, cluster) in clusters(text) {
+        let face = if cluster.chars().all(|c| c.is_control() || is_format(c)) {
+            current
+        } else if let Some(f) = book.face_for(main, cluster) {
+            f
         } else {
-            missing.insert(c);
-            main
+            // The base alone may still be in some face (a stray mark is then dropped to a
+            // box of its own in the base's face).
+            let base = cluster.chars().next().map_or(0, char::len_utf8);
+            match book.face_for(main, &cluster[..base]) {
+                Some(f) => {
+                    missing.extend(
+                        cluster
+                            .chars()
+                            .filter(|&c| !book.face(f).covers(&c.to_string())),
+                    );
+                    f
+                }
+                None => {
+                    missing.extend(cluster.chars().filter(|&c| !is_format(c)));
+                    main
+                }
+            }
         };
         if face != current && i > start {
             runs.push((current, &text[start..i]));
@@ -470,9 +489,31 @@ fn by_face<'t>(
     runs
 }
 
-/// Format characters a font need not have a glyph for (the shaper drops or hides them).
-fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}' | '\u{FE00}'..='\u{FE0F}')
+/// The clusters of `text` that must be drawn from one face, with their byte offsets: each
+/// character with the combining marks, joiners and variation selectors after it.
+fn clusters(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    use unicode_linebreak::{BreakClass, break_property};
+    let mut iter = text.char_indices().peekable();
+    std::iter::from_fn(move || {
+        let (start, first) = iter.next()?;
+        let mut end = start + first.len_utf8();
+        let mut joined = first == '\u{200D}';
+        while let Some(&(i, c)) = iter.peek() {
+            let attach = joined
+                || is_format(c) && !matches!(c, '\u{00AD}' | '\u{200B}' | '\u{2060}' | '\u{FEFF}')
+                || matches!(
+                    break_property(u32::from(c)),
+                    BreakClass::CombiningMark | BreakClass::ZeroWidthJoiner
+                ) && !first.is_whitespace();
+            if !attach {
+                break;
+            }
+            joined = c == '\u{200D}';
+            end = i + c.len_utf8();
+            iter.next();
+        }
+        Some((start, &text[start..end]))
+    })
 }
 
 /// One cluster of a box: glyphs that must stay together.
