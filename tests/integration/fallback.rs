@@ -1,0 +1,154 @@
+//! Font fallback: the scripts fixture (symbols, Greek, Cyrillic, Arabic, Hebrew, Devanagari,
+//! Thai, Chinese, Japanese, Korean) prints without a single `.notdef` glyph, the Arabic is
+//! joined, and the text copies out in logical order. Arabic, Hebrew, Devanagari, Thai and CJK
+//! come from the system's fonts: Debian's fonts-noto-core and fonts-noto-cjk (`.ci/run`).
+
+use crate::cli::{briefpress, project};
+use crate::tools::{require, run, scratch};
+use briefpress::article::{Article, Meta, para};
+use briefpress::layout::Item;
+use briefpress::theme::Theme;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Builds the scripts fixture into `dir`; returns the PDF's path and what the CLI printed.
+fn build_fixture(dir: &Path) -> (PathBuf, String) {
+    let fixture = project().join("tests/fixtures/scripts/every-script.md");
+    let o = briefpress(
+        &project(),
+        &[
+            "build",
+            fixture.to_str().unwrap(),
+            "-o",
+            dir.to_str().unwrap(),
+        ],
+    );
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(o.status.success(), "{said}");
+    (dir.join("every-script.pdf"), said)
+}
+
+/// Every glyph code every page's content streams show (Identity-H: two bytes a glyph).
+fn shown_glyphs(pdf: &Path) -> Vec<u16> {
+    let doc = lopdf::Document::load(pdf).expect("lopdf reads the PDF");
+    let mut codes = Vec::new();
+    for (_, page) in doc.get_pages() {
+        let content = doc
+            .get_and_decode_page_content(page)
+            .expect("content stream decodes");
+        for op in content.operations {
+            let strings: Vec<&[u8]> = match op.operator.as_str() {
+                "Tj" | "'" | "\"" => op.operands.iter().filter_map(|o| o.as_str().ok()).collect(),
+                "TJ" => op
+                    .operands
+                    .iter()
+                    .filter_map(|o| o.as_array().ok())
+                    .flatten()
+                    .filter_map(|o| o.as_str().ok())
+                    .collect(),
+                _ => continue,
+            };
+            for s in strings {
+                codes.extend(
+                    s.chunks(2)
+                        .map(|c| u16::from_be_bytes([c[0], c.get(1).copied().unwrap_or(0)])),
+                );
+            }
+        }
+    }
+    codes
+}
+
+#[test]
+fn every_script_of_the_fixture_prints_without_a_notdef_glyph() {
+    let dir = scratch();
+    let (pdf, said) = build_fixture(dir.path());
+    assert!(!said.contains("no font at hand"), "{said}");
+    let codes = shown_glyphs(&pdf);
+    assert!(codes.len() > 500, "only {} glyphs shown", codes.len());
+    assert!(!codes.contains(&0), "a .notdef glyph is shown");
+    if !require("pdftotext") {
+        return;
+    }
+    let (ok, text, err) = run(Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&pdf)
+        .arg("-"));
+    assert!(ok, "{err}");
+    // pdftotext marks right-to-left runs with embedding controls; they are not words.
+    let text: String = text
+        .chars()
+        .filter(|c| !('\u{202A}'..='\u{202E}').contains(c))
+        .collect();
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for words in [
+        "temperatures hit −3 °C; growth ≥ 2 %",
+        "costs ≈ 1.2 bn; imports →",
+        "done ✓; a rate of 3 ‰",
+        "Η Ελλάδα και η Κύπρος",
+        "Правительство объявило",
+        "أعلنت الحكومة عن خطة جديدة",
+        "הממשלה הודיעה על תוכנית חדשה",
+        "ग्रामीण क्षेत्रों में छोटे व्यवसायों",
+        "รัฐบาลประกาศแผนใหม่",
+        "政府宣布了一项新计划",
+        "政府は来年、地方の中小企業を",
+        "정부는 내년에 농촌 지역의",
+    ] {
+        assert!(
+            flat.contains(words),
+            "{words:?} not in logical order in:\n{text}"
+        );
+    }
+}
+
+/// Arabic set in a system face is joined: most letters take their contextual forms (initial,
+/// medial, final), not the face's nominal (isolated) glyphs.
+#[test]
+fn arabic_from_a_fallback_face_is_joined() {
+    let text =
+        "أعلنت الحكومة عن خطة جديدة لدعم الشركات الصغيرة في المناطق الريفية خلال العام المقبل";
+    let a = Article {
+        meta: Meta::new("Arabic"),
+        photo: None,
+        blocks: vec![para(text)],
+        notes: Vec::new(),
+    };
+    let theme = Theme::default();
+    let laid = briefpress::layout::layout(&a, &theme).expect("layout");
+    let arabic = |s: &str| s.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c));
+    let (mut glyphs, mut letters, mut contextual) = (0, 0, 0);
+    for page in &laid.pages {
+        for item in &page.items {
+            let Item::Text(run) = item else { continue };
+            for g in &run.glyphs {
+                let t = run.glyph_text(g);
+                if !arabic(t) && g.len > 0 {
+                    continue;
+                }
+                glyphs += 1;
+                letters += t.chars().filter(|c| !c.is_whitespace()).count();
+                assert!(!run.face.is_theme(), "Arabic in a theme face");
+                let face = laid.fonts.face(run.face);
+                if let Some(c) = t.chars().next()
+                    && t.chars().count() == 1
+                    && face.glyph(c) != Some(g.id)
+                {
+                    contextual += 1;
+                }
+            }
+        }
+    }
+    assert!(letters > 60, "{letters} Arabic letters laid out");
+    // Noto Naskh Arabic (the body's fallback) draws lam-alef as two joined glyphs, not one
+    // ligature, so the count may equal the letters; it may never exceed them.
+    assert!(glyphs <= letters, "{glyphs} glyphs for {letters} letters");
+    assert!(
+        contextual * 2 > glyphs,
+        "only {contextual} of {glyphs} glyphs in a contextual form"
+    );
+}
