@@ -567,7 +567,13 @@ fn split_overlong(
         } else {
             cluster.chars().next()
         };
-        ch.is_some_and(char::is_alphabetic)
+        // Thai, Lao, Khmer and Myanmar (UAX #14 class SA) write no hyphen where a word
+        // breaks, so a cut between their letters carries none.
+        ch.is_some_and(|c| {
+            c.is_alphabetic()
+                && unicode_linebreak::break_property(u32::from(c))
+                    != unicode_linebreak::BreakClass::ComplexContext
+        })
     };
     // The widest hyphen among the pieces' styles: room kept on a line a hard cut may end.
     let hyphen_room = pieces
