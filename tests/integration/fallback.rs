@@ -152,3 +152,56 @@ fn arabic_from_a_fallback_face_is_joined() {
         "only {contextual} of {glyphs} glyphs in a contextual form"
     );
 }
+
+/// Thai has no spaces between words: lines break between words (ICU4X's segmenter), never
+/// inside one, and no hyphen is drawn at a Thai line end.
+#[test]
+fn thai_lines_break_between_words() {
+    let text = "รัฐบาลประกาศแผนใหม่เพื่อสนับสนุนธุรกิจขนาดเล็กในพื้นที่ชนบทในปีหน้าและจะเริ่มดำเนินการทันทีหลังจากได้รับอนุมัติจากรัฐสภาและคณะกรรมการที่เกี่ยวข้องทั้งหมด";
+    let a = Article {
+        meta: Meta::new("Thai"),
+        photo: None,
+        blocks: vec![para(text)],
+        notes: Vec::new(),
+    };
+    let theme = Theme::default();
+    let laid = briefpress::layout::layout(&a, &theme).expect("layout");
+    // The paragraph's lines, top to bottom, each its glyphs' text by x.
+    let mut lines: Vec<(f32, Vec<(f32, String)>)> = Vec::new();
+    for item in &laid.pages[0].items {
+        let Item::Text(run) = item else { continue };
+        if (run.size - theme.base_size).abs() > 0.01 {
+            continue;
+        }
+        let glyphs = run
+            .glyphs
+            .iter()
+            .map(|g| (run.origin.x + g.x, run.glyph_text(g).to_owned()));
+        match lines
+            .iter_mut()
+            .find(|(y, _)| (*y - run.origin.y).abs() < 0.01)
+        {
+            Some((_, l)) => l.extend(glyphs),
+            None => lines.push((run.origin.y, glyphs.collect())),
+        }
+    }
+    lines.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let lines: Vec<String> = lines
+        .into_iter()
+        .map(|(_, mut g)| {
+            g.sort_by(|a, b| a.0.total_cmp(&b.0));
+            g.into_iter().map(|x| x.1).collect()
+        })
+        .collect();
+    assert!(lines.len() >= 2, "{lines:?}");
+    assert_eq!(lines.concat(), text, "text lost or doubled: {lines:?}");
+    let words: Vec<usize> = icu_segmenter::LineSegmenter::new_auto(Default::default())
+        .segment_str(text)
+        .collect();
+    let mut at = 0;
+    for line in &lines[..lines.len() - 1] {
+        assert!(!line.ends_with('-'), "hyphen at a Thai line end: {line}");
+        at += line.len();
+        assert!(words.contains(&at), "line ends inside a word: {line}");
+    }
+}
