@@ -229,6 +229,33 @@ pub fn is_format(c: char) -> bool {
     matches!(c, '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}' | '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}')
 }
 
+/// The clusters of `text` that must be drawn from one face, with their byte offsets: each
+/// character with the combining marks, joiners and variation selectors after it.
+pub fn clusters(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    use unicode_linebreak::{BreakClass, break_property};
+    let mut iter = text.char_indices().peekable();
+    std::iter::from_fn(move || {
+        let (start, first) = iter.next()?;
+        let mut end = start + first.len_utf8();
+        let mut joined = first == '\u{200D}';
+        while let Some(&(i, c)) = iter.peek() {
+            let attach = joined
+                || is_format(c) && !matches!(c, '\u{00AD}' | '\u{200B}' | '\u{2060}' | '\u{FEFF}')
+                || matches!(
+                    break_property(u32::from(c)),
+                    BreakClass::CombiningMark | BreakClass::ZeroWidthJoiner
+                ) && !first.is_whitespace();
+            if !attach {
+                break;
+            }
+            joined = c == '\u{200D}';
+            end = i + c.len_utf8();
+            iter.next();
+        }
+        Some((start, &text[start..end]))
+    })
+}
+
 /// The system's fonts, found once per process and only when some character needs them.
 struct SystemFonts {
     db: fontdb::Database,
@@ -621,5 +648,25 @@ impl<'a> FontBook<'a> {
             names.push(format!("{n} system font faces"));
         }
         names.join(", ")
+    }
+}
+
+impl FontBook<'_> {
+    /// The fallback faces (none of the theme's eight) that text in `style` needs, in order of
+    /// first use: what the EPUB names in its CSS and may embed.
+    pub fn fallback_faces(&self, style: FaceId, text: &str) -> Vec<FaceId> {
+        let mut out = Vec::new();
+        for (_, cluster) in clusters(text) {
+            if cluster.chars().all(|c| c.is_control() || is_format(c)) {
+                continue;
+            }
+            if let Some(f) = self.face_for(style, cluster)
+                && !f.is_theme()
+                && !out.contains(&f)
+            {
+                out.push(f);
+            }
+        }
+        out
     }
 }

@@ -6,7 +6,7 @@
 //! so no line can stick out of the measure.
 
 use super::collect::{Para, Style};
-use super::fonts::{FaceId, is_format};
+use super::fonts::{FaceId, clusters, is_format};
 use super::hyphenate::Hyphenation;
 use super::linebreak::NO_BREAK;
 use super::shaping::{ShapedGlyph, Shaper, offset32};
@@ -515,33 +515,6 @@ fn by_face<'t>(
         runs.push((current, &text[start..]));
     }
     runs
-}
-
-/// The clusters of `text` that must be drawn from one face, with their byte offsets: each
-/// character with the combining marks, joiners and variation selectors after it.
-fn clusters(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    use unicode_linebreak::{BreakClass, break_property};
-    let mut iter = text.char_indices().peekable();
-    std::iter::from_fn(move || {
-        let (start, first) = iter.next()?;
-        let mut end = start + first.len_utf8();
-        let mut joined = first == '\u{200D}';
-        while let Some(&(i, c)) = iter.peek() {
-            let attach = joined
-                || is_format(c) && !matches!(c, '\u{00AD}' | '\u{200B}' | '\u{2060}' | '\u{FEFF}')
-                || matches!(
-                    break_property(u32::from(c)),
-                    BreakClass::CombiningMark | BreakClass::ZeroWidthJoiner
-                ) && !first.is_whitespace();
-            if !attach {
-                break;
-            }
-            joined = c == '\u{200D}';
-            end = i + c.len_utf8();
-            iter.next();
-        }
-        Some((start, &text[start..end]))
-    })
 }
 
 /// One cluster of a box: glyphs that must stay together.

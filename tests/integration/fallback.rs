@@ -205,3 +205,114 @@ fn thai_lines_break_between_words() {
         assert!(words.contains(&at), "line ends inside a word: {line}");
     }
 }
+
+fn entry(zip_bytes: &[u8], name: &str) -> String {
+    use std::io::Read;
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(zip_bytes)).unwrap();
+    let mut s = String::new();
+    z.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+    s
+}
+
+fn mixed() -> Article {
+    let mut a = Article {
+        meta: Meta::new("Scripts"),
+        photo: None,
+        blocks: Vec::new(),
+        notes: Vec::new(),
+    };
+    for text in [
+        "Growth ≥ 2 % and costs ≈ 1.2 bn.",
+        "أعلنت الحكومة عن خطة جديدة",
+        "सरकार ने अगले वर्ष",
+        "政府宣布了一项新计划",
+        "政府は来年、地方の中小企業を",
+        "정부는 내년에 농촌 지역의",
+    ] {
+        a.blocks.push(para(text));
+    }
+    a
+}
+
+/// The DOCX names, per run, the face the PDF draws a complex or East Asian script from, and
+/// tags the run's language in the slot Word reads for that script.
+#[test]
+fn docx_runs_name_their_script_font_and_language() {
+    let out = briefpress::render::docx::render(&mixed(), &Theme::default()).expect("docx");
+    let doc = entry(&out.bytes, "word/document.xml");
+    let xml = roxmltree::Document::parse(&doc).expect("document.xml parses");
+    let w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+    let run_of = |needle: &str| {
+        xml.descendants()
+            .find(|n| {
+                n.has_tag_name((w, "r"))
+                    && n.descendants()
+                        .any(|t| t.text().is_some_and(|t| t.contains(needle)))
+            })
+            .unwrap_or_else(|| panic!("no run holds {needle}"))
+    };
+    let attr = |run: roxmltree::Node, el: &str, name: &str| -> Option<String> {
+        run.descendants()
+            .find(|n| n.has_tag_name((w, el)))
+            .and_then(|n| n.attribute((w, name)))
+            .map(str::to_owned)
+    };
+    for (needle, font_slot, lang_slot, lang) in [
+        ("أعلنت", "cs", "bidi", "ar-SA"),
+        ("सरकार", "cs", "bidi", "hi-IN"),
+        ("政府宣布", "eastAsia", "eastAsia", "zh-CN"),
+        ("政府は", "eastAsia", "eastAsia", "ja-JP"),
+        ("정부는", "eastAsia", "eastAsia", "ko-KR"),
+    ] {
+        let run = run_of(needle);
+        let font = attr(run, "rFonts", font_slot).unwrap_or_default();
+        assert!(!font.is_empty(), "{needle}: no w:{font_slot} font");
+        assert_eq!(
+            attr(run, "lang", lang_slot).as_deref(),
+            Some(lang),
+            "{needle}"
+        );
+    }
+    // A Latin run is left to the styles.
+    assert!(attr(run_of("Growth"), "rFonts", "cs").is_none());
+}
+
+/// The EPUB's CSS names the fallback families after the theme's, and with `embed_in_epub`
+/// carries the compiled-in symbol faces it needs.
+#[test]
+fn epub_css_names_the_fallback_families_and_embeds_them_when_asked() {
+    let theme = Theme::default();
+    let out = briefpress::render::epub::render(&mixed(), &theme).expect("epub");
+    let css = entry(&out.bytes, "OEBPS/stylesheet.css");
+    let body = css
+        .lines()
+        .find(|l| l.starts_with("body { font-family:"))
+        .unwrap_or_else(|| panic!("no body font list in {css}"));
+    assert!(
+        body.starts_with("body { font-family: \"Noto Serif\", \"Noto Sans Math\""),
+        "{body}"
+    );
+    assert!(
+        body.matches(", ").count() >= 4,
+        "too few fallback families: {body}"
+    );
+    assert!(body.ends_with(", serif; }"), "{body}");
+    let mut theme = theme;
+    theme.embed_fonts_in_epub = true;
+    let out = briefpress::render::epub::render(&mixed(), &theme).expect("epub");
+    let z = zip::ZipArchive::new(std::io::Cursor::new(&out.bytes)).unwrap();
+    let fallback: Vec<&str> = z
+        .file_names()
+        .filter(|n| n.contains("fonts/fallback-"))
+        .collect();
+    assert!(
+        !fallback.is_empty(),
+        "no fallback face embedded: {:?}",
+        z.file_names().collect::<Vec<_>>()
+    );
+    let css = entry(&out.bytes, "OEBPS/stylesheet.css");
+    assert!(
+        css.contains("@font-face { font-family: \"Noto Sans Math\"; src: url(\"fonts/fallback-1."),
+        "{css}"
+    );
+}
