@@ -337,6 +337,13 @@ pub fn page(
                     color(&mut out, run.color, "rg");
                     fill = Some(run.color);
                 }
+                // A run with clusters of several glyphs or out of order (Indic, Thai) copies
+                // out as one /ActualText: its pieces (split where a mark is raised) cannot.
+                let whole =
+                    complex_clusters(&run.glyphs) && !run.glyphs.iter().any(|g| g.id == NOTDEF);
+                if whole {
+                    actual_text(&mut out, &cluster_text(run, &run.glyphs));
+                }
                 // Pieces: a piece ends where .notdef starts or stops, or the rise changes.
                 let mut rest = run.glyphs.as_slice();
                 while let Some(first) = rest.first() {
@@ -349,8 +356,8 @@ pub fn page(
                     rest = tail;
                     // Characters no face has are all drawn as .notdef; a span with /ActualText
                     // around each run of them makes it copy out as its own characters.
-                    let complex = complex_clusters(piece);
-                    let spanned = missing || complex || single_glyph_words(run, piece);
+                    let complex = !whole && complex_clusters(piece);
+                    let spanned = !whole && (missing || complex || single_glyph_words(run, piece));
                     if missing {
                         let actual: String = piece.iter().map(|g| run.glyph_text(g)).collect();
                         actual_text(&mut out, &actual);
@@ -375,6 +382,9 @@ pub fn page(
                     if spanned {
                         out.extend_from_slice(b"EMC\n");
                     }
+                }
+                if whole {
+                    out.extend_from_slice(b"EMC\n");
                 }
             }
             Item::Fill { rect: r, color: c } => {
