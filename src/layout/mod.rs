@@ -255,7 +255,7 @@ pub fn layout_with<'a>(
     theme: &'a Theme,
     options: &Options,
 ) -> Result<Layout<'a>> {
-    let fonts = FontBook::new(theme)?;
+    let fonts = FontBook::new(theme)?.with_language(&article.meta.language);
     let mut ctx = flow::Context::new(&fonts, theme, &article.meta.lang());
     let mut body = flow::flow_article(&mut ctx, article);
     let mut notes = flow::flow_notes(&mut ctx, article);

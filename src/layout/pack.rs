@@ -105,7 +105,7 @@ pub fn layout_pack<'a>(pack: &Pack, theme: &'a Theme) -> Result<PackLayout<'a>> 
         })
         .collect::<Result<Vec<_>>>()?;
 
-    let fonts = FontBook::new(theme)?;
+    let fonts = FontBook::new(theme)?.with_language(pack.language());
     let mut ctx = Context::new(&fonts, theme, &pack.lang());
     let (pw, ph) = theme.page.points();
     let m = theme.margins;

@@ -3,7 +3,7 @@
 //! fonts) are resolved by the caller from the theme's folder, so this module never touches the
 //! file system.
 
-use super::{FontFamily, Margins, PageSize, Rgb, Theme, mm};
+use super::{FallbackFont, FontFamily, Margins, PageSize, Rgb, Theme, mm};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use std::borrow::Cow;
@@ -94,6 +94,10 @@ pub struct FontsSection {
     pub heading: Option<FamilySection>,
     /// Embed the fonts in the EPUB (only if their licence allows it).
     pub embed_in_epub: Option<bool>,
+    /// Font files tried, in order, for characters the body and heading families lack (after
+    /// the compiled-in symbol faces, before the system's fonts).
+    #[schemars(with = "Option<Vec<String>>")]
+    pub fallback: Option<Vec<Spanned<String>>>,
 }
 
 /// `[fonts.body]` or `[fonts.heading]`: a family name and its four files (TTF or OTF).
@@ -147,7 +151,7 @@ pub struct TextSection {
 pub type ThemeError = crate::error::LocatedError;
 
 /// Every key, for "did you mean" suggestions.
-const KEYS: [&str; 30] = [
+const KEYS: [&str; 31] = [
     "publisher",
     "page",
     "type",
@@ -170,6 +174,7 @@ const KEYS: [&str; 30] = [
     "body",
     "heading",
     "embed_in_epub",
+    "fallback",
     "regular",
     "italic",
     "bold",
@@ -196,7 +201,7 @@ const SECTIONS: [(&str, &[&str]); 6] = [
         ],
     ),
     ("type", &["base_size_pt", "leading", "heading_scale"]),
-    ("fonts", &["body", "heading", "embed_in_epub"]),
+    ("fonts", &["body", "heading", "embed_in_epub", "fallback"]),
     ("colors", &["text", "accent", "rule"]),
     ("text", &["hyphenate", "header", "footer"]),
 ];
@@ -343,6 +348,11 @@ impl ThemeFile {
                 theme.sans = family(fam, &theme.sans, &mut file, load, &at)?;
             }
             theme.embed_fonts_in_epub = f.embed_in_epub.unwrap_or(false);
+            for p in f.fallback.iter().flatten() {
+                let data = font_file(p, &mut file, load, &at)?;
+                let name = family_name(&data).unwrap_or_else(|| "Fallback Font".to_owned());
+                theme.fallback.push(FallbackFont { name, data });
+            }
         }
 
         if let Some(c) = self.colors {
@@ -400,16 +410,7 @@ fn family(
         }
         return Ok(same);
     };
-    let mut face = |p: &Spanned<String>| -> Result<Cow<'static, [u8]>, ThemeError> {
-        let bytes = file(p, "font", load)?;
-        skrifa::FontRef::new(&bytes).map_err(|_| {
-            at(
-                p.span().start,
-                format!("`{}` is not a TrueType or OpenType font", p.get_ref()),
-            )
-        })?;
-        Ok(Cow::Owned(bytes))
-    };
+    let mut face = |p: &Spanned<String>| font_file(p, file, load, at);
     let regular = face(regular_path)?;
     let italic = f
         .italic
@@ -440,6 +441,23 @@ fn family(
         bold,
         bold_italic,
     })
+}
+
+/// A font file the theme names, read beneath its folder and checked to be a font.
+fn font_file(
+    p: &Spanned<String>,
+    file: &mut FileLoader<'_>,
+    load: &mut dyn FnMut(&str) -> std::io::Result<Vec<u8>>,
+    at: &dyn Fn(usize, String) -> ThemeError,
+) -> Result<Cow<'static, [u8]>, ThemeError> {
+    let bytes = file(p, "font", load)?;
+    skrifa::FontRef::new(&bytes).map_err(|_| {
+        at(
+            p.span().start,
+            format!("`{}` is not a TrueType or OpenType font", p.get_ref()),
+        )
+    })?;
+    Ok(Cow::Owned(bytes))
 }
 
 /// The typographic family name a font gives itself (name ID 16, else 1).
@@ -497,6 +515,9 @@ heading_scale = {scale}          # each heading level this much larger than the 
 
 [fonts]
 embed_in_epub = false        # embed the fonts in the EPUB (only if their licence allows it)
+# A character neither family has is drawn from the compiled-in Noto Sans Math and Noto Sans
+# Symbols 2, then from these files in order, then from the system's fonts (fontconfig's).
+# fallback = ["fonts/NotoNaskhArabic-Regular.ttf"]
 # The embedded faces are {serif} (body) and {sans} (headings). To use others, give the
 # files (TTF or OTF); missing styles fall back to the regular (or bold) face.
 # [fonts.body]

@@ -48,7 +48,34 @@ pub struct Theme {
     pub footer: Option<String>,
     /// Whether the EPUB embeds the theme's fonts (only when their licence allows it).
     pub embed_fonts_in_epub: bool,
+    /// The theme's own fallback faces (`[fonts] fallback = [...]`), tried in order after the
+    /// theme's families and the compiled-in [`SYMBOL_FONTS`], before the system's fonts.
+    pub fallback: Vec<FallbackFont>,
 }
+
+/// A fallback face: its family name (as CSS and Word name it) and its file.
+#[derive(Debug, Clone)]
+pub struct FallbackFont {
+    /// The typographic family name the font gives itself.
+    pub name: String,
+    /// The font file.
+    pub data: FontData,
+}
+
+/// The symbol and mathematics faces compiled in, tried after the theme's families: Noto Sans
+/// Math (arrows, mathematical operators, letterlike symbols, the minus sign) and Noto Sans
+/// Symbols 2 (geometric shapes, check marks, dingbats), OFL-1.1 like the theme's Noto faces,
+/// 1.25 MB together. See docs/decisions.md.
+pub const SYMBOL_FONTS: [(&str, &[u8]); 2] = [
+    (
+        "Noto Sans Math",
+        include_bytes!("../../fonts/NotoSansMath-Regular.ttf"),
+    ),
+    (
+        "Noto Sans Symbols2",
+        include_bytes!("../../fonts/NotoSansSymbols2-Regular.ttf"),
+    ),
+];
 
 /// A publisher's logo, checked when the theme loads ([`Logo::load`]): a picture every format
 /// can show, and for an SVG file its clean vector form too. No backend checks it again.
@@ -210,6 +237,7 @@ impl Default for Theme {
             header: None,
             footer: None,
             embed_fonts_in_epub: false,
+            fallback: Vec::new(),
         }
     }
 }

@@ -8,6 +8,7 @@ mod conformance;
 mod cross_format;
 mod docx;
 mod epub;
+mod fallback;
 mod hostile;
 mod images;
 mod languages;

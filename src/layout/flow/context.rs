@@ -31,6 +31,8 @@ pub struct Context<'b, 'a> {
     /// base direction and their short lines align right.
     pub(super) rtl: bool,
     pub(super) missing: BTreeSet<char>,
+    /// Where each missing character first showed: a stretch of its paragraph's text.
+    pub(super) missing_in: Vec<String>,
     pub(super) warnings: Vec<Warning>,
     /// x positions of the quote bars currently open.
     pub(super) bars: Vec<f32>,
@@ -86,6 +88,7 @@ impl<'b, 'a> Context<'b, 'a> {
             hyphenation,
             rtl: lang.is_rtl(),
             missing: BTreeSet::new(),
+            missing_in: Vec::new(),
             warnings,
             bars: Vec::new(),
             markers: Vec::new(),
@@ -103,15 +106,50 @@ impl<'b, 'a> Context<'b, 'a> {
                 .map(|c| format!("U+{:04X}", u32::from(*c)))
                 .collect();
             let n = self.missing.len();
+            let places: Vec<String> = self
+                .missing_in
+                .iter()
+                .take(3)
+                .map(|t| format!("“{t}”"))
+                .collect();
             out.push(Warning::new(format!(
-                "no embedded font has {n} character{}: {} ({}); the PDF shows an empty box for each (the text still copies out); choose a theme font that covers them",
+                "no font at hand has {n} character{}: {} ({}), in {}; tried {}; the PDF shows an empty box for each (the text still copies out); add a font that has them to the theme's `fallback` list or install one",
                 if n == 1 { "" } else { "s" },
                 chars.join(" "),
-                codes.join(" ")
+                codes.join(" "),
+                places.join(", "),
+                self.shaper.book().tried(),
             )));
         }
         out.extend(self.warnings);
         out
+    }
+
+    /// Records where characters first found missing (when `missing` grew past `known`) show:
+    /// the words around the first of them, so the warning points at the source's line.
+    fn note_missing(&mut self, known: usize, text: &str) {
+        if self.missing.len() == known {
+            return;
+        }
+        let Some(at) = text.find(|c| self.missing.contains(&c)) else {
+            return;
+        };
+        // Up to 30 characters either side, cut at word boundaries.
+        let from = text[..at]
+            .char_indices()
+            .rev()
+            .nth(29)
+            .map_or(0, |(i, _)| text[i..at].find(' ').map_or(i, |s| i + s + 1));
+        let to = text[at..]
+            .char_indices()
+            .nth(30)
+            .map_or(text.len(), |(i, _)| {
+                text[at..at + i].rfind(' ').map_or(at + i, |s| at + s)
+            });
+        let snippet = text[from..to].trim().to_owned();
+        if !self.missing_in.contains(&snippet) {
+            self.missing_in.push(snippet);
+        }
     }
 
     pub(super) fn base(&self) -> f32 {
@@ -187,6 +225,7 @@ impl<'b, 'a> Context<'b, 'a> {
             // The whole paragraph when it fits one window, else the window's part of it.
             let window = (from > 0 || !last).then(|| sub_para(para, from..to));
             let part = window.as_ref().unwrap_or(para);
+            let known = self.missing.len();
             let items = prepare(
                 &self.shaper,
                 part,
@@ -195,6 +234,7 @@ impl<'b, 'a> Context<'b, 'a> {
                 self.rtl,
                 &mut self.missing,
             );
+            self.note_missing(known, &part.text);
             let breaks = self.breaker.break_lines(&items, width, shape.justify);
             // Every line of the last window; the others keep all but their last few lines,
             // which the next window sets again with the text that follows them.
@@ -338,6 +378,7 @@ impl<'b, 'a> Context<'b, 'a> {
     /// y = 0 starting at x = 0, and its width.
     pub(in crate::layout) fn text_runs(&mut self, text: &str, style: Style) -> (Vec<TextRun>, f32) {
         let para = collect::plain(text, style);
+        let known = self.missing.len();
         let items = prepare(
             &self.shaper,
             &para,
@@ -346,6 +387,7 @@ impl<'b, 'a> Context<'b, 'a> {
             self.rtl,
             &mut self.missing,
         );
+        self.note_missing(known, text);
         let breaks = [crate::layout::linebreak::Break {
             end: items.len(),
             ratio: 0.0,

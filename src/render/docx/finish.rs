@@ -57,6 +57,166 @@ pub struct Facts {
     /// The colour of a table's rules: the text's, as a printed booktabs table has them.
     table_rule_color: String,
     fonts: Vec<FontEntry>,
+    /// The fallback family for each script of the text the theme's faces lack (the PDF's
+    /// fallback order): what complex-script and East Asian runs name.
+    script_fonts: Vec<(Script, String)>,
+}
+
+/// A script Word sets in its complex-script (`w:cs`) or East Asian (`w:eastAsia`) slot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Script {
+    Arabic,
+    Hebrew,
+    Devanagari,
+    Bengali,
+    Tamil,
+    Thai,
+    Han,
+    Kana,
+    Hangul,
+}
+
+impl Script {
+    /// The script of a character, when Word treats it as complex or East Asian.
+    fn of(c: char) -> Option<Script> {
+        Some(match u32::from(c) {
+            0x0600..=0x06FF
+            | 0x0750..=0x077F
+            | 0x08A0..=0x08FF
+            | 0xFB50..=0xFDFF
+            | 0xFE70..=0xFEFF => Script::Arabic,
+            0x0590..=0x05FF | 0xFB1D..=0xFB4F => Script::Hebrew,
+            0x0900..=0x097F => Script::Devanagari,
+            0x0980..=0x09FF => Script::Bengali,
+            0x0B80..=0x0BFF => Script::Tamil,
+            0x0E00..=0x0E7F => Script::Thai,
+            0x3040..=0x30FF | 0x31F0..=0x31FF => Script::Kana,
+            0x1100..=0x11FF | 0x3130..=0x318F | 0xAC00..=0xD7AF => Script::Hangul,
+            0x2E80..=0x2FDF
+            | 0x3000..=0x303F
+            | 0x3400..=0x4DBF
+            | 0x4E00..=0x9FFF
+            | 0xF900..=0xFAFF
+            | 0xFF00..=0xFFEF
+            | 0x20000..=0x3FFFF => Script::Han,
+            _ => return None,
+        })
+    }
+
+    /// Whether Word sets it in the East Asian slot (else the complex-script one).
+    fn east_asian(self) -> bool {
+        matches!(self, Script::Han | Script::Kana | Script::Hangul)
+    }
+
+    /// The language a run of this script is tagged with: the article's when it is written in
+    /// this script, else the script's most used language.
+    fn language(self, article: &crate::article::Language) -> String {
+        let (primary, tag) = match self {
+            Script::Arabic => ("ar", "ar-SA"),
+            Script::Hebrew => ("he", "he-IL"),
+            Script::Devanagari => ("hi", "hi-IN"),
+            Script::Bengali => ("bn", "bn-IN"),
+            Script::Tamil => ("ta", "ta-IN"),
+            Script::Thai => ("th", "th-TH"),
+            Script::Kana => ("ja", "ja-JP"),
+            Script::Hangul => ("ko", "ko-KR"),
+            Script::Han => match article.primary() {
+                "ja" | "zh" => return article.tag().to_owned(),
+                _ => ("zh", "zh-CN"),
+            },
+        };
+        if article.primary() == primary {
+            article.tag().to_owned()
+        } else {
+            tag.to_owned()
+        }
+    }
+}
+
+/// The fallback family the theme's body style draws each script of `text` from, as the PDF
+/// does (the theme's own family when it has the script).
+fn script_fonts(theme: &Theme, text: &str, language: &str) -> Vec<(Script, String)> {
+    use crate::layout::fonts::Family;
+    use crate::layout::{FaceId, FontBook};
+    let Ok(book) = FontBook::new(theme) else {
+        return Vec::new();
+    };
+    let book = book.with_language(language);
+    let style = FaceId::of(Family::Serif, false, false);
+    let mut out: Vec<(Script, String)> = Vec::new();
+    for c in text.chars() {
+        let Some(script) = Script::of(c) else {
+            continue;
+        };
+        if out.iter().any(|(s, _)| *s == script) {
+            continue;
+        }
+        if let Some(face) = book.face_for(style, &c.to_string()) {
+            out.push((script, book.face(face).family.clone()));
+        }
+    }
+    out
+}
+
+/// Complex-script and East Asian runs name their fallback font (`w:rFonts` `w:cs` or
+/// `w:eastAsia`) and their language (`w:lang` `w:bidi` or `w:eastAsia`), so Word and
+/// LibreOffice set them in the face the PDF used and check them in the right language.
+fn finish_scripts(root: &mut Element, fonts: &[(Script, String)], language: &str) {
+    let article = crate::article::Language::of(language);
+    root.walk_mut(&mut |el| {
+        if el.name != "w:r" {
+            return;
+        }
+        let mut text = String::new();
+        for child in el.elements() {
+            if child.name == "w:t" {
+                for n in &child.children {
+                    if let Node::Text(t) = n {
+                        text.push_str(t);
+                    }
+                }
+            }
+        }
+        let scripts: Vec<Script> = text.chars().filter_map(Script::of).collect();
+        if scripts.is_empty() {
+            return;
+        }
+        // Japanese: kana anywhere in the run makes its Han Japanese too.
+        let east = scripts
+            .iter()
+            .copied()
+            .find(|s| *s == Script::Kana)
+            .or_else(|| scripts.iter().copied().find(|s| s.east_asian()));
+        let complex = scripts.iter().copied().find(|s| !s.east_asian());
+        if !el
+            .children
+            .iter()
+            .any(|n| matches!(n, Node::Element(e) if e.name == "w:rPr"))
+        {
+            el.children.insert(0, Node::Element(Element::new("w:rPr")));
+        }
+        let rpr = el.find_or_insert("w:rPr");
+        for (script, font_attr, lang_attr) in [
+            (east, "w:eastAsia", "w:eastAsia"),
+            (complex, "w:cs", "w:bidi"),
+        ] {
+            let Some(script) = script else { continue };
+            let font = fonts
+                .iter()
+                .find(|(s, _)| *s == script || (script == Script::Kana && *s == Script::Han))
+                .map(|(_, f)| f.clone());
+            if let Some(font) = font {
+                rpr.find_or_insert("w:rFonts").set(font_attr, &font);
+                if script.east_asian() {
+                    rpr.find_or_insert("w:rFonts").set("w:hint", "eastAsia");
+                }
+            }
+            let lang = rpr.find_or_insert("w:lang");
+            if lang.get(lang_attr).is_none() {
+                lang.set(lang_attr, &script.language(&article));
+            }
+        }
+    });
 }
 
 /// One family as `fontTable.xml` declares it.
@@ -121,6 +281,11 @@ impl Facts {
             table_headers: Vec::new(),
             rule_color: theme.colors.rule.hex(),
             table_rule_color: theme.colors.text.hex(),
+            script_fonts: script_fonts(
+                theme,
+                &crate::render::epub::article_text(article),
+                &meta.language,
+            ),
             // Georgia and Arial: the serif and sans every Word install has.
             fonts: {
                 let mut fonts = vec![FontEntry::new(&theme.serif, "roman", "Georgia")];
@@ -161,6 +326,15 @@ impl Facts {
             table_headers: Vec::new(),
             rule_color: theme.colors.rule.hex(),
             table_rule_color: theme.colors.text.hex(),
+            script_fonts: script_fonts(
+                theme,
+                &pack
+                    .briefs
+                    .iter()
+                    .map(crate::render::epub::article_text)
+                    .collect::<String>(),
+                pack.language(),
+            ),
             // As for a single brief (`Facts::new`).
             fonts: {
                 let mut fonts = vec![FontEntry::new(&theme.serif, "roman", "Georgia")];
@@ -265,6 +439,7 @@ pub fn finish(parts: XMLDocx, facts: &Facts, furniture: Furniture) -> Result<Vec
         finish_tables(root, &facts.table_headers, &facts.table_rule_color);
         finish_rules(root, &facts.rule_color);
         finish_section(root, &furniture);
+        finish_scripts(root, &facts.script_fonts, &facts.language);
         // A field code keeps its spaces, as Word writes it (docx-rs leaves the attribute out).
         root.walk_mut(&mut |el| {
             if el.name == "w:instrText" {

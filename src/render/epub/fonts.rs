@@ -15,6 +15,8 @@
 //! font's maker declared inside the file, the only machine-readable statement there is.
 
 use crate::error::Warning;
+use crate::layout::fonts::{Family, Origin};
+use crate::layout::{FaceId, FontBook};
 use crate::theme::{FontFamily, Theme};
 
 /// `fsType` bit 1: restricted licence embedding.
@@ -60,34 +62,142 @@ fn fs_type(font: &[u8]) -> Option<u16> {
     Some(os2.fs_type())
 }
 
-/// The fonts of the theme that may be embedded (none unless `embed_fonts_in_epub`).
-pub(super) fn embedded(theme: &Theme, warnings: &mut Vec<Warning>) -> Embedded {
+/// Every string of an article (text, titles, captions, notes): what the book's text may hold,
+/// for finding the fallback faces it needs. A superset (keys of the model are left out, but
+/// addresses and paths are in); they are ASCII, which the theme's faces have.
+pub(crate) fn article_text(article: &crate::article::Article) -> String {
+    fn walk(v: &serde_json::Value, out: &mut String) {
+        match v {
+            serde_json::Value::String(s) => {
+                out.push_str(s);
+                out.push(' ');
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|v| walk(v, out)),
+            serde_json::Value::Object(o) => o.values().for_each(|v| walk(v, out)),
+            _ => {}
+        }
+    }
+    let mut out = String::new();
+    if let Ok(v) = serde_json::to_value(article) {
+        walk(&v, &mut out);
+    }
+    out
+}
+
+/// The largest fallback face file embedded (a CJK face is 10–20 MB; the reader's own stands in).
+const MAX_FALLBACK_BYTES: usize = 4 * 1024 * 1024;
+
+/// The fonts of the theme that may be embedded (none unless `embed_fonts_in_epub`), and the
+/// fallback faces `text` needs: named in the CSS after each theme family (so a reader draws
+/// each character from the first of them that has it), and embedded too when the theme embeds
+/// its fonts and the face's permission, size and format allow.
+pub(super) fn embedded(
+    theme: &Theme,
+    text: &str,
+    language: &str,
+    warnings: &mut Vec<Warning>,
+) -> Embedded {
     let mut out = Embedded::default();
-    if !theme.embed_fonts_in_epub {
-        return out;
-    }
+    let fallbacks = fallback_families(theme, text, language);
     let mut used = [false; 2];
-    for (i, (family, role)) in [(&theme.serif, "serif"), (&theme.sans, "sans")]
-        .into_iter()
-        .enumerate()
-    {
-        used[i] = add_family(&mut out, family, role, warnings);
+    if theme.embed_fonts_in_epub {
+        for (i, (family, role)) in [(&theme.serif, "serif"), (&theme.sans, "sans")]
+            .into_iter()
+            .enumerate()
+        {
+            used[i] = add_family(&mut out, family, role, warnings);
+        }
+        for (n, (name, data)) in fallbacks.iter().enumerate() {
+            if let Some(data) = data {
+                add_fallback(&mut out, name, data, n, warnings);
+            }
+        }
     }
-    // Apply a family only when at least one of its faces is in the book; the generic family
-    // after it keeps the reader's fallback.
-    if used[0] {
+    let names: String = fallbacks
+        .iter()
+        .map(|(name, _)| format!(", {}", css_string(name)))
+        .collect();
+    // Apply a family only when at least one of its faces is in the book, or when fallback
+    // faces must be named after it; the generic family last keeps the reader's fallback.
+    if used[0] || !names.is_empty() {
         out.css.push_str(&format!(
-            "body {{ font-family: {}, serif; }}\n",
+            "body {{ font-family: {}{names}, serif; }}\n",
             css_string(&theme.serif.name)
         ));
     }
-    if used[1] {
+    if used[1] || !names.is_empty() {
         out.css.push_str(&format!(
-            "h1, h2, h3, h4, .title-block, figcaption, caption {{ font-family: {}, sans-serif; }}\n",
+            "h1, h2, h3, h4, .title-block, figcaption, caption {{ font-family: {}{names}, sans-serif; }}\n",
             css_string(&theme.sans.name)
         ));
     }
     out
+}
+
+/// The fallback families the text needs (the PDF's fallback order), each once, with the face's
+/// file when it may be embedded: a single font file (not a collection) of the compiled-in,
+/// theme or system fallbacks.
+fn fallback_families(theme: &Theme, text: &str, language: &str) -> Vec<(String, Option<Vec<u8>>)> {
+    let Ok(book) = FontBook::new(theme) else {
+        return Vec::new();
+    };
+    let book = book.with_language(language);
+    let mut out: Vec<(String, Option<Vec<u8>>)> = Vec::new();
+    let mut seen: Vec<FaceId> = Vec::new();
+    for family in [Family::Serif, Family::Sans] {
+        for id in book.fallback_faces(FaceId::of(family, false, false), text) {
+            if seen.contains(&id) {
+                continue;
+            }
+            seen.push(id);
+            let face = book.face(id);
+            if out.iter().any(|(n, _)| *n == face.family) {
+                continue;
+            }
+            let single = face.index == 0 && !face.data.starts_with(b"ttcf");
+            let data = (single && face.origin != Origin::Theme).then(|| face.data.to_vec());
+            out.push((face.family.clone(), data));
+        }
+    }
+    out
+}
+
+/// Adds one fallback face, whole, when its permission and size allow.
+fn add_fallback(
+    out: &mut Embedded,
+    name: &str,
+    data: &[u8],
+    n: usize,
+    warnings: &mut Vec<Warning>,
+) {
+    if !fs_type(data).is_some_and(embedding_allowed) {
+        warnings.push(Warning::new(format!(
+            "epub: fallback font {name} is not embedded: its embedding permission does not allow it"
+        )));
+        return;
+    }
+    if data.len() > MAX_FALLBACK_BYTES {
+        warnings.push(Warning::new(format!(
+            "epub: fallback font {name} is not embedded: {} MB is more than a book should carry; the reader's own font stands in",
+            data.len() / (1024 * 1024)
+        )));
+        return;
+    }
+    let (ext, mime) = if data.starts_with(b"OTTO") {
+        ("otf", "font/otf")
+    } else {
+        ("ttf", "font/ttf")
+    };
+    let href = format!("fonts/fallback-{}.{ext}", n + 1);
+    out.files.push(FontFile {
+        href: href.clone(),
+        data: data.to_vec(),
+        mime,
+    });
+    out.css.push_str(&format!(
+        "@font-face {{ font-family: {}; src: url(\"{href}\"); }}\n",
+        css_string(name)
+    ));
 }
 
 /// Adds the four faces of a family (a face whose bytes equal an earlier one's shares its

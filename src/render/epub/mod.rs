@@ -20,6 +20,7 @@ mod images;
 mod pack;
 mod xhtml;
 
+pub(crate) use fonts::article_text;
 pub use pack::render_pack;
 
 use crate::article::{Article, Language};
@@ -66,7 +67,8 @@ pub fn render_with_id(article: &Article, theme: &Theme, uuid: &str) -> Result<Re
 
     // 1. What the theme adds: the logo file and the fonts it may embed.
     let logo = images::logo(theme, &mut warnings);
-    let fonts = fonts::embedded(theme, &mut warnings);
+    let text = fonts::article_text(article);
+    let fonts = fonts::embedded(theme, &text, &article.meta.language, &mut warnings);
 
     // 2. Content documents.
     let facts = xhtml::TitleFacts {

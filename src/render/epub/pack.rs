@@ -48,7 +48,8 @@ pub fn render_pack(pack: &Pack, theme: &Theme) -> Result<Rendered> {
     let lang = language(pack.language(), &mut warnings);
     let publisher = clean(pack.publisher(&theme.publisher));
     let logo = images::logo(theme, &mut warnings);
-    let fonts = fonts::embedded(theme, &mut warnings);
+    let text: String = pack.briefs.iter().map(fonts::article_text).collect();
+    let fonts = fonts::embedded(theme, &text, pack.language(), &mut warnings);
     let logo_ref = logo.as_ref().map(|l| l.href.as_str());
 
     // 1. Each brief's document, as a single brief writes it, images in its own folder.

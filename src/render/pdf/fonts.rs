@@ -80,11 +80,29 @@ impl Embedded {
 /// Subsets and registers every face the pages use.
 pub fn embed(doc: &mut PdfDocument, layout: &Layout<'_>) -> Result<BTreeMap<FaceId, Embedded>> {
     let mut used: BTreeMap<FaceId, BTreeMap<u16, String>> = BTreeMap::new();
+    // Text from glyphs that are part of a cluster of several glyphs (a base with its marks, a
+    // reordered vowel sign), used only for a glyph never seen alone: such a cluster's text
+    // belongs to no single glyph, and the piece carries it as /ActualText (see `paint`).
+    let mut shared: BTreeMap<FaceId, BTreeMap<u16, String>> = BTreeMap::new();
     for page in &layout.pages {
         for item in &page.items {
             if let Item::Text(run) = item {
                 let map = used.entry(run.face).or_default();
+                let many: std::collections::BTreeSet<u32> = run
+                    .glyphs
+                    .iter()
+                    .filter(|g| g.len == 0)
+                    .map(|g| g.start)
+                    .collect();
                 for g in &run.glyphs {
+                    if g.id != NOTDEF && many.contains(&g.start) {
+                        map.entry(g.id).or_default();
+                        let e = shared.entry(run.face).or_default().entry(g.id).or_default();
+                        if e.is_empty() {
+                            e.push_str(run.glyph_text(g));
+                        }
+                        continue;
+                    }
                     let e = map.entry(g.id).or_default();
                     if g.id == NOTDEF {
                         // One glyph stands for every character no face has, so no single
@@ -98,12 +116,23 @@ pub fn embed(doc: &mut PdfDocument, layout: &Layout<'_>) -> Result<BTreeMap<Face
             }
         }
     }
+    for (face, texts) in shared {
+        if let Some(map) = used.get_mut(&face) {
+            for (id, text) in texts {
+                if let Some(e) = map.get_mut(&id)
+                    && e.is_empty()
+                {
+                    *e = text;
+                }
+            }
+        }
+    }
     let mut out = BTreeMap::new();
     for (face_id, glyphs) in used {
         let face = layout.fonts.face(face_id);
         let ids: Vec<u16> = glyphs.keys().copied().collect();
         let remapper = GlyphRemapper::new_from_glyphs_sorted(&ids);
-        let program = subsetter::subset(face.data, 0, &remapper).map_err(|e| {
+        let program = subsetter::subset(face.data, face.index, &remapper).map_err(|e| {
             Error::render(
                 "pdf",
                 format!("cannot subset font {}: {e:?}", face.postscript_name),

@@ -153,6 +153,28 @@ fn single_glyph_words(run: &TextRun, piece: &[Glyph]) -> bool {
     spaces > 0
 }
 
+/// Whether a piece has a cluster drawn with several glyphs or out of order (Indic and Thai
+/// vowel signs and marks, reordered or decomposed by the shaper): no glyph-by-glyph ToUnicode map can give
+/// such a cluster's text back in order, so the piece carries it as /ActualText.
+fn complex_clusters(piece: &[Glyph]) -> bool {
+    let starts: Vec<u32> = piece
+        .iter()
+        .filter(|g| g.len > 0)
+        .map(|g| g.start)
+        .collect();
+    // A cluster drawn out of its run's order (a Devanagari reph after its consonant).
+    let ordered = starts.is_sorted() || starts.iter().rev().is_sorted();
+    piece.iter().any(|g| g.len == 0) || !ordered
+}
+
+/// The text of a piece's clusters in logical order: each cluster's text once, by where it
+/// starts in the source (a line-end hyphen, whose text follows the paragraph's, comes last).
+fn cluster_text(run: &TextRun, piece: &[Glyph]) -> String {
+    let mut clusters: Vec<&Glyph> = piece.iter().filter(|g| g.len > 0).collect();
+    clusters.sort_by_key(|g| g.start);
+    clusters.iter().map(|g| run.glyph_text(g)).collect()
+}
+
 /// The source text `piece` stands for, in logical order (the glyphs are in visual order, so a
 /// right-to-left piece reads backwards glyph by glyph).
 fn logical_text<'r>(run: &'r TextRun, piece: &[Glyph]) -> &'r str {
@@ -315,6 +337,13 @@ pub fn page(
                     color(&mut out, run.color, "rg");
                     fill = Some(run.color);
                 }
+                // A run with clusters of several glyphs or out of order (Indic, Thai) copies
+                // out as one /ActualText: its pieces (split where a mark is raised) cannot.
+                let whole =
+                    complex_clusters(&run.glyphs) && !run.glyphs.iter().any(|g| g.id == NOTDEF);
+                if whole {
+                    actual_text(&mut out, &cluster_text(run, &run.glyphs));
+                }
                 // Pieces: a piece ends where .notdef starts or stops, or the rise changes.
                 let mut rest = run.glyphs.as_slice();
                 while let Some(first) = rest.first() {
@@ -327,10 +356,13 @@ pub fn page(
                     rest = tail;
                     // Characters no face has are all drawn as .notdef; a span with /ActualText
                     // around each run of them makes it copy out as its own characters.
-                    let spanned = missing || single_glyph_words(run, piece);
+                    let complex = !whole && complex_clusters(piece);
+                    let spanned = !whole && (missing || complex || single_glyph_words(run, piece));
                     if missing {
                         let actual: String = piece.iter().map(|g| run.glyph_text(g)).collect();
                         actual_text(&mut out, &actual);
+                    } else if complex {
+                        actual_text(&mut out, &cluster_text(run, piece));
                     } else if spanned {
                         actual_text(&mut out, logical_text(run, piece));
                     }
@@ -350,6 +382,9 @@ pub fn page(
                     if spanned {
                         out.extend_from_slice(b"EMC\n");
                     }
+                }
+                if whole {
+                    out.extend_from_slice(b"EMC\n");
                 }
             }
             Item::Fill { rect: r, color: c } => {

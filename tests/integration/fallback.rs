@@ -1,0 +1,318 @@
+//! Font fallback: the scripts fixture (symbols, Greek, Cyrillic, Arabic, Hebrew, Devanagari,
+//! Thai, Chinese, Japanese, Korean) prints without a single `.notdef` glyph, the Arabic is
+//! joined, and the text copies out in logical order. Arabic, Hebrew, Devanagari, Thai and CJK
+//! come from the system's fonts: Debian's fonts-noto-core and fonts-noto-cjk (`.ci/run`).
+
+use crate::cli::{briefpress, project};
+use crate::tools::{require, run, scratch};
+use briefpress::article::{Article, Meta, para};
+use briefpress::layout::Item;
+use briefpress::theme::Theme;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Builds the scripts fixture into `dir`; returns the PDF's path and what the CLI printed.
+fn build_fixture(dir: &Path) -> (PathBuf, String) {
+    let fixture = project().join("tests/fixtures/scripts/every-script.md");
+    let o = briefpress(
+        &project(),
+        &[
+            "build",
+            fixture.to_str().unwrap(),
+            "-o",
+            dir.to_str().unwrap(),
+        ],
+    );
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(o.status.success(), "{said}");
+    (dir.join("every-script.pdf"), said)
+}
+
+/// Every glyph code every page's content streams show (Identity-H: two bytes a glyph).
+fn shown_glyphs(pdf: &Path) -> Vec<u16> {
+    let doc = lopdf::Document::load(pdf).expect("lopdf reads the PDF");
+    let mut codes = Vec::new();
+    for (_, page) in doc.get_pages() {
+        let content = doc
+            .get_and_decode_page_content(page)
+            .expect("content stream decodes");
+        for op in content.operations {
+            let strings: Vec<&[u8]> = match op.operator.as_str() {
+                "Tj" | "'" | "\"" => op.operands.iter().filter_map(|o| o.as_str().ok()).collect(),
+                "TJ" => op
+                    .operands
+                    .iter()
+                    .filter_map(|o| o.as_array().ok())
+                    .flatten()
+                    .filter_map(|o| o.as_str().ok())
+                    .collect(),
+                _ => continue,
+            };
+            for s in strings {
+                codes.extend(
+                    s.chunks(2)
+                        .map(|c| u16::from_be_bytes([c[0], c.get(1).copied().unwrap_or(0)])),
+                );
+            }
+        }
+    }
+    codes
+}
+
+#[test]
+fn every_script_of_the_fixture_prints_without_a_notdef_glyph() {
+    let dir = scratch();
+    let (pdf, said) = build_fixture(dir.path());
+    assert!(!said.contains("no font at hand"), "{said}");
+    let codes = shown_glyphs(&pdf);
+    assert!(codes.len() > 500, "only {} glyphs shown", codes.len());
+    assert!(!codes.contains(&0), "a .notdef glyph is shown");
+    if !require("pdftotext") {
+        return;
+    }
+    let (ok, text, err) = run(Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&pdf)
+        .arg("-"));
+    assert!(ok, "{err}");
+    // pdftotext marks right-to-left runs with embedding controls; they are not words.
+    let text: String = text
+        .chars()
+        .filter(|c| !('\u{202A}'..='\u{202E}').contains(c))
+        .collect();
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for words in [
+        "temperatures hit −3 °C; growth ≥ 2 %",
+        "costs ≈ 1.2 bn; imports →",
+        "done ✓; a rate of 3 ‰",
+        "Η Ελλάδα και η Κύπρος",
+        "Правительство объявило",
+        "أعلنت الحكومة عن خطة جديدة",
+        "הממשלה הודיעה על תוכנית חדשה",
+        "सरकार ने अगले वर्ष ग्रामीण क्षेत्रों में छोटे व्यवसायों",
+        "รัฐบาลประกาศแผนใหม่",
+        "政府宣布了一项新计划",
+        "政府は来年、地方の中小企業を",
+        "정부는 내년에 농촌 지역의",
+    ] {
+        assert!(
+            flat.contains(words),
+            "{words:?} not in logical order in:\n{text}"
+        );
+    }
+}
+
+/// Arabic set in a system face is joined: most letters take their contextual forms (initial,
+/// medial, final), not the face's nominal (isolated) glyphs.
+#[test]
+fn arabic_from_a_fallback_face_is_joined() {
+    let text =
+        "أعلنت الحكومة عن خطة جديدة لدعم الشركات الصغيرة في المناطق الريفية خلال العام المقبل";
+    let a = Article {
+        meta: Meta::new("Arabic"),
+        photo: None,
+        blocks: vec![para(text)],
+        notes: Vec::new(),
+    };
+    let theme = Theme::default();
+    let laid = briefpress::layout::layout(&a, &theme).expect("layout");
+    let arabic = |s: &str| s.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c));
+    let (mut glyphs, mut letters, mut contextual) = (0, 0, 0);
+    for page in &laid.pages {
+        for item in &page.items {
+            let Item::Text(run) = item else { continue };
+            for g in &run.glyphs {
+                let t = run.glyph_text(g);
+                if !arabic(t) && g.len > 0 {
+                    continue;
+                }
+                glyphs += 1;
+                letters += t.chars().filter(|c| !c.is_whitespace()).count();
+                assert!(!run.face.is_theme(), "Arabic in a theme face");
+                let face = laid.fonts.face(run.face);
+                if let Some(c) = t.chars().next()
+                    && t.chars().count() == 1
+                    && face.glyph(c) != Some(g.id)
+                {
+                    contextual += 1;
+                }
+            }
+        }
+    }
+    assert!(letters > 60, "{letters} Arabic letters laid out");
+    // Noto Naskh Arabic (the body's fallback) draws lam-alef as two joined glyphs, not one
+    // ligature, so the count may equal the letters; it may never exceed them.
+    assert!(glyphs <= letters, "{glyphs} glyphs for {letters} letters");
+    assert!(
+        contextual * 2 > glyphs,
+        "only {contextual} of {glyphs} glyphs in a contextual form"
+    );
+}
+
+/// Thai has no spaces between words: lines break between words (ICU4X's segmenter), never
+/// inside one, and no hyphen is drawn at a Thai line end.
+#[test]
+fn thai_lines_break_between_words() {
+    let text = "รัฐบาลประกาศแผนใหม่เพื่อสนับสนุนธุรกิจขนาดเล็กในพื้นที่ชนบทในปีหน้าและจะเริ่มดำเนินการทันทีหลังจากได้รับอนุมัติจากรัฐสภาและคณะกรรมการที่เกี่ยวข้องทั้งหมด";
+    let a = Article {
+        meta: Meta::new("Thai"),
+        photo: None,
+        blocks: vec![para(text)],
+        notes: Vec::new(),
+    };
+    let theme = Theme::default();
+    let laid = briefpress::layout::layout(&a, &theme).expect("layout");
+    // The paragraph's lines, top to bottom, each its glyphs' text by x.
+    let mut lines: Vec<(f32, Vec<(f32, String)>)> = Vec::new();
+    for item in &laid.pages[0].items {
+        let Item::Text(run) = item else { continue };
+        if (run.size - theme.base_size).abs() > 0.01 {
+            continue;
+        }
+        let glyphs = run
+            .glyphs
+            .iter()
+            .map(|g| (run.origin.x + g.x, run.glyph_text(g).to_owned()));
+        match lines
+            .iter_mut()
+            .find(|(y, _)| (*y - run.origin.y).abs() < 0.01)
+        {
+            Some((_, l)) => l.extend(glyphs),
+            None => lines.push((run.origin.y, glyphs.collect())),
+        }
+    }
+    lines.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let lines: Vec<String> = lines
+        .into_iter()
+        .map(|(_, mut g)| {
+            g.sort_by(|a, b| a.0.total_cmp(&b.0));
+            g.into_iter().map(|x| x.1).collect()
+        })
+        .collect();
+    assert!(lines.len() >= 2, "{lines:?}");
+    assert_eq!(lines.concat(), text, "text lost or doubled: {lines:?}");
+    let words: Vec<usize> = icu_segmenter::LineSegmenter::new_auto(Default::default())
+        .segment_str(text)
+        .collect();
+    let mut at = 0;
+    for line in &lines[..lines.len() - 1] {
+        assert!(!line.ends_with('-'), "hyphen at a Thai line end: {line}");
+        at += line.len();
+        assert!(words.contains(&at), "line ends inside a word: {line}");
+    }
+}
+
+fn entry(zip_bytes: &[u8], name: &str) -> String {
+    use std::io::Read;
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(zip_bytes)).unwrap();
+    let mut s = String::new();
+    z.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+    s
+}
+
+fn mixed() -> Article {
+    let mut a = Article {
+        meta: Meta::new("Scripts"),
+        photo: None,
+        blocks: Vec::new(),
+        notes: Vec::new(),
+    };
+    for text in [
+        "Growth ≥ 2 % and costs ≈ 1.2 bn.",
+        "أعلنت الحكومة عن خطة جديدة",
+        "सरकार ने अगले वर्ष",
+        "政府宣布了一项新计划",
+        "政府は来年、地方の中小企業を",
+        "정부는 내년에 농촌 지역의",
+    ] {
+        a.blocks.push(para(text));
+    }
+    a
+}
+
+/// The DOCX names, per run, the face the PDF draws a complex or East Asian script from, and
+/// tags the run's language in the slot Word reads for that script.
+#[test]
+fn docx_runs_name_their_script_font_and_language() {
+    let out = briefpress::render::docx::render(&mixed(), &Theme::default()).expect("docx");
+    let doc = entry(&out.bytes, "word/document.xml");
+    let xml = roxmltree::Document::parse(&doc).expect("document.xml parses");
+    let w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+    let run_of = |needle: &str| {
+        xml.descendants()
+            .find(|n| {
+                n.has_tag_name((w, "r"))
+                    && n.descendants()
+                        .any(|t| t.text().is_some_and(|t| t.contains(needle)))
+            })
+            .unwrap_or_else(|| panic!("no run holds {needle}"))
+    };
+    let attr = |run: roxmltree::Node, el: &str, name: &str| -> Option<String> {
+        run.descendants()
+            .find(|n| n.has_tag_name((w, el)))
+            .and_then(|n| n.attribute((w, name)))
+            .map(str::to_owned)
+    };
+    for (needle, font_slot, lang_slot, lang) in [
+        ("أعلنت", "cs", "bidi", "ar-SA"),
+        ("सरकार", "cs", "bidi", "hi-IN"),
+        ("政府宣布", "eastAsia", "eastAsia", "zh-CN"),
+        ("政府は", "eastAsia", "eastAsia", "ja-JP"),
+        ("정부는", "eastAsia", "eastAsia", "ko-KR"),
+    ] {
+        let run = run_of(needle);
+        let font = attr(run, "rFonts", font_slot).unwrap_or_default();
+        assert!(!font.is_empty(), "{needle}: no w:{font_slot} font");
+        assert_eq!(
+            attr(run, "lang", lang_slot).as_deref(),
+            Some(lang),
+            "{needle}"
+        );
+    }
+    // A Latin run is left to the styles.
+    assert!(attr(run_of("Growth"), "rFonts", "cs").is_none());
+}
+
+/// The EPUB's CSS names the fallback families after the theme's, and with `embed_in_epub`
+/// carries the compiled-in symbol faces it needs.
+#[test]
+fn epub_css_names_the_fallback_families_and_embeds_them_when_asked() {
+    let theme = Theme::default();
+    let out = briefpress::render::epub::render(&mixed(), &theme).expect("epub");
+    let css = entry(&out.bytes, "OEBPS/stylesheet.css");
+    let body = css
+        .lines()
+        .find(|l| l.starts_with("body { font-family:"))
+        .unwrap_or_else(|| panic!("no body font list in {css}"));
+    assert!(
+        body.starts_with("body { font-family: \"Noto Serif\", \"Noto Sans Math\""),
+        "{body}"
+    );
+    assert!(
+        body.matches(", ").count() >= 4,
+        "too few fallback families: {body}"
+    );
+    assert!(body.ends_with(", serif; }"), "{body}");
+    let mut theme = theme;
+    theme.embed_fonts_in_epub = true;
+    let out = briefpress::render::epub::render(&mixed(), &theme).expect("epub");
+    let z = zip::ZipArchive::new(std::io::Cursor::new(&out.bytes)).unwrap();
+    let fallback: Vec<&str> = z
+        .file_names()
+        .filter(|n| n.contains("fonts/fallback-"))
+        .collect();
+    assert!(
+        !fallback.is_empty(),
+        "no fallback face embedded: {:?}",
+        z.file_names().collect::<Vec<_>>()
+    );
+    let css = entry(&out.bytes, "OEBPS/stylesheet.css");
+    assert!(
+        css.contains("@font-face { font-family: \"Noto Sans Math\"; src: url(\"fonts/fallback-1."),
+        "{css}"
+    );
+}
