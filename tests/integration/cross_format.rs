@@ -485,6 +485,12 @@ fn sources() -> Vec<PathBuf> {
         for p in entries {
             let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
             if p.is_dir() {
+                // The scripts fixture sets Arabic and Hebrew paragraphs in an English brief;
+                // pdftotext -raw gives those in visual order, with lam-alef split, so they are
+                // compared in logical order by tests/integration/fallback.rs instead.
+                if name == "scripts" {
+                    continue;
+                }
                 walk(&p, out);
             } else if SourceFormat::from_path(&p).is_some() && !name.ends_with(".expected.txt") {
                 out.push(p);

@@ -25,7 +25,7 @@ pub fn flow_notes(ctx: &mut Context<'_, '_>, article: &Article) -> Vec<Vec<Flowe
                     collect::collect(article, content, style, ctx.theme.colors.accent)
                 }
                 other => {
-                    let inlines = block_inlines(other);
+                    let inlines = block_inlines(article, other);
                     collect::collect(article, &inlines, style, ctx.theme.colors.accent)
                 }
             };
@@ -66,8 +66,8 @@ pub fn flow_notes(ctx: &mut Context<'_, '_>, article: &Article) -> Vec<Vec<Flowe
 /// A note's quote, list or figure as one run of inlines (a note is set as one paragraph per
 /// block): the blocks' inlines in order, a space between them, emphasis, links and note
 /// references kept.
-fn block_inlines(block: &Block) -> Vec<Inline> {
-    fn walk(block: &Block, out: &mut Vec<Inline>) {
+fn block_inlines(article: &Article, block: &Block) -> Vec<Inline> {
+    fn walk(article: &Article, block: &Block, out: &mut Vec<Inline>) {
         let gap = |out: &mut Vec<Inline>| {
             if !out.is_empty() {
                 out.push(Inline::Text { text: " ".into() });
@@ -78,8 +78,8 @@ fn block_inlines(block: &Block) -> Vec<Inline> {
                 gap(out);
                 out.extend(content.iter().cloned());
             }
-            Block::Quote { blocks } => blocks.iter().for_each(|b| walk(b, out)),
-            Block::List { items, .. } => items.iter().flatten().for_each(|b| walk(b, out)),
+            Block::Quote { blocks } => blocks.iter().for_each(|b| walk(article, b, out)),
+            Block::List { items, .. } => items.iter().flatten().for_each(|b| walk(article, b, out)),
             Block::Figure { figure } => {
                 gap(out);
                 out.push(Inline::Text {
@@ -87,16 +87,25 @@ fn block_inlines(block: &Block) -> Vec<Inline> {
                 });
             }
             Block::Table { table } => {
+                let words = article.table_words(table);
+                gap(out);
+                out.push(Inline::Text {
+                    text: words.heading(),
+                });
                 for cell in table.cells() {
                     gap(out);
                     out.extend(cell.content.iter().cloned());
+                }
+                if let Some(source) = words.source {
+                    gap(out);
+                    out.push(Inline::Text { text: source });
                 }
             }
             Block::Rule => {}
         }
     }
     let mut out = Vec::new();
-    walk(block, &mut out);
+    walk(article, block, &mut out);
     out
 }
 
