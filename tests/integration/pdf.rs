@@ -218,6 +218,10 @@ fn metadata_outline_and_language() {
         raw.contains("/Lang(en)") || raw.contains("/Lang (en)"),
         "catalog /Lang"
     );
+    assert!(
+        raw.contains("/ViewerPreferences<</DisplayDocTitle true>>"),
+        "viewers show the title, not the file name"
+    );
     // The outline, read with pypdf when it is there: nested, in document order.
     let script = "import sys\nfrom pypdf import PdfReader\ndef walk(o,d):\n  for x in o:\n    if isinstance(x,list): walk(x,d+1)\n    else: print('  '*d+x.title)\nwalk(PdfReader(sys.argv[1]).outline,0)";
     let (ok, out, err) = run(Command::new("python3").arg("-c").arg(script).arg(&path));

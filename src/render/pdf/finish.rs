@@ -223,6 +223,11 @@ pub fn finish(
     let catalog = doc.catalog_mut()?;
     catalog.set("Metadata", Object::Reference(xmp_id));
     catalog.set("Lang", text(&meta.language));
+    // Viewers show the title (not the file name) in the window bar: what a screen reader
+    // announces first (PDF/UA-1 asks for it).
+    let mut prefs = Dictionary::new();
+    prefs.set("DisplayDocTitle", Object::Boolean(true));
+    catalog.set("ViewerPreferences", Object::Dictionary(prefs));
     if let Some(root) = outlines_root {
         catalog.set("Outlines", Object::Reference(root));
         catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
