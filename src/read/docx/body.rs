@@ -27,6 +27,8 @@ pub struct Para {
     pub bookmarks: Vec<String>,
     /// Its alignment, when set on the paragraph (a table column's).
     pub align: Option<Align>,
+    /// The left indent set on the paragraph, else by its style, in twips.
+    pub indent: Option<i32>,
 }
 
 /// One piece of a part's body.
@@ -177,6 +179,9 @@ impl<'a> Walker<'a> {
             })
             .unwrap_or_else(|| style.and_then(|s| self.styles.numbering(s)))
             .filter(|(id, _)| id != "0");
+        let indent = ppr
+            .and_then(styles::indent)
+            .or_else(|| style.and_then(|s| self.styles.indent(s)));
         let mut acc = Acc::default();
         let base = Fmt::default();
         self.inline_children(p, base, None, &mut acc);
@@ -194,6 +199,7 @@ impl<'a> Walker<'a> {
                 "left" | "start" => Some(Align::Left),
                 _ => None,
             }),
+            indent,
         })));
         out.append(&mut acc.boxed);
     }

@@ -178,9 +178,15 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<(Parsed, MemoryAssets)> {
     for fig in article.figures() {
         if let Some(src) = &fig.src
             && !media.0.iter().any(|(p, _)| p == src)
-            && let Some(bytes) = pkg.read(src).map_err(fail)?
         {
-            media.0.push((src.clone(), bytes));
+            match pkg.read(src).map_err(fail)? {
+                Some(bytes) => media.0.push((src.clone(), bytes)),
+                None => {
+                    return Err(fail(format!(
+                        "a picture names part `{src}`, which the package does not hold"
+                    )));
+                }
+            }
         }
     }
     Ok((
@@ -254,6 +260,9 @@ struct ListBuild {
     num: String,
     key: String,
     ilvl: u8,
+    /// How far its text is indented: a list indented further nests in the one before, whatever
+    /// its level says (LibreOffice writes "List Bullet 2" as level 0 of another list).
+    indent: i32,
     ordered: bool,
     start: u32,
     items: Vec<Vec<Block>>,
@@ -583,7 +592,7 @@ impl<'a> Assembler<'a> {
             } else {
                 Vec::new()
             };
-            self.list_item(num, ilvl, blocks);
+            self.list_item(num, ilvl, p.indent, blocks);
             return;
         }
         if let Role::ListContinue(level) = p.role
@@ -653,7 +662,7 @@ impl<'a> Assembler<'a> {
         self.out.push(block);
     }
 
-    fn list_item(&mut self, num: String, ilvl: u8, blocks: Vec<Block>) {
+    fn list_item(&mut self, num: String, ilvl: u8, own_indent: Option<i32>, blocks: Vec<Block>) {
         self.in_quote = false;
         self.body_started = true;
         let key = self
@@ -662,14 +671,20 @@ impl<'a> Assembler<'a> {
             .map(|a| format!("a{a}"))
             .unwrap_or_else(|| format!("n{num}"));
         let (level, restart) = self.numbering.level(&num, ilvl);
-        while self.lists.last().is_some_and(|l| l.ilvl > ilvl) {
+        // The numbering level's indent, else the paragraph's or its style's; without any,
+        // Word's default half inch per level.
+        let indent = level
+            .indent
+            .or(own_indent)
+            .unwrap_or(720 * (i32::from(ilvl) + 1));
+        while self.lists.last().is_some_and(|l| l.indent > indent) {
             self.close_list();
         }
         let same = self.lists.last().is_some_and(|l| {
-            l.ilvl == ilvl && (l.num == num || (l.key == key && restart.is_none()))
+            l.indent == indent && (l.num == num || (l.key == key && restart.is_none()))
         });
         if !same {
-            if self.lists.last().is_some_and(|l| l.ilvl == ilvl) {
+            if self.lists.last().is_some_and(|l| l.indent == indent) {
                 self.close_list();
             }
             let counter = self.counters.entry((key.clone(), ilvl)).or_insert(0);
@@ -685,6 +700,7 @@ impl<'a> Assembler<'a> {
                 num: num.clone(),
                 key: key.clone(),
                 ilvl,
+                indent,
                 ordered: level.ordered,
                 start,
                 items: Vec::new(),

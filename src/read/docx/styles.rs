@@ -37,6 +37,7 @@ struct Style {
     based_on: Option<String>,
     outline: Option<u8>,
     num: Option<(String, u8)>,
+    indent: Option<i32>,
     bold: Option<bool>,
     italic: Option<bool>,
     mono: Option<bool>,
@@ -57,6 +58,14 @@ pub fn toggle(rpr: &El, name: &str) -> Option<bool> {
         el.attr("w:val"),
         Some("0" | "false" | "off" | "none")
     ))
+}
+
+/// The left (start) indent a `pPr` sets, in twips.
+pub fn indent(ppr: &El) -> Option<i32> {
+    let ind = ppr.child("w:ind")?;
+    ind.attr("w:left")
+        .or(ind.attr("w:start"))
+        .and_then(|v| v.parse().ok())
 }
 
 /// Whether a font family is a monospace face (the usual code fonts).
@@ -87,6 +96,16 @@ fn norm(s: &str) -> String {
         .collect()
 }
 
+/// The list level a list style's name gives: "List Bullet 2" and "List Number 3" are levels
+/// 1 and 2 (0-based).
+fn level_in_name(name: &str) -> Option<u8> {
+    let n = norm(name);
+    let d = n
+        .strip_prefix("listbullet")
+        .or_else(|| n.strip_prefix("listnumber"))?;
+    d.parse::<u8>().ok().map(|k| k.saturating_sub(1).min(8))
+}
+
 /// The role a style's own name or id gives, if any.
 fn role_of_name(name: &str) -> Option<Role> {
     let n = norm(name);
@@ -111,7 +130,7 @@ fn role_of_name(name: &str) -> Option<Role> {
         "caption" | "imagecaption" | "tablecaption" => Role::Caption,
         "credit" => Role::Credit,
         "masthead" => Role::Masthead,
-        "byline" => Role::Byline,
+        "byline" | "author" => Role::Byline,
         "date" => Role::Date,
         "summary" | "abstract" => Role::Summary,
         "figure" | "captionedfigure" => Role::Figure,
@@ -139,9 +158,15 @@ impl Styles {
                     .and_then(|v| v.parse().ok()),
                 num: ppr.and_then(|p| p.child("w:numPr")).and_then(|n| {
                     let id = n.val("w:numId")?.to_owned();
-                    let lvl = n.val("w:ilvl").and_then(|v| v.parse().ok()).unwrap_or(0);
+                    // Word's "List Bullet 2" … carry the list but not the level: the name says it.
+                    let lvl = n
+                        .val("w:ilvl")
+                        .and_then(|v| v.parse().ok())
+                        .or_else(|| level_in_name(s.val("w:name").unwrap_or("")))
+                        .unwrap_or(0);
                     Some((id, lvl))
                 }),
+                indent: ppr.and_then(indent),
                 bold: rpr.and_then(|r| toggle(r, "w:b")),
                 italic: rpr.and_then(|r| toggle(r, "w:i")),
                 mono: rpr.and_then(mono),
@@ -194,6 +219,11 @@ impl Styles {
         }
     }
 
+    /// The left indent a paragraph style sets (its own or a base's).
+    pub fn indent(&self, id: &str) -> Option<i32> {
+        self.chain(id).find_map(|(_, s)| s.indent)
+    }
+
     /// The numbering a paragraph style carries (its own or a base's).
     pub fn numbering(&self, id: &str) -> Option<(String, u8)> {
         self.chain(id).find_map(|(_, s)| s.num.clone())
@@ -220,6 +250,8 @@ impl Styles {
 pub struct Level {
     pub ordered: bool,
     pub start: u32,
+    /// The text's left indent the level sets, in twips.
+    pub indent: Option<i32>,
 }
 
 /// One list instance (`w:num`): its abstractNumId, level overrides and start overrides.
@@ -242,6 +274,7 @@ fn level_of(lvl: &El) -> Option<(u8, Level)> {
         Level {
             ordered: !matches!(fmt, "bullet" | "none"),
             start: lvl.val("w:start").and_then(|v| v.parse().ok()).unwrap_or(1),
+            indent: lvl.child("w:pPr").and_then(indent),
         },
     ))
 }
@@ -290,6 +323,7 @@ impl Numbering {
         let default = Level {
             ordered: false,
             start: 1,
+            indent: None,
         };
         let Some((abs, levels, starts)) = self.nums.get(num_id) else {
             return (default, None);
