@@ -525,3 +525,89 @@ fn a_document_without_title_style_takes_the_first_heading_then_the_property() {
             .any(|w| w.to_string().contains("taken as the title"))
     );
 }
+
+/// A 1 × 1 PNG.
+fn tiny_png() -> Vec<u8> {
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let chunk = |png: &mut Vec<u8>, kind: &[u8], data: &[u8]| {
+        png.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let mut body = kind.to_vec();
+        body.extend_from_slice(data);
+        png.extend_from_slice(&body);
+        png.extend_from_slice(&crc32(&body).to_be_bytes());
+    };
+    chunk(&mut png, b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0]);
+    // zlib stream of the one scanline [0, 0] (filter byte, grey pixel), stored.
+    chunk(
+        &mut png,
+        b"IDAT",
+        &[
+            0x78, 0x01, 0x01, 0x02, 0x00, 0xFD, 0xFF, 0x00, 0x00, 0x00, 0x02, 0x00, 0x01,
+        ],
+    );
+    chunk(&mut png, b"IEND", &[]);
+    png
+}
+
+#[test]
+fn endnotes_cross_references_restarts_and_anchored_pictures_read_as_word_shows_them() {
+    let styles = format!(
+        "<?xml version=\"1.0\"?><w:styles {W}><w:style w:type=\"paragraph\" w:styleId=\"Heading1\"><w:name w:val=\"heading 1\"/></w:style><w:style w:type=\"paragraph\" w:styleId=\"MyHead\"><w:name w:val=\"My chapter head\"/><w:basedOn w:val=\"Heading1\"/></w:style><w:style w:type=\"paragraph\" w:styleId=\"Pull\"><w:name w:val=\"Pull quote\"/><w:basedOn w:val=\"IntenseQuote\"/></w:style><w:style w:type=\"paragraph\" w:styleId=\"IntenseQuote\"><w:name w:val=\"Intense Quote\"/></w:style><w:style w:type=\"paragraph\" w:styleId=\"Title\"><w:name w:val=\"Title\"/></w:style></w:styles>"
+    );
+    let numbering = format!(
+        "<?xml version=\"1.0\"?><w:numbering {W}><w:abstractNum w:abstractNumId=\"7\"><w:lvl w:ilvl=\"0\"><w:start w:val=\"1\"/><w:numFmt w:val=\"decimal\"/></w:lvl></w:abstractNum><w:num w:numId=\"1\"><w:abstractNumId w:val=\"7\"/></w:num><w:num w:numId=\"2\"><w:abstractNumId w:val=\"7\"/><w:lvlOverride w:ilvl=\"0\"><w:startOverride w:val=\"5\"/></w:lvlOverride></w:num></w:numbering>"
+    );
+    let item = |num: u8, text: &str| {
+        format!(
+            "<w:p><w:pPr><w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"{num}\"/></w:numPr></w:pPr><w:r><w:t>{text}</w:t></w:r></w:p>"
+        )
+    };
+    let body = document(&format!(
+        "<w:p><w:pPr><w:pStyle w:val=\"Title\"/></w:pPr><w:r><w:t>Hand made</w:t></w:r></w:p>\
+         <w:p><w:r><w:t>Lead text.</w:t></w:r></w:p>\
+         <w:sdt><w:sdtContent><w:p><w:pPr><w:pStyle w:val=\"MyHead\"/></w:pPr><w:r><w:t>Chapter</w:t></w:r></w:p></w:sdtContent></w:sdt>\
+         <w:p><w:pPr><w:outlineLvl w:val=\"1\"/></w:pPr><w:r><w:t>Outlined</w:t></w:r></w:p>\
+         <w:p><w:r><w:t xml:space=\"preserve\">See </w:t></w:r><w:bookmarkStart w:id=\"3\" w:name=\"_Ref1\"/><w:r><w:endnoteReference w:id=\"4\"/></w:r><w:bookmarkEnd w:id=\"3\"/><w:r><w:t xml:space=\"preserve\"> and again </w:t></w:r><w:fldSimple w:instr=\" NOTEREF _Ref1 \\h \"><w:r><w:t>i</w:t></w:r></w:fldSimple><w:ins w:id=\"9\"><w:r><w:t xml:space=\"preserve\"> added</w:t></w:r></w:ins><w:del w:id=\"10\"><w:r><w:delText> gone</w:delText></w:r></w:del><w:r><w:t>.</w:t></w:r></w:p>\
+         {}{}{}{}\
+         <w:p><w:pPr><w:pStyle w:val=\"Pull\"/></w:pPr><w:r><w:t>Pulled.</w:t></w:r></w:p>\
+         <w:p><w:r><w:drawing><wp:anchor xmlns:wp=\"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing\"><wp:docPr id=\"1\" name=\"p\" descr=\"\" title=\"Title as alt\"/><a:graphic xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\"><a:graphicData><a:blip r:embed=\"rIdImg\"/></a:graphicData></a:graphic></wp:anchor></w:drawing></w:r></w:p>\
+         <w:p><w:r><w:t>Tail</w:t></w:r><w:r><w:br w:type=\"page\"/></w:r><w:r><w:t xml:space=\"preserve\"> text.</w:t></w:r></w:p>",
+        item(1, "one"),
+        item(1, "two"),
+        "<w:p><w:r><w:t>Between.</w:t></w:r></w:p>",
+        item(2, "five"),
+    ));
+    let rels = "<?xml version=\"1.0\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"r1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/><Relationship Id=\"r2\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering\" Target=\"/word/numbering.xml\"/><Relationship Id=\"r3\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/endnotes\" Target=\"endnotes.xml\"/><Relationship Id=\"rIdImg\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/image\" Target=\"media/p.png\"/></Relationships>";
+    let endnotes = format!(
+        "<?xml version=\"1.0\"?><w:endnotes {W}><w:endnote w:type=\"separator\" w:id=\"-1\"><w:p><w:r><w:separator/></w:r></w:p></w:endnote><w:endnote w:id=\"4\"><w:p><w:r><w:endnoteRef/></w:r><w:r><w:t xml:space=\"preserve\"> The endnote.</w:t></w:r></w:p></w:endnote></w:endnotes>"
+    );
+    let png = tiny_png();
+    let loaded = read_docx(&package(&[
+        ("word/document.xml", body.as_bytes()),
+        ("word/_rels/document.xml.rels", rels.as_bytes()),
+        ("word/styles.xml", styles.as_bytes()),
+        ("word/numbering.xml", numbering.as_bytes()),
+        ("word/endnotes.xml", endnotes.as_bytes()),
+        ("word/media/p.png", &png),
+    ]))
+    .unwrap_or_else(|e| panic!("{e}"));
+    let json = serde_json::to_string(&loaded.article).unwrap();
+    for want in [
+        r#""title":"Hand made""#,
+        r#"{"type":"heading","level":1,"content":[{"type":"text","text":"Chapter"}]}"#,
+        r#"{"type":"heading","level":2,"content":[{"type":"text","text":"Outlined"}]}"#,
+        r#"[{"type":"text","text":"See "},{"type":"footnote_ref","id":"1"},{"type":"text","text":" and again "},{"type":"footnote_ref","id":"1"},{"type":"text","text":" added."}]"#,
+        r#"{"type":"list","ordered":true,"start":1,"items":[[{"type":"paragraph","content":[{"type":"text","text":"one"}]}],[{"type":"paragraph","content":[{"type":"text","text":"two"}]}]]}"#,
+        r#"{"type":"list","ordered":true,"start":5,"items":[[{"type":"paragraph","content":[{"type":"text","text":"five"}]}]]}"#,
+        r#"{"type":"quote","blocks":[{"type":"paragraph","content":[{"type":"text","text":"Pulled."}]}]}"#,
+        r#""alt":"Title as alt""#,
+        r#"{"type":"text","text":"Tail text."}"#,
+        r#""notes":[{"id":"1","blocks":[{"type":"paragraph","content":[{"type":"text","text":"The endnote."}]}]}]"#,
+    ] {
+        assert!(json.contains(want), "missing {want}\nin {json}");
+    }
+    assert!(!json.contains("gone"));
+    // The picture after body text is a figure, not the photo.
+    assert!(loaded.article.photo.is_none());
+    assert_eq!(loaded.article.figures()[0].image.as_ref().unwrap().width, 1);
+}
