@@ -611,3 +611,39 @@ fn endnotes_cross_references_restarts_and_anchored_pictures_read_as_word_shows_t
     assert!(loaded.article.photo.is_none());
     assert_eq!(loaded.article.figures()[0].image.as_ref().unwrap().width, 1);
 }
+
+#[test]
+fn deep_nesting_reads_on_a_small_stack() {
+    // Content controls and tables nested to the element limit, and lists indented 5 000 deep.
+    let mut deep = "<w:p><w:r><w:t>core</w:t></w:r></w:p>".to_owned();
+    for _ in 0..75 {
+        deep = format!("<w:tbl><w:tr><w:tc>{deep}</w:tc></w:tr></w:tbl>");
+    }
+    for _ in 0..10 {
+        deep = format!("<w:sdt><w:sdtContent>{deep}</w:sdtContent></w:sdt>");
+    }
+    let mut lists = String::new();
+    for i in 0..5_000 {
+        lists.push_str(&format!(
+            "<w:p><w:pPr><w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"{}\"/></w:numPr><w:ind w:left=\"{}\"/></w:pPr><w:r><w:t>level {i}</w:t></w:r></w:p>",
+            i + 1,
+            (i + 1) * 10
+        ));
+    }
+    let body = document(&format!(
+        "<w:p><w:pPr><w:pStyle w:val=\"Title\"/></w:pPr><w:r><w:t>T</w:t></w:r></w:p>{deep}{lists}"
+    ));
+    let bytes = package(&[("word/document.xml", body.as_bytes())]);
+    let loaded = std::thread::Builder::new()
+        .stack_size(2 * 1024 * 1024)
+        .spawn(move || {
+            read_docx(&bytes)
+                .map(|l| (l.warnings.len(), serde_json::to_string(&l.article).unwrap()))
+        })
+        .unwrap()
+        .join()
+        .unwrap()
+        .unwrap();
+    assert!(loaded.1.contains("core") && loaded.1.contains("level 4999"));
+    assert!(loaded.0 >= 1, "the flattening is said");
+}

@@ -165,13 +165,13 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<(Parsed, MemoryAssets)> {
     let mut all_notes = notes;
     all_notes.append(&mut article.notes);
     article.notes = all_notes;
-    resolve_bookmark_links(&mut article, &front.heading_bookmarks);
-    if nesting::cap(&mut article) {
+    if front.flattened || nesting::cap(&mut article) {
         warnings.push(Warning::new(format!(
             "nesting deeper than {} levels is flattened",
             nesting::MAX_NESTING
         )));
     }
+    resolve_bookmark_links(&mut article, &front.heading_bookmarks);
 
     // The images the article names, from the package.
     let mut media = MemoryAssets::default();
@@ -275,7 +275,8 @@ struct Assembler<'a> {
     front: bool,
     out: Vec<Block>,
     lists: Vec<ListBuild>,
-    counters: HashMap<(String, u8), u32>,
+    /// Items numbered so far per list family (abstract numbering) and level.
+    counters: HashMap<String, Vec<u32>>,
     /// Whether the last block came from a Quote paragraph (the next one joins it).
     in_quote: bool,
     body_started: bool,
@@ -290,6 +291,8 @@ struct Assembler<'a> {
     heading_bookmarks: Vec<Vec<String>>,
     /// The notes listed under a "Notes" heading at the end (notes no reference cites).
     trailing_notes: Vec<Vec<Block>>,
+    /// Whether lists nested deeper than the cap were joined to the deepest.
+    flattened: bool,
 }
 
 impl<'a> Assembler<'a> {
@@ -312,6 +315,7 @@ impl<'a> Assembler<'a> {
             rights: None,
             heading_bookmarks: Vec::new(),
             trailing_notes: Vec::new(),
+            flattened: false,
         }
     }
 
@@ -680,6 +684,15 @@ impl<'a> Assembler<'a> {
         while self.lists.last().is_some_and(|l| l.indent > indent) {
             self.close_list();
         }
+        // Nesting is capped while it is built (as the Markdown reader does): a list deeper
+        // than the cap joins the deepest one.
+        let indent = match self.lists.last() {
+            Some(top) if self.lists.len() >= nesting::MAX_NESTING && indent > top.indent => {
+                self.flattened = true;
+                top.indent
+            }
+            _ => indent,
+        };
         let same = self.lists.last().is_some_and(|l| {
             l.indent == indent && (l.num == num || (l.key == key && restart.is_none()))
         });
@@ -687,12 +700,12 @@ impl<'a> Assembler<'a> {
             if self.lists.last().is_some_and(|l| l.indent == indent) {
                 self.close_list();
             }
-            let counter = self.counters.entry((key.clone(), ilvl)).or_insert(0);
+            let counter = counter_at(&mut self.counters, &key, ilvl);
             if restart.is_some() {
                 *counter = 0;
             }
             let start = if level.ordered {
-                level.start + *counter
+                level.start.saturating_add(*counter)
             } else {
                 1
             };
@@ -709,8 +722,11 @@ impl<'a> Assembler<'a> {
         if let Some(top) = self.lists.last_mut() {
             top.items.push(blocks);
         }
-        *self.counters.entry((key.clone(), ilvl)).or_insert(0) += 1;
-        self.counters.retain(|(k, l), _| *k != key || *l <= ilvl);
+        *counter_at(&mut self.counters, &key, ilvl) += 1;
+        // A higher level's item restarts the levels below it.
+        if let Some(levels) = self.counters.get_mut(&key) {
+            levels.truncate(usize::from(ilvl) + 1);
+        }
     }
 
     fn close_list(&mut self) {
@@ -832,6 +848,16 @@ impl<'a> Assembler<'a> {
             notes: Vec::new(),
         }
     }
+}
+
+/// The count of list family `key` at level `ilvl`.
+fn counter_at<'c>(counters: &'c mut HashMap<String, Vec<u32>>, key: &str, ilvl: u8) -> &'c mut u32 {
+    let levels = counters.entry(key.to_owned()).or_default();
+    let i = usize::from(ilvl);
+    if levels.len() <= i {
+        levels.resize(i + 1, 0);
+    }
+    &mut levels[i]
 }
 
 /// The affiliation the byline gives `name`: "Name (Centre)" → "Centre".
