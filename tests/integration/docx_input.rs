@@ -647,3 +647,19 @@ fn deep_nesting_reads_on_a_small_stack() {
     assert!(loaded.1.contains("core") && loaded.1.contains("level 4999"));
     assert!(loaded.0 >= 1, "the flattening is said");
 }
+
+#[test]
+fn a_part_of_millions_of_tiny_elements_is_refused_by_the_element_count() {
+    // 2.5 million `<w:b/>` in 15 MB of XML, deflated to a few KiB: within the expansion
+    // allowance, but its tree would take hundreds of megabytes.
+    let body = document(&format!(
+        "<w:p><w:r><w:rPr>{}</w:rPr><w:t>x</w:t></w:r></w:p>",
+        "<w:b/>".repeat(2_500_000)
+    ));
+    let bytes = package(&[("word/document.xml", body.as_bytes())]);
+    let e = refused(&bytes);
+    assert!(
+        e.contains("elements, too many for a file of its size"),
+        "{e}"
+    );
+}

@@ -21,6 +21,14 @@ pub const MAX_RATIO: u64 = 100;
 /// Expansion every file is allowed whatever its size, so a tiny document is never refused.
 pub const RATIO_FLOOR: u64 = 16 * 1024 * 1024;
 
+/// Elements every part may have whatever the file's size (a 50-page document has about
+/// 100 000 in all).
+pub const ELEMENTS_FLOOR: usize = 200_000;
+/// Elements a part may have per byte of the file: Word's XML holds about one element per three
+/// compressed bytes, so two is generous, and bounds a parsed tree (about a hundred bytes per
+/// element) to a few hundred times the file.
+pub const ELEMENTS_PER_BYTE: usize = 2;
+
 /// The first bytes of an OLE compound file: a password-protected (encrypted) `.docx` or a
 /// legacy `.doc`.
 const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
@@ -43,6 +51,9 @@ pub struct Package {
     names: HashMap<String, usize>,
     /// Bytes still allowed to be expanded.
     budget: u64,
+    /// The most elements one part may have: [`ELEMENTS_FLOOR`] plus [`ELEMENTS_PER_BYTE`] per
+    /// byte of the file.
+    max_elements: usize,
 }
 
 impl Package {
@@ -55,6 +66,8 @@ impl Package {
                     .into(),
             );
         }
+        let max_elements =
+            ELEMENTS_FLOOR.saturating_add(bytes.len().saturating_mul(ELEMENTS_PER_BYTE));
         let budget = (bytes.len() as u64)
             .saturating_mul(MAX_RATIO)
             .saturating_add(RATIO_FLOOR);
@@ -72,7 +85,12 @@ impl Package {
                 names.insert(name.trim_start_matches('/').to_lowercase(), i);
             }
         }
-        let package = Package { zip, names, budget };
+        let package = Package {
+            zip,
+            names,
+            budget,
+            max_elements,
+        };
         if package.names.keys().any(|n| n.ends_with("vbaproject.bin")) {
             return Err(
                 "it is a macro-enabled Word file (it holds a VBA project); save it as \
@@ -115,7 +133,7 @@ impl Package {
     pub fn xml(&mut self, name: &str) -> Result<Option<El>, String> {
         match self.read(name)? {
             None => Ok(None),
-            Some(bytes) => xml::parse(&bytes)
+            Some(bytes) => xml::parse(&bytes, self.max_elements)
                 .map(Some)
                 .map_err(|e| format!("part `{name}` is not well-formed XML: {e}")),
         }

@@ -124,8 +124,11 @@ fn keeps_space(name: &str) -> bool {
     matches!(name, "w:t" | "w:instrText" | "m:t" | "w:delText")
 }
 
-/// Parses one part into its root element; the error says what is wrong, in a few words.
-pub fn parse(bytes: &[u8]) -> Result<El, String> {
+/// Parses one part into its root element, of at most `max_elements` elements (each costs
+/// about a hundred bytes of memory, many times its few bytes of XML, so the count is bounded
+/// by the package's size); the error says what is wrong, in a few words.
+pub fn parse(bytes: &[u8], max_elements: usize) -> Result<El, String> {
+    let mut elements = 0usize;
     let mut reader = NsReader::from_reader(bytes);
     reader.config_mut().trim_text(false);
     let mut buf = Vec::new();
@@ -158,7 +161,13 @@ pub fn parse(bytes: &[u8]) -> Result<El, String> {
             .read_event_into(&mut buf)
             .map_err(|e| e.to_string())?;
         match event {
+            Event::Start(_) | Event::Empty(_) if elements >= max_elements => {
+                return Err(format!(
+                    "it has more than {max_elements} elements, too many for a file of its size"
+                ));
+            }
             Event::Start(e) => {
+                elements += 1;
                 if stack.len() >= MAX_DEPTH {
                     return Err(format!("elements nest deeper than {MAX_DEPTH} levels"));
                 }
@@ -166,6 +175,7 @@ pub fn parse(bytes: &[u8]) -> Result<El, String> {
                 stack.push(el);
             }
             Event::Empty(e) => {
+                elements += 1;
                 let el = open(&reader, &e)?;
                 match stack.last_mut() {
                     Some(parent) => parent.kids.push(Node::El(el)),
@@ -243,6 +253,7 @@ mod tests {
     fn names_follow_the_namespace_not_the_prefix() {
         let root = parse(
             br#"<x:document xmlns:x="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><x:t xml:space="preserve"> a &amp; &#233; </x:t><x:b x:val="0"/></x:document>"#,
+            10,
         )
         .unwrap();
         assert_eq!(root.name, "w:document");
@@ -252,15 +263,30 @@ mod tests {
 
     #[test]
     fn a_doctype_and_unknown_entities_are_refused() {
-        let e = parse(b"<!DOCTYPE x [<!ENTITY a \"aaaa\">]><x>&a;</x>").unwrap_err();
+        let e = parse(b"<!DOCTYPE x [<!ENTITY a \"aaaa\">]><x>&a;</x>", 10).unwrap_err();
         assert!(e.contains("document type declaration"), "{e}");
-        let e = parse(b"<x>&a;</x>").unwrap_err();
+        let e = parse(b"<x>&a;</x>", 10).unwrap_err();
         assert!(e.contains("undefined entity"), "{e}");
+    }
+
+    #[test]
+    fn too_many_elements_are_refused() {
+        let many = format!("<a>{}</a>", "<b/>".repeat(100));
+        assert!(parse(many.as_bytes(), 101).is_ok());
+        assert!(
+            parse(many.as_bytes(), 100)
+                .unwrap_err()
+                .contains("more than 100 elements")
+        );
     }
 
     #[test]
     fn deep_nesting_is_refused() {
         let deep = "<a>".repeat(MAX_DEPTH + 1) + &"</a>".repeat(MAX_DEPTH + 1);
-        assert!(parse(deep.as_bytes()).unwrap_err().contains("deeper"));
+        assert!(
+            parse(deep.as_bytes(), 1_000)
+                .unwrap_err()
+                .contains("deeper")
+        );
     }
 }
