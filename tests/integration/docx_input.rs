@@ -663,3 +663,37 @@ fn a_part_of_millions_of_tiny_elements_is_refused_by_the_element_count() {
         "{e}"
     );
 }
+
+#[test]
+fn a_list_that_takes_its_levels_from_a_numbering_style_is_numbered() {
+    let styles = format!(
+        "<?xml version=\"1.0\"?><w:styles {W}><w:style w:type=\"numbering\" w:styleId=\"Steps\"><w:name w:val=\"Steps\"/><w:pPr><w:numPr><w:numId w:val=\"3\"/></w:numPr></w:pPr></w:style></w:styles>"
+    );
+    let numbering = format!(
+        "<?xml version=\"1.0\"?><w:numbering {W}><w:abstractNum w:abstractNumId=\"8\"><w:numStyleLink w:val=\"Steps\"/></w:abstractNum><w:abstractNum w:abstractNumId=\"9\"><w:styleLink w:val=\"Steps\"/><w:lvl w:ilvl=\"0\"><w:start w:val=\"4\"/><w:numFmt w:val=\"lowerRoman\"/></w:lvl></w:abstractNum><w:num w:numId=\"3\"><w:abstractNumId w:val=\"9\"/></w:num><w:num w:numId=\"4\"><w:abstractNumId w:val=\"8\"/></w:num></w:numbering>"
+    );
+    let body = document(
+        "<w:p><w:pPr><w:pStyle w:val=\"Title\"/></w:pPr><w:r><w:t>T</w:t></w:r></w:p><w:p><w:pPr><w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"4\"/></w:numPr></w:pPr><w:r><w:t>iv</w:t></w:r></w:p>",
+    );
+    let rels = "<?xml version=\"1.0\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"r1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/><Relationship Id=\"r2\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering\" Target=\"numbering.xml\"/></Relationships>";
+    let a = read_docx(&package(&[
+        ("word/document.xml", body.as_bytes()),
+        ("word/_rels/document.xml.rels", rels.as_bytes()),
+        ("word/styles.xml", styles.as_bytes()),
+        ("word/numbering.xml", numbering.as_bytes()),
+    ]))
+    .unwrap()
+    .article;
+    assert!(
+        matches!(
+            &a.blocks[0],
+            briefpress::article::Block::List {
+                ordered: true,
+                start: 4,
+                ..
+            }
+        ),
+        "{:?}",
+        a.blocks
+    );
+}

@@ -67,7 +67,10 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<(Parsed, MemoryAssets)> {
     }
     .unwrap_or_default();
     let numbering = match part("numbering") {
-        Some(p) => pkg.xml(&p).map_err(fail)?.map(|r| Numbering::read(&r)),
+        Some(p) => pkg
+            .xml(&p)
+            .map_err(fail)?
+            .map(|r| Numbering::read(&r, &styles)),
         None => None,
     }
     .unwrap_or_default();

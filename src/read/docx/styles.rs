@@ -280,14 +280,21 @@ fn level_of(lvl: &El) -> Option<(u8, Level)> {
 }
 
 impl Numbering {
-    /// Reads `word/numbering.xml` (its root).
-    pub fn read(root: &El) -> Numbering {
+    /// Reads `word/numbering.xml` (its root); `styles` resolves a list that takes its levels
+    /// from a numbering style (`w:numStyleLink`).
+    pub fn read(root: &El, styles: &Styles) -> Numbering {
         let mut abstracts = HashMap::new();
+        let mut linked = Vec::new();
         for a in root.children("w:abstractNum") {
             let Some(id) = a.attr("w:abstractNumId") else {
                 continue;
             };
-            let levels = a.children("w:lvl").filter_map(level_of).collect();
+            let levels: HashMap<u8, Level> = a.children("w:lvl").filter_map(level_of).collect();
+            if levels.is_empty()
+                && let Some(style) = a.val("w:numStyleLink")
+            {
+                linked.push((id.to_owned(), style.to_owned()));
+            }
             abstracts.insert(id.to_owned(), levels);
         }
         let mut nums = HashMap::new();
@@ -309,6 +316,16 @@ impl Numbering {
                 }
             }
             nums.insert(id.to_owned(), (abs.to_owned(), levels, starts));
+        }
+        for (id, style) in linked {
+            let levels = styles
+                .numbering(&style)
+                .and_then(|(num, _)| nums.get(&num))
+                .and_then(|(abs, _, _)| abstracts.get(abs))
+                .cloned();
+            if let Some(levels) = levels {
+                abstracts.insert(id, levels);
+            }
         }
         Numbering { abstracts, nums }
     }
