@@ -33,7 +33,7 @@ pub(super) enum Command {
     Pack(pack::PackArgs),
     /// Read and validate sources, report every problem, write nothing.
     Check {
-        /// Source files (.md, .txt, .json), folders (the sources in them), or pack manifests
+        /// Source files (.md, .txt, .json, .docx), folders (the sources in them), or pack manifests
         /// (.toml: every brief is checked).
         #[arg(required = true)]
         sources: Vec<PathBuf>,
@@ -43,7 +43,7 @@ pub(super) enum Command {
     },
     /// Show what briefpress reads from a source.
     Inspect {
-        /// One source file (.md, .txt, .json).
+        /// One source file (.md, .txt, .json, .docx).
         source: PathBuf,
         /// Print the article model as JSON (the .json source format).
         #[arg(long)]
@@ -87,7 +87,7 @@ pub(super) enum SchemaArg {
 
 #[derive(Debug, Args)]
 pub(super) struct BuildArgs {
-    /// Source files (.md, .txt, .json) or folders (the sources in them); default: every
+    /// Source files (.md, .txt, .json, .docx) or folders (the sources in them); default: every
     /// source in source/.
     pub(super) sources: Vec<PathBuf>,
     /// Formats to write, comma-separated.

@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-/// The sources in a folder: every .md, .txt and .json directly in it, sorted. A folder with
+/// The sources in a folder: every .md, .txt, .json and .docx directly in it, sorted. A folder with
 /// none is a usage error. `source/` with no arguments, or any folder named as SOURCE.
 fn sources_in(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let entries = std::fs::read_dir(dir).map_err(|e| {
@@ -31,14 +31,18 @@ fn sources_in(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for entry in entries {
         let path = entry?.path();
-        if path.is_file() && SourceFormat::from_path(&path).is_some() {
+        // Word's lock file beside an open document (`~$brief.docx`) is not a source.
+        let lock = path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("~$"));
+        if path.is_file() && !lock && SourceFormat::from_path(&path).is_some() {
             out.push(path);
         }
     }
     out.sort();
     if out.is_empty() {
         bail!(UsageError(format!(
-            "no .md, .txt or .json sources in `{}`; name the sources or another folder",
+            "no .md, .txt, .json or .docx sources in `{}`; name the sources or another folder",
             dir.display()
         )));
     }

@@ -243,7 +243,7 @@ pub(super) fn load_source(
         Error::source(
             Location::default(),
             "unknown source type",
-            Some("use a .md, .txt or .json file, or a folder of them".to_owned()),
+            Some("use a .md, .txt, .json or .docx file, or a folder of them".to_owned()),
         )
     })?;
     let cannot_read = |e: io::Error| {

@@ -68,7 +68,7 @@ pub(super) fn check(
 pub(super) fn inspect(source: &Path, json: bool, epoch: Option<i64>) -> anyhow::Result<Outcome> {
     if source.is_dir() {
         return Err(super::UsageError(format!(
-            "`{}` is a folder, but `inspect` reads one source file; name a .md, .txt or .json file in it (`check` takes a folder)",
+            "`{}` is a folder, but `inspect` reads one source file; name a .md, .txt, .json or .docx file in it (`check` takes a folder)",
             source.display()
         ))
         .into());

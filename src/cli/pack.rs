@@ -27,7 +27,7 @@ use std::sync::Arc;
 #[derive(Debug, Args)]
 #[command(after_help = PACK_HELP)]
 pub struct PackArgs {
-    /// The briefs in the order they are bound (.md, .txt, .json), or pack manifests (.toml),
+    /// The briefs in the order they are bound (.md, .txt, .json, .docx), or pack manifests (.toml),
     /// each bound into its own pack.
     #[arg(required = true)]
     sources: Vec<PathBuf>,

@@ -6,6 +6,7 @@
 
 pub mod credit;
 pub mod decode;
+mod docx;
 pub mod front_matter;
 pub mod images;
 pub mod json;
@@ -55,6 +56,8 @@ pub enum SourceFormat {
     Text,
     /// The serde model (`.json`).
     Json,
+    /// A Word document (`.docx`; a macro-enabled `.docm` is named so it can be refused).
+    Docx,
 }
 
 impl SourceFormat {
@@ -65,6 +68,7 @@ impl SourceFormat {
             "md" | "markdown" => Some(SourceFormat::Markdown),
             "txt" => Some(SourceFormat::Text),
             "json" => Some(SourceFormat::Json),
+            "docx" | "docm" => Some(SourceFormat::Docx),
             _ => None,
         }
     }
@@ -121,11 +125,23 @@ fn read_into(
     assets: &dyn Assets,
     warnings: &mut Vec<Warning>,
 ) -> Result<Article> {
-    let text = decode::source_text(bytes)?;
-    let mut parsed = match format {
-        SourceFormat::Markdown => markdown::parse(&text)?,
-        SourceFormat::Text => text::parse(&text, stem, assets)?,
-        SourceFormat::Json => json::parse(&text)?,
+    // A Word package carries its own images: they are read from it, not from the folder.
+    let package_media;
+    let (text, mut parsed, assets) = match format {
+        SourceFormat::Docx => {
+            let (parsed, media) = docx::parse(bytes)?;
+            package_media = media;
+            (String::new(), parsed, &package_media as &dyn Assets)
+        }
+        _ => {
+            let text = decode::source_text(bytes)?;
+            let parsed = match format {
+                SourceFormat::Markdown => markdown::parse(&text)?,
+                SourceFormat::Text => text::parse(&text, stem, assets)?,
+                _ => json::parse(&text)?,
+            };
+            (text, parsed, assets)
+        }
     };
     let mut problems = std::mem::take(&mut parsed.problems);
     if parsed.article.meta.title.trim().is_empty() {
@@ -133,6 +149,7 @@ fn read_into(
             SourceFormat::Markdown => "add `title: …` to the front matter",
             SourceFormat::Text => "the first line of the file is the title",
             SourceFormat::Json => "set `meta.title`",
+            SourceFormat::Docx => "give the document a paragraph in the Title style",
         };
         problems.push(Error::source(
             Location::default(),

@@ -225,10 +225,20 @@ fn json_cannot_embed_files_outside_its_folder() {
 #[test]
 fn unknown_source_type() {
     refused(
+        "brief.odt",
+        b"PK",
+        &[],
+        &["unknown source type", ".md, .txt, .json or .docx"],
+    );
+}
+
+#[test]
+fn a_docx_that_is_not_a_zip_package() {
+    refused(
         "brief.docx",
         b"PK",
         &[],
-        &["unknown source type", ".md, .txt or .json"],
+        &["not a Word .docx package", "save it as a .docx"],
     );
 }
 

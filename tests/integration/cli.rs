@@ -575,7 +575,7 @@ fn a_folder_as_source_means_the_sources_in_it() {
     let o = briefpress(dir.path(), &["check", "none"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        stderr(&o).contains("no .md, .txt or .json sources in `none`"),
+        stderr(&o).contains("no .md, .txt, .json or .docx sources in `none`"),
         "{}",
         stderr(&o)
     );

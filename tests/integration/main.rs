@@ -7,6 +7,7 @@ mod commonmark;
 mod conformance;
 mod cross_format;
 mod docx;
+mod docx_input;
 mod epub;
 mod fallback;
 mod hostile;

@@ -480,7 +480,9 @@ impl Writer<'_> {
                         p = match table.align_of(c) {
                             Align::Right => p.align(AlignmentType::Right),
                             Align::Center => p.align(AlignmentType::Center),
-                            Align::Left | Align::Default => p,
+                            // Said, so that a reader of the file tells it from the default.
+                            Align::Left => p.align(AlignmentType::Left),
+                            Align::Default => p,
                         };
                         let content = Table::cell(row, c).map_or(&[][..], |c| &c.content[..]);
                         let p = self.paragraph(p, content);
