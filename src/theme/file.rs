@@ -648,6 +648,33 @@ mod tests {
     }
 
     #[test]
+    fn fallback_fonts_are_read_in_order_checked_and_named_by_the_font() {
+        let text = "[fonts]\nfallback = [\"a.ttf\", \"b.ttf\"]\n";
+        let serif = Theme::default().serif.regular.to_vec();
+        let sans = Theme::default().sans.regular.to_vec();
+        let t = ThemeFile::parse(text)
+            .unwrap()
+            .into_theme(text, &mut |p| {
+                Ok(if p.starts_with('a') {
+                    serif.clone()
+                } else {
+                    sans.clone()
+                })
+            })
+            .unwrap();
+        let names: Vec<&str> = t.fallback.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["Noto Serif", "Noto Sans"]);
+        let e = ThemeFile::parse(text)
+            .unwrap()
+            .into_theme(text, &mut |_| Ok(b"not a font".to_vec()))
+            .unwrap_err();
+        assert!(
+            e.message.contains("a.ttf") && e.message.contains("not a TrueType"),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn a_font_family_takes_its_name_from_the_font() {
         let text = "[fonts.heading]\nregular = \"x.ttf\"\n";
         let serif = Theme::default().serif.regular.to_vec();
