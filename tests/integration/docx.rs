@@ -1499,7 +1499,11 @@ fn a_table_is_a_word_table_in_the_table_style_with_repeating_header_rows() {
         .collect();
     assert_eq!(
         cell_paras[0],
-        ("TableHeading".into(), None, "Indicator".into())
+        (
+            "TableHeading".into(),
+            Some("left".into()),
+            "Indicator".into()
+        )
     );
     assert_eq!(
         cell_paras[9],
