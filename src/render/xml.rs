@@ -1,4 +1,23 @@
-//! XML text helpers shared by the DOCX and EPUB finishing steps.
+//! XML text helpers shared by the DOCX and EPUB finishing steps and the Word reader.
+
+/// The text a character reference (`&#8212;`) or one of the five entities XML predefines
+/// (`&amp;` …) stands for. No other entity can be defined without a DTD, and neither part that
+/// parses with this accepts one, so any other name is an error: "an undefined entity &x;".
+pub fn reference_text(r: &quick_xml::events::BytesRef<'_>) -> Result<String, String> {
+    if let Some(c) = r.resolve_char_ref().map_err(|e| e.to_string())? {
+        return Ok(c.to_string());
+    }
+    let name = r.decode().map_err(|e| e.to_string())?;
+    let text = match name.as_ref() {
+        "amp" => "&",
+        "lt" => "<",
+        "gt" => ">",
+        "quot" => "\"",
+        "apos" => "'",
+        other => return Err(format!("an undefined entity &{other};")),
+    };
+    Ok(text.to_owned())
+}
 
 /// Whether XML 1.0 allows the character in a document at all.
 pub fn is_xml_char(c: char) -> bool {

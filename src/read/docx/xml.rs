@@ -6,6 +6,7 @@
 //! references), and elements may nest only [`MAX_DEPTH`] deep, which bounds every walker's
 //! recursion.
 
+use crate::render::xml::reference_text;
 use quick_xml::NsReader;
 use quick_xml::XmlVersion;
 use quick_xml::events::{BytesStart, Event};
@@ -198,21 +199,7 @@ pub fn parse(bytes: &[u8], max_elements: usize) -> Result<El, String> {
                 push_text(&mut stack, &s);
             }
             Event::GeneralRef(r) => {
-                let s = match r.resolve_char_ref().map_err(|e| e.to_string())? {
-                    Some(c) => c.to_string(),
-                    None => {
-                        let name = r.decode().map_err(|e| e.to_string())?;
-                        match name.as_ref() {
-                            "amp" => "&",
-                            "lt" => "<",
-                            "gt" => ">",
-                            "quot" => "\"",
-                            "apos" => "'",
-                            other => return Err(format!("it uses an undefined entity &{other};")),
-                        }
-                        .to_owned()
-                    }
-                };
+                let s = reference_text(&r).map_err(|e| format!("it uses {e}"))?;
                 push_text(&mut stack, &s);
             }
             Event::DocType(_) => {

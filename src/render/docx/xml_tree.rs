@@ -2,7 +2,7 @@
 //! it back. Names stay as written (`w:style`), so prefixes and namespace declarations survive
 //! untouched; text and attribute values are held unescaped and escaped again on output.
 
-use crate::render::xml::escape;
+use crate::render::xml::{escape, reference_text};
 use quick_xml::events::Event;
 use quick_xml::{Reader, XmlVersion};
 
@@ -214,21 +214,7 @@ pub fn parse(bytes: &[u8]) -> Result<Element, String> {
                 push_text(&mut stack, &s);
             }
             Event::GeneralRef(r) => {
-                let s = match r.resolve_char_ref().map_err(|e| e.to_string())? {
-                    Some(c) => c.to_string(),
-                    None => {
-                        let name = r.decode().map_err(|e| e.to_string())?;
-                        match name.as_ref() {
-                            "amp" => "&",
-                            "lt" => "<",
-                            "gt" => ">",
-                            "quot" => "\"",
-                            "apos" => "'",
-                            other => return Err(format!("unknown entity &{other};")),
-                        }
-                        .to_owned()
-                    }
-                };
+                let s = reference_text(&r)?;
                 push_text(&mut stack, &s);
             }
             Event::Eof => break,
