@@ -167,31 +167,9 @@ fn thai_lines_break_between_words() {
     let theme = Theme::default();
     let laid = briefpress::layout::layout(&a, &theme).expect("layout");
     // The paragraph's lines, top to bottom, each its glyphs' text by x.
-    let mut lines: Vec<(f32, Vec<(f32, String)>)> = Vec::new();
-    for item in &laid.pages[0].items {
-        let Item::Text(run) = item else { continue };
-        if (run.size - theme.base_size).abs() > 0.01 {
-            continue;
-        }
-        let glyphs = run
-            .glyphs
-            .iter()
-            .map(|g| (run.origin.x + g.x, run.glyph_text(g).to_owned()));
-        match lines
-            .iter_mut()
-            .find(|(y, _)| (*y - run.origin.y).abs() < 0.01)
-        {
-            Some((_, l)) => l.extend(glyphs),
-            None => lines.push((run.origin.y, glyphs.collect())),
-        }
-    }
-    lines.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let lines: Vec<String> = lines
+    let lines: Vec<String> = crate::pdf::visual_lines(&laid.pages[0], theme.base_size)
         .into_iter()
-        .map(|(_, mut g)| {
-            g.sort_by(|a, b| a.0.total_cmp(&b.0));
-            g.into_iter().map(|x| x.1).collect()
-        })
+        .map(|(line, ..)| line)
         .collect();
     assert!(lines.len() >= 2, "{lines:?}");
     assert_eq!(lines.concat(), text, "text lost or doubled: {lines:?}");

@@ -11,7 +11,7 @@ use std::process::Command;
 use std::sync::Arc;
 
 /// Renders and writes the PDF into `dir`, returning its path.
-fn write(article: &Article, theme: &Theme, dir: &Path, name: &str) -> PathBuf {
+pub(crate) fn write(article: &Article, theme: &Theme, dir: &Path, name: &str) -> PathBuf {
     let out = pdf::render(article, theme).expect("pdf renders");
     let path = dir.join(format!("{name}.pdf"));
     std::fs::write(&path, &out.bytes).expect("write pdf");
@@ -22,7 +22,7 @@ fn write(article: &Article, theme: &Theme, dir: &Path, name: &str) -> PathBuf {
     path
 }
 
-fn pdftotext(path: &Path, extra: &[&str]) -> String {
+pub(crate) fn pdftotext(path: &Path, extra: &[&str]) -> String {
     let (ok, out, err) = run(Command::new("pdftotext")
         .args(extra)
         .args(["-enc", "UTF-8"])
@@ -33,7 +33,7 @@ fn pdftotext(path: &Path, extra: &[&str]) -> String {
 }
 
 /// Text with line ends and runs of spaces collapsed, as a reader would compare it.
-fn flat(s: &str) -> String {
+pub(crate) fn flat(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -1501,9 +1501,9 @@ fn a_line_of_url_pieces_is_justified_by_letter_spacing() {
     assert_eq!(got.matches(url).count(), 2, "{got}");
 }
 
-/// Each line of a page's text in `size`, its glyphs' source text in visual order (by x), with
-/// the line's left and right ends.
-fn visual_lines(page: &briefpress::layout::Page, size: f32) -> Vec<(String, f32, f32)> {
+/// Each line of a page's text in `size`, top to bottom, its glyphs' source text in visual order
+/// (by x), with the line's left and right ends.
+pub(crate) fn visual_lines(page: &briefpress::layout::Page, size: f32) -> Vec<(String, f32, f32)> {
     let mut lines: Vec<(f32, Vec<(f32, String)>)> = Vec::new();
     for item in &page.items {
         if let briefpress::layout::Item::Text(run) = item
@@ -1522,6 +1522,7 @@ fn visual_lines(page: &briefpress::layout::Page, size: f32) -> Vec<(String, f32,
             }
         }
     }
+    lines.sort_by(|a, b| a.0.total_cmp(&b.0));
     lines
         .into_iter()
         .map(|(_, mut g)| {

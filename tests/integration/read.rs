@@ -215,6 +215,13 @@ fn not_utf8_names_line_and_column() {
     assert!(err.to_string().contains("UTF-8"));
 }
 
+/// The article a source reads to, with no files beside it.
+fn article(format: SourceFormat, bytes: &[u8]) -> briefpress::article::Article {
+    read::read(format, bytes, "brief", &MemoryAssets::default())
+        .unwrap()
+        .article
+}
+
 /// The table of a brief's blocks at `i`.
 fn table_at(blocks: &[Block], i: usize) -> &briefpress::article::Table {
     match &blocks[i] {
@@ -255,14 +262,7 @@ fn a_pipe_table_keeps_its_alignments_cells_and_pandoc_caption_with_the_source_sp
 #[test]
 fn a_tab_separated_block_of_a_wire_story_is_a_table_with_its_caption() {
     let bytes = std::fs::read("tests/fixtures/tables/reader-wire.txt").unwrap();
-    let a = read::read(
-        SourceFormat::Text,
-        &bytes,
-        "reader-wire",
-        &MemoryAssets::default(),
-    )
-    .unwrap()
-    .article;
+    let a = article(SourceFormat::Text, &bytes);
     let kinds: Vec<&str> = a
         .blocks
         .iter()
@@ -288,14 +288,7 @@ fn a_tab_separated_block_of_a_wire_story_is_a_table_with_its_caption() {
 #[test]
 fn lines_with_different_numbers_of_tabs_stay_a_paragraph() {
     let text = "Title\n\nOne\ttwo\nthree\n\nA\tB\nC\tD\tE\n";
-    let a = read::read(
-        SourceFormat::Text,
-        text.as_bytes(),
-        "t",
-        &MemoryAssets::default(),
-    )
-    .unwrap()
-    .article;
+    let a = article(SourceFormat::Text, text.as_bytes());
     assert!(
         a.blocks.iter().all(|b| !matches!(b, Block::Table { .. })),
         "{:?}",
@@ -306,38 +299,17 @@ fn lines_with_different_numbers_of_tabs_stay_a_paragraph() {
 #[test]
 fn a_json_table_reads_back_to_an_equal_article_through_inspect_json() {
     let bytes = std::fs::read("tests/fixtures/tables/reader-cms.json").unwrap();
-    let a = read::read(
-        SourceFormat::Json,
-        &bytes,
-        "reader-cms",
-        &MemoryAssets::default(),
-    )
-    .unwrap()
-    .article;
+    let a = article(SourceFormat::Json, &bytes);
     let t = table_at(&a.blocks, 1);
     assert_eq!(t.head.len(), 2, "two header rows");
     assert_eq!(t.columns(), 4);
     let json = serde_json::to_string_pretty(&a).unwrap();
-    let again = read::read(
-        SourceFormat::Json,
-        json.as_bytes(),
-        "x",
-        &MemoryAssets::default(),
-    )
-    .unwrap()
-    .article;
+    let again = article(SourceFormat::Json, json.as_bytes());
     assert_eq!(again, a);
     // And a Markdown table through JSON.
     let text = "# T\n\n| a | b |\n|--:|---|\n| 1 | *x* |\n\nTable: Cap. Source: Src\n";
     let a = md(text, &MemoryAssets::default()).unwrap().article;
     let json = serde_json::to_string(&a).unwrap();
-    let again = read::read(
-        SourceFormat::Json,
-        json.as_bytes(),
-        "x",
-        &MemoryAssets::default(),
-    )
-    .unwrap()
-    .article;
+    let again = article(SourceFormat::Json, json.as_bytes());
     assert_eq!(again, a);
 }

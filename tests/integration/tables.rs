@@ -4,13 +4,13 @@
 //! figures, and tables inside a list item or a quote are set there. Set
 //! `BRIEFPRESS_PDF_OUT=/some/dir` to keep the PDFs the tests write.
 
+use crate::pdf::{flat, pdftotext, write};
 use crate::tools::{require, run, scratch};
 use briefpress::article::{Article, Block, Cell, Inline, Meta, Table, para, text};
 use briefpress::layout::{Item, layout};
 use briefpress::read::{self, MemoryAssets, SourceFormat};
-use briefpress::render::pdf;
 use briefpress::theme::Theme;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 /// The article of fixture `tests/fixtures/tables/NAME.md`.
@@ -27,33 +27,6 @@ fn fixture(name: &str) -> Article {
     )
     .expect("fixture reads")
     .article
-}
-
-/// Renders and writes the PDF into `dir`, returning its path.
-fn write(article: &Article, dir: &Path, name: &str) -> PathBuf {
-    let out = pdf::render(article, &Theme::default()).expect("pdf renders");
-    let path = dir.join(format!("{name}.pdf"));
-    std::fs::write(&path, &out.bytes).expect("write pdf");
-    if let Some(keep) = std::env::var_os("BRIEFPRESS_PDF_OUT") {
-        let _ = std::fs::create_dir_all(&keep);
-        let _ = std::fs::write(Path::new(&keep).join(format!("{name}.pdf")), &out.bytes);
-    }
-    path
-}
-
-fn pdftotext(path: &Path, extra: &[&str]) -> String {
-    let (ok, out, err) = run(Command::new("pdftotext")
-        .args(extra)
-        .args(["-enc", "UTF-8"])
-        .arg(path)
-        .arg("-"));
-    assert!(ok, "pdftotext failed: {err}");
-    out
-}
-
-/// Text with line ends and runs of spaces collapsed.
-fn flat(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// A word of `pdftotext -bbox`: its text and box.
@@ -135,7 +108,12 @@ fn a_small_table_reads_in_row_order_between_its_caption_and_source() {
         return;
     }
     let dir = scratch();
-    let path = write(&fixture("small"), dir.path(), "table-small");
+    let path = write(
+        &fixture("small"),
+        &Theme::default(),
+        dir.path(),
+        "table-small",
+    );
     let got = flat(&pdftotext(&path, &[]));
     let want = "as the table shows. Table 1. Programme budget and staff by year. \
         Year Budget (€ m) Staff Projects 2023 12.4 41 7 2024 15.1 48 9 2025 18.9 55 12 \
@@ -151,7 +129,12 @@ fn a_long_table_sets_its_header_again_on_every_page_it_continues_on() {
         return;
     }
     let dir = scratch();
-    let path = write(&fixture("long"), dir.path(), "table-long");
+    let path = write(
+        &fixture("long"),
+        &Theme::default(),
+        dir.path(),
+        "table-long",
+    );
     let header = "Region Households Share (%) Change";
     let pages = bbox_pages(&path);
     assert!(pages.len() >= 2, "60 rows fit one page?");
@@ -196,7 +179,12 @@ fn a_wide_table_is_set_smaller_and_stays_inside_the_margins() {
         return;
     }
     let dir = scratch();
-    let path = write(&fixture("wide"), dir.path(), "table-wide");
+    let path = write(
+        &fixture("wide"),
+        &Theme::default(),
+        dir.path(),
+        "table-wide",
+    );
     let pages = bbox_pages(&path);
     let height = |t: &str| {
         let w = pages[0]
@@ -230,7 +218,7 @@ fn cells_keep_links_notes_emphasis_and_right_aligned_figures() {
     }
     let article = fixture("rich");
     let dir = scratch();
-    let path = write(&article, dir.path(), "table-rich");
+    let path = write(&article, &Theme::default(), dir.path(), "table-rich");
     let got = flat(&pdftotext(&path, &[]));
     // Notes are numbered in reading order, the table's between the text's.
     for want in [
@@ -300,7 +288,12 @@ fn tables_in_a_list_item_and_a_quote_are_set_there() {
         return;
     }
     let dir = scratch();
-    let path = write(&fixture("nested"), dir.path(), "table-nested");
+    let path = write(
+        &fixture("nested"),
+        &Theme::default(),
+        dir.path(),
+        "table-nested",
+    );
     let got = flat(&pdftotext(&path, &[]));
     for want in [
         "1. Count the households in each district: Table 1. Households by district. \
@@ -348,7 +341,7 @@ fn a_row_taller_than_a_page_is_cut_between_lines_and_loses_nothing() {
         notes: Vec::new(),
     };
     let dir = scratch();
-    let path = write(&article, dir.path(), "table-tall");
+    let path = write(&article, &Theme::default(), dir.path(), "table-tall");
     let got = pdftotext(&path, &[]);
     let words: Vec<&str> = got
         .split_whitespace()
