@@ -12,18 +12,8 @@
 #        when missing; set CARGO_TARGET_DIR to use another target folder)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-target="${CARGO_TARGET_DIR:-target}"
-bin="${1:-$target/release/briefpress}"
+source tests/bench/binary.sh
 formats="${FORMATS:-pdf}"
-if [[ ! -x "$bin" ]]; then
-    cargo build --release
-fi
-if [[ ! -x /usr/bin/time ]]; then
-    echo "big-brief.sh: GNU time (/usr/bin/time) is needed (Debian: apt-get install time)" >&2
-    exit 2
-fi
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
 
 python3 - "$work" <<'PY'
 import sys, random

@@ -11,19 +11,7 @@
 #        missing; set CARGO_TARGET_DIR to use another target folder)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-target="${CARGO_TARGET_DIR:-target}"
-bin="${1:-$target/release/briefpress}"
-bin="$(realpath "$bin" 2>/dev/null || echo "$bin")"
-if [[ ! -x "$bin" ]]; then
-    cargo build --release
-    bin="$(realpath "$target/release/briefpress")"
-fi
-if [[ ! -x /usr/bin/time ]]; then
-    echo "nesting.sh: GNU time (/usr/bin/time) is needed (Debian: apt-get install time)" >&2
-    exit 2
-fi
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+source tests/bench/binary.sh
 
 for kind in quote list emphasis; do
     for n in 50000 100000 200000; do

@@ -10,19 +10,7 @@
 #        missing; set CARGO_TARGET_DIR to use another target folder)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-target="${CARGO_TARGET_DIR:-target}"
-bin="${1:-$target/release/briefpress}"
-bin="$(realpath "$bin" 2>/dev/null || echo "$bin")"
-if [[ ! -x "$bin" ]]; then
-    cargo build --release
-    bin="$(realpath "$target/release/briefpress")"
-fi
-if [[ ! -x /usr/bin/time ]]; then
-    echo "tables.sh: GNU time (/usr/bin/time) is needed (Debian: apt-get install time)" >&2
-    exit 2
-fi
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+source tests/bench/binary.sh
 
 declare -A secs
 printf '%8s  %9s  %9s  %6s\n' rows "wall (s)" "peak (MB)" pages
