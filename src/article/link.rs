@@ -14,7 +14,7 @@
 //! are. Only an allow-list is live: an entity-encoded or otherwise disguised scheme is simply
 //! not `http`, `https` or `mailto`, and so is text.
 
-use super::{Article, Block, Inline, plain_text};
+use super::{Article, Block, Inline, plain_text, walk};
 
 /// What a link target becomes in every format.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,24 +96,18 @@ pub struct Links {
 impl Links {
     /// The anchors of the article's headings.
     pub fn of(article: &Article) -> Links {
-        fn walk(blocks: &[Block], out: &mut Vec<String>) {
-            for b in blocks {
-                match b {
-                    Block::Heading { content, .. } => out.push(slug(&plain_text(content))),
-                    Block::Quote { blocks } => walk(blocks, out),
-                    Block::List { items, .. } => items.iter().for_each(|i| walk(i, out)),
-                    Block::Paragraph { .. }
-                    | Block::Figure { .. }
-                    | Block::Table { .. }
-                    | Block::Rule => {}
+        fn headings(blocks: &[Block], out: &mut Vec<String>) {
+            walk::each_block(blocks, &mut |b| {
+                if let Block::Heading { content, .. } = b {
+                    out.push(slug(&plain_text(content)));
                 }
-            }
+            });
         }
         let mut plain = Vec::new();
-        walk(&article.blocks, &mut plain);
+        headings(&article.blocks, &mut plain);
         let in_body = plain.len();
         for n in &article.notes {
-            walk(&n.blocks, &mut plain);
+            headings(&n.blocks, &mut plain);
         }
         let mut anchors: Vec<String> = Vec::with_capacity(plain.len());
         for s in plain {
@@ -191,26 +185,12 @@ pub fn unlink_dead(article: &mut Article) -> Vec<String> {
             i += 1;
         }
     }
-    fn blocks(list: &mut [Block], links: &Links, out: &mut Vec<String>) {
-        for b in list {
-            match b {
-                Block::Heading { content, .. } | Block::Paragraph { content } => {
-                    inlines(content, links, out)
-                }
-                Block::Quote { blocks: inner } => blocks(inner, links, out),
-                Block::List { items, .. } => items.iter_mut().for_each(|i| blocks(i, links, out)),
-                Block::Table { table } => table
-                    .cells_mut()
-                    .for_each(|c| inlines(&mut c.content, links, out)),
-                Block::Figure { .. } | Block::Rule => {}
-            }
-        }
-    }
     let links = Links::of(article);
     let mut out = Vec::new();
-    blocks(&mut article.blocks, &links, &mut out);
+    let mut unlink = |run: &mut Vec<Inline>| inlines(run, &links, &mut out);
+    walk::each_inline_run_mut(&mut article.blocks, &mut unlink);
     for n in &mut article.notes {
-        blocks(&mut n.blocks, &links, &mut out);
+        walk::each_inline_run_mut(&mut n.blocks, &mut unlink);
     }
     out
 }

@@ -18,6 +18,7 @@ mod language;
 pub mod link;
 pub mod quotes;
 pub mod table;
+pub mod walk;
 
 pub use build::{para, text};
 pub use date::Date;
@@ -326,21 +327,8 @@ impl Article {
                 }
             }
         }
-        fn blocks(list: &[Block], out: &mut HashMap<String, usize>) {
-            for b in list {
-                match b {
-                    Block::Heading { content, .. } | Block::Paragraph { content } => {
-                        inlines(content, out)
-                    }
-                    Block::Quote { blocks: inner } => blocks(inner, out),
-                    Block::List { items, .. } => items.iter().for_each(|i| blocks(i, out)),
-                    Block::Table { table } => table.cells().for_each(|c| inlines(&c.content, out)),
-                    Block::Figure { .. } | Block::Rule => {}
-                }
-            }
-        }
         let mut out = HashMap::new();
-        blocks(&self.blocks, &mut out);
+        walk::each_inline_run(&self.blocks, &mut |run| inlines(run, &mut out));
         out
     }
 
@@ -364,21 +352,16 @@ impl Article {
     }
 
     /// Every figure with an image, the lead photo first, in reading order.
-    pub fn figures(&self) -> Vec<&Figure> {
-        fn walk<'a>(blocks: &'a [Block], out: &mut Vec<&'a Figure>) {
-            for b in blocks {
-                match b {
-                    Block::Figure { figure } => out.push(figure),
-                    Block::Quote { blocks } => walk(blocks, out),
-                    Block::List { items, .. } => items.iter().for_each(|i| walk(i, out)),
-                    _ => {}
-                }
-            }
-        }
+    pub fn figures<'a>(&'a self) -> Vec<&'a Figure> {
         let mut out: Vec<&Figure> = self.photo.iter().collect();
-        walk(&self.blocks, &mut out);
+        let mut figure = |b: &'a Block| {
+            if let Block::Figure { figure } = b {
+                out.push(figure);
+            }
+        };
+        walk::each_block(&self.blocks, &mut figure);
         for n in &self.notes {
-            walk(&n.blocks, &mut out);
+            walk::each_block(&n.blocks, &mut figure);
         }
         out
     }

@@ -5,7 +5,7 @@
 //! whether or not it has a caption, so "Table 3" means the same table in the PDF, the DOCX and
 //! the EPUB.
 
-use super::{Article, Block, Inline, Language};
+use super::{Article, Block, Inline, Language, walk};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -132,21 +132,16 @@ pub fn words(table: &Table, number: usize, language: &Language) -> TableWords {
 
 impl Article {
     /// Every table in reading order (the body, then the notes): table `n` is `tables()[n - 1]`.
-    pub fn tables(&self) -> Vec<&Table> {
-        fn walk<'a>(blocks: &'a [Block], out: &mut Vec<&'a Table>) {
-            for b in blocks {
-                match b {
-                    Block::Table { table } => out.push(table),
-                    Block::Quote { blocks } => walk(blocks, out),
-                    Block::List { items, .. } => items.iter().for_each(|i| walk(i, out)),
-                    _ => {}
-                }
-            }
-        }
+    pub fn tables<'a>(&'a self) -> Vec<&'a Table> {
         let mut out = Vec::new();
-        walk(&self.blocks, &mut out);
+        let mut table = |b: &'a Block| {
+            if let Block::Table { table } = b {
+                out.push(table);
+            }
+        };
+        walk::each_block(&self.blocks, &mut table);
         for n in &self.notes {
-            walk(&n.blocks, &mut out);
+            walk::each_block(&n.blocks, &mut table);
         }
         out
     }

@@ -18,6 +18,7 @@
 
 use crate::article::default_language;
 use crate::article::quotes::Quotes;
+use crate::article::walk;
 use crate::article::{
     Align, Article, Block, Cell, Figure, Footnote, Inline, Meta, Row, Table, plain_text,
 };
@@ -881,17 +882,7 @@ impl Builder<'_> {
                     }
                 }
             }
-            for b in blocks {
-                match b {
-                    Block::Heading { content, .. } | Block::Paragraph { content } => {
-                        inl(content, out)
-                    }
-                    Block::Quote { blocks } => texts(blocks, out),
-                    Block::List { items, .. } => items.iter().for_each(|i| texts(i, out)),
-                    Block::Table { table } => table.cells().for_each(|c| inl(&c.content, out)),
-                    Block::Figure { .. } | Block::Rule => {}
-                }
-            }
+            walk::each_inline_run(blocks, &mut |run| inl(run, out));
         }
         let mut all = Vec::new();
         texts(blocks, &mut all);

@@ -166,21 +166,8 @@ fn cited_notes(a: &Article) -> Vec<(usize, Vec<String>)> {
             }
         }
     }
-    fn walk(list: &[Block], out: &mut Vec<String>) {
-        for b in list {
-            match b {
-                Block::Heading { content, .. } | Block::Paragraph { content } => {
-                    walk_inlines(content, out)
-                }
-                Block::Quote { blocks } => walk(blocks, out),
-                Block::List { items, .. } => items.iter().for_each(|i| walk(i, out)),
-                Block::Table { table } => table.cells().for_each(|c| walk_inlines(&c.content, out)),
-                _ => {}
-            }
-        }
-    }
     let mut ids = Vec::new();
-    walk(&a.blocks, &mut ids);
+    briefpress::article::walk::each_inline_run(&a.blocks, &mut |run| walk_inlines(run, &mut ids));
     ids.iter()
         .filter_map(|id| {
             let n = a.note_number(id)?;

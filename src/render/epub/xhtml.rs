@@ -5,6 +5,7 @@
 use crate::article::front::{BYLINE_SEPARATOR, Piece, front};
 use crate::article::link::{Links, Resolved};
 use crate::article::table::LABEL_SEPARATOR;
+use crate::article::walk;
 use crate::article::{
     Align, Article, Block, Figure, Image, Inline, Language, Row, Table, plain_text,
 };
@@ -638,13 +639,5 @@ fn for_each_note_ref(blocks: &[Block], f: &mut impl FnMut(&str)) {
             }
         }
     }
-    for b in blocks {
-        match b {
-            Block::Heading { content, .. } | Block::Paragraph { content } => inlines(content, f),
-            Block::Quote { blocks } => for_each_note_ref(blocks, f),
-            Block::List { items, .. } => items.iter().for_each(|i| for_each_note_ref(i, f)),
-            Block::Table { table } => table.cells().for_each(|c| inlines(&c.content, f)),
-            Block::Figure { .. } | Block::Rule => {}
-        }
-    }
+    walk::each_inline_run(blocks, &mut |run| inlines(run, f));
 }
