@@ -82,11 +82,6 @@ impl Table {
     pub fn align_of(&self, i: usize) -> Align {
         self.align.get(i).copied().unwrap_or_default()
     }
-
-    /// The cell at row `row` (of [`Table::rows`]) and column `col`, `None` past a short row's end.
-    pub fn cell(row: &Row, col: usize) -> Option<&Cell> {
-        row.get(col)
-    }
 }
 
 /// What a table says around its cells, in the brief's language.
@@ -215,6 +210,5 @@ mod tests {
         assert_eq!(t.columns(), 2);
         assert_eq!(t.align_of(1), Align::Right);
         assert_eq!(t.align_of(5), Align::Default);
-        assert_eq!(Table::cell(&t.body[0], 1), None);
     }
 }

@@ -2,7 +2,7 @@
 //! before or after a table (or its short form `: …`), and a source line inside the caption
 //! (`… Source: Eurostat.`) split off as the table's source, as a figure's credit is.
 
-use crate::article::{Block, Inline, Language, Table, plain_text};
+use crate::article::{Block, Inline, Language, plain_text};
 
 /// Gives each table without a caption the `Table: …` paragraph right before it, else right
 /// after it, taking that paragraph out of the body; quotes, list items and notes are searched
@@ -27,7 +27,7 @@ pub fn attach(blocks: &mut Vec<Block>, language: &Language) {
                 let text = caption_of(&blocks[k], &words).unwrap_or_default();
                 let (caption, source) = split_source(&text, language);
                 if let Block::Table { table } = &mut blocks[i] {
-                    set(table, caption, source);
+                    (table.caption, table.source) = (caption, source);
                 }
                 blocks.remove(k);
                 if k < i {
@@ -37,11 +37,6 @@ pub fn attach(blocks: &mut Vec<Block>, language: &Language) {
         }
         i += 1;
     }
-}
-
-fn set(table: &mut Table, caption: String, source: Option<String>) {
-    table.caption = caption;
-    table.source = source;
 }
 
 /// The words that open a caption paragraph: `Table`, the language's own word for it, and
@@ -123,7 +118,7 @@ pub fn split_source(text: &str, language: &Language) -> (String, Option<String>)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::article::{Cell, para};
+    use crate::article::{Cell, Table, para};
 
     fn table() -> Block {
         Block::Table {

@@ -258,7 +258,7 @@ impl Context<'_, '_> {
             let style = self.cell_style(is_head, size);
             let cells: Vec<CellLines> = (0..n)
                 .map(|c| {
-                    let content = Table::cell(row, c).map_or(&[][..], |c| &c.content[..]);
+                    let content = row.get(c).map_or(&[][..], |c| &c.content[..]);
                     let para = collect::collect(article, content, style, self.theme.colors.accent);
                     self.cell_lines(&para, cols.widths[c], leading, table.align_of(c))
                 })

@@ -484,7 +484,7 @@ impl Writer<'_> {
                             Align::Left => p.align(AlignmentType::Left),
                             Align::Default => p,
                         };
-                        let content = Table::cell(row, c).map_or(&[][..], |c| &c.content[..]);
+                        let content = row.get(c).map_or(&[][..], |c| &c.content[..]);
                         let p = self.paragraph(p, content);
                         TableCell::new()
                             .width(widths[c], WidthType::Dxa)

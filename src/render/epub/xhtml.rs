@@ -462,7 +462,7 @@ impl<'a> Writer<'a> {
                         ""
                     };
                     self.out.push_str(&format!("<{cell_tag}{scope}{class}>"));
-                    if let Some(cell) = Table::cell(row, col) {
+                    if let Some(cell) = row.get(col) {
                         self.inlines(&cell.content);
                     }
                     self.out.push_str(&format!("</{cell_tag}>"));
