@@ -169,20 +169,30 @@ pub fn article() -> impl Strategy<Value = Article> {
 /// its number as a superscript glued to the word, or Word draws it).
 type RefText<'a> = &'a dyn Fn(&str) -> String;
 
-/// The text of the body, block by block, as a reader would read it.
-fn body_text(blocks: &[Block], refs: RefText, out: &mut String) {
+/// The text of the body, block by block, as a reader would read it. With `cells`, each table
+/// cell's text goes there instead of into `out`: a row taller than what is left of a page is
+/// cut between lines, so on paper the end of one cell follows its neighbours' text (as in
+/// Typst or Word); each cell is still read in order.
+fn body_text(blocks: &[Block], refs: RefText, out: &mut String, cells: &mut Option<Vec<String>>) {
     for b in blocks {
         match b {
             Block::Heading { content, .. } | Block::Paragraph { content } => {
                 inline_text(content, refs, out);
                 out.push('\n');
             }
-            Block::Quote { blocks } => body_text(blocks, refs, out),
-            Block::List { items, .. } => items.iter().for_each(|i| body_text(i, refs, out)),
+            Block::Quote { blocks } => body_text(blocks, refs, out, cells),
+            Block::List { items, .. } => items.iter().for_each(|i| body_text(i, refs, out, cells)),
             Block::Table { table } => {
                 for cell in table.cells() {
-                    inline_text(&cell.content, refs, out);
-                    out.push('\n');
+                    let mut text = String::new();
+                    inline_text(&cell.content, refs, &mut text);
+                    match cells {
+                        Some(cells) => cells.push(text),
+                        None => {
+                            out.push_str(&text);
+                            out.push('\n');
+                        }
+                    }
                 }
             }
             Block::Figure { .. } | Block::Rule => {}
@@ -314,14 +324,16 @@ fn unglue_note_numbers(s: &str) -> String {
 fn renders_with_every_word(a: &Article, pdftotext: bool) -> Result<(), String> {
     let theme = Theme::default();
     let space = |_: &str| " ".to_owned();
-    let texts = |refs: RefText| {
+    // The body (with table cells apart for the paginated PDF), its table cells, and the notes.
+    let texts = |refs: RefText, paged: bool| {
         let mut body = format!("{}\n", a.meta.title);
-        body_text(&a.blocks, refs, &mut body);
+        let mut cells = paged.then(Vec::new);
+        body_text(&a.blocks, refs, &mut body, &mut cells);
         let mut notes = String::new();
         for n in &a.notes {
-            body_text(&n.blocks, refs, &mut notes);
+            body_text(&n.blocks, refs, &mut notes, &mut None);
         }
-        (body, notes)
+        (body, cells.unwrap_or_default(), notes)
     };
     for format in Format::ALL {
         let out = format
@@ -347,12 +359,17 @@ fn renders_with_every_word(a: &Article, pdftotext: bool) -> Result<(), String> {
             }
             Format::Pdf => continue,
         };
-        let (body, notes) = texts(&space);
+        let (body, cells, notes) = texts(&space, format == Format::Pdf);
         let (body, notes) = (unglue_note_numbers(&body), unglue_note_numbers(&notes));
         let got = unglue_note_numbers(&got);
         // The body in order (notes may sit anywhere: page feet, endnotes, footnotes.xml).
         in_order(&body, &got)
             .map_err(|e| format!("{format:?}: body {e}; the text read back:\n{got}"))?;
+        for cell in &cells {
+            in_order(&unglue_note_numbers(cell), &got).map_err(|e| {
+                format!("{format:?}: table cell {cell:?}: {e}; the text read back:\n{got}")
+            })?;
+        }
         let have = words(&got);
         if let Some(w) = words(&notes).into_iter().find(|w| !have.contains(w)) {
             return Err(format!("{format:?}: note word `{w}` is missing"));
@@ -393,11 +410,19 @@ fn renders_the_same_bytes_every_time(a: &Article) -> Result<(), String> {
     Ok(())
 }
 
+/// The number of generated articles per property: 32, or PROPTEST_CASES for a longer search.
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(32)
+}
+
 proptest! {
     // Each case renders three formats and runs pdftotext: 32 cases keep the module under a
     // few seconds in a release test build while still reaching nested lists, quotes and
-    // notes (proptest shrinks any failure to a minimal article).
-    #![proptest_config(ProptestConfig { cases: 32, failure_persistence: None, ..ProptestConfig::default() })]
+    // notes (proptest shrinks any failure to a minimal article). PROPTEST_CASES runs more.
+    #![proptest_config(ProptestConfig { cases: cases(), failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn any_article_renders_in_every_format_with_every_word(a in article()) {
