@@ -23,6 +23,14 @@ use unicode_linebreak::{BreakOpportunity, linebreaks};
 const STRETCH: f32 = 0.6;
 const SHRINK: f32 = 0.4;
 
+/// The narrowest a word gap may get, in ems of the larger type on either side of it. Text
+/// extractors find words by the gaps between glyphs, whatever space glyphs the content holds:
+/// poppler's pdftotext starts a new word only past 0.15 em of the word before the gap. A space
+/// set in smaller type (code, a fallback face) and shrunk on a tight line fell below that
+/// beside body-size text, and two words copied out as one; 0.16 em keeps every gap a gap.
+/// (Noto Serif's space shrunk by [`SHRINK`] is 0.156 em: its lines lose almost nothing.)
+const MIN_GAP_EM: f32 = 0.16;
+
 /// Characters after which an overlong token (URL, long number) is best split.
 const SPLIT_AFTER: &[char] = &['/', '.', '-', '_', '?', '&', '=', '#', ',', ':'];
 
@@ -205,7 +213,46 @@ pub fn prepare(
         }
         prev = at;
     }
+    floor_word_gaps(&mut items);
     items
+}
+
+/// Keeps every word gap at least [`MIN_GAP_EM`] of the larger type beside it: the glue may
+/// shrink no further, and a space narrower than that (a narrow face's) is widened to it.
+fn floor_word_gaps(items: &mut [ParItem]) {
+    let edge = |item: &ParItem, last: bool| match item {
+        ParItem::Box { pieces, .. } => {
+            if last { pieces.last() } else { pieces.first() }.map(|p| p.size)
+        }
+        _ => None,
+    };
+    // The size of the type that follows each item (the next box's first piece), right to left.
+    let mut after = vec![0.0; items.len()];
+    let mut next = 0.0;
+    for (i, item) in items.iter().enumerate().rev() {
+        after[i] = next;
+        next = edge(item, false).unwrap_or(next);
+    }
+    let mut before = 0.0;
+    for (item, after) in items.iter_mut().zip(after) {
+        if let ParItem::Glue {
+            width,
+            shrink,
+            pieces,
+            ..
+        } = item
+        {
+            let own = pieces.iter().map(|p| p.size).fold(0.0, f32::max);
+            let floor = MIN_GAP_EM * own.max(before).max(after);
+            if *width < floor {
+                *width = floor;
+                *shrink = 0.0;
+            } else {
+                *shrink = shrink.min(*width - floor);
+            }
+        }
+        before = edge(item, true).unwrap_or(before);
+    }
 }
 
 /// The line break opportunities of `text` (UAX #14), with the word breaks inside Thai, Lao,
@@ -661,5 +708,68 @@ impl Piece {
             width: 0.0,
             ..*self
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn piece(size: f32, width: f32) -> Piece {
+        Piece {
+            face: FaceId(0),
+            size,
+            color: Rgb(0, 0, 0),
+            rise: 0.0,
+            link: None,
+            note: None,
+            glyphs: Vec::new(),
+            width,
+            level: 0,
+        }
+    }
+
+    fn word(size: f32) -> ParItem {
+        ParItem::Box {
+            width: 20.0,
+            pieces: vec![piece(size, 20.0)],
+        }
+    }
+
+    fn space(size: f32, width: f32) -> ParItem {
+        ParItem::Glue {
+            width,
+            stretch: width * STRETCH,
+            shrink: width * SHRINK,
+            pieces: vec![piece(size, width)],
+        }
+    }
+
+    fn narrowest(item: &ParItem) -> f32 {
+        match item {
+            ParItem::Glue { width, shrink, .. } => width - shrink,
+            _ => unreachable!("a glue"),
+        }
+    }
+
+    #[test]
+    fn a_word_gap_never_shrinks_below_the_extractors_threshold_of_the_larger_type() {
+        // A 0.26 em space of 10.12 pt code between 11 pt words (2.63 pt): shrunk by 40 % it
+        // would be 1.58 pt, under poppler's 0.15 × 11 = 1.65 pt.
+        let mut items = vec![word(11.0), space(10.12, 2.63), word(10.12)];
+        items.extend([space(11.0, 2.86), word(11.0)]);
+        floor_word_gaps(&mut items);
+        assert!((narrowest(&items[1]) - 0.16 * 11.0).abs() < 1e-4);
+        // A body space keeps nearly all its shrink (0.156 em would have been allowed).
+        assert!((narrowest(&items[3]) - 0.16 * 11.0).abs() < 1e-4);
+        // A space narrower than the floor (a narrow face's) is widened to it and cannot shrink.
+        let mut items = vec![word(11.0), space(11.0, 1.0), word(11.0)];
+        floor_word_gaps(&mut items);
+        assert_eq!(items[1].width(), 0.16 * 11.0);
+        assert_eq!(narrowest(&items[1]), items[1].width());
+        // Between small words a small space may shrink as before.
+        let mut items = vec![word(8.0), space(8.0, 2.08), word(8.0)];
+        floor_word_gaps(&mut items);
+        assert!((narrowest(&items[1]) - 0.16 * 8.0).abs() < 1e-4);
     }
 }
