@@ -166,6 +166,24 @@ pub struct Parsed {
     pub problems: Vec<Error>,
 }
 
+/// How the error for front matter that is not YAML begins: no metadata came of it, so the
+/// reader does not also report the title it could not find.
+pub const NOT_YAML: &str = "the front matter is not valid YAML";
+
+impl Parsed {
+    /// Front matter that could not be read at all (not YAML): no metadata, and `error` as its
+    /// one problem, so the body is still read and its own problems reported with it.
+    pub fn unreadable(error: Error) -> Parsed {
+        Parsed {
+            meta: Meta::new(""),
+            photo: None,
+            photo_line: Location::default(),
+            smart: true,
+            problems: vec![error],
+        }
+    }
+}
+
 /// Parses the YAML between the `---` fences; `first_line` is the source line of its first line.
 pub fn parse(yaml: &str, first_line: usize) -> Result<Parsed> {
     let shift = |line: u64| first_line + (line as usize).saturating_sub(1);
@@ -473,11 +491,7 @@ fn yaml_error(e: &serde_saphyr::Error, yaml: &str, first_line: usize) -> Error {
         );
     }
     let (what, help) = plain_yaml(&text);
-    Error::source(
-        at,
-        format!("the front matter is not valid YAML: {what}"),
-        Some(help),
-    )
+    Error::source(at, format!("{NOT_YAML}: {what}"), Some(help))
 }
 
 /// Rewords the YAML crate's messages that speak to a programmer (its option names, its event

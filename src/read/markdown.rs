@@ -520,7 +520,12 @@ impl<'t> Builder<'t> {
                 self.in_front_matter = false;
                 let first_line = self.line(self.front_offset.max(1));
                 let yaml = std::mem::take(&mut self.front_text);
-                self.front = Some(front_matter::parse(&yaml, first_line)?);
+                // YAML that does not parse fails the source, but the body is still read so
+                // `check` reports its problems (images, notes) in the same run.
+                self.front = Some(
+                    front_matter::parse(&yaml, first_line)
+                        .unwrap_or_else(front_matter::Parsed::unreadable),
+                );
             }
             TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::CodeBlock | TagEnd::HtmlBlock => {
                 self.close_frame()

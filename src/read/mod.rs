@@ -144,7 +144,10 @@ fn read_into(
         }
     };
     let mut problems = std::mem::take(&mut parsed.problems);
-    if parsed.article.meta.title.trim().is_empty() {
+    let unreadable_front = problems.iter().any(
+        |p| matches!(p, Error::Source { message, .. } if message.starts_with(front_matter::NOT_YAML)),
+    );
+    if parsed.article.meta.title.trim().is_empty() && !unreadable_front {
         let help = match format {
             SourceFormat::Markdown => "add `title: …` to the front matter",
             SourceFormat::Text => "the first line of the file is the title",

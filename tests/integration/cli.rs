@@ -795,3 +795,33 @@ fn check_reports_every_unknown_key_bad_value_and_missing_image_of_one_file() {
     assert_eq!(stderr(&o).lines().count(), 8, "{}", stderr(&o));
     assert!(file_names(&dir.path().join("out")).is_empty());
 }
+
+#[test]
+fn check_reads_the_body_of_a_brief_whose_front_matter_is_not_yaml() {
+    let dir = crate::tools::scratch();
+    std::fs::write(
+        dir.path().join("broken.md"),
+        "---\ntitle: \"Broken\nauthors: [a\n---\n\nBody with ![pic](missing.png) and a note[^x].\n",
+    )
+    .unwrap();
+    let o = briefpress(dir.path(), &["check", "broken.md"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    let lines: Vec<&str> = err.lines().collect();
+    // The YAML error, then what the body holds; not a second error for the title the broken
+    // front matter could not give.
+    assert_eq!(lines.len(), 3, "{err}");
+    assert!(
+        lines[0].starts_with("error: broken.md:2:8: the front matter is not valid YAML"),
+        "{err}"
+    );
+    assert!(
+        lines[1].starts_with("error: broken.md:6: image `missing.png`: the file does not exist"),
+        "{err}"
+    );
+    assert!(
+        lines[2].starts_with("warning: broken.md:6: footnote `[^x]` is cited but never defined"),
+        "{err}"
+    );
+    assert!(!err.contains("no title"), "{err}");
+}
