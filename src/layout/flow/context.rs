@@ -12,6 +12,7 @@ use crate::layout::hyphenate::Hyphenation;
 use crate::layout::linebreak::{KnuthPlass, LineBreaker, line_start};
 use crate::layout::prepare::{ParItem, prepare};
 use crate::layout::shaping::Shaper;
+use crate::layout::tag::Structure;
 use crate::layout::{Frame, Item, Jump, Rect, TextRun};
 use crate::theme::Theme;
 use std::collections::BTreeSet;
@@ -36,9 +37,12 @@ pub struct Context<'b, 'a> {
     pub(super) warnings: Vec<Warning>,
     /// x positions of the quote bars currently open.
     pub(super) bars: Vec<f32>,
-    /// List markers waiting for the next line: text, style, right edge x. A nested list whose
-    /// item starts its parent's item adds its marker beside the parent's.
-    pub(super) markers: Vec<(String, Style, f32)>,
+    /// List markers waiting for the next line: text, style, right edge x, and the label
+    /// element it is tagged as. A nested list whose item starts its parent's item adds its
+    /// marker beside the parent's.
+    pub(super) markers: Vec<(String, Style, f32, usize)>,
+    /// The logical structure being recorded.
+    pub(in crate::layout) tags: Structure,
 }
 
 /// Longest paragraph, in bytes of text, that is set as one Knuth–Plass problem. A longer one
@@ -80,6 +84,8 @@ impl<'b, 'a> Context<'b, 'a> {
         } else {
             None
         };
+        let mut tags = Structure::new();
+        tags.note_label = lang.labels().notes.to_owned();
         Context {
             shaper: Shaper::new(fonts, language),
             theme,
@@ -92,7 +98,14 @@ impl<'b, 'a> Context<'b, 'a> {
             warnings,
             bars: Vec::new(),
             markers: Vec::new(),
+            tags,
         }
+    }
+
+    /// The warnings gathered (see [`Context::into_warnings`]) and the structure recorded.
+    pub fn into_parts(mut self) -> (Vec<Warning>, Structure) {
+        let tags = std::mem::take(&mut self.tags);
+        (self.into_warnings(), tags)
     }
 
     /// The warnings gathered: one listing every missing character first, then the rest.
@@ -261,17 +274,25 @@ impl<'b, 'a> Context<'b, 'a> {
                 let (mut frame, notes) = self.line_frame(line, para, shape.left, shape.leading);
                 // List markers and note numbers go before the line's text: items are painted
                 // in reading order, so copied text and pdftotext read "• item", not "item •".
+                // Each is a piece of its label element; the line a piece of the open element,
+                // followed by the notes it calls.
                 let mut marker_items = Vec::new();
-                for (text, style, right) in std::mem::take(&mut self.markers) {
-                    let baseline = frame_baseline(&frame);
+                let baseline = frame_baseline(&frame);
+                for (text, style, right, label) in std::mem::take(&mut self.markers) {
                     let (runs, w) = self.text_runs(&text, style);
+                    marker_items.push(self.tags.piece_of(label));
                     for mut run in runs {
                         run.origin.x += right - w;
                         run.origin.y += baseline;
                         marker_items.push(Item::Text(run));
                     }
+                    marker_items.push(Item::End);
                 }
-                frame.items.splice(0..0, marker_items);
+                marker_items.extend(self.tags.tag_items(std::mem::take(&mut frame.items)));
+                frame.items = marker_items;
+                for n in &notes {
+                    self.tags.note(*n);
+                }
                 self.push(
                     out,
                     Flowed {
