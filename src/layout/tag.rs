@@ -113,6 +113,8 @@ pub struct Elem {
     pub alt: Option<String>,
     /// Its language, when it differs from the document's (a brief of a pack).
     pub lang: Option<String>,
+    /// A list's numbering (`Decimal`, `Disc`), for its `/ListNumbering` attribute.
+    pub numbering: Option<&'static str>,
     /// Its children in reading order.
     pub kids: Vec<Kid>,
 }
@@ -193,6 +195,7 @@ impl Structure {
                 role: Role::Document,
                 alt: None,
                 lang: None,
+                numbering: None,
                 kids: Vec::new(),
             }],
             owner: Vec::new(),
@@ -212,6 +215,7 @@ impl Structure {
             role,
             alt,
             lang: None,
+            numbering: None,
             kids: Vec::new(),
         });
         self.elems.len() - 1
@@ -236,6 +240,13 @@ impl Structure {
     pub fn open_figure(&mut self, alt: &str) -> usize {
         let e = self.open(Role::Figure);
         self.elems[e].alt = Some(alt.to_owned());
+        e
+    }
+
+    /// Opens a list, numbered (`1.`) or bulleted.
+    pub fn open_list(&mut self, ordered: bool) -> usize {
+        let e = self.open(Role::L);
+        self.elems[e].numbering = Some(if ordered { "Decimal" } else { "Disc" });
         e
     }
 

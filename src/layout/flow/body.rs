@@ -169,7 +169,7 @@ impl Context<'_, '_> {
                     items,
                 } => {
                     let indent = base * INDENT_EM;
-                    self.tags.open(Role::L);
+                    self.tags.open_list(*ordered);
                     for (k, item) in items.iter().enumerate() {
                         let label = if *ordered {
                             format!("{}.", u64::from(*start) + k as u64)

@@ -315,6 +315,12 @@ pub fn tag(
         if let Some(lang) = &elem.lang {
             d.set("Lang", text(lang));
         }
+        if let Some(numbering) = elem.numbering {
+            let mut a = Dictionary::new();
+            a.set("O", Object::Name(b"List".to_vec()));
+            a.set("ListNumbering", Object::Name(numbering.as_bytes().to_vec()));
+            d.set("A", Object::Dictionary(a));
+        }
         if elem.role == Role::TH {
             let mut a = Dictionary::new();
             a.set("O", Object::Name(b"Table".to_vec()));
