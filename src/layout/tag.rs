@@ -305,15 +305,30 @@ impl Structure {
         self.piece_of(self.top())
     }
 
+    /// A link element under the innermost open element, its annotation described by `alt`;
+    /// its text and annotation are added with [`Structure::piece_of`] and
+    /// [`Structure::annot_in`].
+    pub fn link(&mut self, alt: String) -> usize {
+        let link = self.add(Role::Link, Some(alt));
+        let top = self.top();
+        self.elems[top].kids.push(Kid::Elem(link));
+        link
+    }
+
+    /// An annotation of link element `link`: the mark that opens the annotation's item.
+    pub fn annot_in(&mut self, link: usize) -> Item {
+        let n = self.owner.len() as u32;
+        self.owner.push(link);
+        self.elems[link].kids.push(Kid::Annot(n));
+        Item::Begin(Mark::Annot(n))
+    }
+
     /// A link element under element `e` for one annotation described by `alt`: the mark that
     /// opens the annotation's item.
     pub fn annot_of(&mut self, e: usize, alt: String) -> Item {
         let link = self.add(Role::Link, Some(alt));
         self.elems[e].kids.push(Kid::Elem(link));
-        let n = self.owner.len() as u32;
-        self.owner.push(link);
-        self.elems[link].kids.push(Kid::Annot(n));
-        Item::Begin(Mark::Annot(n))
+        self.annot_in(link)
     }
 
     /// A link element under the innermost open element (see [`Structure::annot_of`]).

@@ -165,8 +165,7 @@ impl Context<'_, '_> {
                 if dx > 0.0 {
                     shift_line(&mut line, dx);
                 }
-                let (mut frame, notes) = self.line_frame(line, para, 0.0, leading);
-                frame.items = self.tags.tag_items(frame.items);
+                let (frame, notes) = self.line_frame(line, para, 0.0, leading);
                 for n in &notes {
                     self.tags.note(*n);
                 }
