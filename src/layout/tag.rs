@@ -41,6 +41,10 @@ pub enum Role {
     Caption,
     /// A data table.
     Table,
+    /// A table's header rows.
+    THead,
+    /// A table's body rows.
+    TBody,
     /// A table row.
     TR,
     /// A header cell (scope: its column).
@@ -74,6 +78,8 @@ impl Role {
             Role::Figure => "Figure",
             Role::Caption => "Caption",
             Role::Table => "Table",
+            Role::THead => "THead",
+            Role::TBody => "TBody",
             Role::TR => "TR",
             Role::TH => "TH",
             Role::TD => "TD",

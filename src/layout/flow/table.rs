@@ -265,7 +265,15 @@ impl Context<'_, '_> {
                 shared = Some(Arc::from(std::mem::take(&mut header)));
             }
             let style = self.cell_style(is_head, size);
-            // A row of cells; a header cell heads its column.
+            // The header rows and the body rows are each a group; a header cell heads its
+            // column.
+            if r == 0 || r == heads {
+                if r > 0 {
+                    self.tags.close();
+                }
+                self.tags
+                    .open(if is_head { Role::THead } else { Role::TBody });
+            }
             self.tags.open(Role::TR);
             let mut cells: Vec<CellLines> = Vec::with_capacity(n);
             for c in 0..n {
@@ -337,6 +345,9 @@ impl Context<'_, '_> {
                     });
                 }
             }
+        }
+        if rows > 0 {
+            self.tags.close();
         }
         self.tags.close();
         self.source_line(out, words.source.as_deref(), left, true);

@@ -376,6 +376,7 @@ pub fn tag(
     catalog.set("StructTreeRoot", Object::Reference(root_id));
     let mut mark_info = Dictionary::new();
     mark_info.set("Marked", Object::Boolean(true));
+    mark_info.set("Suspects", Object::Boolean(false));
     catalog.set("MarkInfo", Object::Dictionary(mark_info));
     catalog.set("Lang", text(language));
     Ok(())
