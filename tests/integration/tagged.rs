@@ -387,3 +387,61 @@ fn the_structure_tree_follows_the_article_and_accounts_for_every_mcid() {
         }
     }
 }
+
+#[test]
+fn tables_are_caption_head_and_body_with_headers_scoped_to_columns() {
+    let dir = scratch();
+    build(&["build", "tests/fixtures/tables/rich.md"], dir.path());
+    let doc = Document::load(dir.path().join("rich.pdf")).unwrap();
+    let read = tree(&doc);
+    let tables: Vec<usize> = (0..read.len())
+        .filter(|&i| read[i].role == "Table")
+        .collect();
+    assert!(!tables.is_empty());
+    for t in tables {
+        let depth = read[t].depth;
+        // The table's descendants, up to the next element at its depth.
+        let inside: Vec<&Read> = read[t + 1..]
+            .iter()
+            .take_while(|e| e.depth > depth)
+            .collect();
+        let children: Vec<&str> = inside
+            .iter()
+            .filter(|e| e.depth == depth + 1)
+            .map(|e| e.role.as_str())
+            .collect();
+        assert_eq!(children, ["Caption", "THead", "TBody"]);
+        let mut group = "";
+        let mut widths = BTreeSet::new();
+        let mut cells = 0;
+        for e in &inside {
+            match (e.depth - depth, e.role.as_str()) {
+                (1, g) => group = if g == "Caption" { "" } else { g },
+                (2, "TR") => {
+                    if cells > 0 {
+                        widths.insert(cells);
+                    }
+                    cells = 0;
+                }
+                (3, cell) => {
+                    let want = if group == "THead" { "TH" } else { "TD" };
+                    assert_eq!(cell, want, "a cell of {group}");
+                    cells += 1;
+                }
+                _ => {}
+            }
+        }
+        widths.insert(cells);
+        assert_eq!(widths.len(), 1, "every row has as many cells: {widths:?}");
+    }
+    // Every header cell says it heads its column.
+    for (_, object) in doc.objects.iter() {
+        if let Ok(d) = object.as_dict()
+            && name(d, b"S") == "TH"
+        {
+            let a = d.get(b"A").and_then(Object::as_dict).unwrap();
+            assert_eq!(name(a, b"O"), "Table");
+            assert_eq!(name(a, b"Scope"), "Column");
+        }
+    }
+}
