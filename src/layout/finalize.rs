@@ -14,6 +14,8 @@ use std::sync::Arc;
 pub struct Line {
     /// The glyph runs.
     pub runs: Vec<TextRun>,
+    /// What each run is part of: plain text, a link or a note call (a run never spans two).
+    pub run_marks: Vec<RunMark>,
     /// Linked stretches: start x, end x, largest size, link index in the paragraph.
     pub links: Vec<(f32, f32, f32, usize)>,
     /// Footnote numbers referenced on this line.
@@ -24,6 +26,18 @@ pub struct Line {
     pub width: f32,
     /// The line ends in a hyphen (a flagged break), so a page should not end after it.
     pub hyphenated: bool,
+}
+
+/// What a run of a line belongs to besides its paragraph, for the tagged PDF.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RunMark {
+    /// Plain text.
+    #[default]
+    Text,
+    /// The text of link `n` of the paragraph.
+    Link(usize),
+    /// The call of footnote `n`.
+    Note(usize),
 }
 
 /// Builds the lines for `breaks`; `text` is the paragraph's text followed by a hyphen, which
@@ -194,9 +208,15 @@ fn place(line: &mut Line, p: &Piece, x: f32, spacing: &mut Spacing, text: &Arc<s
         }
     }
     let origin = Point { x: 0.0, y: -p.rise };
+    let mark = match (p.note, p.link) {
+        (Some(n), _) => RunMark::Note(n),
+        (None, Some(l)) => RunMark::Link(l),
+        (None, None) => RunMark::Text,
+    };
     match line.runs.last_mut() {
         Some(run)
-            if run.face == p.face
+            if line.run_marks.last() == Some(&mark)
+                && run.face == p.face
                 && Arc::ptr_eq(&run.text, text)
                 && run.size == p.size
                 && run.color == p.color
@@ -204,14 +224,17 @@ fn place(line: &mut Line, p: &Piece, x: f32, spacing: &mut Spacing, text: &Arc<s
         {
             run.glyphs.extend(glyphs);
         }
-        _ => line.runs.push(TextRun {
-            face: p.face,
-            size: p.size,
-            color: p.color,
-            origin,
-            glyphs,
-            text: Arc::clone(text),
-        }),
+        _ => {
+            line.runs.push(TextRun {
+                face: p.face,
+                size: p.size,
+                color: p.color,
+                origin,
+                glyphs,
+                text: Arc::clone(text),
+            });
+            line.run_marks.push(mark);
+        }
     }
     pen
 }

@@ -16,6 +16,9 @@
 //!              headings kept with what follows
 //! ```
 //!
+//! Beside the frames, flow records the logical structure for the tagged PDF ([`tag`]): each
+//! block opens its element, and what a line draws is marked as a piece of it.
+//!
 //! Coordinates are points from the page's top-left corner, y growing downwards (the painter
 //! flips them for PDF).
 
@@ -31,6 +34,7 @@ mod paginate;
 pub mod prepare;
 pub mod shaping;
 pub mod table;
+pub mod tag;
 
 use crate::article::{Article, Image};
 use crate::error::{Result, Warning};
@@ -148,6 +152,11 @@ pub enum Item {
         /// The target URL.
         url: String,
     },
+    /// Opens what the items up to the matching [`Item::End`] are in the tagged PDF: a content
+    /// piece of the structure, a link annotation, or page furniture ([`tag`]).
+    Begin(tag::Mark),
+    /// Closes the innermost [`Item::Begin`].
+    End,
 }
 
 /// The target of an in-document link.
@@ -182,6 +191,7 @@ impl Item {
                 rect.x += dx;
                 rect.y += dy;
             }
+            Item::Begin(_) | Item::End => {}
         }
     }
 }
@@ -229,6 +239,8 @@ pub struct Layout<'a> {
     pub outline: Vec<OutlineEntry>,
     /// Characters no face has, and other things layout could not do perfectly.
     pub warnings: Vec<Warning>,
+    /// The logical structure the pages' marks refer to.
+    pub structure: tag::Structure,
 }
 
 /// What a caller may change about how an article is laid out; the default lays out a brief
@@ -262,11 +274,12 @@ pub fn layout_with<'a>(
     flow::uncited_notes(&mut ctx, article, &mut body, &mut notes);
     flow::rights_line(&mut ctx, article, &mut body);
     let (pages, outline) = paginate::paginate(&mut ctx, article, body, notes, options);
-    let warnings = ctx.into_warnings();
+    let (warnings, structure) = ctx.into_parts();
     Ok(Layout {
         fonts,
         pages,
         outline,
         warnings,
+        structure,
     })
 }

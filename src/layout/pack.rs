@@ -19,6 +19,7 @@
 use super::collect::Style;
 use super::flow::{self, Context};
 use super::fonts::{Family, FontBook};
+use super::tag::{Furniture, Mark, Role, Structure, artifact};
 use super::{Item, Jump, Layout, Options, OutlineEntry, Page, Rect, TextRun};
 use crate::error::{Result, Warning};
 use crate::pack::{Pack, PackPiece};
@@ -72,6 +73,7 @@ struct Laid {
     pages: Vec<Page>,
     outline: Vec<OutlineEntry>,
     warnings: Vec<Warning>,
+    structure: Structure,
 }
 
 /// One line or space of the cover or contents, relative to the left margin and its own top.
@@ -101,6 +103,7 @@ pub fn layout_pack<'a>(pack: &Pack, theme: &'a Theme) -> Result<PackLayout<'a>> 
                 pages: l.pages,
                 outline: l.outline,
                 warnings: l.warnings,
+                structure: l.structure,
             })
         })
         .collect::<Result<Vec<_>>>()?;
@@ -145,6 +148,7 @@ pub fn layout_pack<'a>(pack: &Pack, theme: &'a Theme) -> Result<PackLayout<'a>> 
     for (entry, &start) in entries.iter().zip(&starts) {
         let (page, y) = contents_at[entry.number_row];
         let extra = entry.finish(&mut ctx, start);
+        let alt = entry.title.clone();
         put(&mut pages[first_contents + page], extra, m.left, m.top + y);
         // The whole entry is the link, one area per page it spans.
         let mut k = entry.rows.start;
@@ -155,7 +159,10 @@ pub fn layout_pack<'a>(pack: &Pack, theme: &'a Theme) -> Result<PackLayout<'a>> 
                 k += 1;
                 bottom = contents_at[k].1 + entry.heights[k - entry.rows.start];
             }
-            pages[first_contents + p].items.push(Item::Jump {
+            let mark = ctx.tags.annot_of(entry.elem, alt.clone());
+            let items = &mut pages[first_contents + p].items;
+            items.push(mark);
+            items.push(Item::Jump {
                 rect: Rect {
                     x: m.left,
                     y: m.top + top,
@@ -167,6 +174,7 @@ pub fn layout_pack<'a>(pack: &Pack, theme: &'a Theme) -> Result<PackLayout<'a>> 
                     y: PAGE_TOP,
                 },
             });
+            items.push(Item::End);
             k += 1;
         }
     }
@@ -192,6 +200,9 @@ pub fn layout_pack<'a>(pack: &Pack, theme: &'a Theme) -> Result<PackLayout<'a>> 
             page: e.page + start,
             ..e
         }));
+        // Each brief is a part of the pack's document, in its own language when that differs.
+        let lang = (brief.meta.language != pack.language()).then(|| brief.meta.language.clone());
+        let shift = ctx.tags.adopt(&laid.structure, Role::Part, lang);
         let short = brief.meta.title.trim();
         warnings.extend(laid.warnings.into_iter().map(|w| Warning {
             message: format!("brief {} (“{short}”): {}", i + 1, w.message),
@@ -199,23 +210,24 @@ pub fn layout_pack<'a>(pack: &Pack, theme: &'a Theme) -> Result<PackLayout<'a>> 
         }));
         for (k, mut page) in laid.pages.into_iter().enumerate() {
             for item in &mut page.items {
-                if let Item::Jump {
-                    to: Jump::Page { page: p, .. },
-                    ..
-                } = item
-                {
-                    *p += start;
+                match item {
+                    Item::Jump {
+                        to: Jump::Page { page: p, .. },
+                        ..
+                    } => *p += start,
+                    Item::Begin(Mark::Content(n) | Mark::Annot(n)) => *n += shift,
+                    _ => {}
                 }
             }
             // A brief's first page carries no folio, as when it stands alone.
             if k > 0 {
                 let (folio, _) = super::paginate::folio(&mut ctx, start + k + 1);
-                page.items.splice(0..0, folio);
+                page.items.splice(0..0, artifact(folio, Furniture::Footer));
             }
             pages.push(page);
         }
     }
-    let mut all = ctx.into_warnings();
+    let (mut all, structure) = ctx.into_parts();
     all.extend(warnings);
     Ok(PackLayout {
         layout: Layout {
@@ -223,6 +235,7 @@ pub fn layout_pack<'a>(pack: &Pack, theme: &'a Theme) -> Result<PackLayout<'a>> 
             pages,
             outline,
             warnings: all,
+            structure,
         },
         contents: first_contents,
         starts,
@@ -328,25 +341,42 @@ fn baseline(ctx: &Context<'_, '_>, style: Style, leading: f32) -> f32 {
     (leading - (asc + desc)) / 2.0 + asc
 }
 
-/// A row holding one line of runs, moved right by `x`.
-fn line_row(ctx: &Context<'_, '_>, runs: Vec<TextRun>, style: Style, leading: f32, x: f32) -> Row {
+/// A row holding one line of runs, moved right by `x`: a content piece of the open element.
+fn line_row(
+    ctx: &mut Context<'_, '_>,
+    runs: Vec<TextRun>,
+    style: Style,
+    leading: f32,
+    x: f32,
+) -> Row {
     let b = baseline(ctx, style, leading);
+    let items = runs
+        .into_iter()
+        .map(|mut r| {
+            r.origin.x += x;
+            r.origin.y += b;
+            Item::Text(r)
+        })
+        .collect();
     Row {
         height: leading,
-        items: runs
-            .into_iter()
-            .map(|mut r| {
-                r.origin.x += x;
-                r.origin.y += b;
-                Item::Text(r)
-            })
-            .collect(),
+        items: ctx.tags.tag_items(items),
         ..Row::default()
     }
 }
 
-/// Display lines of `text`, the lines of one block kept together.
-fn display(ctx: &mut Context<'_, '_>, rows: &mut Vec<Row>, text: &str, style: Style, leading: f32) {
+/// Display lines of `text`, the lines of one block kept together, as one `role` element.
+fn display(
+    ctx: &mut Context<'_, '_>,
+    rows: &mut Vec<Row>,
+    (text, role): (&str, Role),
+    style: Style,
+    leading: f32,
+) {
+    match role {
+        Role::H(1) => ctx.tags.open_title(),
+        role => ctx.tags.open(role),
+    };
     let measure = ctx.measure;
     let lines = wrap(ctx, text, style, measure);
     let n = lines.len();
@@ -355,6 +385,7 @@ fn display(ctx: &mut Context<'_, '_>, rows: &mut Vec<Row>, text: &str, style: St
         row.keep_with_next = i + 1 < n;
         rows.push(row);
     }
+    ctx.tags.close();
 }
 
 fn space(rows: &mut Vec<Row>, h: f32) {
@@ -397,7 +428,7 @@ fn cover_rows(ctx: &mut Context<'_, '_>, pack: &Pack, block_h: f32) -> Vec<Row> 
                 display(
                     ctx,
                     &mut rows,
-                    t,
+                    (t, Role::H(1)),
                     title,
                     title.size * scale::DISPLAY_LEADING,
                 );
@@ -406,7 +437,7 @@ fn cover_rows(ctx: &mut Context<'_, '_>, pack: &Pack, block_h: f32) -> Vec<Row> 
                 space(&mut rows, base * 0.8);
                 let style =
                     Style::new(Family::Serif, base * scale::SUBTITLE, theme.colors.text).italic();
-                display(ctx, &mut rows, sub, style, style.size * 1.3);
+                display(ctx, &mut rows, (sub, Role::P), style, style.size * 1.3);
             }
             PackPiece::Date(date) => {
                 space(&mut rows, base * 1.2);
@@ -417,7 +448,7 @@ fn cover_rows(ctx: &mut Context<'_, '_>, pack: &Pack, block_h: f32) -> Vec<Row> 
                 display(
                     ctx,
                     &mut rows,
-                    &date,
+                    (&date, Role::P),
                     style,
                     style.size * scale::DISPLAY_LEADING,
                 );
@@ -464,6 +495,10 @@ struct Entry {
     style: Style,
     /// The number row's baseline, from its top.
     baseline: f32,
+    /// Its contents-item element.
+    elem: usize,
+    /// The brief's title (what its link is described as).
+    title: String,
 }
 
 impl Entry {
@@ -473,14 +508,13 @@ impl Entry {
         let b = self.baseline;
         let (runs, w) = ctx.text_runs(&(start + 1).to_string(), self.style);
         let right = ctx.measure;
-        let mut items: Vec<Item> = runs
-            .into_iter()
-            .map(|mut r| {
-                r.origin.x += right - w;
-                r.origin.y += b;
-                Item::Text(r)
-            })
-            .collect();
+        let mut items: Vec<Item> = vec![ctx.tags.piece_of(self.elem)];
+        items.extend(runs.into_iter().map(|mut r| {
+            r.origin.x += right - w;
+            r.origin.y += b;
+            Item::Text(r)
+        }));
+        items.push(Item::End);
         let em = self.style.size;
         let dot_style = Style {
             color: ctx.theme.colors.rule,
@@ -539,7 +573,7 @@ fn contents_rows(ctx: &mut Context<'_, '_>, pack: &Pack) -> (Vec<Row>, Vec<Entry
     display(
         ctx,
         &mut rows,
-        label,
+        (label, Role::H(1)),
         heading,
         heading.size * scale::DISPLAY_LEADING,
     );
@@ -556,20 +590,24 @@ fn contents_rows(ctx: &mut Context<'_, '_>, pack: &Pack) -> (Vec<Row>, Vec<Entry
     let column = ctx.measure - column_w;
     let leading = title_style.size * scale::LIST_LEADING;
     let mut entries = Vec::with_capacity(pack.briefs.len());
+    ctx.tags.open(Role::TOC);
     for (i, brief) in pack.briefs.iter().enumerate() {
         if i > 0 {
             space(&mut rows, base * 0.9);
         }
         let first = rows.len();
+        let elem = ctx.tags.open(Role::TOCI);
         let lines = wrap(ctx, brief.meta.title.trim(), title_style, column);
         let n = lines.len().max(1);
         let mut text_end = 0.0;
+        ctx.tags.open(Role::P);
         for (runs, w) in lines {
             text_end = w;
             let mut row = line_row(ctx, runs, title_style, leading, 0.0);
             row.keep_with_next = true;
             rows.push(row);
         }
+        ctx.tags.close();
         if rows.len() == first {
             // An empty title still gets its line, for the number.
             rows.push(Row {
@@ -581,12 +619,15 @@ fn contents_rows(ctx: &mut Context<'_, '_>, pack: &Pack) -> (Vec<Row>, Vec<Entry
         let number_row = first + n - 1;
         if let Some(line) = Pack::authors_line(brief) {
             let lead = authors_style.size * scale::LIST_LEADING;
+            ctx.tags.open(Role::P);
             for (runs, _) in wrap(ctx, &line, authors_style, column) {
                 let mut row = line_row(ctx, runs, authors_style, lead, 0.0);
                 row.keep_with_next = true;
                 rows.push(row);
             }
+            ctx.tags.close();
         }
+        ctx.tags.close();
         if let Some(last) = rows.last_mut() {
             last.keep_with_next = false;
         }
@@ -597,8 +638,11 @@ fn contents_rows(ctx: &mut Context<'_, '_>, pack: &Pack) -> (Vec<Row>, Vec<Entry
             text_end,
             style: number_style,
             baseline: baseline(ctx, title_style, leading),
+            elem,
+            title: brief.meta.title.trim().to_owned(),
         });
     }
+    ctx.tags.close();
     (rows, entries)
 }
 

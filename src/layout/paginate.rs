@@ -13,6 +13,7 @@
 use super::collect::Style;
 use super::flow::{Context, Flowed};
 use super::fonts::Family;
+use super::tag::{Furniture, artifact};
 use super::{Item, Jump, OutlineEntry, Page, Rect};
 use crate::article::Article;
 use std::collections::BTreeMap;
@@ -502,10 +503,13 @@ fn with_furniture(
     });
     // Folio: centred, half a margin below the text block (unless the caller numbers the pages
     // itself; the footer keeps its room either way).
+    let mut header = artifact(header, Furniture::Header);
     let (folio, w) = folio(ctx, k + 1);
-    if !options.omit_folio {
-        header.extend(folio);
-    }
+    let mut furniture = if options.omit_folio {
+        Vec::new()
+    } else {
+        folio
+    };
     let fy = ph - m.bottom * 0.5;
     // The theme's footer at the left margin on the folio's baseline, cut at a word to end a
     // quad before the folio.
@@ -520,9 +524,10 @@ fn with_furniture(
         for mut r in runs {
             r.origin.x += m.left;
             r.origin.y += fy;
-            header.push(Item::Text(r));
+            furniture.push(Item::Text(r));
         }
     }
+    header.extend(artifact(furniture, Furniture::Footer));
     header.extend(items);
     header
 }

@@ -20,6 +20,7 @@ mod properties;
 mod read;
 mod sample;
 mod tables;
+mod tagged;
 mod theme;
 mod theme_outputs;
 mod tools;

@@ -7,6 +7,7 @@ use super::scale;
 use crate::article::{Article, Block, Figure, Image, plain_text};
 use crate::error::Warning;
 use crate::layout::collect::{self, Style};
+use crate::layout::tag::Role;
 use crate::layout::{Frame, Item, Rect};
 
 /// Indent per list level and of block quotes, in ems of the base size (2 em: room for "10.").
@@ -23,7 +24,14 @@ impl Context<'_, '_> {
             || fig.credit.as_deref().is_some_and(|c| !c.trim().is_empty());
         if let Some(img) = &fig.image {
             let left = self.bars.last().map_or(0.0, |b| b + 10.0);
-            let frame = image_frame(img, self.measure - left, block_h * max_share, left);
+            let mut frame = image_frame(img, self.measure - left, block_h * max_share, left);
+            // A picture with alternative text is a figure; one without is decoration, and is
+            // painted as an artifact.
+            if !fig.alt.trim().is_empty() {
+                self.tags.open_figure(fig.alt.trim());
+                frame.items = self.tags.tag_items(frame.items);
+                self.tags.close();
+            }
             self.push(
                 out,
                 Flowed {
@@ -44,6 +52,12 @@ impl Context<'_, '_> {
             .as_deref()
             .map(str::trim)
             .filter(|c| !c.is_empty());
+        // The caption and credit caption the figure; without a figure element (no picture,
+        // or one without alternative text) they are a paragraph.
+        if has_text {
+            let figure = fig.image.is_some() && !fig.alt.trim().is_empty();
+            self.tags.open(if figure { Role::Caption } else { Role::P });
+        }
         if !fig.caption.trim().is_empty() {
             let style = self.sans(scale::CAPTION);
             self.small(out, fig.caption.trim(), style, credit.is_some());
@@ -59,6 +73,9 @@ impl Context<'_, '_> {
                 ..self.sans(scale::CREDIT).italic()
             };
             self.small(out, credit, style, false);
+        }
+        if has_text {
+            self.tags.close();
         }
     }
 
@@ -88,6 +105,7 @@ impl Context<'_, '_> {
                     let para = collect::collect(article, content, style, self.theme.colors.accent);
                     let first = out.len();
                     let lead = style.size * scale::DISPLAY_LEADING;
+                    self.tags.open_heading(*level);
                     self.paragraph(
                         out,
                         &para,
@@ -99,6 +117,7 @@ impl Context<'_, '_> {
                             keep: true,
                         },
                     );
+                    self.tags.close();
                     let title = plain_text(content);
                     for (k, f) in out.iter_mut().enumerate().skip(first) {
                         f.keep_with_next = true;
@@ -118,6 +137,7 @@ impl Context<'_, '_> {
                         self.body_style(),
                         self.theme.colors.accent,
                     );
+                    self.tags.open(Role::P);
                     self.paragraph(
                         out,
                         &para,
@@ -129,6 +149,7 @@ impl Context<'_, '_> {
                             keep: false,
                         },
                     );
+                    self.tags.close();
                     if !last || !tight {
                         self.space(out, gap);
                     }
@@ -136,7 +157,9 @@ impl Context<'_, '_> {
                 Block::Quote { blocks } => {
                     let indent = base * INDENT_EM;
                     self.bars.push(left + indent * 0.35);
+                    self.tags.open(Role::BlockQuote);
                     self.blocks(out, article, blocks, left + indent, false);
+                    self.tags.close();
                     self.bars.pop();
                     self.space(out, gap * 0.5);
                 }
@@ -146,6 +169,7 @@ impl Context<'_, '_> {
                     items,
                 } => {
                     let indent = base * INDENT_EM;
+                    self.tags.open_list(*ordered);
                     for (k, item) in items.iter().enumerate() {
                         let label = if *ordered {
                             format!("{}.", u64::from(*start) + k as u64)
@@ -153,9 +177,18 @@ impl Context<'_, '_> {
                             "•".to_owned()
                         };
                         let pending = self.markers.len();
-                        self.markers
-                            .push((label, self.body_style(), left + indent - base * 0.5));
+                        self.tags.open(Role::LI);
+                        let lbl = self.tags.leaf(Role::Lbl);
+                        self.markers.push((
+                            label,
+                            self.body_style(),
+                            left + indent - base * 0.5,
+                            lbl,
+                        ));
+                        self.tags.open(Role::LBody);
                         self.blocks(out, article, item, left + indent, true);
+                        self.tags.close();
+                        self.tags.close();
                         if self.markers.len() > pending {
                             let (label, ..) = self.markers.remove(pending);
                             // An item without a line of text (only a figure, or empty) cannot
@@ -166,6 +199,7 @@ impl Context<'_, '_> {
                         }
                         self.space(out, leading * 0.2);
                     }
+                    self.tags.close();
                     if !tight {
                         self.space(out, gap * 0.6);
                     }

@@ -6,12 +6,13 @@ use super::scale;
 use crate::article::Language;
 use crate::error::Warning;
 use crate::layout::collect::{self, Para, Style};
-use crate::layout::finalize::{Line, finalize};
+use crate::layout::finalize::{Line, RunMark, finalize};
 use crate::layout::fonts::{FaceId, Family, FontBook};
 use crate::layout::hyphenate::Hyphenation;
 use crate::layout::linebreak::{KnuthPlass, LineBreaker, line_start};
 use crate::layout::prepare::{ParItem, prepare};
 use crate::layout::shaping::Shaper;
+use crate::layout::tag::Structure;
 use crate::layout::{Frame, Item, Jump, Rect, TextRun};
 use crate::theme::Theme;
 use std::collections::BTreeSet;
@@ -36,9 +37,12 @@ pub struct Context<'b, 'a> {
     pub(super) warnings: Vec<Warning>,
     /// x positions of the quote bars currently open.
     pub(super) bars: Vec<f32>,
-    /// List markers waiting for the next line: text, style, right edge x. A nested list whose
-    /// item starts its parent's item adds its marker beside the parent's.
-    pub(super) markers: Vec<(String, Style, f32)>,
+    /// List markers waiting for the next line: text, style, right edge x, and the label
+    /// element it is tagged as. A nested list whose item starts its parent's item adds its
+    /// marker beside the parent's.
+    pub(super) markers: Vec<(String, Style, f32, usize)>,
+    /// The logical structure being recorded.
+    pub(in crate::layout) tags: Structure,
 }
 
 /// Longest paragraph, in bytes of text, that is set as one Knuth–Plass problem. A longer one
@@ -80,6 +84,8 @@ impl<'b, 'a> Context<'b, 'a> {
         } else {
             None
         };
+        let mut tags = Structure::new();
+        tags.note_label = lang.labels().notes.to_owned();
         Context {
             shaper: Shaper::new(fonts, language),
             theme,
@@ -92,7 +98,14 @@ impl<'b, 'a> Context<'b, 'a> {
             warnings,
             bars: Vec::new(),
             markers: Vec::new(),
+            tags,
         }
+    }
+
+    /// The warnings gathered (see [`Context::into_warnings`]) and the structure recorded.
+    pub fn into_parts(mut self) -> (Vec<Warning>, Structure) {
+        let tags = std::mem::take(&mut self.tags);
+        (self.into_warnings(), tags)
     }
 
     /// The warnings gathered: one listing every missing character first, then the rest.
@@ -261,17 +274,25 @@ impl<'b, 'a> Context<'b, 'a> {
                 let (mut frame, notes) = self.line_frame(line, para, shape.left, shape.leading);
                 // List markers and note numbers go before the line's text: items are painted
                 // in reading order, so copied text and pdftotext read "• item", not "item •".
+                // Each is a piece of its label element; the line a piece of the open element,
+                // followed by the notes it calls.
                 let mut marker_items = Vec::new();
-                for (text, style, right) in std::mem::take(&mut self.markers) {
-                    let baseline = frame_baseline(&frame);
+                let baseline = frame_baseline(&frame);
+                for (text, style, right, label) in std::mem::take(&mut self.markers) {
                     let (runs, w) = self.text_runs(&text, style);
+                    marker_items.push(self.tags.piece_of(label));
                     for mut run in runs {
                         run.origin.x += right - w;
                         run.origin.y += baseline;
                         marker_items.push(Item::Text(run));
                     }
+                    marker_items.push(Item::End);
                 }
-                frame.items.splice(0..0, marker_items);
+                marker_items.append(&mut frame.items);
+                frame.items = marker_items;
+                for n in &notes {
+                    self.tags.note(*n);
+                }
                 self.push(
                     out,
                     Flowed {
@@ -308,7 +329,7 @@ impl<'b, 'a> Context<'b, 'a> {
     /// A line as a frame of `leading` height, its baseline placed so the font's ascent and
     /// descent sit centred in the leading.
     pub(super) fn line_frame(
-        &self,
+        &mut self,
         line: Line,
         para: &Para,
         left: f32,
@@ -333,15 +354,42 @@ impl<'b, 'a> Context<'b, 'a> {
         let upm = f32::from(m.units_per_em.max(1));
         let (asc, desc) = (m.ascent / upm * size, -m.descent / upm * size);
         let baseline = (leading - (asc + desc)) / 2.0 + asc;
-        let mut items = Vec::with_capacity(line.runs.len() + line.links.len());
-        for mut run in line.runs {
+        // The line is a piece of the open element; a link's words and a note call are pieces
+        // of their own link element, which also holds the annotation.
+        let mut items = Vec::with_capacity(line.runs.len() + 3 * line.links.len() + 2);
+        let mut links: Vec<(RunMark, usize)> = Vec::new();
+        let mut current: Option<RunMark> = None;
+        let marks = line
+            .run_marks
+            .into_iter()
+            .chain(std::iter::repeat(RunMark::Text));
+        for (mut run, mark) in line.runs.into_iter().zip(marks) {
+            if current != Some(mark) {
+                if current.is_some() {
+                    items.push(Item::End);
+                }
+                let begin = match mark {
+                    RunMark::Text => self.tags.piece(),
+                    mark => {
+                        let link = self.link_elem(&mut links, mark, para);
+                        self.tags.piece_of(link)
+                    }
+                };
+                items.push(begin);
+                current = Some(mark);
+            }
             run.origin.x += left;
             run.origin.y += baseline;
             items.push(Item::Text(run));
         }
+        if current.is_some() {
+            items.push(Item::End);
+        }
         // A note reference jumps to its note; the area is widened to a comfortable target
         // around the small superscript.
         for (x0, x1, s, n) in line.note_spans {
+            let link = self.link_elem(&mut links, RunMark::Note(n), para);
+            items.push(self.tags.annot_in(link));
             items.push(Item::Jump {
                 rect: Rect {
                     x: left + x0 - 1.0,
@@ -351,9 +399,12 @@ impl<'b, 'a> Context<'b, 'a> {
                 },
                 to: Jump::Note(n),
             });
+            items.push(Item::End);
         }
         for (x0, x1, s, l) in line.links {
             if let Some(url) = para.links.get(l) {
+                let link = self.link_elem(&mut links, RunMark::Link(l), para);
+                items.push(self.tags.annot_in(link));
                 items.push(Item::Link {
                     rect: Rect {
                         x: left + x0,
@@ -363,6 +414,7 @@ impl<'b, 'a> Context<'b, 'a> {
                     },
                     url: url.clone(),
                 });
+                items.push(Item::End);
             }
         }
         (
@@ -372,6 +424,28 @@ impl<'b, 'a> Context<'b, 'a> {
             },
             line.notes,
         )
+    }
+
+    /// The link element of a line's link or note call `mark`, made on first use (`links`
+    /// holds those of the line so far): a link is described by its URL, a note call by the
+    /// word for notes and the number.
+    fn link_elem(
+        &mut self,
+        links: &mut Vec<(RunMark, usize)>,
+        mark: RunMark,
+        para: &Para,
+    ) -> usize {
+        if let Some((_, e)) = links.iter().find(|(m, _)| *m == mark) {
+            return *e;
+        }
+        let alt = match mark {
+            RunMark::Link(l) => para.links.get(l).cloned().unwrap_or_default(),
+            RunMark::Note(n) => format!("{} {n}", self.tags.note_label),
+            RunMark::Text => String::new(),
+        };
+        let e = self.tags.link(alt);
+        links.push((mark, e));
+        e
     }
 
     /// Shapes a short text on one line (markers, header, folio): its runs on a baseline at

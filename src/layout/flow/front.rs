@@ -9,6 +9,7 @@ use crate::article::Article;
 use crate::article::front::{Piece, front};
 use crate::layout::collect::{self, Style};
 use crate::layout::fonts::Family;
+use crate::layout::tag::Role;
 use crate::layout::{Frame, Item, Rect};
 
 const PHOTO_MAX_HEIGHT: f32 = 0.42;
@@ -57,18 +58,24 @@ pub fn flow_article(ctx: &mut Context<'_, '_>, article: &Article) -> Vec<Flowed>
                     color: theme.colors.text,
                     ..ctx.sans(scale::TITLE).bold()
                 };
+                ctx.tags.open_title();
                 ctx.display(&mut out, title, style, true);
+                ctx.tags.close();
             }
             Piece::Subtitle(dek) => {
                 ctx.space(&mut out, base * 0.4);
                 let style =
                     Style::new(Family::Serif, base * scale::DEK, theme.colors.text).italic();
+                ctx.tags.open(Role::P);
                 ctx.display(&mut out, dek, style, false);
+                ctx.tags.close();
             }
             Piece::Byline(by) => {
                 ctx.space(&mut out, base * 0.6);
                 let style = ctx.sans(scale::BYLINE);
+                ctx.tags.open(Role::P);
                 ctx.display(&mut out, &by.text(), style, false);
+                ctx.tags.close();
             }
             Piece::Photo(photo) => {
                 ctx.space(&mut out, base * 1.0);
@@ -101,7 +108,9 @@ pub fn rights_line(ctx: &mut Context<'_, '_>, article: &Article, out: &mut Vec<F
             color: theme.colors.text,
             ..ctx.sans(scale::CREDIT)
         };
+        ctx.tags.open(Role::P);
         ctx.small(out, rights, style, false);
+        ctx.tags.close();
     }
 }
 
@@ -129,7 +138,9 @@ pub(in crate::layout) fn masthead(
         color: accent,
         ..ctx.sans(scale::MASTHEAD).bold()
     };
+    ctx.tags.open(Role::P);
     ctx.display(out, publisher, style, true);
+    ctx.tags.close();
     let frame = Frame {
         height: base * 1.6,
         items: vec![Item::Fill {
@@ -158,6 +169,8 @@ fn summary_box(ctx: &mut Context<'_, '_>, out: &mut Vec<Flowed>, summary: &str) 
     let leading = style.size * 1.4;
     let para = collect::plain(summary, style);
     let mut lines = Vec::new();
+    ctx.tags.open(Role::Sect);
+    ctx.tags.open(Role::P);
     ctx.paragraph(
         &mut lines,
         &para,
@@ -169,6 +182,8 @@ fn summary_box(ctx: &mut Context<'_, '_>, out: &mut Vec<Flowed>, summary: &str) 
             keep: false,
         },
     );
+    ctx.tags.close();
+    ctx.tags.close();
     let measure = ctx.measure;
     let (accent, rule) = (ctx.theme.colors.accent, ctx.theme.colors.rule);
     let slice = |h: f32, top: bool, bottom: bool| -> Vec<Item> {

@@ -8,6 +8,7 @@ use crate::article::{Article, Block, Inline};
 use crate::error::Warning;
 use crate::layout::collect::{self, Style};
 use crate::layout::fonts::Family;
+use crate::layout::tag::Role;
 use crate::layout::{Item, Jump, Rect};
 
 /// Each footnote's lines, note `n` at index `n - 1`, numbered with a hanging label.
@@ -18,7 +19,9 @@ pub fn flow_notes(ctx: &mut Context<'_, '_>, article: &Article) -> Vec<Vec<Flowe
         let mut out = Vec::new();
         let indent = size * 1.8;
         let style = Style::new(Family::Serif, size, ctx.theme.colors.text);
-        ctx.markers = vec![(format!("{}", i + 1), style, indent - size * 0.5)];
+        let elem = ctx.tags.open_note(i + 1);
+        let label = ctx.tags.leaf(Role::Lbl);
+        ctx.markers = vec![(format!("{}", i + 1), style, indent - size * 0.5, label)];
         for block in &note.blocks {
             let para = match block {
                 Block::Paragraph { content } | Block::Heading { content, .. } => {
@@ -30,6 +33,7 @@ pub fn flow_notes(ctx: &mut Context<'_, '_>, article: &Article) -> Vec<Vec<Flowe
                 }
             };
             let first = out.len();
+            ctx.tags.open(Role::P);
             ctx.paragraph(
                 &mut out,
                 &para,
@@ -41,11 +45,14 @@ pub fn flow_notes(ctx: &mut Context<'_, '_>, article: &Article) -> Vec<Vec<Flowe
                     keep: false,
                 },
             );
+            ctx.tags.close();
             // The note's number jumps back to where the note is cited.
             if first == 0
                 && let Some(f) = out.first_mut()
             {
                 let h = f.frame.height;
+                let alt = format!("{} {}", ctx.tags.note_label, i + 1);
+                f.frame.items.push(ctx.tags.annot_of(elem, alt));
                 f.frame.items.push(Item::Jump {
                     rect: Rect {
                         x: 0.0,
@@ -55,8 +62,10 @@ pub fn flow_notes(ctx: &mut Context<'_, '_>, article: &Article) -> Vec<Vec<Flowe
                     },
                     to: Jump::Ref(i + 1),
                 });
+                f.frame.items.push(Item::End);
             }
         }
+        ctx.tags.close();
         ctx.markers.clear();
         all.push(out);
     }
@@ -136,6 +145,7 @@ pub fn uncited_notes(
     ctx.blocks(body, article, std::slice::from_ref(&block), 0.0, false);
     let gap = ctx.base() * 0.4;
     for i in uncited {
+        ctx.tags.note(i + 1);
         body.append(&mut notes[i]);
         ctx.space(body, gap);
         ctx.warnings.push(Warning::new(format!(

@@ -17,6 +17,7 @@ use crate::layout::columns::distribute;
 use crate::layout::finalize::finalize;
 use crate::layout::linebreak::{LineBreaker, NO_BREAK};
 use crate::layout::prepare::{FORCED, ParItem, prepare};
+use crate::layout::tag::{Furniture, Role, as_artifact};
 use crate::layout::{Frame, Item, Rect};
 use std::sync::Arc;
 
@@ -164,7 +165,11 @@ impl Context<'_, '_> {
                 if dx > 0.0 {
                     shift_line(&mut line, dx);
                 }
-                self.line_frame(line, para, 0.0, leading)
+                let (frame, notes) = self.line_frame(line, para, 0.0, leading);
+                for n in &notes {
+                    self.tags.note(*n);
+                }
+                (frame, notes)
             })
             .collect()
     }
@@ -196,6 +201,8 @@ impl Context<'_, '_> {
             });
         }
         let para = collect::collect(article, &inlines, caption_style, self.theme.colors.accent);
+        self.tags.open(Role::Table);
+        self.tags.open(Role::Caption);
         self.paragraph(
             out,
             &para,
@@ -207,6 +214,7 @@ impl Context<'_, '_> {
                 keep: true,
             },
         );
+        self.tags.close();
         self.space(out, caption_style.size * 0.3);
         if let Some(l) = out.last_mut() {
             l.keep_with_next = true;
@@ -214,6 +222,7 @@ impl Context<'_, '_> {
         let cols = self.table_columns(article, table, width, true);
         let n = cols.widths.len();
         if n == 0 {
+            self.tags.close();
             self.source_line(out, words.source.as_deref(), left, false);
             return;
         }
@@ -256,13 +265,25 @@ impl Context<'_, '_> {
                 shared = Some(Arc::from(std::mem::take(&mut header)));
             }
             let style = self.cell_style(is_head, size);
-            let cells: Vec<CellLines> = (0..n)
-                .map(|c| {
-                    let content = row.get(c).map_or(&[][..], |c| &c.content[..]);
-                    let para = collect::collect(article, content, style, self.theme.colors.accent);
-                    self.cell_lines(&para, cols.widths[c], leading, table.align_of(c))
-                })
-                .collect();
+            // The header rows and the body rows are each a group; a header cell heads its
+            // column.
+            if r == 0 || r == heads {
+                if r > 0 {
+                    self.tags.close();
+                }
+                self.tags
+                    .open(if is_head { Role::THead } else { Role::TBody });
+            }
+            self.tags.open(Role::TR);
+            let mut cells: Vec<CellLines> = Vec::with_capacity(n);
+            for c in 0..n {
+                let content = row.get(c).map_or(&[][..], |c| &c.content[..]);
+                let para = collect::collect(article, content, style, self.theme.colors.accent);
+                self.tags.open(if is_head { Role::TH } else { Role::TD });
+                cells.push(self.cell_lines(&para, cols.widths[c], leading, table.align_of(c)));
+                self.tags.close();
+            }
+            self.tags.close();
             let lines = cells.iter().map(Vec::len).max().unwrap_or(0).max(1);
             let top_rule = if r == 0 { HEAVY_RULE } else { 0.0 };
             let bottom_rule = if r + 1 == rows {
@@ -313,13 +334,22 @@ impl Context<'_, '_> {
                 self.push(out, f);
                 if is_head && let Some(placed) = out.last() {
                     header_h += placed.frame.height;
+                    // Set again on a later page, the header is furniture: the first one is
+                    // the table's content.
                     header.push(Flowed {
-                        frame: placed.frame.clone(),
+                        frame: Frame {
+                            height: placed.frame.height,
+                            items: as_artifact(&placed.frame.items, Furniture::Repeated),
+                        },
                         ..Flowed::default()
                     });
                 }
             }
         }
+        if rows > 0 {
+            self.tags.close();
+        }
+        self.tags.close();
         self.source_line(out, words.source.as_deref(), left, true);
     }
 
@@ -336,6 +366,7 @@ impl Context<'_, '_> {
             }
         }
         let para = collect::plain(source, style);
+        self.tags.open(Role::P);
         self.paragraph(
             out,
             &para,
@@ -347,6 +378,7 @@ impl Context<'_, '_> {
                 keep: false,
             },
         );
+        self.tags.close();
     }
 }
 

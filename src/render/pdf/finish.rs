@@ -7,6 +7,10 @@
 //! - an XMP metadata stream (Dublin Core title, creators, description, subjects, language;
 //!   dates and ids), written and escaped here, uncompressed so tools can find it;
 //! - the catalog's `/Lang` (printpdf has none);
+//! - the tagged PDF's structure ([`tag`]): the structure tree from the layout's
+//!   [`Structure`], its parent tree, `/MarkInfo`, each page's `/StructParents` and `/Tabs`,
+//!   each link annotation as an object of its own with `/StructParent` and `/Contents`; the
+//!   XMP says PDF/UA-1 (`pdfuaid:part`);
 //! - a nested outline of the headings in document order, each pointing at its heading's
 //!   position (printpdf's bookmarks are flat, sorted by name, and point at page tops);
 //! - the trailer `/ID` from the content instead of printpdf's process-global counter, so the
@@ -15,6 +19,7 @@
 //!   `Document::compress`, which always uses the best (slowest) one.
 
 use crate::layout::OutlineEntry;
+use crate::layout::tag::{NodeKid, Role, Structure};
 use crate::render::archive::Deflater;
 use lopdf::{Dictionary, Document, Object, ObjectId, StringFormat};
 use sha2::{Digest, Sha256};
@@ -153,8 +158,10 @@ pub fn xmp(meta: &Metadata) -> String {
 xmlns:dc=\"http://purl.org/dc/elements/1.1/\" \
 xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\" \
 xmlns:xmpMM=\"http://ns.adobe.com/xap/1.0/mm/\" \
-xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n\
+xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\" \
+xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\">\n\
 {dc}\n\
+<pdfuaid:part>1</pdfuaid:part>\n\
 <xmp:CreateDate>{date}</xmp:CreateDate><xmp:ModifyDate>{date}</xmp:ModifyDate>\
 <xmp:MetadataDate>{date}</xmp:MetadataDate><xmp:CreatorTool>briefpress</xmp:CreatorTool>\n\
 <pdf:Producer>briefpress</pdf:Producer>{keywords}\n\
@@ -164,6 +171,215 @@ xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n\
 </x:xmpmeta>\n\
 <?xpacket end=\"r\"?>"
     )
+}
+
+/// What one page's content stream marked (from the painter).
+pub struct Marked {
+    /// Each content piece painted and its MCID.
+    pub pieces: Vec<(u32, u32)>,
+    /// The structure's annotation each of the page's annotations is, in their order
+    /// (`u32::MAX`: none).
+    pub annots: Vec<u32>,
+}
+
+/// Writes the structure tree of `tags` as the pages were `marked`: `/StructTreeRoot` with its
+/// parent tree, `/MarkInfo`, and on each page `/StructParents` and `/Tabs /S`; each link
+/// annotation becomes an object of its own (an OBJR must point at it) with `/StructParent` and
+/// its link's description as `/Contents`. Elements with nothing painted are left out.
+pub fn tag(
+    doc: &mut Document,
+    tags: &Structure,
+    marked: &[Marked],
+    language: &str,
+) -> lopdf::Result<()> {
+    let page_ids: Vec<ObjectId> = doc.get_pages().into_values().collect();
+    let pieces = tags.owner.len();
+    // Where each piece landed: a content piece's page and MCID, an annotation's page, object
+    // and parent-tree key.
+    let mut content_at: Vec<Option<(usize, i64)>> = vec![None; pieces];
+    let mut annot_at: Vec<Option<(usize, ObjectId, i64)>> = vec![None; pieces];
+    for (p, m) in marked.iter().enumerate() {
+        for &(piece, mcid) in &m.pieces {
+            if let Some(slot) = content_at.get_mut(piece as usize) {
+                *slot = Some((p, i64::from(mcid)));
+            }
+        }
+    }
+    let mut next_key = page_ids.len() as i64;
+    for (p, &page_id) in page_ids.iter().enumerate() {
+        let annots = match doc.get_dictionary_mut(page_id)?.remove(b"Annots") {
+            Some(Object::Array(a)) => a,
+            _ => Vec::new(),
+        };
+        let mut refs = Vec::with_capacity(annots.len());
+        for (k, annot) in annots.into_iter().enumerate() {
+            let Object::Dictionary(mut dict) = annot else {
+                refs.push(annot);
+                continue;
+            };
+            let piece = marked
+                .get(p)
+                .and_then(|m| m.annots.get(k))
+                .copied()
+                .filter(|n| (*n as usize) < pieces);
+            if let Some(n) = piece {
+                let link = &tags.elems[tags.owner[n as usize]];
+                dict.set("Contents", text(link.alt.as_deref().unwrap_or_default()));
+                dict.set("StructParent", Object::Integer(next_key));
+            }
+            let id = doc.add_object(dict);
+            if let Some(n) = piece {
+                annot_at[n as usize] = Some((p, id, next_key));
+                next_key += 1;
+            }
+            refs.push(Object::Reference(id));
+        }
+        let page = doc.get_dictionary_mut(page_id)?;
+        if !refs.is_empty() {
+            page.set("Annots", Object::Array(refs));
+        }
+        page.set("StructParents", Object::Integer(p as i64));
+        page.set("Tabs", Object::Name(b"S".to_vec()));
+    }
+
+    let tree = tags.tree(|n| {
+        content_at.get(n as usize).is_some_and(Option::is_some)
+            || annot_at.get(n as usize).is_some_and(Option::is_some)
+    });
+    let root_id = doc.new_object_id();
+    let ids: Vec<ObjectId> = tree.iter().map(|_| doc.new_object_id()).collect();
+    let mut node_of: Vec<Option<usize>> = vec![None; tags.elems.len()];
+    for (i, node) in tree.iter().enumerate() {
+        node_of[node.elem] = Some(i);
+    }
+    for (i, node) in tree.iter().enumerate() {
+        let elem = &tags.elems[node.elem];
+        let mut d = Dictionary::new();
+        d.set("Type", Object::Name(b"StructElem".to_vec()));
+        d.set("S", Object::Name(elem.role.name().as_bytes().to_vec()));
+        d.set(
+            "P",
+            Object::Reference(node.parent.map_or(root_id, |p| ids[p])),
+        );
+        // The element's page: that of its first marked content; kids on it are plain MCIDs.
+        let page = node.kids.iter().find_map(|k| match *k {
+            NodeKid::Content(n) => content_at[n as usize].map(|(p, _)| p),
+            _ => None,
+        });
+        if let Some(p) = page {
+            d.set("Pg", Object::Reference(page_ids[p]));
+        }
+        // The lines of a paragraph on one page share a sequence: their MCID is listed once.
+        let mut last: Option<(usize, i64)> = None;
+        let mut kids: Vec<Object> = node
+            .kids
+            .iter()
+            .filter_map(|k| match *k {
+                NodeKid::Node(c) => Some(Object::Reference(ids[c])),
+                NodeKid::Content(n) => {
+                    let (p, mcid) = content_at[n as usize]?;
+                    if last.replace((p, mcid)) == Some((p, mcid)) {
+                        return None;
+                    }
+                    if Some(p) == page {
+                        return Some(Object::Integer(mcid));
+                    }
+                    let mut r = Dictionary::new();
+                    r.set("Type", Object::Name(b"MCR".to_vec()));
+                    r.set("Pg", Object::Reference(page_ids[p]));
+                    r.set("MCID", Object::Integer(mcid));
+                    Some(Object::Dictionary(r))
+                }
+                NodeKid::Annot(n) => {
+                    let (p, id, _) = annot_at[n as usize]?;
+                    let mut r = Dictionary::new();
+                    r.set("Type", Object::Name(b"OBJR".to_vec()));
+                    r.set("Pg", Object::Reference(page_ids[p]));
+                    r.set("Obj", Object::Reference(id));
+                    Some(Object::Dictionary(r))
+                }
+            })
+            .collect();
+        // One kid is written bare rather than as a one-element array.
+        let k = if kids.len() == 1 {
+            kids.remove(0)
+        } else {
+            Object::Array(kids)
+        };
+        d.set("K", k);
+        if elem.role == Role::Figure
+            && let Some(alt) = &elem.alt
+        {
+            d.set("Alt", text(alt));
+        }
+        if let Some(lang) = &elem.lang {
+            d.set("Lang", text(lang));
+        }
+        if let Some(numbering) = elem.numbering {
+            let mut a = Dictionary::new();
+            a.set("O", Object::Name(b"List".to_vec()));
+            a.set("ListNumbering", Object::Name(numbering.as_bytes().to_vec()));
+            d.set("A", Object::Dictionary(a));
+        }
+        if elem.role == Role::TH {
+            let mut a = Dictionary::new();
+            a.set("O", Object::Name(b"Table".to_vec()));
+            a.set("Scope", Object::Name(b"Column".to_vec()));
+            d.set("A", Object::Dictionary(a));
+        }
+        doc.objects.insert(ids[i], Object::Dictionary(d));
+    }
+
+    // The parent tree: each page's MCIDs to their elements, each annotation to its link.
+    let owner_ref = |piece: u32| -> Object {
+        tags.owner
+            .get(piece as usize)
+            .and_then(|e| node_of[*e])
+            .map_or(Object::Null, |n| Object::Reference(ids[n]))
+    };
+    let mut nums = Vec::with_capacity(2 * next_key as usize);
+    for (p, _) in page_ids.iter().enumerate() {
+        let mut owners = Vec::new();
+        for &(piece, mcid) in marked.get(p).map_or(&[][..], |m| &m.pieces[..]) {
+            let mcid = mcid as usize;
+            if owners.len() <= mcid {
+                owners.resize(mcid + 1, Object::Null);
+                owners[mcid] = owner_ref(piece);
+            }
+        }
+        nums.push(Object::Integer(p as i64));
+        nums.push(Object::Array(owners));
+    }
+    let mut keyed: Vec<(i64, u32)> = annot_at
+        .iter()
+        .enumerate()
+        .filter_map(|(n, at)| at.map(|(_, _, key)| (key, n as u32)))
+        .collect();
+    keyed.sort_unstable();
+    for (key, n) in keyed {
+        nums.push(Object::Integer(key));
+        nums.push(owner_ref(n));
+    }
+    let mut parent_tree = Dictionary::new();
+    parent_tree.set("Nums", Object::Array(nums));
+    let parent_tree = doc.add_object(parent_tree);
+    let mut root = Dictionary::new();
+    root.set("Type", Object::Name(b"StructTreeRoot".to_vec()));
+    if !ids.is_empty() {
+        root.set("K", Object::Array(vec![Object::Reference(ids[0])]));
+    }
+    root.set("ParentTree", Object::Reference(parent_tree));
+    root.set("ParentTreeNextKey", Object::Integer(next_key));
+    doc.objects.insert(root_id, Object::Dictionary(root));
+
+    let catalog = doc.catalog_mut()?;
+    catalog.set("StructTreeRoot", Object::Reference(root_id));
+    let mut mark_info = Dictionary::new();
+    mark_info.set("Marked", Object::Boolean(true));
+    mark_info.set("Suspects", Object::Boolean(false));
+    catalog.set("MarkInfo", Object::Dictionary(mark_info));
+    catalog.set("Lang", text(language));
+    Ok(())
 }
 
 /// Applies the finishing step and returns the file's bytes.

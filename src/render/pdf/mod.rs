@@ -1,8 +1,9 @@
 //! The PDF backend: lays the article out (`crate::layout`) and paints the pages with printpdf.
 //!
 //! `render` reads in phases: layout → embed the fonts (subset) → register the images →
-//! paint each page → printpdf builds its lopdf document → the finishing step (Info, `/Lang`,
-//! nested outline, content-derived `/ID`) → bytes. Every resource name is chosen here (`F1`…,
+//! paint each page → printpdf builds its lopdf document → the structure tree
+//! ([`finish::tag`]) → the finishing step (Info, `/Lang`, nested outline, content-derived
+//! `/ID`) → bytes. Every resource name is chosen here (`F1`…,
 //! `Im1`…), never by printpdf's process-global counter, so output is byte-identical for the
 //! same input, across processes and within one.
 
@@ -95,11 +96,17 @@ fn write(laid: &layout::Layout<'_>, metadata: &finish::Metadata) -> Result<Rende
 
     let mut pages = Vec::with_capacity(laid.pages.len());
     let mut contents = Vec::with_capacity(laid.pages.len());
+    let mut marked = Vec::with_capacity(laid.pages.len());
     let anchors = paint::Anchors::new(&laid.outline);
+    let previous = laid.structure.previous_pieces();
     for (p, imgs) in laid.pages.iter().zip(&placements) {
-        let painted = paint::page(p, &fonts, imgs, &anchors);
+        let painted = paint::page(p, &fonts, imgs, &anchors, &laid.structure, &previous);
         pages.push(painted.page);
         contents.push(painted.content);
+        marked.push(finish::Marked {
+            pieces: painted.pieces,
+            annots: painted.annots,
+        });
     }
     // printpdf learns each face's glyphs from operations; the first page carries them, and its
     // content stream is replaced below like every page's.
@@ -123,6 +130,8 @@ fn write(laid: &layout::Layout<'_>, metadata: &finish::Metadata) -> Result<Rende
     }
 
     let heights: Vec<f32> = laid.pages.iter().map(|p| p.height).collect();
+    finish::tag(&mut lo, &laid.structure, &marked, &metadata.language)
+        .map_err(|e| Error::render("pdf", e))?;
     let bytes = finish::finish(lo, metadata, &laid.outline, &heights)
         .map_err(|e| Error::render("pdf", e))?;
     Ok(Rendered { bytes, warnings })

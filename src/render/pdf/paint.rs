@@ -18,6 +18,7 @@
 use super::fonts::{Embedded, NOTDEF};
 use crate::article::link::{self, Target};
 use crate::error::{Error, Result};
+use crate::layout::tag::{Furniture, Mark, Structure};
 use crate::layout::{FaceId, Glyph, Item, Jump, OutlineEntry, Page, TextRun};
 use crate::theme::Rgb;
 use printpdf::{
@@ -61,6 +62,38 @@ pub struct Painted {
     pub page: PdfPage,
     /// The page's content stream.
     pub content: Vec<u8>,
+    /// Each content piece painted and the MCID of the sequence it is in (the lines of a
+    /// paragraph on one page share one), in painting order.
+    pub pieces: Vec<(u32, u32)>,
+    /// The structure's annotation each of the page's annotations is, in their order.
+    pub annots: Vec<u32>,
+}
+
+/// Where the content stream is in its marked-content sequences: every glyph and path is
+/// drawn inside exactly one, a piece of the structure (`/P <</MCID n>> BDC`) or an artifact.
+/// Drawing outside any piece opens a plain `/Artifact` sequence, which lasts until the next
+/// mark; text objects never straddle a sequence's ends.
+#[derive(Default)]
+struct Marking {
+    /// A sequence is open (a piece, an artifact of a kind, or a plain artifact).
+    open: bool,
+    /// The open sequence is the plain artifact opened for unmarked drawing.
+    plain: bool,
+    /// The annotation the next annotation item is.
+    annot: Option<u32>,
+    /// The content piece open.
+    piece: Option<u32>,
+    /// The content piece just ended, whose `EMC` is not written yet.
+    pending: Option<u32>,
+}
+
+/// The artifact properties of furniture of `kind`.
+fn artifact_properties(kind: Furniture) -> &'static [u8] {
+    match kind {
+        Furniture::Header => b"/Artifact <</Type /Pagination /Subtype /Header>> BDC\n",
+        Furniture::Footer => b"/Artifact <</Type /Pagination /Subtype /Footer>> BDC\n",
+        Furniture::Repeated => b"/Artifact <</Type /Pagination>> BDC\n",
+    }
 }
 
 /// Appends a number as PDF content wants it: no exponent, at most four decimals (0.0001 pt, or
@@ -304,6 +337,8 @@ pub fn page(
     fonts: &BTreeMap<FaceId, Embedded>,
     images: &BTreeMap<usize, XObjectId>,
     anchors: &Anchors,
+    tags: &Structure,
+    previous: &[u32],
 ) -> Painted {
     let h = page.height;
     let mut out: Vec<u8> = Vec::with_capacity(16 * 1024);
@@ -311,12 +346,89 @@ pub fn page(
     let mut in_text = false;
     let mut font: Option<(FaceId, f32)> = None;
     let mut fill: Option<Rgb> = None;
+    let mut marking = Marking::default();
+    let mut pieces: Vec<(u32, u32)> = Vec::new();
+    let mut next_mcid = 0u32;
+    let mut annots: Vec<u32> = Vec::new();
     for (index, item) in page.items.iter().enumerate() {
-        if in_text && !matches!(item, Item::Text(_)) {
+        let marks = matches!(item, Item::Begin(_) | Item::End);
+        if in_text && (marks || !matches!(item, Item::Text(_))) {
             out.extend_from_slice(b"ET\n");
             in_text = false;
         }
+        // A piece that directly follows the one just ended in the same element (the next line
+        // of a paragraph) continues its sequence; anything else ends it.
+        if let Some(prev) = marking.pending.take() {
+            match item {
+                Item::Begin(Mark::Content(n)) if previous.get(*n as usize) == Some(&prev) => {
+                    pieces.push((*n, next_mcid - 1));
+                    marking.piece = Some(*n);
+                    continue;
+                }
+                _ => {
+                    out.extend_from_slice(b"EMC\n");
+                    marking.open = false;
+                }
+            }
+        }
+        let draws = matches!(
+            item,
+            Item::Text(_) | Item::Fill { .. } | Item::Stroke { .. } | Item::Image { .. }
+        );
+        if (marks && marking.plain) || (draws && !marking.open) {
+            if marking.plain {
+                out.extend_from_slice(b"EMC\n");
+                marking.open = false;
+                marking.plain = false;
+            } else {
+                out.extend_from_slice(b"/Artifact BMC\n");
+                marking.open = true;
+                marking.plain = true;
+            }
+        }
         match item {
+            Item::Begin(Mark::Annot(n)) => marking.annot = Some(*n),
+            Item::Begin(mark) => {
+                if marking.open {
+                    // A piece never opens inside another: close what is open.
+                    out.extend_from_slice(b"EMC\n");
+                }
+                match *mark {
+                    Mark::Content(n) => {
+                        let role = tags
+                            .owner
+                            .get(n as usize)
+                            .and_then(|e| tags.elems.get(*e))
+                            .map_or("Span", |e| e.role.name());
+                        out.push(b'/');
+                        out.extend_from_slice(role.as_bytes());
+                        out.extend_from_slice(b" <</MCID ");
+                        out.extend_from_slice(next_mcid.to_string().as_bytes());
+                        out.extend_from_slice(b">> BDC\n");
+                        pieces.push((n, next_mcid));
+                        next_mcid += 1;
+                        marking.piece = Some(n);
+                    }
+                    Mark::Artifact(kind) => {
+                        out.extend_from_slice(artifact_properties(kind));
+                        marking.piece = None;
+                    }
+                    Mark::Annot(_) => {}
+                }
+                marking.open = true;
+            }
+            Item::End => {
+                if marking.annot.take().is_none() && marking.open {
+                    match marking.piece.take() {
+                        // Its EMC waits: the next item may continue the sequence.
+                        Some(n) => marking.pending = Some(n),
+                        None => {
+                            out.extend_from_slice(b"EMC\n");
+                            marking.open = false;
+                        }
+                    }
+                }
+            }
             Item::Text(run) => {
                 let Some(embedded) = fonts.get(&run.face) else {
                     continue;
@@ -435,6 +547,7 @@ pub fn page(
                         None,
                     ),
                 });
+                annots.push(marking.annot.unwrap_or(u32::MAX));
             }
             // Unresolved jumps were dropped by pagination.
             Item::Jump { .. } => {}
@@ -465,11 +578,15 @@ pub fn page(
                         None,
                     ),
                 });
+                annots.push(marking.annot.unwrap_or(u32::MAX));
             }
         }
     }
     if in_text {
         out.extend_from_slice(b"ET\n");
+    }
+    if marking.open || marking.pending.is_some() {
+        out.extend_from_slice(b"EMC\n");
     }
     let mut p = PdfPage::new(Mm(0.0), Mm(0.0), annotations);
     let size = printpdf::Rect::from_wh(Pt(page.width), Pt(h));
@@ -479,6 +596,8 @@ pub fn page(
     Painted {
         page: p,
         content: out,
+        pieces,
+        annots,
     }
 }
 
