@@ -47,7 +47,14 @@ pub(in crate::layout) struct Columns {
 }
 
 /// One cell's lines, each a frame of the table's leading, and the notes they cite.
-type CellLines = Vec<(Frame, Vec<usize>)>;
+type CellLines = Vec<CellLine>;
+
+/// One line of a cell: its frame, the notes it cites, and whether it ends in a hyphen.
+struct CellLine {
+    frame: Frame,
+    cited: Vec<usize>,
+    hyphenated: bool,
+}
 
 impl Context<'_, '_> {
     /// The style of a cell's text at `size`.
@@ -165,11 +172,16 @@ impl Context<'_, '_> {
                 if dx > 0.0 {
                     shift_line(&mut line, dx);
                 }
-                let (frame, notes) = self.line_frame(line, para, 0.0, leading);
-                for n in &notes {
+                let hyphenated = line.hyphenated;
+                let (frame, cited) = self.line_frame(line, para, 0.0, leading);
+                for n in &cited {
                     self.tags.note(*n);
                 }
-                (frame, notes)
+                CellLine {
+                    frame,
+                    cited,
+                    hyphenated,
+                }
             })
             .collect()
     }
@@ -296,9 +308,10 @@ impl Context<'_, '_> {
             // A row taller than what a page holds under the header is cut between lines.
             let room = block_h - header_h - top_rule - bottom_rule - 2.0 * pad;
             let band = ((room / leading).floor() as usize).max(1);
-            let bands = lines.div_ceil(band);
+            let cuts = row_cuts(&cells, lines, band);
+            let bands = cuts.len() - 1;
             for b in 0..bands {
-                let (from, to) = (b * band, ((b + 1) * band).min(lines));
+                let (from, to) = (cuts[b], cuts[b + 1]);
                 let first = b == 0;
                 let last = b + 1 == bands;
                 let top = if first { top_rule } else { 0.0 };
@@ -308,14 +321,14 @@ impl Context<'_, '_> {
                     items.push(rule(0.0, top, rule_color));
                 }
                 for (c, lines) in cells.iter().enumerate() {
-                    for (k, (frame, cited)) in lines.iter().enumerate().take(to).skip(from) {
+                    for (k, line) in lines.iter().enumerate().take(to).skip(from) {
                         let dy = top + pad + (k - from) as f32 * leading;
-                        for item in &frame.items {
+                        for item in &line.frame.items {
                             let mut item = item.clone();
                             item.translate(xs[c], dy);
                             items.push(item);
                         }
-                        notes.extend(cited.iter().copied());
+                        notes.extend(line.cited.iter().copied());
                     }
                 }
                 let mut height = top + pad + (to - from) as f32 * leading + pad;
@@ -415,9 +428,37 @@ fn content_widths(items: &[ParItem]) -> (f32, f32) {
     (min.max(piece), max.max(line))
 }
 
+/// Where a row of `lines` lines is cut into bands of at most `band` lines, one per page: the
+/// line indices each band starts at, then `lines`. A cut goes no further up than half a band to
+/// fall after a line no cell ends in a hyphen, so no page ends on a broken word (as paragraphs
+/// keep a hyphenated line with the next); when every line in reach is hyphenated it falls
+/// where the page ends.
+fn row_cuts(cells: &[CellLines], lines: usize, band: usize) -> Vec<usize> {
+    let broken = |k: usize| {
+        cells
+            .iter()
+            .any(|c| c.get(k).is_some_and(|line| line.hyphenated))
+    };
+    let mut cuts = vec![0];
+    let mut from = 0;
+    while from + band < lines {
+        let full = from + band;
+        let lowest = (from + band.div_ceil(2)).max(from + 1);
+        let to = (lowest..=full)
+            .rev()
+            .find(|&to| !broken(to - 1))
+            .unwrap_or(full);
+        cuts.push(to);
+        from = to;
+    }
+    cuts.push(lines);
+    cuts
+}
+
 #[cfg(test)]
 mod tests {
-    use super::content_widths;
+    use super::{CellLine, content_widths, row_cuts};
+    use crate::layout::Frame;
     use crate::layout::linebreak::NO_BREAK;
     use crate::layout::prepare::{FORCED, ParItem};
 
@@ -469,5 +510,34 @@ mod tests {
         assert_eq!(max, 10.0 + 12.0 + 3.0 + 5.0 + 6.0);
         assert_eq!(content_widths(&[b(7.0), glue(2.0), b(30.0)]), (30.0, 39.0));
         assert_eq!(content_widths(&[]), (0.0, 0.0));
+    }
+
+    fn cell(hyphenated: &[bool]) -> Vec<CellLine> {
+        hyphenated
+            .iter()
+            .map(|&hyphenated| CellLine {
+                frame: Frame::default(),
+                cited: Vec::new(),
+                hyphenated,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_row_is_cut_after_a_line_no_cell_breaks_a_word_in() {
+        // Ten lines, four to a page: in the first cell line 3 (index) ends in a hyphen, so the
+        // first cut moves up one line; the second cut (after line 6) is free.
+        let cells = [
+            cell(&[
+                false, false, false, true, false, false, false, false, false, false,
+            ]),
+            cell(&[false; 6]),
+        ];
+        assert_eq!(row_cuts(&cells, 10, 4), vec![0, 3, 7, 10]);
+        // Every line in reach hyphenated: the cut falls where the page ends.
+        let cells = [cell(&[true; 9])];
+        assert_eq!(row_cuts(&cells, 9, 4), vec![0, 4, 8, 9]);
+        // A row that fits is not cut.
+        assert_eq!(row_cuts(&cells, 3, 4), vec![0, 3]);
     }
 }
