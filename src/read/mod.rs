@@ -18,7 +18,7 @@ pub mod smart;
 pub mod table_caption;
 pub mod text;
 
-use crate::article::{Article, link};
+use crate::article::{Article, Language, link};
 use crate::error::{Error, Location, Result, Warning};
 use std::path::Path;
 
@@ -164,6 +164,15 @@ fn read_into(
         parsed.warnings.push(Warning::new(
             "the brief has no body text; its outputs hold only the title block",
         ));
+    }
+    let lang = parsed.article.meta.lang();
+    if !lang.has_locale() && Language::parse(&parsed.article.meta.language).is_ok() {
+        // One warning, whatever the brief holds: every word briefpress adds is English.
+        parsed.warnings.push(Warning::new(format!(
+            "briefpress has no words for language `{}`; the byline, date, \"Notes\" and table labels are in English (a theme's [labels.{}] can give them)",
+            lang.tag(),
+            lang.primary()
+        )));
     }
     warn_dead_links(&mut parsed, &text);
     problems.extend(images::load_all(
