@@ -460,3 +460,46 @@ fn a_language_without_words_falls_back_to_english_with_one_warning() {
         untagged(&entry(&epub, "OEBPS/text.xhtml")).contains("By Nguyễn Văn An · May 12, 2026")
     );
 }
+
+#[test]
+fn a_pack_speaks_its_language_on_its_cover_and_contents_and_keeps_polish_ties() {
+    use briefpress::pack::{Pack, PackMeta};
+    let (zh, _) = language_fixture("zh");
+    let (pl, _) = language_fixture("pl");
+    let pack = Pack {
+        meta: PackMeta {
+            language: Some("zh".into()),
+            ..PackMeta::default()
+        },
+        cover: None,
+        briefs: vec![zh, pl],
+    };
+    let theme = Theme::default();
+    let epub = Format::Epub.render_pack(&pack, &theme).unwrap().bytes;
+    let title = untagged(&entry(&epub, "OEBPS/title.xhtml"));
+    // No title given: the pack's language names it; the contents heading and the authors'
+    // lines are in each one's words.
+    assert!(
+        title.contains("简报汇编") && title.contains("目录"),
+        "{title}"
+    );
+    assert!(title.contains("张伟、李娜"), "{title}");
+    assert!(title.contains("Anna Kowalska i Tomasz Nowak"), "{title}");
+    assert!(entry(&epub, "OEBPS/brief-02.xhtml").contains("a\u{A0}w\u{A0}Izmaile"));
+    let docx = Format::Docx.render_pack(&pack, &theme).unwrap().bytes;
+    let document = untagged(&entry(&docx, "word/document.xml"));
+    assert!(document.contains("简报汇编") && document.contains("i\u{A0}w\u{A0}Reni"));
+    // A theme's words for the pack reach it too.
+    let toml = "[labels.zh]\ncontents = \"目次\"\npack = \"资料汇编\"\n";
+    let themed = briefpress::theme::ThemeFile::parse(toml)
+        .unwrap()
+        .into_theme(toml, &mut |_| Err(std::io::ErrorKind::NotFound.into()))
+        .unwrap();
+    let epub = Format::Epub.render_pack(&pack, &themed).unwrap().bytes;
+    let title = untagged(&entry(&epub, "OEBPS/title.xhtml"));
+    assert!(
+        title.contains("资料汇编") && title.contains("目次"),
+        "{title}"
+    );
+    assert!(entry(&epub, "OEBPS/content.opf").contains("资料汇编"));
+}
