@@ -1038,16 +1038,14 @@ impl Language {
     pub fn labels_with(&self, overrides: &LabelOverrides) -> Labels {
         let mut labels = self.labels();
         let tag = self.tag.to_ascii_lowercase();
-        let specific = [self.primary.as_str(), tag.as_str()];
-        for (i, wanted) in specific.iter().enumerate() {
-            if i == 1 && tag == self.primary {
-                break;
-            }
-            for (t, key, value) in &overrides.entries {
-                if t == wanted {
-                    // Checked when the theme was read; a failure here cannot happen.
-                    let _ = labels.set(key, value);
-                }
+        let mut wanted = vec![self.primary.as_str()];
+        if tag != self.primary {
+            wanted.push(&tag);
+        }
+        for w in wanted {
+            for (_, key, value) in overrides.entries.iter().filter(|(t, ..)| t == w) {
+                // Checked when the theme was read (`LabelOverrides::set`): it cannot fail here.
+                let _ = labels.set(key, value);
             }
         }
         labels

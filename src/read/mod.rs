@@ -18,7 +18,7 @@ pub mod smart;
 pub mod table_caption;
 pub mod text;
 
-use crate::article::{Article, Language, link};
+use crate::article::{Article, link};
 use crate::error::{Error, Location, Result, Warning};
 use std::path::Path;
 
@@ -166,7 +166,7 @@ fn read_into(
         ));
     }
     let lang = parsed.article.meta.lang();
-    if !lang.has_locale() && Language::parse(&parsed.article.meta.language).is_ok() {
+    if !lang.has_locale() {
         // One warning, whatever the brief holds: every word briefpress adds is English.
         parsed.warnings.push(Warning::new(format!(
             "briefpress has no words for language `{}`; the byline, date, \"Notes\" and table labels are in English (a theme's [labels.{}] can give them)",
