@@ -324,7 +324,7 @@ const PARENS: &str = "{name} ({affiliation})";
 const WIDE_PARENS: &str = "{name}（{affiliation}）";
 
 /// The languages briefpress speaks; any other falls back to the first, English (with one
-/// warning when the brief is read). Bylines: Polish, Russian, Ukrainian, Turkish and Japanese
+/// warning when the brief is read). Bylines: Polish, Czech, Russian, Ukrainian, Turkish and Japanese
 /// name the authors without a preposition, as their publications do (a "by" word would be a
 /// calque); Chinese opens with "作者：". Arabic and Hebrew attach "and" (و, ו) to the next
 /// name. Arabic dates use Western digits (see docs/decisions.md).
@@ -613,6 +613,42 @@ pub const LOCALES: &[Locale] = &[
                 "października",
                 "listopada",
                 "grudnia",
+            ],
+            first_day: None,
+        },
+    },
+    Locale {
+        primary: "cs",
+        labels: labels!(
+            "{names}",
+            " a ",
+            ", ",
+            PARENS,
+            "Poznámky",
+            "Obsah",
+            "Tabulka {n}",
+            "Obrázek {n}",
+            ". ",
+            "Zdroj: {source}",
+            "Obálka",
+            "Orientační body",
+            "Informační balíček",
+        ),
+        date: DateStyle {
+            pattern: "{d}. {m} {y}",
+            months: [
+                "ledna",
+                "února",
+                "března",
+                "dubna",
+                "května",
+                "června",
+                "července",
+                "srpna",
+                "září",
+                "října",
+                "listopadu",
+                "prosince",
             ],
             first_day: None,
         },
@@ -1183,6 +1219,7 @@ mod tests {
             ("it", "12 maggio 2026"),
             ("nl", "12 mei 2026"),
             ("pl", "12 maja 2026"),
+            ("cs", "12. května 2026"),
             ("ru", "12 мая 2026 г."),
             ("uk", "12 травня 2026 р."),
             ("tr", "12 Mayıs 2026"),

@@ -656,7 +656,7 @@ hyphenate = {hyphenate}
 # footer = "example.org"     # beside the page number
 
 # The words briefpress writes itself, per language (`fr` also covers `fr-CA`). Built in for
-# en, es, pt, fr, de, it, nl, pl, ru, uk, tr, ar, he, zh and ja; any key may be changed.
+# en, es, pt, fr, de, it, nl, pl, cs, ru, uk, tr, ar, he, zh and ja; any key may be changed.
 # A form's placeholder may be left out: by = "Texte :" puts the names after the word.
 # [labels.fr]
 # by = "Par {{names}}"          # the authors' line

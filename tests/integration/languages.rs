@@ -177,7 +177,7 @@ fn untagged(xml: &str) -> String {
 /// Each fixture brief of `tests/fixtures/languages/`: its tag (the file's stem), the byline
 /// with the date, and how its table's label (with the caption's first word) and source line
 /// open, as a native production editor writes them.
-const FIXTURES: [(&str, &str, &str, &str); 15] = [
+const FIXTURES: [(&str, &str, &str, &str); 16] = [
     (
         "en",
         "By Claire Dubois (Centre for Transport Policy) and Tomasz Nowak · May 12, 2026",
@@ -225,6 +225,12 @@ const FIXTURES: [(&str, &str, &str, &str); 15] = [
         "Anna Kowalska (Ośrodek Polityki Transportowej) i Tomasz Nowak · 12 maja 2026",
         "Tabela 1. Zboże",
         "Źródło: Ministerstwo",
+    ),
+    (
+        "cs",
+        "Jana Nováková (Středisko dopravní politiky) a Petr Svoboda · 12. května 2026",
+        "Tabulka 1. Obilí",
+        "Zdroj: Ministerstvo",
     ),
     (
         "ru",
@@ -346,7 +352,7 @@ fn three_texts(a: &Article, theme: &Theme, name: &str) -> [(&'static str, String
 }
 
 #[test]
-fn fifteen_languages_write_their_byline_date_and_labels_in_every_format_without_a_warning() {
+fn sixteen_languages_write_their_byline_date_and_labels_in_every_format_without_a_warning() {
     if !crate::tools::require("pdftotext") {
         return;
     }
@@ -408,6 +414,18 @@ fn polish_one_letter_words_keep_the_next_word_in_every_format_but_code_does_not(
         xhtml.contains("<code>a b</code>"),
         "the code span keeps its space"
     );
+    // Czech also ties k, s and v.
+    let (cs, _) = language_fixture("cs");
+    let epub = Format::Epub.render(&cs, &theme).unwrap().bytes;
+    let cs_xhtml = entry(&epub, "OEBPS/text.xhtml");
+    for tied in [
+        "k\u{A0}jednání",
+        "s\u{A0}vládou",
+        "v\u{A0}Kyjevě",
+        "i\u{A0}v\u{A0}Reni",
+    ] {
+        assert!(cs_xhtml.contains(tied), "cs epub: no {tied:?}");
+    }
     // The model keeps the text as written: `inspect --json` shows no tie.
     assert!(!serde_json::to_string(&a).unwrap().contains('\u{A0}'));
 }
