@@ -659,7 +659,7 @@ hyphenate = {hyphenate}
 # en, es, pt, fr, de, it, nl, pl, cs, ru, uk, tr, ar, he, zh and ja; any key may be changed.
 # A form's placeholder may be left out: by = "Texte :" puts the names after the word.
 # [labels.fr]
-# by = "Par {{names}}"          # the authors' line
+# by = "Par {{names}}"            # the authors' line
 # and = " et "                 # between the last two names
 # comma = ", "                 # between the other names
 # affiliation = "{{name}} ({{affiliation}})"
