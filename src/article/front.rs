@@ -4,7 +4,7 @@
 //! The order is the PDF's first page: masthead, title, dek, byline (authors with their
 //! affiliations, then the date), the lead photo with caption and credit, the summary.
 
-use super::{Article, Date, Figure};
+use super::{Article, Date, Figure, LabelOverrides};
 
 /// One piece of the front block.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,9 +52,9 @@ impl Byline {
 }
 
 /// The front block of an article whose publisher (the brief's, else the theme's) is
-/// `publisher`, in order; pieces with nothing to say are left out (the masthead stays, for
-/// the logo).
-pub fn front<'a>(article: &'a Article, publisher: &str) -> Vec<Piece<'a>> {
+/// `publisher` and whose theme sets `labels`, in order; pieces with nothing to say are left
+/// out (the masthead stays, for the logo).
+pub fn front<'a>(article: &'a Article, publisher: &str, labels: &LabelOverrides) -> Vec<Piece<'a>> {
     let meta = &article.meta;
     let nonempty = |s: Option<&'a str>| s.map(str::trim).filter(|s| !s.is_empty());
     let mut out = vec![
@@ -66,7 +66,7 @@ pub fn front<'a>(article: &'a Article, publisher: &str) -> Vec<Piece<'a>> {
     if let Some(dek) = nonempty(meta.subtitle.as_deref()) {
         out.push(Piece::Subtitle(dek));
     }
-    if let Some(b) = byline(article) {
+    if let Some(b) = byline(article, labels) {
         out.push(Piece::Byline(b));
     }
     if let Some(photo) = &article.photo {
@@ -78,22 +78,22 @@ pub fn front<'a>(article: &'a Article, publisher: &str) -> Vec<Piece<'a>> {
     out
 }
 
-/// The byline of an article, or `None` when it names neither author nor date.
-pub fn byline(article: &Article) -> Option<Byline> {
+/// The byline of an article in its language, with a theme's `labels`, or `None` when it names
+/// neither author nor date.
+pub fn byline(article: &Article, labels: &LabelOverrides) -> Option<Byline> {
     let lang = article.meta.lang();
+    let words = lang.labels_with(labels);
     let names: Vec<String> = article
         .meta
         .authors
         .iter()
         .filter(|a| !a.name.trim().is_empty())
         .map(|a| match a.affiliation.as_deref().map(str::trim) {
-            Some(aff) if !aff.is_empty() => format!("{} ({aff})", a.name.trim()),
+            Some(aff) if !aff.is_empty() => words.affiliated(a.name.trim(), aff),
             _ => a.name.trim().to_owned(),
         })
         .collect();
-    let authors = lang
-        .list(&names)
-        .map(|list| format!("{} {list}", lang.labels().by));
+    let authors = words.list(&names).map(|list| words.byline(&list));
     let date = article.meta.date.map(|d| (lang.date(d), d));
     (authors.is_some() || date.is_some()).then_some(Byline { authors, date })
 }
@@ -126,12 +126,12 @@ mod tests {
     fn byline_carries_affiliations_and_the_date() {
         let a = article(&[("Jane Doe", Some("Arsht Center")), ("Bo Li", None)], "en");
         assert_eq!(
-            byline(&a).unwrap().text(),
+            byline(&a, &LabelOverrides::default()).unwrap().text(),
             "By Jane Doe (Arsht Center) and Bo Li · February 2, 2026"
         );
         let a = article(&[("Ana", None), ("Luis", None), ("Eva", None)], "es");
         assert_eq!(
-            byline(&a).unwrap().text(),
+            byline(&a, &LabelOverrides::default()).unwrap().text(),
             "Por Ana, Luis y Eva · 2 de febrero de 2026"
         );
     }
@@ -147,7 +147,7 @@ mod tests {
             credit: None,
             image: None,
         });
-        let kinds: Vec<&str> = front(&a, "P")
+        let kinds: Vec<&str> = front(&a, "P", &LabelOverrides::default())
             .iter()
             .map(|p| match p {
                 Piece::Masthead { .. } => "masthead",

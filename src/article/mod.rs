@@ -18,11 +18,15 @@ mod language;
 pub mod link;
 pub mod quotes;
 pub mod table;
+pub mod ties;
 pub mod walk;
 
 pub use build::{para, text};
 pub use date::Date;
-pub use language::{DateStyle, Direction, LOCALES, Labels, Language, LanguageError, Locale};
+pub use language::{
+    DateStyle, Direction, LABEL_KEYS, LOCALES, LabelOverrides, Labels, Language, LanguageError,
+    Locale,
+};
 pub use table::{Align, Cell, Row, Table, TableWords};
 
 use schemars::JsonSchema;

@@ -51,7 +51,9 @@ impl Quotes {
             ("pl" | "ro" | "hu", _) => q(('„', '”'), ('«', '»')),
             ("hr" | "bs" | "sr", _) => q(('„', '”'), ('‘', '’')),
             ("bg", _) => q(('„', '“'), ('„', '“')),
-            ("nl", _) => english,
+            // Dutch: single quotes for a quotation, double inside (the Taalunie allows both;
+            // single marks are what Dutch newspapers and publishers set).
+            ("nl", _) => q(('‘', '’'), ('“', '”')),
             ("sv" | "fi", _) => q(('”', '”'), ('’', '’')),
             ("nb" | "nn" | "no", _) => q(('«', '»'), ('‘', '’')),
             ("ja", _) => q(('「', '」'), ('『', '』')),
@@ -80,5 +82,21 @@ mod tests {
         assert_eq!(Quotes::for_language("pt-BR").primary, ('“', '”'));
         assert_eq!(Quotes::for_language("pt-PT").primary, ('«', '»'));
         assert_eq!(Quotes::for_language("xx").primary, ('“', '”'));
+        // The languages briefpress has words for, outer and inner marks.
+        for (tag, primary, secondary) in [
+            ("ru", ('«', '»'), ('„', '“')),
+            ("uk", ('«', '»'), ('„', '“')),
+            ("pl", ('„', '”'), ('«', '»')),
+            ("it", ('«', '»'), ('“', '”')),
+            ("nl", ('‘', '’'), ('“', '”')),
+            ("tr", ('“', '”'), ('‘', '’')),
+            ("he", ('”', '”'), ('’', '’')),
+            ("ar", ('«', '»'), ('“', '”')),
+            ("ja", ('「', '」'), ('『', '』')),
+            ("zh", ('“', '”'), ('‘', '’')),
+        ] {
+            let q = Quotes::for_language(tag);
+            assert_eq!((q.primary, q.secondary), (primary, secondary), "{tag}");
+        }
     }
 }

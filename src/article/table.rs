@@ -5,7 +5,7 @@
 //! whether or not it has a caption, so "Table 3" means the same table in the PDF, the DOCX and
 //! the EPUB.
 
-use super::{Article, Block, Inline, Language, walk};
+use super::{Article, Block, Inline, LabelOverrides, Labels, walk};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -89,6 +89,8 @@ impl Table {
 pub struct TableWords {
     /// "Table 3": the label and the number, always present.
     pub label: String,
+    /// What stands between the label and the caption: ". ", "：".
+    pub separator: String,
     /// The caption, trimmed; empty when the table has none.
     pub caption: String,
     /// "Source: Eurostat" with the language's word, or `None`.
@@ -96,30 +98,28 @@ pub struct TableWords {
 }
 
 impl TableWords {
-    /// The label and the caption as one line: "Table 3. Budget by year", or the label alone.
+    /// The label and the caption as one line: "Table 3. Budget", "表3：预算", or the label
+    /// alone.
     pub fn heading(&self) -> String {
         if self.caption.is_empty() {
             self.label.clone()
         } else {
-            format!("{}{}{}", self.label, LABEL_SEPARATOR, self.caption)
+            format!("{}{}{}", self.label, self.separator, self.caption)
         }
     }
 }
 
-/// What stands between a table's label and its caption.
-pub const LABEL_SEPARATOR: &str = ". ";
-
-/// The words of table number `number` (1-based) in `language`.
-pub fn words(table: &Table, number: usize, language: &Language) -> TableWords {
-    let labels = language.labels();
+/// The words of table number `number` (1-based) with `labels`.
+pub fn words(table: &Table, number: usize, labels: &Labels) -> TableWords {
     let source = table
         .source
         .as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty())
-        .map(|s| format!("{}: {s}", labels.source));
+        .map(|s| labels.source_line(s));
     TableWords {
-        label: format!("{} {number}", labels.table),
+        label: labels.table_label(number),
+        separator: labels.caption_separator.to_string(),
         caption: table.caption.trim().to_owned(),
         source,
     }
@@ -150,9 +150,16 @@ impl Article {
             .map_or(0, |i| i + 1)
     }
 
-    /// The words around `table` (a table of this article) in the article's language.
-    pub fn table_words(&self, table: &Table) -> TableWords {
-        words(table, self.table_number(table), &self.meta.lang())
+    /// The words around `table` (a table of this article) in the article's language, with a
+    /// theme's `labels`.
+    pub fn table_words(&self, table: &Table, labels: &LabelOverrides) -> TableWords {
+        words(table, self.table_number(table), &self.labels(labels))
+    }
+
+    /// The words briefpress writes itself in this article, in its language with a theme's
+    /// `labels`: what every backend asks for instead of choosing words.
+    pub fn labels(&self, labels: &LabelOverrides) -> Labels {
+        self.meta.lang().labels_with(labels)
     }
 }
 
@@ -194,12 +201,17 @@ mod tests {
         };
         let second = article.tables()[1];
         assert_eq!(article.table_number(second), 2);
-        let w = article.table_words(article.tables()[0]);
+        let w = article.table_words(article.tables()[0], &LabelOverrides::default());
         assert_eq!(w.heading(), "Table 1. First");
         assert_eq!(w.source.as_deref(), Some("Source: Eurostat"));
-        assert_eq!(article.table_words(second).heading(), "Table 2");
+        assert_eq!(
+            article
+                .table_words(second, &LabelOverrides::default())
+                .heading(),
+            "Table 2"
+        );
         article.meta.language = "es".into();
-        let w = article.table_words(article.tables()[0]);
+        let w = article.table_words(article.tables()[0], &LabelOverrides::default());
         assert_eq!(w.label, "Tabla 1");
         assert_eq!(w.source.as_deref(), Some("Fuente: Eurostat"));
     }

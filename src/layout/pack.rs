@@ -179,10 +179,10 @@ pub fn layout_pack<'a>(pack: &Pack, theme: &'a Theme) -> Result<PackLayout<'a>> 
         }
     }
 
-    let label = pack.lang().labels().contents;
+    let label = pack.labels(&theme.labels).contents;
     let mut outline = vec![OutlineEntry {
         level: 1,
-        title: label.to_owned(),
+        title: label.into_owned(),
         page: first_contents,
         y: PAGE_TOP,
     }];
@@ -402,7 +402,7 @@ fn cover_rows(ctx: &mut Context<'_, '_>, pack: &Pack, block_h: f32) -> Vec<Row> 
     let theme = ctx.theme;
     let base = theme.base_size;
     let mut rows = Vec::new();
-    for piece in pack.front(&theme.publisher) {
+    for piece in pack.front(&theme.publisher, &theme.labels) {
         match piece {
             PackPiece::Masthead { publisher } => {
                 let mut masthead = Vec::new();
@@ -428,7 +428,7 @@ fn cover_rows(ctx: &mut Context<'_, '_>, pack: &Pack, block_h: f32) -> Vec<Row> 
                 display(
                     ctx,
                     &mut rows,
-                    (t, Role::H(1)),
+                    (&t, Role::H(1)),
                     title,
                     title.size * scale::DISPLAY_LEADING,
                 );
@@ -569,11 +569,11 @@ fn contents_rows(ctx: &mut Context<'_, '_>, pack: &Pack) -> (Vec<Row>, Vec<Entry
         )
         .bold()
     };
-    let label = pack.lang().labels().contents;
+    let label = pack.labels(&theme.labels).contents;
     display(
         ctx,
         &mut rows,
-        (label, Role::H(1)),
+        (&label, Role::H(1)),
         heading,
         heading.size * scale::DISPLAY_LEADING,
     );
@@ -617,7 +617,7 @@ fn contents_rows(ctx: &mut Context<'_, '_>, pack: &Pack) -> (Vec<Row>, Vec<Entry
             });
         }
         let number_row = first + n - 1;
-        if let Some(line) = Pack::authors_line(brief) {
+        if let Some(line) = Pack::authors_line(brief, &theme.labels) {
             let lead = authors_style.size * scale::LIST_LEADING;
             ctx.tags.open(Role::P);
             for (runs, _) in wrap(ctx, &line, authors_style, column) {

@@ -8,9 +8,11 @@
 
 pub mod manifest;
 
-use crate::article::{Article, Date, Image, Language};
+use crate::article::{Article, Date, Image, LabelOverrides, Labels, Language};
+use std::borrow::Cow;
 
-/// The title a pack gets when neither the manifest nor the command line names one.
+/// The title an English pack gets when neither the manifest nor the command line names one
+/// (a pack in another language gets its language's [`Labels::pack`]).
 pub const DEFAULT_TITLE: &str = "Briefing pack";
 
 /// What the pack itself says about itself (the briefs carry their own metadata).
@@ -45,10 +47,38 @@ pub struct Pack {
 }
 
 impl Pack {
-    /// The pack's title, trimmed, or [`DEFAULT_TITLE`] when it is blank.
-    pub fn title(&self) -> &str {
+    /// The pack's title, trimmed, or its language's word for a briefing pack (with the
+    /// theme's `labels`) when it is blank.
+    pub fn title(&self, labels: &LabelOverrides) -> Cow<'_, str> {
         let t = self.meta.title.trim();
-        if t.is_empty() { DEFAULT_TITLE } else { t }
+        if t.is_empty() {
+            Cow::Owned(self.labels(labels).pack.into_owned())
+        } else {
+            Cow::Borrowed(t)
+        }
+    }
+
+    /// The pack as the backends set it: each brief as [`Article::presented`] gives it (with
+    /// Polish and Czech ties); the pack itself when no brief needs any.
+    pub fn presented(&self) -> Cow<'_, Pack> {
+        let tied = |b: &Article| !crate::article::ties::one_letter_words(&b.meta.lang()).is_empty();
+        if !self.briefs.iter().any(tied) {
+            return Cow::Borrowed(self);
+        }
+        Cow::Owned(Pack {
+            meta: self.meta.clone(),
+            cover: self.cover.clone(),
+            briefs: self
+                .briefs
+                .iter()
+                .map(|b| b.presented().into_owned())
+                .collect(),
+        })
+    }
+
+    /// The pack's own words (cover, contents), in its language with the theme's `labels`.
+    pub fn labels(&self, labels: &LabelOverrides) -> Labels {
+        self.lang().labels_with(labels)
     }
 
     /// The language of the pack's own words: its own, else the first brief's, else `en`.
@@ -124,12 +154,12 @@ impl Pack {
     /// order): the masthead (the theme's logo over the publisher), title, subtitle, the date
     /// in the pack's language, the cover picture. Pieces with nothing to say are left out
     /// (the masthead stays, for the logo).
-    pub fn front(&self, theme_publisher: &str) -> Vec<PackPiece<'_>> {
+    pub fn front(&self, theme_publisher: &str, labels: &LabelOverrides) -> Vec<PackPiece<'_>> {
         let mut out = vec![
             PackPiece::Masthead {
                 publisher: self.publisher(theme_publisher).trim().to_owned(),
             },
-            PackPiece::Title(self.title()),
+            PackPiece::Title(self.title(labels)),
         ];
         if let Some(sub) = self
             .meta
@@ -150,8 +180,8 @@ impl Pack {
     }
 
     /// The authors of one brief as the contents lists them ("A, B and C", with the brief's
-    /// own "and"), or `None`.
-    pub fn authors_line(brief: &Article) -> Option<String> {
+    /// own "and" and the theme's `labels`), or `None`.
+    pub fn authors_line(brief: &Article, labels: &LabelOverrides) -> Option<String> {
         let names: Vec<String> = brief
             .meta
             .authors
@@ -159,7 +189,7 @@ impl Pack {
             .map(|a| a.name.trim().to_owned())
             .filter(|n| !n.is_empty())
             .collect();
-        brief.meta.lang().list(&names)
+        brief.labels(labels).list(&names)
     }
 }
 
@@ -172,7 +202,7 @@ pub enum PackPiece<'a> {
         publisher: String,
     },
     /// The pack's title.
-    Title(&'a str),
+    Title(Cow<'a, str>),
     /// The line under the title.
     Subtitle(&'a str),
     /// The pack's date as prose in its language.
@@ -218,12 +248,12 @@ mod tests {
             briefs: vec![brief("A", &[], &[])],
         };
         assert_eq!(
-            pack.front("Consejo"),
+            pack.front("Consejo", &LabelOverrides::default()),
             [
                 PackPiece::Masthead {
                     publisher: "Consejo".into()
                 },
-                PackPiece::Title("Informe"),
+                PackPiece::Title("Informe".into()),
                 PackPiece::Subtitle("Dos"),
                 PackPiece::Date("12 de mayo de 2026".into()),
             ]
@@ -242,10 +272,10 @@ mod tests {
         };
         assert_eq!(pack.creators("P"), ["Zoë", "Ana", "Li"]);
         assert_eq!(pack.keywords(), ["x", "y", "z"]);
-        assert_eq!(pack.title(), DEFAULT_TITLE);
+        assert_eq!(pack.title(&LabelOverrides::default()), DEFAULT_TITLE);
         assert_eq!(pack.language(), "en");
         assert_eq!(
-            Pack::authors_line(&pack.briefs[0]).as_deref(),
+            Pack::authors_line(&pack.briefs[0], &LabelOverrides::default()).as_deref(),
             Some("Zoë and Ana")
         );
         let none = Pack {

@@ -168,6 +168,15 @@ fn read_into(
             "the brief has no body text; its outputs hold only the title block",
         ));
     }
+    let lang = parsed.article.meta.lang();
+    if !lang.has_locale() {
+        // One warning, whatever the brief holds: every word briefpress adds is English.
+        parsed.warnings.push(Warning::new(format!(
+            "briefpress has no words for language `{}`; the byline, date, \"Notes\" and table labels are in English (a theme's [labels.{}] can give them)",
+            lang.tag(),
+            lang.primary()
+        )));
+    }
     warn_dead_links(&mut parsed, &text);
     problems.extend(images::load_all(
         &mut parsed.article,

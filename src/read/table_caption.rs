@@ -39,15 +39,27 @@ pub fn attach(blocks: &mut Vec<Block>, language: &Language) {
     }
 }
 
-/// The words that open a caption paragraph: `Table`, the language's own word for it, and
-/// pandoc's bare colon.
+/// The words that open a caption paragraph: `Table`, the language's own word for it (with
+/// the colons its writers type: `Tableau :`, `表：`), and pandoc's bare colon.
 fn caption_words(language: &Language) -> Vec<String> {
-    let mut words = vec!["Table:".to_owned(), ":".to_owned()];
-    let own = format!("{}:", language.labels().table);
-    if !words.contains(&own) {
-        words.insert(1, own);
+    let mut words = vec!["Table:".to_owned()];
+    for own in colon_forms(&language.labels().table_word()) {
+        if !words.contains(&own) {
+            words.push(own);
+        }
     }
+    words.push(":".to_owned());
     words
+}
+
+/// A label word followed by a colon as writers of its language type it: `Tabla:`, French
+/// `Tableau :` (with a space, a no-break space or a thin one), Chinese and Japanese `表：`.
+fn colon_forms(word: &str) -> Vec<String> {
+    ["", " ", "\u{A0}", "\u{202F}"]
+        .iter()
+        .map(|space| format!("{word}{space}:"))
+        .chain([format!("{word}：")])
+        .collect()
 }
 
 /// The caption a paragraph gives, without its opening word, if it is a caption paragraph.
@@ -85,24 +97,31 @@ pub fn opens_caption(text: &str, language: &Language) -> bool {
 /// without its wrapper; no source when there is nothing after the word.
 pub fn split_source(text: &str, language: &Language) -> (String, Option<String>) {
     let mut words = vec!["Source:".to_owned(), "Sources:".to_owned()];
-    let own = format!("{}:", language.labels().source);
-    if !words.contains(&own) {
-        words.push(own);
+    for own in colon_forms(&language.labels().source_word()) {
+        if !words.contains(&own) {
+            words.push(own);
+        }
     }
-    let lower = text.to_lowercase();
-    // Lower-casing can change byte lengths outside ASCII; only split when it did not.
-    if lower.len() != text.len() {
-        return (text.trim().to_owned(), None);
-    }
+    // The word's ASCII letters match in either case ("SOURCE:"), the others as written, so
+    // no lower-casing changes byte offsets ("İ" in a Turkish caption).
     let found = words
         .iter()
         .filter_map(|w| {
-            let w = w.to_lowercase();
-            lower
-                .match_indices(&w)
+            text.char_indices()
+                .rev()
                 .map(|(at, _)| at)
-                .filter(|&at| at == 0 || lower[..at].ends_with(char::is_whitespace))
-                .last()
+                .filter(|&at| {
+                    text.get(at..at + w.len())
+                        .is_some_and(|s| s.eq_ignore_ascii_case(w))
+                })
+                .find(|&at| {
+                    // At the start, after a space, or after the full stop of a script written
+                    // without spaces ("…。来源：").
+                    text[..at]
+                        .chars()
+                        .next_back()
+                        .is_none_or(|c| c.is_whitespace() || matches!(c, '。' | '；' | '，' | '）'))
+                })
                 .map(|at| (at, w.len()))
         })
         .max();

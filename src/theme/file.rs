@@ -4,9 +4,11 @@
 //! file system.
 
 use super::{FallbackFont, FontFamily, Margins, PageSize, Rgb, Theme, mm};
+use crate::article::{LABEL_KEYS, Language};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use toml::Spanned;
 
 /// The theme file as written.
@@ -27,6 +29,8 @@ pub struct ThemeFile {
     pub colors: Option<ColorsSection>,
     /// Hyphenation and page furniture.
     pub text: Option<TextSection>,
+    /// The words briefpress writes itself, per language tag: `[labels.fr]`.
+    pub labels: Option<BTreeMap<String, LabelsSection>>,
 }
 
 /// `[publisher]`
@@ -147,11 +151,80 @@ pub struct TextSection {
     pub footer: Option<String>,
 }
 
+/// `[labels.<tag>]`: the words briefpress writes itself in briefs of that language (`fr`
+/// applies to `fr-CA` too; `fr-CA` only to `fr-CA`). A form's placeholder may be left out:
+/// `by = "Texte :"` puts the names after the word.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LabelsSection {
+    /// The authors' line: "By {names}".
+    #[schemars(with = "Option<String>")]
+    pub by: Option<Spanned<String>>,
+    /// Between the last two names, spaces included: " and ".
+    #[serde(rename = "and")]
+    #[schemars(with = "Option<String>")]
+    pub and_: Option<Spanned<String>>,
+    /// Between the other names: ", ".
+    #[schemars(with = "Option<String>")]
+    pub comma: Option<Spanned<String>>,
+    /// An author with an affiliation: "{name} ({affiliation})".
+    #[schemars(with = "Option<String>")]
+    pub affiliation: Option<Spanned<String>>,
+    /// The heading over notes no paragraph cites: "Notes".
+    #[schemars(with = "Option<String>")]
+    pub notes: Option<Spanned<String>>,
+    /// A pack's contents heading: "Contents".
+    #[schemars(with = "Option<String>")]
+    pub contents: Option<Spanned<String>>,
+    /// A table's label: "Table {n}".
+    #[schemars(with = "Option<String>")]
+    pub table: Option<Spanned<String>>,
+    /// A figure's label: "Figure {n}".
+    #[schemars(with = "Option<String>")]
+    pub figure: Option<Spanned<String>>,
+    /// Between a label and its caption: ". ".
+    #[schemars(with = "Option<String>")]
+    pub caption_separator: Option<Spanned<String>>,
+    /// A table's source line: "Source: {source}".
+    #[schemars(with = "Option<String>")]
+    pub source: Option<Spanned<String>>,
+    /// The e-book's cover page: "Cover".
+    #[schemars(with = "Option<String>")]
+    pub cover: Option<Spanned<String>>,
+    /// The e-book's landmarks navigation: "Landmarks".
+    #[schemars(with = "Option<String>")]
+    pub landmarks: Option<Spanned<String>>,
+    /// A pack's title when it has none: "Briefing pack".
+    #[schemars(with = "Option<String>")]
+    pub pack: Option<Spanned<String>>,
+}
+
+impl LabelsSection {
+    /// The labels set, with their keys, in [`LABEL_KEYS`] order.
+    fn entries(&self) -> [(&'static str, Option<&Spanned<String>>); 13] {
+        [
+            ("by", self.by.as_ref()),
+            ("and", self.and_.as_ref()),
+            ("comma", self.comma.as_ref()),
+            ("affiliation", self.affiliation.as_ref()),
+            ("notes", self.notes.as_ref()),
+            ("contents", self.contents.as_ref()),
+            ("table", self.table.as_ref()),
+            ("figure", self.figure.as_ref()),
+            ("caption_separator", self.caption_separator.as_ref()),
+            ("source", self.source.as_ref()),
+            ("cover", self.cover.as_ref()),
+            ("landmarks", self.landmarks.as_ref()),
+            ("pack", self.pack.as_ref()),
+        ]
+    }
+}
+
 /// A refused theme file: where and why.
 pub type ThemeError = crate::error::LocatedError;
 
 /// Every key, for "did you mean" suggestions.
-const KEYS: [&str; 31] = [
+const KEYS: [&str; 46] = [
     "publisher",
     "page",
     "type",
@@ -183,10 +256,25 @@ const KEYS: [&str; 31] = [
     "rule",
     "hyphenate",
     "header",
+    "footer",
+    "labels",
+    "by",
+    "and",
+    "comma",
+    "affiliation",
+    "notes",
+    "contents",
+    "table",
+    "figure",
+    "caption_separator",
+    "source",
+    "cover",
+    "landmarks",
+    "pack",
 ];
 
 /// Which section each key belongs to, to say where a misplaced key goes.
-const SECTIONS: [(&str, &[&str]); 6] = [
+const SECTIONS: [(&str, &[&str]); 7] = [
     ("publisher", &["name", "url", "logo"]),
     (
         "page",
@@ -204,6 +292,7 @@ const SECTIONS: [(&str, &[&str]); 6] = [
     ("fonts", &["body", "heading", "embed_in_epub", "fallback"]),
     ("colors", &["text", "accent", "rule"]),
     ("text", &["hyphenate", "header", "footer"]),
+    ("labels.<tag>", &LABEL_KEYS),
 ];
 
 impl ThemeFile {
@@ -377,6 +466,32 @@ impl ThemeFile {
             theme.header = t.header.filter(|h| !h.trim().is_empty());
             theme.footer = t.footer.filter(|h| !h.trim().is_empty());
         }
+
+        for (tag, section) in self.labels.iter().flatten() {
+            let entries = section.entries();
+            // Where the section is: its header, else its first key.
+            let header = text
+                .find(&format!("labels.{tag}"))
+                .or_else(|| text.find(&format!("labels.\"{tag}\"")))
+                .or_else(|| entries.iter().find_map(|(_, v)| v.map(|v| v.span().start)))
+                .unwrap_or(0);
+            if Language::parse(tag).is_err() {
+                return Err(at(
+                    header,
+                    format!(
+                        "`[labels.{tag}]`: `{tag}` is not a BCP 47 language tag (write `[labels.fr]`, `[labels.pt-BR]`)"
+                    ),
+                ));
+            }
+            for (key, value) in entries {
+                if let Some(v) = value {
+                    theme
+                        .labels
+                        .set(tag, key, v.get_ref())
+                        .map_err(|why| at(v.span().start, format!("[labels.{tag}]: {why}")))?;
+                }
+            }
+        }
         Ok(theme)
     }
 }
@@ -539,6 +654,24 @@ rule = "#{rule}"
 hyphenate = {hyphenate}
 # header = "Policy Brief"    # running header on later pages (default: the brief's title)
 # footer = "example.org"     # beside the page number
+
+# The words briefpress writes itself, per language (`fr` also covers `fr-CA`). Built in for
+# en, es, pt, fr, de, it, nl, pl, cs, ru, uk, tr, ar, he, zh and ja; any key may be changed.
+# A form's placeholder may be left out: by = "Texte :" puts the names after the word.
+# [labels.fr]
+# by = "Par {{names}}"            # the authors' line
+# and = " et "                 # between the last two names
+# comma = ", "                 # between the other names
+# affiliation = "{{name}} ({{affiliation}})"
+# notes = "Notes"              # over notes no paragraph cites
+# contents = "Sommaire"        # a pack's contents
+# table = "Tableau {{n}}"
+# figure = "Figure {{n}}"
+# caption_separator = ". "     # "Tableau 1. Budget"
+# source = "Source : {{source}}"
+# cover = "Couverture"         # the e-book's cover page
+# landmarks = "Repères"        # the e-book's landmarks navigation
+# pack = "Dossier d’information"  # a pack's title when it has none
 "##,
         publisher = t.publisher,
         top = to_mm(m.top),
@@ -624,6 +757,37 @@ mod tests {
         assert!(e.message.contains("belongs under [type]"), "{e}");
         let e = theme("[publisher\nname = 1\n").unwrap_err();
         assert_eq!(e.line, Some(1));
+    }
+
+    #[test]
+    fn labels_are_set_per_language_and_checked_like_every_key() {
+        let t = theme("[labels.fr]\nby = \"Texte :\"\nnotes = \"Remarques\"\n[labels.zh]\ntable = \"表格{n}\"\n")
+            .unwrap();
+        let fr = crate::article::Language::of("fr-BE").labels_with(&t.labels);
+        assert_eq!(
+            (fr.byline("C"), fr.notes.as_ref()),
+            ("Texte : C".into(), "Remarques")
+        );
+        let zh = crate::article::Language::of("zh").labels_with(&t.labels);
+        assert_eq!(zh.table_label(2), "表格2");
+        let e = theme("[labels.fr]\nby = \"Par\"\nnotse = \"N\"\n").unwrap_err();
+        assert_eq!(e.line, Some(3));
+        assert!(
+            e.message.contains("`notse`") && e.message.contains("did you mean `notes`"),
+            "{e}"
+        );
+        let e = theme("[text]\nhyphenate = true\n\n[labels.fr]\ntable = \"Tableau {x}\"\n")
+            .unwrap_err();
+        assert_eq!(e.line, Some(5));
+        assert!(
+            e.message.contains("{x}") && e.message.contains("{n}"),
+            "{e}"
+        );
+        let e = theme("[labels.\"français\"]\nby = \"Par\"\n").unwrap_err();
+        assert_eq!(e.line, Some(1));
+        assert!(e.message.contains("not a BCP 47 language tag"), "{e}");
+        let e = theme("[text]\nnotes = \"N\"\n").unwrap_err();
+        assert!(e.message.contains("belongs under [labels.<tag>]"), "{e}");
     }
 
     #[test]

@@ -51,6 +51,8 @@ pub struct Theme {
     /// The theme's own fallback faces (`[fonts] fallback = [...]`), tried in order after the
     /// theme's families and the compiled-in [`SYMBOL_FONTS`], before the system's fonts.
     pub fallback: Vec<FallbackFont>,
+    /// The words the theme sets per language (`[labels.<tag>]`), over the built-in ones.
+    pub labels: crate::article::LabelOverrides,
 }
 
 /// A fallback face: its family name (as CSS and Word name it) and its file.
@@ -238,6 +240,7 @@ impl Default for Theme {
             footer: None,
             embed_fonts_in_epub: false,
             fallback: Vec::new(),
+            labels: crate::article::LabelOverrides::default(),
         }
     }
 }

@@ -90,7 +90,7 @@ fn blocks(a: &Article, list: &[Block], out: &mut Vec<Expected>) {
                 push(out, "figure credit", figure.credit.as_deref().unwrap_or(""));
             }
             Block::Table { table } => {
-                let words = a.table_words(table);
+                let words = a.table_words(table, &Default::default());
                 push(out, "table caption", &words.heading());
                 for row in table.rows() {
                     let mut s = String::new();
@@ -111,7 +111,7 @@ fn blocks(a: &Article, list: &[Block], out: &mut Vec<Expected>) {
 /// block, the body, the notes no body paragraph cites under their heading, the rights line.
 fn expected_body(a: &Article, theme: &Theme) -> Vec<Expected> {
     let mut out = Vec::new();
-    for piece in front(a, a.publisher(&theme.publisher)) {
+    for piece in front(a, a.publisher(&theme.publisher), &theme.labels) {
         match piece {
             Piece::Masthead { publisher } => push(&mut out, "masthead", &publisher),
             Piece::Title(t) => push(&mut out, "title", t),
@@ -132,7 +132,7 @@ fn expected_body(a: &Article, theme: &Theme) -> Vec<Expected> {
         .filter(|n| !cited.contains_key(&n.id))
         .collect();
     if !uncited.is_empty() {
-        push(&mut out, "notes heading", a.meta.lang().labels().notes);
+        push(&mut out, "notes heading", &a.labels(&theme.labels).notes);
         for n in uncited {
             let from = out.len();
             blocks(a, &n.blocks, &mut out);
@@ -509,6 +509,11 @@ fn every_fixture_says_the_same_words_block_by_block_in_every_format() {
             // A fixture that is bad input on purpose has no outputs to compare.
             continue;
         };
+        if loaded.article.meta.lang().is_rtl() {
+            // As the scripts fixture: pdftotext -raw gives right-to-left lines in visual
+            // order; tests/integration/languages.rs compares these briefs word by word.
+            continue;
+        }
         compared.push(path.display().to_string());
         if let Err(e) = same_words_in_every_format(&loaded.article, &path.display().to_string()) {
             failures.push(e);

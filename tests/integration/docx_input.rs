@@ -109,7 +109,7 @@ fn every_fixture_reads_back_from_the_docx_briefpress_wrote() {
     let out = tools::scratch();
     let table = out.path().join("tables.md");
     std::fs::write(&table, TABLE_BRIEF).unwrap();
-    let sources = [
+    let mut sources = vec![
         repo().join("tests/fixtures/conformance/hard-brief.md"),
         repo().join("tests/fixtures/conformance/long-brief.md"),
         repo().join("tests/fixtures/conformance/informe-breve.txt"),
@@ -120,6 +120,14 @@ fn every_fixture_reads_back_from_the_docx_briefpress_wrote() {
         repo().join("source/us-colombia-ties-edited.md"),
         table,
     ];
+    // The briefs in other languages: their table labels ("Tableau 1.", "表1："), source lines
+    // and bylines (full-width brackets in Chinese and Japanese) read back. Not Polish: its ties
+    // are no-break spaces in the DOCX, and come back as such.
+    for tag in [
+        "en", "es", "pt", "fr", "de", "it", "nl", "ru", "uk", "tr", "ar", "he", "zh", "ja",
+    ] {
+        sources.push(repo().join(format!("tests/fixtures/languages/{tag}.md")));
+    }
     for src in &sources {
         let o = briefpress(
             &repo(),

@@ -69,7 +69,8 @@ pub fn scratch() -> tempfile::TempDir {
 
 /// Words for order checks, normalised the way a reader compares texts: NFKC-free but
 /// ligature-safe (the PDF backend copies ligatures out as letters), curly quotes folded,
-/// end-of-line hyphenation joined, hyphens between letters dropped on both sides.
+/// end-of-line hyphenation joined, hyphens between letters dropped on both sides, each Chinese
+/// or Japanese character a word.
 pub fn words(s: &str) -> Vec<String> {
     let s = s
         .replace('\u{AD}', "")
@@ -83,7 +84,15 @@ pub fn words(s: &str) -> Vec<String> {
             && i > 0
             && chars[i - 1].is_alphanumeric()
             && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
-        if c.is_alphanumeric() {
+        if matches!(c, '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
+        {
+            // Chinese and Japanese put no space between words and break a line anywhere, so
+            // each character is a word of its own.
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            out.push(c.to_string());
+        } else if c.is_alphanumeric() {
             cur.extend(c.to_lowercase());
         } else if hyphen_inside {
             // "US-Colombia" and "US-\nColombia" compare alike

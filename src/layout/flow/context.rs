@@ -75,9 +75,10 @@ impl<'b, 'a> Context<'b, 'a> {
         let mut warnings = Vec::new();
         let hyphenation = if theme.hyphenate {
             let h = Hyphenation::for_language(language);
-            if h.is_none() {
+            // Chinese, Japanese, Thai, Arabic, Hebrew … do not hyphenate: nothing is missing.
+            if h.is_none() && lang.hyphenates() {
                 warnings.push(Warning::new(format!(
-                    "no hyphenation patterns for language ‘{language}’ (English and Spanish are built in); the PDF is set without hyphenation"
+                    "no hyphenation patterns for language ‘{language}’ (hypher's patterns for 48 languages are built in); the PDF is set without hyphenation"
                 )));
             }
             h
@@ -85,7 +86,7 @@ impl<'b, 'a> Context<'b, 'a> {
             None
         };
         let mut tags = Structure::new();
-        tags.note_label = lang.labels().notes.to_owned();
+        tags.note_label = lang.labels_with(&theme.labels).notes.into_owned();
         Context {
             shaper: Shaper::new(fonts, language),
             theme,

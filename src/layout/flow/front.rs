@@ -50,7 +50,7 @@ pub fn flow_article(ctx: &mut Context<'_, '_>, article: &Article) -> Vec<Flowed>
     let mut out = Vec::new();
     let base = ctx.base();
     let theme = ctx.theme;
-    for piece in front(article, article.publisher(&theme.publisher)) {
+    for piece in front(article, article.publisher(&theme.publisher), &theme.labels) {
         match piece {
             Piece::Masthead { publisher } => masthead(ctx, &mut out, &publisher),
             Piece::Title(title) => {

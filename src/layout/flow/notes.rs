@@ -4,7 +4,7 @@
 use super::Flowed;
 use super::context::{Context, ParShape};
 use super::scale;
-use crate::article::{Article, Block, Inline};
+use crate::article::{Article, Block, Inline, LabelOverrides};
 use crate::error::Warning;
 use crate::layout::collect::{self, Style};
 use crate::layout::fonts::Family;
@@ -28,7 +28,7 @@ pub fn flow_notes(ctx: &mut Context<'_, '_>, article: &Article) -> Vec<Vec<Flowe
                     collect::collect(article, content, style, ctx.theme.colors.accent)
                 }
                 other => {
-                    let inlines = block_inlines(article, other);
+                    let inlines = block_inlines(article, other, &ctx.theme.labels);
                     collect::collect(article, &inlines, style, ctx.theme.colors.accent)
                 }
             };
@@ -75,8 +75,8 @@ pub fn flow_notes(ctx: &mut Context<'_, '_>, article: &Article) -> Vec<Vec<Flowe
 /// A note's quote, list or figure as one run of inlines (a note is set as one paragraph per
 /// block): the blocks' inlines in order, a space between them, emphasis, links and note
 /// references kept.
-fn block_inlines(article: &Article, block: &Block) -> Vec<Inline> {
-    fn walk(article: &Article, block: &Block, out: &mut Vec<Inline>) {
+fn block_inlines(article: &Article, block: &Block, labels: &LabelOverrides) -> Vec<Inline> {
+    fn walk(article: &Article, block: &Block, labels: &LabelOverrides, out: &mut Vec<Inline>) {
         let gap = |out: &mut Vec<Inline>| {
             if !out.is_empty() {
                 out.push(Inline::Text { text: " ".into() });
@@ -87,8 +87,11 @@ fn block_inlines(article: &Article, block: &Block) -> Vec<Inline> {
                 gap(out);
                 out.extend(content.iter().cloned());
             }
-            Block::Quote { blocks } => blocks.iter().for_each(|b| walk(article, b, out)),
-            Block::List { items, .. } => items.iter().flatten().for_each(|b| walk(article, b, out)),
+            Block::Quote { blocks } => blocks.iter().for_each(|b| walk(article, b, labels, out)),
+            Block::List { items, .. } => items
+                .iter()
+                .flatten()
+                .for_each(|b| walk(article, b, labels, out)),
             Block::Figure { figure } => {
                 gap(out);
                 out.push(Inline::Text {
@@ -96,7 +99,7 @@ fn block_inlines(article: &Article, block: &Block) -> Vec<Inline> {
                 });
             }
             Block::Table { table } => {
-                let words = article.table_words(table);
+                let words = article.table_words(table, labels);
                 gap(out);
                 out.push(Inline::Text {
                     text: words.heading(),
@@ -114,7 +117,7 @@ fn block_inlines(article: &Article, block: &Block) -> Vec<Inline> {
         }
     }
     let mut out = Vec::new();
-    walk(article, block, &mut out);
+    walk(article, block, labels, &mut out);
     out
 }
 
@@ -135,11 +138,11 @@ pub fn uncited_notes(
     if uncited.is_empty() {
         return;
     }
-    let heading = article.meta.lang().labels().notes;
+    let heading = article.labels(&ctx.theme.labels).notes;
     let block = Block::Heading {
         level: 1,
         content: vec![Inline::Text {
-            text: heading.to_owned(),
+            text: heading.to_string(),
         }],
     };
     ctx.blocks(body, article, std::slice::from_ref(&block), 0.0, false);

@@ -194,7 +194,7 @@ impl Context<'_, '_> {
         table: &Table,
         left: f32,
     ) {
-        let words = article.table_words(table);
+        let words = article.table_words(table, &self.theme.labels);
         let width = (self.measure - left).max(36.0);
         // The caption: the label in bold, then the caption, kept with the rows.
         let caption_style = self.sans(scale::CAPTION);
@@ -205,11 +205,7 @@ impl Context<'_, '_> {
         }];
         if !words.caption.is_empty() {
             inlines.push(Inline::Text {
-                text: format!(
-                    "{}{}",
-                    crate::article::table::LABEL_SEPARATOR,
-                    words.caption
-                ),
+                text: format!("{}{}", words.separator, words.caption),
             });
         }
         let para = collect::collect(article, &inlines, caption_style, self.theme.colors.accent);

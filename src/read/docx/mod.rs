@@ -489,14 +489,15 @@ impl<'a> Assembler<'a> {
     /// English "Table").
     fn table_caption(&self, text: &str) -> String {
         let text = text.trim();
-        for label in [self.lang.labels().table, "Table"] {
-            if let Some(rest) = text.strip_prefix(label)
-                && let Some(rest) = rest.strip_prefix(' ')
-            {
+        let own = self.lang.labels().table_word();
+        for label in [own.as_str(), "Table"] {
+            if let Some(rest) = text.strip_prefix(label) {
+                // "Table 3", or "表3" in a language that glues the number on.
+                let rest = rest.strip_prefix(' ').unwrap_or(rest);
                 let digits = rest.chars().take_while(char::is_ascii_digit).count();
                 if digits > 0 {
                     let rest = &rest[digits..];
-                    for sep in [". ", ": ", " – ", " — ", "."] {
+                    for sep in [". ", ": ", " – ", " — ", "：", "."] {
                         if let Some(r) = rest.strip_prefix(sep) {
                             return r.trim().to_owned();
                         }
@@ -513,9 +514,12 @@ impl<'a> Assembler<'a> {
     /// "Source: Eurostat" → "Eurostat".
     fn table_source(&self, text: &str) -> String {
         let text = text.trim();
-        for label in [self.lang.labels().source, "Source", "Sources"] {
+        let own = self.lang.labels().source_word();
+        for label in [own.as_str(), "Source", "Sources"] {
             if let Some(rest) = text.strip_prefix(label)
-                && let Some(rest) = rest.strip_prefix(':')
+                && let Some(rest) = rest
+                    .trim_start_matches([' ', '\u{A0}', '\u{202F}'])
+                    .strip_prefix([':', '：'])
             {
                 return rest.trim().to_owned();
             }
@@ -865,22 +869,25 @@ fn counter_at<'c>(counters: &'c mut HashMap<String, Vec<u32>>, key: &str, ilvl: 
 
 /// The affiliation the byline gives `name`: "Name (Centre)" → "Centre".
 fn affiliation(byline: &str, name: &str) -> Option<String> {
-    let at = byline.find(&format!("{name} ("))? + name.len() + 2;
-    let mut depth = 1;
-    for (i, c) in byline[at..].char_indices() {
-        match c {
-            '(' => depth += 1,
-            ')' => {
-                depth -= 1;
-                if depth == 0 {
-                    let a = byline[at..at + i].trim();
-                    return (!a.is_empty()).then(|| a.to_owned());
+    // Round brackets, or the full-width ones Chinese and Japanese bylines use.
+    [(" (", '(', ')'), ("（", '（', '）')]
+        .into_iter()
+        .find_map(|(open_with, open, close)| {
+            let at = byline.find(&format!("{name}{open_with}"))? + name.len() + open_with.len();
+            let mut depth = 1;
+            for (i, c) in byline[at..].char_indices() {
+                if c == open {
+                    depth += 1;
+                } else if c == close {
+                    depth -= 1;
+                    if depth == 0 {
+                        let a = byline[at..at + i].trim();
+                        return (!a.is_empty()).then(|| a.to_owned());
+                    }
                 }
             }
-            _ => {}
-        }
-    }
-    None
+            None
+        })
 }
 
 /// A note opens with its mark and a space (Word's `footnoteRef` and the writer's " "): the

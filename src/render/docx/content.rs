@@ -299,7 +299,7 @@ impl Writer<'_> {
     /// Heading 1.
     fn front_matter(&mut self, publisher: &str) {
         let first = self.out.len();
-        for piece in front(self.article, publisher) {
+        for piece in front(self.article, publisher, &self.theme.labels) {
             match piece {
                 front::Piece::Masthead { publisher } => {
                     if !publisher.is_empty() {
@@ -447,7 +447,7 @@ impl Writer<'_> {
     /// on every page by the finishing step, no row split across pages), cell text in the table
     /// text styles aligned as the column says, then the source line in the Credit style.
     fn table(&mut self, table: &Table) {
-        let words = self.article.table_words(table);
+        let words = self.article.table_words(table, &self.theme.labels);
         let caption = self
             .text_paragraph(styles::CAPTION, &words.heading())
             .keep_next(true);
@@ -768,8 +768,8 @@ impl Writer<'_> {
         if left.is_empty() {
             return;
         }
-        let heading = article.meta.lang().labels().notes;
-        let p = self.text_paragraph(self.heading_style(1), heading);
+        let heading = article.labels(&self.theme.labels).notes;
+        let p = self.text_paragraph(self.heading_style(1), &heading);
         self.out.push(p.into());
         self.in_note = true;
         for (k, i) in left.into_iter().enumerate() {

@@ -311,7 +311,7 @@ impl Facts {
         let mut meta = crate::article::Meta::new("");
         meta.language = language.clone();
         Facts {
-            title: pack.title().to_owned(),
+            title: pack.title(&theme.labels).into_owned(),
             subject: pack.meta.subtitle.clone(),
             creators: pack.creators(&theme.publisher),
             keywords: pack.keywords(),

@@ -38,6 +38,9 @@ pub fn render(article: &Article, theme: &Theme) -> Result<Rendered> {
 /// Renders the article as DOCX, given its [`content_uuid`] (the identifier when the article
 /// has none of its own).
 pub fn render_with_id(article: &Article, theme: &Theme, uuid: &str) -> Result<Rendered> {
+    // Polish and Czech ties (no-break spaces after one-letter words) in every format.
+    let presented = article.presented();
+    let article: &Article = &presented;
     // 1. What the document says, in docx-rs terms, and the page furniture the theme asks for.
     let content = content::build(article, theme);
     let furniture = header_footer::build(theme, article.publisher(&theme.publisher));

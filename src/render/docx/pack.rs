@@ -42,6 +42,9 @@ fn clean(s: &str, warnings: &mut Vec<Warning>) -> String {
 
 /// Renders the pack as one DOCX.
 pub fn render_pack(pack: &Pack, theme: &Theme) -> Result<Rendered> {
+    // Polish and Czech ties (no-break spaces after one-letter words) in every brief.
+    let presented = pack.presented();
+    let pack: &Pack = &presented;
     let mut warnings = Vec::new();
     let mut paragraphs = Vec::new();
     let mut pictures: Vec<Picture> = Vec::new();
@@ -53,14 +56,14 @@ pub fn render_pack(pack: &Pack, theme: &Theme) -> Result<Rendered> {
             .style(style)
             .add_run(Run::new().add_text(clean(s, warnings)))
     };
-    for piece in pack.front(&theme.publisher) {
+    for piece in pack.front(&theme.publisher, &theme.labels) {
         match piece {
             PackPiece::Masthead { publisher } => {
                 if !publisher.is_empty() {
                     paragraphs.push(text(styles::MASTHEAD, &publisher, &mut warnings));
                 }
             }
-            PackPiece::Title(t) => paragraphs.push(text(styles::TITLE, t, &mut warnings)),
+            PackPiece::Title(t) => paragraphs.push(text(styles::TITLE, &t, &mut warnings)),
             PackPiece::Subtitle(t) => paragraphs.push(text(styles::SUBTITLE, t, &mut warnings)),
             PackPiece::Date(d) => paragraphs.push(text(styles::DATE, &d, &mut warnings)),
             PackPiece::Picture(img) => {
@@ -81,7 +84,7 @@ pub fn render_pack(pack: &Pack, theme: &Theme) -> Result<Rendered> {
                     .size(emu(w), emu(h))
                     .id(rel_id.clone());
                 pictures.push(Picture {
-                    alt: clean(pack.title(), &mut warnings),
+                    alt: clean(&pack.title(&theme.labels), &mut warnings),
                 });
                 paragraphs.push(
                     Paragraph::new()
@@ -93,7 +96,7 @@ pub fn render_pack(pack: &Pack, theme: &Theme) -> Result<Rendered> {
     }
     paragraphs.push(text(
         styles::TOC_HEADING,
-        pack.lang().labels().contents,
+        &pack.labels(&theme.labels).contents,
         &mut warnings,
     ));
     for (i, brief) in pack.briefs.iter().enumerate() {
@@ -108,7 +111,7 @@ pub fn render_pack(pack: &Pack, theme: &Theme) -> Result<Rendered> {
         }
         .add_run(Run::new().style(styles::HYPERLINK).add_text(title));
         let mut p = Paragraph::new().style(styles::TOC1).add_hyperlink(link);
-        if let Some(authors) = Pack::authors_line(brief) {
+        if let Some(authors) = Pack::authors_line(brief, &theme.labels) {
             p = p.add_run(
                 Run::new()
                     .add_break(BreakType::TextWrapping)

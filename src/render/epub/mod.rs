@@ -61,6 +61,9 @@ pub fn render(article: &Article, theme: &Theme) -> Result<Rendered> {
 /// Renders the article as EPUB 3, given its [`content_uuid`] (the package's UUID, and its
 /// identifier when the article has none of its own).
 pub fn render_with_id(article: &Article, theme: &Theme, uuid: &str) -> Result<Rendered> {
+    // Polish and Czech ties (no-break spaces after one-letter words) in every format.
+    let presented = article.presented();
+    let article: &Article = &presented;
     let mut warnings = Vec::new();
     let lang = language(&article.meta.language, &mut warnings);
     let publisher = clean(article.publisher(&theme.publisher));
@@ -75,6 +78,7 @@ pub fn render_with_id(article: &Article, theme: &Theme, uuid: &str) -> Result<Re
         publisher: &publisher,
         lang: &lang,
         logo: logo.as_ref().map(|l| l.href.as_str()),
+        labels: &theme.labels,
     };
     let chapter = xhtml::chapter(article, &facts, &mut warnings);
     // The cover shows the title over the lead photo, so a library grid shows the title.
@@ -125,7 +129,7 @@ pub fn render_with_id(article: &Article, theme: &Theme, uuid: &str) -> Result<Re
         lang: lang.tag(),
         title: &title,
         toc_depth,
-        landmarks_label: lang.labels().landmarks,
+        landmarks_label: &article.labels(&theme.labels).landmarks,
     };
     let bytes = finish::finish(&raw, &patch, &files)?;
     Ok(Rendered { bytes, warnings })
@@ -172,7 +176,7 @@ fn package<'a>(
         b.metadata("direction", "rtl")?;
     }
     b.set_generator("briefpress");
-    b.set_toc_name(lang.labels().contents);
+    b.set_toc_name(article.labels(&theme.labels).contents);
     for creator in article.creators(&theme.publisher) {
         b.add_author(clean(&creator));
     }
@@ -224,7 +228,7 @@ fn package<'a>(
 
     b.add_content(
         EpubContent::new(xhtml::COVER, empty)
-            .title(lang.labels().cover)
+            .title(article.labels(&theme.labels).cover)
             .reftype(ReferenceType::Cover),
     )?;
     files.push(place(xhtml::COVER, cover_page.as_bytes()));

@@ -44,6 +44,9 @@ fn brief_href(i: usize, count: usize) -> String {
 
 /// Renders the pack as one EPUB 3.
 pub fn render_pack(pack: &Pack, theme: &Theme) -> Result<Rendered> {
+    // Polish and Czech ties (no-break spaces after one-letter words) in every brief.
+    let presented = pack.presented();
+    let pack: &Pack = &presented;
     let mut warnings = Vec::new();
     let lang = language(pack.language(), &mut warnings);
     let publisher = clean(pack.publisher(&theme.publisher));
@@ -57,16 +60,16 @@ pub fn render_pack(pack: &Pack, theme: &Theme) -> Result<Rendered> {
     let chapters = brief_chapters(pack, theme, logo_ref, &mut warnings);
 
     // 2. The pack's own pages.
-    let title_page = title_page(pack, &lang, &publisher, logo_ref, count);
+    let title_page = title_page(pack, theme, &lang, &publisher, logo_ref, count);
     // The cover shows the pack's title over its cover picture, as a brief's over its photo.
     let cover_image = cover::cover_jpeg(
-        pack.title(),
+        &pack.title(&theme.labels),
         &publisher,
         pack.cover.as_ref(),
         theme,
         &mut warnings,
     );
-    let cover_page = xhtml::cover_page(&lang, pack.title(), &publisher);
+    let cover_page = xhtml::cover_page(&lang, &pack.title(&theme.labels), &publisher);
 
     // 3. Navigation: the title page, then each brief with its headings nested.
     let tocs = brief_tocs(pack, &chapters);
@@ -112,12 +115,12 @@ pub fn render_pack(pack: &Pack, theme: &Theme) -> Result<Rendered> {
 
         b.add_content(
             EpubContent::new(COVER_PAGE, cover_page.as_bytes())
-                .title(lang.labels().cover)
+                .title(pack.labels(&theme.labels).cover)
                 .reftype(ReferenceType::Cover),
         )?;
         b.add_content(
             EpubContent::new(TITLE_PAGE, title_page.as_bytes())
-                .title(clean(pack.title()))
+                .title(clean(&pack.title(&theme.labels)))
                 .reftype(ReferenceType::TitlePage),
         )?;
         for (i, (chapter, toc)) in chapters.iter().zip(tocs.iter().cloned()).enumerate() {
@@ -136,14 +139,14 @@ pub fn render_pack(pack: &Pack, theme: &Theme) -> Result<Rendered> {
     let raw = build().map_err(|e| Error::render("epub", e))?;
 
     let identifier = clean(&pack_identifier(pack));
-    let title = clean(pack.title());
+    let title = clean(&pack.title(&theme.labels));
     let patch = finish::Patch {
         publisher: &publisher,
         identifier: &identifier,
         lang: lang.tag(),
         title: &title,
         toc_depth,
-        landmarks_label: lang.labels().landmarks,
+        landmarks_label: &pack.labels(&theme.labels).landmarks,
     };
     let bytes = finish::finish(&raw, &patch, &[])?;
     Ok(Rendered { bytes, warnings })
@@ -168,6 +171,7 @@ fn brief_chapters<'a>(
             publisher: &brief_publisher,
             lang: &brief_lang,
             logo,
+            labels: &theme.labels,
         };
         let dir = format!(
             "images/{}/",
@@ -215,14 +219,14 @@ fn package_metadata(
     lang: &Language,
     traits: &Traits,
 ) -> epub_builder::Result<()> {
-    b.set_title(clean(pack.title()));
+    b.set_title(clean(&pack.title(&theme.labels)));
     b.set_lang(lang.tag());
     if lang.is_rtl() {
         // As a brief's book: the spine's page progression follows the pack's language.
         b.metadata("direction", "rtl")?;
     }
     b.set_generator("briefpress");
-    b.set_toc_name(lang.labels().contents);
+    b.set_toc_name(pack.labels(&theme.labels).contents);
     for creator in pack.creators(&theme.publisher) {
         b.add_author(clean(&creator));
     }
@@ -269,13 +273,14 @@ fn text(s: &str) -> String {
 /// brief's title linking to its document, its authors under it.
 fn title_page(
     pack: &Pack,
+    theme: &Theme,
     lang: &Language,
     publisher: &str,
     logo: Option<&str>,
     count: usize,
 ) -> String {
     let mut body = String::from("<header class=\"title-block pack-title\">\n");
-    for piece in pack.front(publisher) {
+    for piece in pack.front(publisher, &theme.labels) {
         match piece {
             PackPiece::Masthead { publisher } => {
                 if let Some(href) = logo {
@@ -292,7 +297,7 @@ fn title_page(
                     ));
                 }
             }
-            PackPiece::Title(t) => body.push_str(&format!("<h1 id=\"title\">{}</h1>\n", text(t))),
+            PackPiece::Title(t) => body.push_str(&format!("<h1 id=\"title\">{}</h1>\n", text(&t))),
             PackPiece::Subtitle(t) => body.push_str(&format!("<p class=\"dek\">{}</p>\n", text(t))),
             PackPiece::Date(d) => {
                 let iso = pack.meta.date.map(|d| d.to_string()).unwrap_or_default();
@@ -306,10 +311,10 @@ fn title_page(
         }
     }
     body.push_str("</header>\n");
-    let label = lang.labels().contents;
+    let label = pack.labels(&theme.labels).contents;
     body.push_str(&format!(
         "<section class=\"contents\" aria-labelledby=\"contents\">\n<h2 id=\"contents\">{}</h2>\n<ol class=\"pack-contents\">\n",
-        text(label)
+        text(&label)
     ));
     for (i, brief) in pack.briefs.iter().enumerate() {
         body.push_str(&format!(
@@ -317,7 +322,7 @@ fn title_page(
             brief_href(i, count),
             text(brief.meta.title.trim())
         ));
-        if let Some(authors) = Pack::authors_line(brief) {
+        if let Some(authors) = Pack::authors_line(brief, &theme.labels) {
             body.push_str(&format!(
                 " <span class=\"byline\">{}</span>",
                 text(&authors)
@@ -326,7 +331,7 @@ fn title_page(
         body.push_str("</li>\n");
     }
     body.push_str("</ol>\n</section>\n");
-    document(lang, pack.title(), "", &body)
+    document(lang, &pack.title(&theme.labels), "", &body)
 }
 
 #[cfg(test)]

@@ -4,10 +4,10 @@
 
 use crate::article::front::{BYLINE_SEPARATOR, Piece, front};
 use crate::article::link::{Links, Resolved};
-use crate::article::table::LABEL_SEPARATOR;
 use crate::article::walk;
 use crate::article::{
-    Align, Article, Block, Figure, Image, Inline, Language, Row, Table, plain_text,
+    Align, Article, Block, Figure, Image, Inline, LabelOverrides, Labels, Language, Row, Table,
+    plain_text,
 };
 use crate::error::Warning;
 use crate::render::xml::{escape, is_xml_char};
@@ -61,6 +61,8 @@ pub(super) struct TitleFacts<'a> {
     pub lang: &'a Language,
     /// The publisher's logo at the head of the title block: its path in the package.
     pub logo: Option<&'a str>,
+    /// The theme's labels (`[labels.<tag>]`).
+    pub labels: &'a LabelOverrides,
 }
 
 /// Writes the article chapter.
@@ -80,7 +82,7 @@ pub(super) fn chapter_in<'a>(
     image_dir: &str,
     warnings: &mut Vec<Warning>,
 ) -> Chapter<'a> {
-    let mut w = Writer::new(article);
+    let mut w = Writer::new(article, article.labels(facts.labels), facts.labels.clone());
     w.image_dir = image_dir.to_owned();
     w.front(facts.publisher, facts.logo);
     w.blocks(&article.blocks);
@@ -147,6 +149,10 @@ pub(super) fn document(lang: &Language, title: &str, body_attrs: &str, body: &st
 /// Walks the article and appends XHTML to one string.
 struct Writer<'a> {
     article: &'a Article,
+    /// The words the brief's language and the theme give.
+    labels: Labels,
+    /// The theme's labels, for the front block.
+    overrides: LabelOverrides,
     /// What each link target becomes ([`crate::article::link`]).
     links: Links,
     out: String,
@@ -165,7 +171,7 @@ struct Writer<'a> {
 }
 
 impl<'a> Writer<'a> {
-    fn new(article: &'a Article) -> Self {
+    fn new(article: &'a Article, labels: Labels, overrides: LabelOverrides) -> Self {
         let mut referenced = vec![false; article.notes.len()];
         let mut mark = |id: &str| {
             if let Some(n) = article.note_number(id) {
@@ -178,6 +184,8 @@ impl<'a> Writer<'a> {
         }
         Writer {
             article,
+            labels,
+            overrides,
             links: Links::of(article),
             out: String::new(),
             headings: Vec::new(),
@@ -217,7 +225,7 @@ impl<'a> Writer<'a> {
     fn front(&mut self, publisher: &str, logo: Option<&str>) {
         let article = self.article;
         let mut open = false;
-        for piece in front(article, publisher) {
+        for piece in front(article, publisher, &self.overrides) {
             let in_header = matches!(
                 piece,
                 Piece::Masthead { .. } | Piece::Title(_) | Piece::Subtitle(_) | Piece::Byline(_)
@@ -422,7 +430,7 @@ impl<'a> Writer<'a> {
     /// column headers, the body in `tbody`, the source line after it; the wrapper scrolls
     /// sideways on a narrow screen instead of squeezing the columns.
     fn table(&mut self, table: &'a Table) {
-        let words = self.article.table_words(table);
+        let words = self.article.table_words(table, &self.overrides);
         let columns = table.columns();
         self.out
             .push_str("<div class=\"table\">\n<table>\n<caption>");
@@ -430,7 +438,7 @@ impl<'a> Writer<'a> {
         self.text(&words.label);
         self.out.push_str("</span>");
         if !words.caption.is_empty() {
-            self.text(LABEL_SEPARATOR);
+            self.text(&words.separator);
             self.text(&words.caption);
         }
         self.out.push_str("</caption>\n");
@@ -584,9 +592,9 @@ impl<'a> Writer<'a> {
             self.note(i);
         }
         if !last.is_empty() {
-            let heading = self.article.meta.lang().labels().notes;
+            let heading = self.labels.notes.clone();
             self.out.push_str("<h2 class=\"notes-heading\">");
-            self.text(heading);
+            self.text(&heading);
             self.out.push_str("</h2>\n");
         }
         for i in last {

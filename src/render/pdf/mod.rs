@@ -30,6 +30,9 @@ pub fn render(article: &Article, theme: &Theme) -> Result<Rendered> {
 
 /// Renders the article as PDF, given its [`content_uuid`].
 pub fn render_with_id(article: &Article, theme: &Theme, uuid: &str) -> Result<Rendered> {
+    // Polish and Czech ties (no-break spaces after one-letter words) in every format.
+    let presented = article.presented();
+    let article: &Article = &presented;
     let laid = layout::layout(article, theme)?;
     let meta = &article.meta;
     let metadata = finish::Metadata {

@@ -11,11 +11,14 @@ use crate::theme::Theme;
 
 /// Renders the pack as one PDF: cover, contents, then every brief.
 pub fn render_pack(pack: &Pack, theme: &Theme) -> Result<Rendered> {
+    // Polish and Czech ties (no-break spaces after one-letter words) in every brief.
+    let presented = pack.presented();
+    let pack: &Pack = &presented;
     let laid = layout_pack(pack, theme)?;
     let creators = pack.creators(&theme.publisher);
     let keywords = pack.keywords();
     let metadata = finish::Metadata {
-        title: pack.title().to_owned(),
+        title: pack.title(&theme.labels).into_owned(),
         author: creators.join(", "),
         creators,
         subject: pack.meta.subtitle.clone().filter(|s| !s.trim().is_empty()),

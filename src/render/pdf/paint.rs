@@ -186,6 +186,25 @@ fn single_glyph_words(run: &TextRun, piece: &[Glyph]) -> bool {
     spaces > 0
 }
 
+/// Which glyphs of a run belong to a tie: a no-break space (Polish and Czech ties,
+/// `article::ties`) and the word before it. Fonts draw U+00A0 with the space's glyph, whose
+/// ToUnicode entry says U+0020, so a tie is a piece of its own spanned with /ActualText
+/// ("w\u{A0}") to copy out as written; extractors take a span of a space alone for a space.
+fn tied_glyphs(run: &TextRun) -> Vec<bool> {
+    let mut out = vec![false; run.glyphs.len()];
+    let mut tied = false;
+    for (i, g) in run.glyphs.iter().enumerate().rev() {
+        let text = run.glyph_text(g);
+        if g.len > 0 && text == "\u{A0}" {
+            tied = true;
+        } else if g.len > 0 && text.chars().all(char::is_whitespace) {
+            tied = false;
+        }
+        out[i] = tied;
+    }
+    out
+}
+
 /// Whether a piece has a cluster drawn with several glyphs or out of order (Indic and Thai
 /// vowel signs and marks, reordered or decomposed by the shaper): no glyph-by-glyph ToUnicode map can give
 /// such a cluster's text back in order, so the piece carries it as /ActualText.
@@ -456,20 +475,29 @@ pub fn page(
                 if whole {
                     actual_text(&mut out, &cluster_text(run, &run.glyphs));
                 }
-                // Pieces: a piece ends where .notdef starts or stops, or the rise changes.
+                // Pieces: a piece ends where .notdef starts or stops, where a no-break space
+                // starts or stops, or where the rise changes.
+                let ties = tied_glyphs(run);
                 let mut rest = run.glyphs.as_slice();
+                let mut at = 0;
                 while let Some(first) = rest.first() {
                     let missing = first.id == NOTDEF;
+                    let tie = ties[at];
                     let len = rest
                         .iter()
-                        .take_while(|g| (g.id == NOTDEF) == missing && g.rise == first.rise)
+                        .zip(&ties[at..])
+                        .take_while(|(g, t)| {
+                            (g.id == NOTDEF) == missing && **t == tie && g.rise == first.rise
+                        })
                         .count();
+                    at += len;
                     let (piece, tail) = rest.split_at(len);
                     rest = tail;
                     // Characters no face has are all drawn as .notdef; a span with /ActualText
                     // around each run of them makes it copy out as its own characters.
                     let complex = !whole && complex_clusters(piece);
-                    let spanned = !whole && (missing || complex || single_glyph_words(run, piece));
+                    let spanned =
+                        !whole && (missing || complex || tie || single_glyph_words(run, piece));
                     if missing {
                         let actual: String = piece.iter().map(|g| run.glyph_text(g)).collect();
                         actual_text(&mut out, &actual);
