@@ -116,8 +116,8 @@ fn fit_title(face: &Face<'_>, title: &str, width: f32) -> (f32, Vec<String>) {
 /// The photo scaled to cover the whole canvas (aspect kept, the overflow cropped evenly),
 /// drawn by tiny-skia with bilinear filtering: the image crate's `resize_to_fill` took two
 /// thirds of an EPUB build's time on the sample (perf: 0.54 s of the brief's three files).
-fn background(canvas: &mut Pixmap, photo: &Image) -> Result<(), image::ImageError> {
-    let picture = image::load_from_memory(&photo.data)?.to_rgba8();
+fn background(canvas: &mut Pixmap, photo: &Image) -> Result<(), String> {
+    let picture = photo.decoded()?.to_rgba8();
     let (w, h) = picture.dimensions();
     let Some(size) = tiny_skia::IntSize::from_wh(w, h) else {
         return Ok(());
