@@ -1148,6 +1148,70 @@ mod tests {
         assert!(image::load_from_memory(data).is_ok());
     }
 
+    /// Two unfiltered rows of eight grey-blue RGB pixels.
+    fn plain_rows() -> Vec<u8> {
+        (0..2)
+            .flat_map(|_| [0].into_iter().chain([90u8; 24]))
+            .collect()
+    }
+
+    /// An 8 × 2 RGB PNG of [`plain_rows`], its zlib checksum broken when asked.
+    fn plain_png(broken_checksum: bool) -> Vec<u8> {
+        let mut ihdr = 8u32.to_be_bytes().to_vec();
+        ihdr.extend_from_slice(&2u32.to_be_bytes());
+        ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+        let mut data = zlib(&plain_rows());
+        if broken_checksum {
+            *data.last_mut().unwrap() ^= 1;
+        }
+        let mut png = PNG_SIGNATURE.to_vec();
+        for c in [
+            chunk(b"IHDR", &ihdr),
+            chunk(b"IDAT", &data),
+            chunk(b"IEND", &[]),
+        ] {
+            png.extend_from_slice(&c);
+        }
+        png
+    }
+
+    #[test]
+    fn an_opaque_png_keeps_no_pixels_and_an_alpha_png_its_decoded_ones() {
+        let plain = check_image(plain_png(false)).unwrap();
+        let facts = plain.png.clone().unwrap();
+        assert!(facts.intact && facts.stored_as_is(), "{facts:?}");
+        assert_eq!((facts.colour, facts.bit_depth), (PngColour::Rgb, 8));
+        assert!(
+            !plain.pixels.is_decoded(),
+            "checked row by row, nothing kept"
+        );
+        // Where the image data is: the chunk's data, byte for byte.
+        assert_eq!(
+            &plain.data[facts.image_data[0].clone()],
+            zlib(&plain_rows())
+        );
+        // Decoders ignore a wrong zlib checksum, so the PNG is accepted, but it is decoded
+        // and stored as pixels rather than handed to PDF readers as it is.
+        let broken = check_image(plain_png(true)).unwrap();
+        assert!(!broken.png.unwrap().intact);
+        assert!(broken.pixels.is_decoded());
+        // A PNG with alpha is decoded by the check, and the pixels stay for the PDF.
+        let rgba = image::RgbaImage::from_pixel(4, 4, image::Rgba([1, 2, 3, 100]));
+        let mut png = Vec::new();
+        rgba.write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        let checked = check_image(png).unwrap();
+        assert_eq!(
+            checked.png.as_ref().map(|f| f.colour),
+            Some(PngColour::RgbAlpha)
+        );
+        assert!(checked.pixels.is_decoded());
+        assert_eq!(
+            checked.decoded().unwrap().to_rgba8().get_pixel(0, 0).0,
+            [1, 2, 3, 100]
+        );
+    }
+
     /// CRC-32 (ISO-HDLC), as PNG chunks carry it.
     fn crc32(data: &[u8]) -> u32 {
         let mut c = !0u32;
