@@ -176,6 +176,119 @@ pub struct Image {
     /// For a JPEG, what its headers say beyond the size, read once by the reader's check
     /// (`read::images::check_image`) so no backend parses the markers again; `None` for a PNG.
     pub jpeg: Option<JpegFacts>,
+    /// For a PNG, what its chunks say, read by the same check; `None` for a JPEG.
+    pub png: Option<PngFacts>,
+    /// The decoded pixels, kept once something has decoded them: every clone of the image
+    /// shares them, so a picture is decoded at most once whatever formats need its pixels.
+    pub pixels: Pixels,
+}
+
+impl Image {
+    /// The decoded pixels: those already decoded, else decoded now and kept for the next
+    /// caller (the image was checked by the reader, so a failure means it was built in code).
+    pub fn decoded(&self) -> std::result::Result<Arc<image::DynamicImage>, String> {
+        self.pixels
+            .0
+            .get_or_init(|| {
+                let format = match self.format {
+                    ImageFormat::Jpeg => image::ImageFormat::Jpeg,
+                    ImageFormat::Png => image::ImageFormat::Png,
+                };
+                image::load_from_memory_with_format(&self.data, format)
+                    .map(Arc::new)
+                    .map_err(|e| e.to_string())
+            })
+            .clone()
+    }
+}
+
+/// An image's decoded pixels, shared by its clones and filled at most once. Not part of the
+/// image's value: two images with the same bytes are equal whether or not they were decoded.
+#[derive(Clone, Default)]
+pub struct Pixels(Arc<std::sync::OnceLock<DecodeResult>>);
+
+/// What decoding gave: the pixels, or why they could not be decoded.
+type DecodeResult = std::result::Result<Arc<image::DynamicImage>, String>;
+
+impl Pixels {
+    /// Pixels already decoded (by the reader's check, which had to decode them anyway).
+    pub fn from_decoded(pixels: image::DynamicImage) -> Pixels {
+        Pixels(Arc::new(std::sync::OnceLock::from(Ok(Arc::new(pixels)))))
+    }
+
+    /// Whether the pixels have been decoded.
+    pub fn is_decoded(&self) -> bool {
+        self.0.get().is_some()
+    }
+}
+
+impl PartialEq for Pixels {
+    fn eq(&self, _: &Pixels) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for Pixels {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.is_decoded() {
+            "Pixels(decoded)"
+        } else {
+            "Pixels(not decoded)"
+        })
+    }
+}
+
+/// What a PNG's chunks say that a PDF needs to store its image data without decoding it
+/// (`FlateDecode` with the PNG predictors): the width and height are the [`Image`]'s.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PngFacts {
+    /// The colour type.
+    pub colour: PngColour,
+    /// Bits per sample: 1, 2, 4, 8 or 16, as the colour type allows.
+    pub bit_depth: u8,
+    /// Whether the rows are stored Adam7-interlaced.
+    pub interlaced: bool,
+    /// Whether a `tRNS` chunk makes some colour transparent.
+    pub transparency: bool,
+    /// Where the palette (the `PLTE` chunk's data, RGB triples) is in the file.
+    pub palette: Option<std::ops::Range<usize>>,
+    /// Where the image data (every `IDAT` chunk's data, one zlib stream together) is.
+    pub image_data: Vec<std::ops::Range<usize>>,
+    /// Whether that zlib stream was read whole with its checksum right, as PDF readers
+    /// expect; decoders ignore the checksum, so a PNG may show while it is wrong.
+    pub intact: bool,
+}
+
+impl PngFacts {
+    /// Whether the image data can go into a PDF as it is stored: grey, RGB or palette without
+    /// transparency, not interlaced (the PDF's PNG predictors work on plain rows), with a
+    /// palette of whole RGB triples when it has one. The reader then keeps no pixels.
+    pub fn stored_as_is(&self) -> bool {
+        let colour = match self.colour {
+            PngColour::Grey | PngColour::Rgb => true,
+            PngColour::Palette => self
+                .palette
+                .as_ref()
+                .is_some_and(|p| p.len() % 3 == 0 && (1..=256).contains(&(p.len() / 3))),
+            PngColour::GreyAlpha | PngColour::RgbAlpha => false,
+        };
+        colour && !self.interlaced && !self.transparency && !self.image_data.is_empty()
+    }
+}
+
+/// A PNG colour type (PNG specification, 11.2.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PngColour {
+    /// Greyscale (type 0).
+    Grey,
+    /// RGB (type 2).
+    Rgb,
+    /// Palette indices (type 3).
+    Palette,
+    /// Greyscale with alpha (type 4).
+    GreyAlpha,
+    /// RGB with alpha (type 6).
+    RgbAlpha,
 }
 
 /// What a JPEG's headers say that a PDF needs to store it unchanged (`DCTDecode`): the width

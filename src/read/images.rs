@@ -10,7 +10,9 @@
 //! end-of-image marker — which costs a pass over the bytes. Only a JPEG that must be turned
 //! upright (EXIF orientation other than 1) is decoded, because it is re-encoded.
 
-use crate::article::{Article, Block, Figure, Image, ImageFormat, JpegFacts};
+use crate::article::{
+    Article, Block, Figure, Image, ImageFormat, JpegFacts, Pixels, PngColour, PngFacts,
+};
 use crate::error::{Error, Location, Result, Warning};
 use crate::read::Assets;
 use crate::read::path::{PathProblem, relative_path};
@@ -176,6 +178,8 @@ pub fn check_image_noting(
                 width: facts.width,
                 height: facts.height,
                 jpeg: Some(facts.pdf()),
+                png: None,
+                pixels: Pixels::default(),
             };
             return Ok((image, Vec::new()));
         }
@@ -205,6 +209,29 @@ pub fn check_image_noting(
                     .to_owned(),
             );
         }
+        // An opaque, non-interlaced PNG goes into the PDF as it is stored: its rows are checked
+        // as they inflate, without keeping the pixels, which nothing then needs.
+        if let Some(facts) = png.facts.as_ref().filter(|f| f.stored_as_is())
+            && !(2..=8).contains(&png.orientation)
+            && check_size(png.width, png.height).is_ok()
+            && rows_check(&png.stripped)
+        {
+            let image = Image {
+                width: png.width,
+                height: png.height,
+                format: ImageFormat::Png,
+                jpeg: None,
+                png: Some(PngFacts {
+                    intact: true,
+                    ..facts.clone()
+                }),
+                pixels: Pixels::default(),
+                data: Arc::new(png.stripped),
+            };
+            return Ok((image, notes));
+        }
+        // Anything else is decoded whole, and the pixels are kept: the PDF needs them (colour
+        // and alpha apart), and this is the one decode.
         let image = decode_and_check(png.stripped, ImageFormat::Png, png.orientation)?;
         return Ok((image, notes));
     }
@@ -282,9 +309,17 @@ fn decode_and_check(
         .unwrap_or(image::metadata::Orientation::NoTransforms);
     let mut pixels = image::DynamicImage::from_decoder(decoder).map_err(damaged)?;
     if orientation == image::metadata::Orientation::NoTransforms {
-        let jpeg = match format {
-            ImageFormat::Jpeg => jpeg_structure(&bytes).ok().map(|f| f.pdf()),
-            ImageFormat::Png => None,
+        let (jpeg, png, pixels) = match format {
+            ImageFormat::Jpeg => (
+                jpeg_structure(&bytes).ok().map(|f| f.pdf()),
+                None,
+                Pixels::default(),
+            ),
+            ImageFormat::Png => (
+                None,
+                png_structure(&bytes).ok().and_then(|p| p.facts),
+                Pixels::from_decoded(pixels),
+            ),
         };
         return Ok(Image {
             data: Arc::new(bytes),
@@ -292,6 +327,8 @@ fn decode_and_check(
             width,
             height,
             jpeg,
+            png,
+            pixels,
         });
     }
     // A camera photo stored sideways with an EXIF orientation tag: PDF and most Word versions
@@ -312,12 +349,18 @@ fn decode_and_check(
         })?),
         ImageFormat::Png => None,
     };
+    let png = match format {
+        ImageFormat::Jpeg => None,
+        ImageFormat::Png => png_structure(&upright).ok().and_then(|p| p.facts),
+    };
     Ok(Image {
         width: pixels.width(),
         height: pixels.height(),
         data: Arc::new(upright),
         format,
         jpeg: jpeg.map(|f| f.pdf()),
+        png,
+        pixels: Pixels::default(),
     })
 }
 
@@ -600,12 +643,59 @@ const PNG_KEPT: [&[u8; 4]; 13] = [
 ];
 
 /// What a PNG's chunks say, and the file with only the chunks rendering needs.
-struct PngFacts {
+struct PngWalk {
     stripped: Vec<u8>,
+    /// The size its header gives.
+    width: u32,
+    height: u32,
     /// The EXIF orientation of an `eXIf` chunk (1 = upright, or none).
     orientation: u16,
     /// Whether it is an animated PNG (`acTL`).
     animated: bool,
+    /// What the PDF needs, with ranges into `stripped` (`intact` not yet known); `None` when
+    /// the header is not one the PNG specification allows (the decoder then says why).
+    facts: Option<PngFacts>,
+}
+
+/// Whether every row of a PNG inflates and unfilters and its zlib checksum is right (which
+/// decoders do not check but PDF readers may), without keeping the pixels: one row at a time.
+/// Any problem sends the PNG to the full decode, which says what is wrong, if anything.
+fn rows_check(data: &[u8]) -> bool {
+    let mut options = png::DecodeOptions::default();
+    options.set_ignore_adler32(false);
+    let decoder = png::Decoder::new_with_options(Cursor::new(data), options);
+    let Ok(mut reader) = decoder.read_info() else {
+        return false;
+    };
+    loop {
+        match reader.next_row() {
+            Ok(Some(_)) => {}
+            Ok(None) => return reader.finish().is_ok(),
+            Err(_) => return false,
+        }
+    }
+}
+
+/// The PNG header's facts (IHDR data: width, height, bit depth, colour type, compression,
+/// filter, interlace), if they are a combination the specification allows.
+fn png_header(ihdr: &[u8]) -> Option<(PngColour, u8, bool)> {
+    let [depth, colour, 0, 0, interlace] = *ihdr.get(8..13)? else {
+        return None;
+    };
+    let colour = match colour {
+        0 => PngColour::Grey,
+        2 => PngColour::Rgb,
+        3 => PngColour::Palette,
+        4 => PngColour::GreyAlpha,
+        6 => PngColour::RgbAlpha,
+        _ => return None,
+    };
+    let depth_allowed = match colour {
+        PngColour::Grey => matches!(depth, 1 | 2 | 4 | 8 | 16),
+        PngColour::Palette => matches!(depth, 1 | 2 | 4 | 8),
+        _ => matches!(depth, 8 | 16),
+    };
+    (depth_allowed && interlace <= 1).then_some((colour, depth, interlace == 1))
 }
 
 /// Why a PNG is refused before it is decoded.
@@ -618,12 +708,18 @@ enum PngProblem {
 /// Walks a PNG's chunks from the signature to `IEND`, keeping those in [`PNG_KEPT`] byte for
 /// byte (their CRCs are checked by the decoder afterwards); an `iCCP` profile is inflated with
 /// a cap, so a bomb is refused having cost at most [`MAX_ICC_PROFILE`] bytes.
-fn png_structure(data: &[u8]) -> std::result::Result<PngFacts, PngProblem> {
+fn png_structure(data: &[u8]) -> std::result::Result<PngWalk, PngProblem> {
     use PngProblem::Damaged;
-    let mut out = PNG_SIGNATURE.to_vec();
+    let mut out = Vec::with_capacity(data.len());
+    out.extend_from_slice(PNG_SIGNATURE);
     let mut i = PNG_SIGNATURE.len();
     let mut orientation = 1;
     let mut animated = false;
+    let mut ihdr = None;
+    let mut size = (0, 0);
+    let mut transparency = false;
+    let mut palette = None;
+    let mut image_data = Vec::new();
     loop {
         let header = data
             .get(i..i + 8)
@@ -643,14 +739,41 @@ fn png_structure(data: &[u8]) -> std::result::Result<PngFacts, PngProblem> {
             _ => {}
         }
         if PNG_KEPT.contains(&&kind) {
+            // Where the chunk's data will be in the stripped file.
+            let at = out.len() + 8..out.len() + 8 + len;
+            match &kind {
+                b"IHDR" if ihdr.is_none() => {
+                    ihdr = png_header(body);
+                    let side = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+                    if len >= 8 {
+                        size = (side(&body[0..4]), side(&body[4..8]));
+                    }
+                }
+                b"PLTE" => palette = Some(at),
+                b"tRNS" => transparency = true,
+                b"IDAT" => image_data.push(at),
+                _ => {}
+            }
             out.extend_from_slice(&data[i..end]);
         }
         i = end;
         if &kind == b"IEND" {
-            return Ok(PngFacts {
+            let facts = ihdr.map(|(colour, bit_depth, interlaced)| PngFacts {
+                colour,
+                bit_depth,
+                interlaced,
+                transparency,
+                palette,
+                image_data,
+                intact: false,
+            });
+            return Ok(PngWalk {
                 stripped: out,
+                width: size.0,
+                height: size.1,
                 orientation,
                 animated,
+                facts,
             });
         }
     }
@@ -1023,6 +1146,70 @@ mod tests {
             assert!(!data.windows(4).any(|w| w == kind), "{kind:?} left");
         }
         assert!(image::load_from_memory(data).is_ok());
+    }
+
+    /// Two unfiltered rows of eight grey-blue RGB pixels.
+    fn plain_rows() -> Vec<u8> {
+        (0..2)
+            .flat_map(|_| [0].into_iter().chain([90u8; 24]))
+            .collect()
+    }
+
+    /// An 8 × 2 RGB PNG of [`plain_rows`], its zlib checksum broken when asked.
+    fn plain_png(broken_checksum: bool) -> Vec<u8> {
+        let mut ihdr = 8u32.to_be_bytes().to_vec();
+        ihdr.extend_from_slice(&2u32.to_be_bytes());
+        ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+        let mut data = zlib(&plain_rows());
+        if broken_checksum {
+            *data.last_mut().unwrap() ^= 1;
+        }
+        let mut png = PNG_SIGNATURE.to_vec();
+        for c in [
+            chunk(b"IHDR", &ihdr),
+            chunk(b"IDAT", &data),
+            chunk(b"IEND", &[]),
+        ] {
+            png.extend_from_slice(&c);
+        }
+        png
+    }
+
+    #[test]
+    fn an_opaque_png_keeps_no_pixels_and_an_alpha_png_its_decoded_ones() {
+        let plain = check_image(plain_png(false)).unwrap();
+        let facts = plain.png.clone().unwrap();
+        assert!(facts.intact && facts.stored_as_is(), "{facts:?}");
+        assert_eq!((facts.colour, facts.bit_depth), (PngColour::Rgb, 8));
+        assert!(
+            !plain.pixels.is_decoded(),
+            "checked row by row, nothing kept"
+        );
+        // Where the image data is: the chunk's data, byte for byte.
+        assert_eq!(
+            &plain.data[facts.image_data[0].clone()],
+            zlib(&plain_rows())
+        );
+        // Decoders ignore a wrong zlib checksum, so the PNG is accepted, but it is decoded
+        // and stored as pixels rather than handed to PDF readers as it is.
+        let broken = check_image(plain_png(true)).unwrap();
+        assert!(!broken.png.unwrap().intact);
+        assert!(broken.pixels.is_decoded());
+        // A PNG with alpha is decoded by the check, and the pixels stay for the PDF.
+        let rgba = image::RgbaImage::from_pixel(4, 4, image::Rgba([1, 2, 3, 100]));
+        let mut png = Vec::new();
+        rgba.write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        let checked = check_image(png).unwrap();
+        assert_eq!(
+            checked.png.as_ref().map(|f| f.colour),
+            Some(PngColour::RgbAlpha)
+        );
+        assert!(checked.pixels.is_decoded());
+        assert_eq!(
+            checked.decoded().unwrap().to_rgba8().get_pixel(0, 0).0,
+            [1, 2, 3, 100]
+        );
     }
 
     /// CRC-32 (ISO-HDLC), as PNG chunks carry it.

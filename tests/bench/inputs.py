@@ -8,6 +8,12 @@ usage:
   inputs.py pandoc SOURCE.md OUT.md       Markdown for pandoc: its own metadata keys, the photo
                                           as a figure, then the body unchanged
   inputs.py photo  SOURCE.md DIR          copy the photo the brief names into DIR
+  inputs.py pngphoto SOURCE.md OUT.md     the brief with its photo as a PNG (photo.png beside
+                                          OUT, converted with Pillow)
+  inputs.py charts SOURCE.md OUT.md       the brief with three PNG bar charts (1600 x 1000: RGB,
+                                          palette, RGBA on a transparent ground) as figures in
+                                          the body, its JPEG photo kept
+  inputs.py plain  SOURCE.md OUT.md       the brief without its photo (what `charts` costs more)
   inputs.py typst  SOURCE.md OUT.typ      a Typst document on briefpress's page (A4, margins
                                           25 / 30 mm, Noto Serif 11 pt on 15.4 pt, justified and
                                           hyphenated, Noto Sans headings, the photo with caption
@@ -112,6 +118,113 @@ def copy_photo(src, out_dir):
             shutil.copyfile(os.path.join(os.path.dirname(src) or ".", photo), target)
 
 
+# --- image cases --------------------------------------------------------------------------
+
+def front_without_photo(meta_lines):
+    """The front matter lines without the `photo:` mapping."""
+    out, skipping = [], False
+    for line in meta_lines:
+        if re.match(r"photo:", line):
+            skipping = True
+            continue
+        if skipping and line[:1].isspace():
+            continue
+        skipping = False
+        out.append(line)
+    return out
+
+
+def png_photo(src, out):
+    from PIL import Image  # Pillow: only this case converts a JPEG
+
+    text = read(src)
+    meta, _ = split_source(text)
+    photo = nested(meta, "photo", "path")
+    folder = os.path.dirname(out) or "."
+    Image.open(os.path.join(os.path.dirname(src) or ".", photo)).convert("RGB").save(
+        os.path.join(folder, "photo.png"), optimize=True)
+    write(out, text.replace("path: " + photo, "path: photo.png", 1))
+
+
+def png_file(path, width, height, colour_type, rows, palette=None):
+    """A PNG of `rows` (bytes per row, unfiltered), written with zlib alone."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    raw = b"".join(b"\0" + r for r in rows)
+    data = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8,
+                                                                   colour_type, 0, 0, 0))
+    if palette:
+        data += chunk(b"PLTE", bytes(palette))
+    data += chunk(b"IDAT", zlib.compress(raw, 6)) + chunk(b"IEND", b"")
+    with open(path, "wb") as f:
+        f.write(data)
+
+
+def bar_chart(path, kind, values):
+    """A 1600 x 1000 bar chart: `kind` "rgb" (white ground), "palette" or "rgba" (transparent
+    ground, half-transparent grid lines)."""
+    w, h = 1600, 1000
+    bars = [(120 + i * (w - 240) // len(values), int(v * (h - 200))) for i, v in enumerate(values)]
+    bar_w = (w - 240) // len(values) - 40
+    colours = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189)]
+    palette = [255, 255, 255, 60, 60, 60, 200, 200, 200] + [c for rgb in colours for c in rgb]
+
+    def pixel(index):
+        if kind == "palette":
+            return bytes([index])
+        rgb = palette[index * 3:index * 3 + 3]
+        if kind == "rgb":
+            return bytes(rgb)
+        alpha = {0: 0, 2: 128}.get(index, 255)
+        return bytes(rgb + [alpha])
+
+    rows = []
+    for y in range(h):
+        ground = 2 if (y - 100) % 160 == 0 and 100 <= y <= h - 100 else 0
+        runs = [(0, ground)]
+        if y == h - 100:
+            runs = [(0, 1)]
+        else:
+            for k, (x, bar_h) in enumerate(bars):
+                if h - 100 - bar_h <= y < h - 100:
+                    runs += [(x, 3 + k % len(colours)), (x + bar_w, ground)]
+        row = bytearray()
+        for (x, index), nxt in zip(runs, runs[1:] + [(w, None)]):
+            row += pixel(index) * (nxt[0] - x)
+        rows.append(bytes(row))
+    colour_type = {"rgb": 2, "palette": 3, "rgba": 6}[kind]
+    png_file(path, w, h, colour_type, rows, palette if kind == "palette" else None)
+
+
+def charts(src, out):
+    meta, body = split_source(read(src))
+    text = read(src)
+    head = text[: len(text) - len(body)]
+    folder = os.path.dirname(out) or "."
+    specs = [("chart-rgb.png", "rgb", [0.4, 0.7, 0.55, 0.9, 0.3]),
+             ("chart-palette.png", "palette", [0.8, 0.6, 0.35, 0.5, 0.65, 0.2]),
+             ("chart-alpha.png", "rgba", [0.25, 0.45, 0.85, 0.6])]
+    paragraphs = re.split(r"\n[ \t]*\n", body.strip("\n"))
+    for k, (name, kind, values) in enumerate(specs):
+        bar_chart(os.path.join(folder, name), kind, values)
+        figure = '![Chart %d](%s "Chart %d: values by year. Source: The Example Council")' % (
+            k + 1, name, k + 1)
+        at = min(len(paragraphs), 2 + 3 * k + k)
+        paragraphs.insert(at, figure)
+    write(out, head + "\n".join(["", "\n\n".join(paragraphs), ""]))
+    copy_photo(src, folder)
+
+
+def without_photo(src, out):
+    meta, body = split_source(read(src))
+    write(out, "---\n" + "\n".join(front_without_photo(meta)) + "\n---\n" + body)
+
+
 # --- pandoc -------------------------------------------------------------------------------
 
 def yaml_str(s):
@@ -193,6 +306,9 @@ def blocks_of(body):
                 elif items:
                     items[-1][2] += " " + l.strip()
             blocks.append(("list", items))
+        elif len(lines) == 1 and re.match(r'!\[[^\]]*\]\([^)]*\)$', lines[0].strip()):
+            m = re.match(r'!\[([^\]]*)\]\((\S+)(?:\s+"([^"]*)")?\)', lines[0].strip())
+            blocks.append(("figure", m.group(2), m.group(1), m.group(3) or ""))
         elif all(l.startswith(">") for l in lines):
             blocks.append(("quote", " ".join(re.sub(r"^>\s?", "", l) for l in lines)))
         else:
@@ -238,6 +354,9 @@ def typst_doc(src, out):
             t.append("#heading(level: %d, %s)" % (max(1, b[1] - 1), ts(plain(b[2]))))
         elif b[0] == "para":
             t.append(content(b[1], notes))
+        elif b[0] == "figure":
+            t.append("#figure(image(%s, width: 100%%, alt: %s), caption: text(font: \"Noto Sans\", "
+                     "size: 8.5pt, %s))" % (ts(b[1]), ts(b[2]), ts(plain(b[3]))))
         elif b[0] == "quote":
             t.append("#quote(block: true)[%s]" % content(b[1], notes))
         elif b[0] == "list":
@@ -258,6 +377,12 @@ def main(argv):
         batch(src, out, int(argv[4]))
     elif cmd == "photo":
         copy_photo(src, out)
+    elif cmd == "pngphoto":
+        png_photo(src, out)
+    elif cmd == "charts":
+        charts(src, out)
+    elif cmd == "plain":
+        without_photo(src, out)
     elif cmd == "pandoc":
         pandoc_md(src, out)
         copy_photo(src, os.path.dirname(out) or ".")

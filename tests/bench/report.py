@@ -97,6 +97,12 @@ def main(work):
             ""]
     out += case_table(sample, "Sample article") + [""]
     out += case_table(long_, "Ten times as long", base=sample) + [""]
+    # The image cases, when this run has them.
+    for name, title in (("pngphoto", "The sample with a PNG photo"),
+                        ("charts", "The sample with three PNG charts and its JPEG photo"),
+                        ("plain", "The sample without images")):
+        if os.path.exists(os.path.join(work, name + ".json")):
+            out += case_table(load(work, name), title, base=sample) + [""]
 
     n = int(machine.get("batch", "100"))
     one = batch["batch, RAYON_NUM_THREADS=1"]["median"]

@@ -20,6 +20,10 @@
 #   sample  source/us-colombia-ties-edited.md: briefpress PDF+DOCX+EPUB in one process and each
 #           format alone; pandoc md->docx, pandoc md->epub3, Typst (PDF) on the same article
 #   long    the same article ten times over (body repeated under "## Section k"), same commands
+#   pngphoto  the sample with its photo as a PNG (converted with Pillow), same commands
+#   charts  the sample with three PNG bar charts (RGB, palette, RGBA on a transparent ground)
+#           as figures and its JPEG photo, same commands
+#   plain   the sample without its photo: what `charts` is measured against
 #   batch   `briefpress build` with $BATCH sources, all cores, RAYON_NUM_THREADS=1 and =2
 #   memory  peak RSS (`/usr/bin/time -v`) of the sample and of the batch, peers for reference
 set -euo pipefail
@@ -46,6 +50,8 @@ if ((${#need[@]})); then
 fi
 python3 -c "import typst" 2>/dev/null ||
   python3 -m pip install -q --disable-pip-version-check typst
+python3 -c "import PIL" 2>/dev/null ||
+  python3 -m pip install -q --disable-pip-version-check pillow
 
 # --- the release binary --------------------------------------------------------------------
 echo "building the release binary" >&2
@@ -66,13 +72,17 @@ fi
 # file under release/ is whichever checkout built last, and the run takes minutes.
 BIN=$WORK/briefpress
 cp "$TARGET/release/briefpress" "$BIN"
-for case in sample long; do mkdir -p "$WORK/$case"; done
+CASES="sample long pngphoto charts plain"
+for case in $CASES; do mkdir -p "$WORK/$case"; done
 cp "$SAMPLE" "$WORK/sample/sample.md"
 python3 "$BENCH/inputs.py" photo "$SAMPLE" "$WORK/sample"
 python3 "$BENCH/inputs.py" long "$SAMPLE" "$WORK/long/long.md" 10
 python3 "$BENCH/inputs.py" photo "$SAMPLE" "$WORK/long"
+python3 "$BENCH/inputs.py" pngphoto "$SAMPLE" "$WORK/pngphoto/pngphoto.md"
+python3 "$BENCH/inputs.py" charts "$SAMPLE" "$WORK/charts/charts.md"
+python3 "$BENCH/inputs.py" plain "$SAMPLE" "$WORK/plain/plain.md"
 python3 "$BENCH/inputs.py" batch "$SAMPLE" "$WORK/batch" "$BATCH"
-for case in sample long; do
+for case in $CASES; do
   python3 "$BENCH/inputs.py" pandoc "$WORK/$case/$case.md" "$WORK/$case/peer.md"
   python3 "$BENCH/inputs.py" typst "$WORK/$case/$case.md" "$WORK/$case/peer.typ"
 done
@@ -94,7 +104,7 @@ commands() {
 
 # Every command once, outside the timing: it must succeed, and its outputs are described.
 echo "checking every command once" >&2
-for case in sample long; do
+for case in $CASES; do
   while IFS=$'\t' read -r name cmd; do
     $cmd >/dev/null 2>"$WORK/err" || { echo "error: $case / $name failed:" >&2; cat "$WORK/err" >&2; exit 1; }
   done < <(commands "$case")
@@ -102,7 +112,7 @@ done
 "$BIN" build "${BRIEFS[@]}" -o "$WORK/batch-out" >/dev/null
 pages() { pdfinfo "$1" 2>/dev/null | awk '/^Pages:/ {print $2}' || true; }
 {
-  for case in sample long; do
+  for case in $CASES; do
     d=$WORK/$case
     printf '%s\twords\t%s\n' "$case" "$(wc -w <"$d/$case.md")"
     printf '%s\tbriefpress pages\t%s\n' "$case" "$(pages "$d/out-all/$case.pdf")"
@@ -126,7 +136,7 @@ quiet() { # with BENCH_MAX_LOAD set, wait (at most BENCH_WAIT seconds) for the l
   done
 }
 LOADS=""
-for case in sample long; do
+for case in $CASES; do
   quiet
   echo "timing: $case" >&2
   LOADS+="$case $(load), "

@@ -16,6 +16,7 @@ mod languages;
 mod links;
 mod pack;
 mod pdf;
+mod png_pdf;
 mod properties;
 mod read;
 mod sample;

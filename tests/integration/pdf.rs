@@ -488,6 +488,8 @@ fn png_alpha_becomes_a_soft_mask_and_bad_images_are_errors() {
             width: 10,
             height: 10,
             jpeg: None,
+            png: None,
+            pixels: Default::default(),
         });
     }
     assert!(
@@ -501,6 +503,8 @@ fn png_alpha_becomes_a_soft_mask_and_bad_images_are_errors() {
             width: 10,
             height: 10,
             jpeg: None,
+            png: None,
+            pixels: Default::default(),
         });
     }
     assert!(

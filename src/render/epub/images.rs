@@ -84,23 +84,20 @@ pub(super) fn file_bytes<'a>(image: &'a Image, warnings: &mut Vec<Warning>) -> C
     }
 }
 
-fn scale_down(image: &Image, w: u32, h: u32) -> Result<Vec<u8>, image::ImageError> {
-    let format = match image.format {
-        ImageFormat::Jpeg => image::ImageFormat::Jpeg,
-        ImageFormat::Png => image::ImageFormat::Png,
-    };
-    let decoded = image::load_from_memory_with_format(&image.data, format)?;
+fn scale_down(image: &Image, w: u32, h: u32) -> Result<Vec<u8>, String> {
+    let decoded = image.decoded()?;
     let small = decoded.resize_exact(w, h, image::imageops::FilterType::Lanczos3);
     let mut out = Vec::new();
     match image.format {
         ImageFormat::Jpeg => {
             let rgb = small.to_rgb8();
             image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY)
-                .encode_image(&rgb)?;
+                .encode_image(&rgb)
+                .map_err(|e| e.to_string())?;
         }
-        ImageFormat::Png => {
-            small.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)?
-        }
+        ImageFormat::Png => small
+            .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+            .map_err(|e| e.to_string())?,
     }
     Ok(out)
 }
