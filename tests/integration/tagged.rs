@@ -169,9 +169,10 @@ fn tree(doc: &Document) -> Vec<Read> {
 /// front block as `front` decides it, then the body's blocks (headings one level below the
 /// nearest earlier higher heading, the title being H1; each footnote's Note right after the
 /// element that first calls it).
-fn expected(article: &Article, publisher: &str) -> Vec<(String, usize)> {
+fn expected(article: &Article, theme: &Theme) -> Vec<(String, usize)> {
+    let publisher = article.publisher(&theme.publisher);
     let mut out: Vec<(String, usize)> = vec![("Document".into(), 0)];
-    for piece in front(article, publisher) {
+    for piece in front(article, publisher, &theme.labels) {
         match piece {
             Piece::Masthead { publisher } if !publisher.is_empty() => out.push(("P".into(), 1)),
             Piece::Masthead { .. } => {}
@@ -325,7 +326,7 @@ fn the_structure_tree_follows_the_article_and_accounts_for_every_mcid() {
         })
         .flatten()
         .collect();
-    let want = expected(&article, article.publisher(&theme.publisher));
+    let want = expected(&article, &theme);
     assert_eq!(got, want);
 
     let figures: Vec<Option<&str>> = read
