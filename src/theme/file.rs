@@ -223,56 +223,6 @@ impl LabelsSection {
 /// A refused theme file: where and why.
 pub type ThemeError = crate::error::LocatedError;
 
-/// Every key, for "did you mean" suggestions.
-const KEYS: [&str; 46] = [
-    "publisher",
-    "page",
-    "type",
-    "fonts",
-    "colors",
-    "text",
-    "name",
-    "url",
-    "logo",
-    "size",
-    "width_mm",
-    "height_mm",
-    "margin_top_mm",
-    "margin_bottom_mm",
-    "margin_left_mm",
-    "margin_right_mm",
-    "base_size_pt",
-    "leading",
-    "heading_scale",
-    "body",
-    "heading",
-    "embed_in_epub",
-    "fallback",
-    "regular",
-    "italic",
-    "bold",
-    "bold_italic",
-    "accent",
-    "rule",
-    "hyphenate",
-    "header",
-    "footer",
-    "labels",
-    "by",
-    "and",
-    "comma",
-    "affiliation",
-    "notes",
-    "contents",
-    "table",
-    "figure",
-    "caption_separator",
-    "source",
-    "cover",
-    "landmarks",
-    "pack",
-];
-
 /// Which section each key belongs to, to say where a misplaced key goes.
 const SECTIONS: [(&str, &[&str]); 7] = [
     ("publisher", &["name", "url", "logo"]),
@@ -302,7 +252,12 @@ impl ThemeFile {
             let raw = e.message().trim().to_owned();
             let message = match raw.split_once("unknown field `").and_then(|(_, r)| r.split_once('`')) {
                 Some((key, _)) => {
-                    let near = crate::error::nearest_key(key, &KEYS)
+                    // Every section's name and every key, for "did you mean".
+                    let keys: Vec<&str> = SECTIONS
+                        .iter()
+                        .flat_map(|(s, keys)| std::iter::once(s.trim_end_matches(".<tag>")).chain(keys.iter().copied()))
+                        .collect();
+                    let near = crate::error::nearest_key(key, &keys)
                         .map(|k| format!("; did you mean `{k}`?"))
                         .unwrap_or_default();
                     let section = SECTIONS.iter().find(|(_, keys)| keys.contains(&key)).map(|(s, _)| *s);
