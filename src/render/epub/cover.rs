@@ -8,22 +8,29 @@
 //! scripts that need shaping (Arabic, Indic) are drawn letter by letter, and a character the
 //! face lacks is left out (README, Limits). The bytes depend only on the inputs.
 
+use super::jpeg;
 use crate::article::Image;
 use crate::error::Warning;
 use crate::theme::{Rgb, Theme};
+use rayon::prelude::*;
 use skrifa::instance::{LocationRef, Size};
 use skrifa::outline::{DrawSettings, OutlinePen};
 use skrifa::{FontRef, MetadataProvider};
 use tiny_skia::{FillRule, Mask, PathBuilder, Rect, Transform};
 
-/// The cover's size in pixels: 1 200 × 1 920, the 1 : 1.6 portrait e-book stores ask for.
-/// Kindle Direct Publishing recommends 1 600 × 2 560, but the picture is the same at this size
-/// on any e-reader screen up to 1 920 px tall, and the photo behind it is an enlargement
-/// anyway (a 1600 × 1000 photo's middle 625 × 1000 px); 44 % fewer pixels took the sample's
-/// three files from 70 to 46 ms of CPU, the cover being most of both (see docs/decisions.md).
-pub(super) const WIDTH: u32 = 1200;
+/// The cover's size in pixels: 1 600 × 2 560, the 1 : 1.6 portrait Kindle Direct Publishing
+/// recommends, so a library grid and a full-screen cover are sharp on every e-reader.
+pub(super) const WIDTH: u32 = 1600;
 /// See [`WIDTH`].
 pub(super) const HEIGHT: u32 = WIDTH * 8 / 5;
+/// The cover is drawn and encoded in this many horizontal strips at once, each a whole number
+/// of the JPEG's 16-row blocks (4:2:0); the count is fixed, so the bytes do not depend on the
+/// machine's cores.
+const STRIPS: u32 = 4;
+const STRIP_ROWS: u32 = HEIGHT / STRIPS;
+const _: () = assert!(STRIP_ROWS.is_multiple_of(16) && STRIP_ROWS * STRIPS == HEIGHT);
+/// The blocks (16 × 16 pixels) in a strip: its restart interval.
+const STRIP_MCUS: u16 = (WIDTH.div_ceil(16) * STRIP_ROWS / 16) as u16;
 /// One pixel of the 1 600 px design, in this cover's pixels: every size below is given in it.
 const UNIT: f32 = WIDTH as f32 / 1600.0;
 /// Margin around the words, in pixels (7.5 % of the width).
@@ -34,20 +41,20 @@ const TITLE_SIZE: f32 = 150.0 * UNIT;
 const TITLE_MAX_SHARE: f32 = 0.4;
 /// The publisher's size.
 const PUBLISHER_SIZE: f32 = 64.0 * UNIT;
-/// JPEG quality: 88 keeps a photo's detail at a few hundred kilobytes (below 90 the encoder
-/// halves the colour resolution, 4:2:0, as cameras do: the eye does not see it, and it halves
-/// the work).
+/// JPEG quality: 88 keeps a photo's detail at a few hundred kilobytes; the colour is kept at
+/// half the resolution (4:2:0), as cameras keep it: the eye does not see it, and it halves the
+/// work.
 const JPEG_QUALITY: u8 = 88;
 
 /// The cover as JPEG bytes. Problems (a photo that does not decode, a face that does not
 /// parse) leave that part out, with a warning.
 ///
-/// It is drawn in one pass: each pixel of the background (the photo scaled and cropped, or
-/// the accent colour) is computed once, already darkened where the words stand, straight into
-/// the RGB buffer the JPEG encoder reads; the words are filled by tiny-skia into a coverage
-/// mask and laid over it in white. Drawing with tiny-skia throughout (a 16 MB RGBA canvas,
-/// the photo through its bilinear pipeline, two gradient layers, then a copy to RGB) cost
-/// about 150 ms of the sample's EPUB, more than everything else in its three files.
+/// It is drawn in the JPEG's own planes, in [`STRIPS`] strips at once: each sample of the
+/// background (the photo scaled and cropped, or the accent colour) is computed once, already
+/// darkened where the words stand, straight into the Y, Cb and Cr planes (the last two at
+/// half size) the encoder ([`jpeg`]) reads; the words are filled by tiny-skia into a coverage
+/// mask and laid over them in white. Each strip is encoded on its own and the strips joined
+/// with restart markers: the bytes are the same whatever the machine's cores.
 pub(super) fn cover_jpeg(
     title: &str,
     publisher: &str,
@@ -55,22 +62,16 @@ pub(super) fn cover_jpeg(
     theme: &Theme,
     warnings: &mut Vec<Warning>,
 ) -> Vec<u8> {
-    let mut rgb = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
-    let on_photo = photo.is_some_and(|p| match background(&mut rgb, p) {
-        Ok(()) => true,
+    let backdrop = photo.and_then(|p| match Backdrop::new(p) {
+        Ok(b) => Some(b),
         Err(e) => {
             warnings.push(Warning::new(format!(
                 "epub: the photo could not be drawn on the cover ({e}); the cover is plain"
             )));
-            false
+            None
         }
     });
-    if !on_photo {
-        let Rgb(r, g, b) = theme.colors.accent;
-        for px in rgb.chunks_exact_mut(3) {
-            px.copy_from_slice(&[r, g, b]);
-        }
-    }
+    let on_photo = backdrop.is_some();
     let mut words = Mask::new(WIDTH, HEIGHT).expect("the cover's size is not zero");
     let width = WIDTH as f32 - 2.0 * MARGIN;
 
@@ -109,20 +110,35 @@ pub(super) fn cover_jpeg(
             face.draw(&mut words, line, MARGIN, baseline, size);
         }
     }
-    // The words in white over the background, as much as each pixel is covered (rows without
-    // words are passed over).
-    let rows = rgb
-        .chunks_exact_mut(WIDTH as usize * 3)
-        .zip(words.data().chunks_exact(WIDTH as usize));
-    for (row, coverage) in rows.filter(|(_, c)| c.iter().any(|&k| k != 0)) {
-        for (px, &k) in row.chunks_exact_mut(3).zip(coverage) {
-            let k = u16::from(k);
-            for c in px {
-                *c = (u16::from(*c) + ((255 - u16::from(*c)) * k + 127) / 255) as u8;
-            }
-        }
-    }
-    encode(&rgb)
+    let accent = ycbcr(theme.colors.accent);
+    let tables = jpeg::Tables::new(JPEG_QUALITY);
+    let (w, rows) = (WIDTH as usize, STRIP_ROWS as usize);
+    let strips: Vec<Vec<u8>> = (0..STRIPS)
+        .into_par_iter()
+        .map(|k| {
+            let top = k as usize * rows;
+            let (mut y, mut cb, mut cr) = match &backdrop {
+                Some(backdrop) => backdrop.draw(top, rows),
+                None => (
+                    vec![accent[0]; w * rows],
+                    vec![accent[1]; w * rows / 4],
+                    vec![accent[2]; w * rows / 4],
+                ),
+            };
+            let coverage = &words.data()[top * w..][..w * rows];
+            lay_words(&mut y, &mut cb, &mut cr, coverage, w);
+            let planes = jpeg::Planes {
+                y: &y,
+                cb: &cb,
+                cr: &cr,
+                width: w,
+                rows,
+            };
+            jpeg::scan(&tables, &planes)
+        })
+        .collect();
+    let header = jpeg::header(&tables, WIDTH as u16, HEIGHT as u16, STRIP_MCUS);
+    jpeg::join(header, &strips)
 }
 
 /// The title's size and lines: the largest size down from [`TITLE_SIZE`] whose lines take at
@@ -155,98 +171,166 @@ fn shade(y: f32) -> f32 {
     }
 }
 
-/// The photo scaled to cover the whole cover (aspect kept, the overflow cropped evenly),
-/// sampled bilinearly and darkened by [`shade`], written into `rgb`. The photo's pixels are
-/// the image's decoded ones, shared with any other format that decoded them.
-fn background(rgb: &mut [u8], photo: &Image) -> Result<(), String> {
-    let decoded = photo.decoded()?;
-    let owned;
-    let picture = match decoded.as_rgb8() {
-        Some(p) => p,
-        None => {
-            owned = decoded.to_rgb8();
-            &owned
-        }
-    };
-    let (w, h) = picture.dimensions();
-    if w == 0 || h == 0 {
-        return Err("it has no pixels".into());
-    }
-    let scale = (WIDTH as f32 / w as f32).max(HEIGHT as f32 / h as f32);
-    let dx = (WIDTH as f32 - w as f32 * scale) / 2.0;
-    let dy = (HEIGHT as f32 - h as f32 * scale) / 2.0;
-    // Where each cover pixel's centre falls in the photo: the two neighbouring pixels and the
-    // weight (out of 256) of the second, per column and per row.
-    let taps = |n: u32, offset: f32, len: u32| -> Vec<(usize, usize, u32)> {
-        (0..n)
-            .map(|i| {
-                let at = ((i as f32 + 0.5 - offset) / scale - 0.5).clamp(0.0, (len - 1) as f32);
-                let first = at.floor() as u32;
-                let second = (first + 1).min(len - 1);
-                let weight = ((at - first as f32) * 256.0).round() as u32;
-                (first as usize, second as usize, weight)
-            })
-            .collect()
-    };
-    let columns: Vec<(usize, usize, u32)> = taps(WIDTH, dx, w)
-        .into_iter()
-        .map(|(first, second, weight)| (first * 3, second * 3, weight))
-        .collect();
-    let rows = taps(HEIGHT, dy, h);
-    let src = picture.as_raw();
-    let stride = w as usize * 3;
-    // A photo row resampled to the cover's width (values × 256): each is made once and kept
-    // while the cover's rows fall between it and the next.
-    let resample = |r: usize, line: &mut Vec<u32>| {
-        let row = &src[r * stride..][..stride];
-        line.clear();
-        for &(c0, c1, wx) in &columns {
-            for k in 0..3 {
-                line.push(u32::from(row[c0 + k]) * (256 - wx) + u32::from(row[c1 + k]) * wx);
-            }
-        }
-    };
-    let n = WIDTH as usize * 3;
-    let (mut upper, mut lower) = (
-        (usize::MAX, Vec::with_capacity(n)),
-        (usize::MAX, Vec::with_capacity(n)),
-    );
-    for (y, (out, &(r0, r1, wy))) in rgb.chunks_exact_mut(n).zip(&rows).enumerate() {
-        if upper.0 != r0 {
-            if lower.0 == r0 {
-                std::mem::swap(&mut upper, &mut lower);
-            } else {
-                resample(r0, &mut upper.1);
-                upper.0 = r0;
-            }
-        }
-        if lower.0 != r1 {
-            resample(r1, &mut lower.1);
-            lower.0 = r1;
-        }
-        let keep = ((1.0 - shade(y as f32 + 0.5)) * 256.0).round() as u32;
-        for ((px, &a), &b) in out.iter_mut().zip(&upper.1).zip(&lower.1) {
-            let value = (a * (256 - wy) + b * wy) >> 8;
-            *px = ((value * keep + (1 << 15)) >> 16) as u8;
-        }
-    }
-    Ok(())
+/// A colour as JFIF's YCbCr (BT.601, full range), in 16-bit fixed point.
+fn ycbcr(Rgb(r, g, b): Rgb) -> [u8; 3] {
+    let [r, g, b] = [r, g, b].map(i32::from);
+    let centre = (128 << 16) + (1 << 15);
+    [
+        (19595 * r + 38470 * g + 7471 * b + (1 << 15)) >> 16,
+        (-11059 * r - 21709 * g + 32768 * b + centre) >> 16,
+        (32768 * r - 27439 * g - 5329 * b + centre) >> 16,
+    ]
+    .map(|v| v.clamp(0, 255) as u8)
 }
 
-/// The cover as a baseline JPEG.
-fn encode(rgb: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    let encoder = jpeg_encoder::Encoder::new(&mut out, JPEG_QUALITY);
-    // Encoding a buffer of the right size into memory cannot fail.
-    if let Err(e) = encoder.encode(
-        rgb,
-        WIDTH as u16,
-        HEIGHT as u16,
-        jpeg_encoder::ColorType::Rgb,
-    ) {
-        unreachable!("a JPEG of a {WIDTH}×{HEIGHT} RGB buffer: {e}");
+/// The words in white over a strip's planes, as much as each pixel is covered: white adds
+/// `(255 − Y) × k` to the luma and takes the colour (Cb, Cr) towards neutral by `k`, `k` the
+/// coverage (averaged over the 2 × 2 pixels a chroma sample stands for). Rows without words
+/// are passed over.
+fn lay_words(y: &mut [u8], cb: &mut [u8], cr: &mut [u8], coverage: &[u8], width: usize) {
+    let half = width / 2;
+    for (pair, cover) in coverage.chunks_exact(width * 2).enumerate() {
+        if cover.iter().all(|&k| k == 0) {
+            continue;
+        }
+        for (luma, k) in y[pair * width * 2..][..width * 2].iter_mut().zip(cover) {
+            let (v, k) = (u32::from(*luma), u32::from(*k));
+            *luma = (v + ((255 - v) * k + 127) / 255) as u8;
+        }
+        let (upper, lower) = cover.split_at(width);
+        for (i, (a, b)) in upper.chunks_exact(2).zip(lower.chunks_exact(2)).enumerate() {
+            let k = (u32::from(a[0]) + u32::from(a[1]) + u32::from(b[0]) + u32::from(b[1]) + 2) / 4;
+            let keep = 255 - k as i32;
+            for c in [&mut cb[pair * half + i], &mut cr[pair * half + i]] {
+                let v = i32::from(*c) - 128;
+                *c = (128 + (v * keep + if v < 0 { -127 } else { 127 }) / 255) as u8;
+            }
+        }
     }
-    out
+}
+
+/// A bilinear tap: the two neighbouring source samples (indices) and the weight of the
+/// second, out of 256.
+type Tap = (usize, usize, u32);
+
+/// The photo scaled to cover the whole cover (aspect kept, the overflow cropped evenly),
+/// sampled bilinearly and darkened by [`shade`]. It is drawn in the JPEG's own terms: the
+/// photo's pixels (the image's decoded ones, shared with any other format that decoded them)
+/// are turned into YCbCr once, at the photo's size, and each plane is scaled straight to its
+/// size in the cover — the colour planes to half the width and height, as the JPEG keeps them.
+struct Backdrop {
+    /// The photo's Y, Cb and Cr, each `width` samples a row.
+    planes: [Vec<u8>; 3],
+    width: usize,
+    /// Taps per column and per row, for the luma (full size) and the colour (half size).
+    luma: (Vec<Tap>, Vec<Tap>),
+    colour: (Vec<Tap>, Vec<Tap>),
+}
+
+impl Backdrop {
+    fn new(photo: &Image) -> Result<Backdrop, String> {
+        let decoded = photo.decoded()?;
+        let owned;
+        let picture = match decoded.as_rgb8() {
+            Some(p) => p,
+            None => {
+                owned = decoded.to_rgb8();
+                &owned
+            }
+        };
+        let (w, h) = picture.dimensions();
+        if w == 0 || h == 0 {
+            return Err("it has no pixels".into());
+        }
+        let mut planes: [Vec<u8>; 3] =
+            std::array::from_fn(|_| Vec::with_capacity((w * h) as usize));
+        for p in picture.pixels() {
+            let [y, cb, cr] = ycbcr(Rgb(p[0], p[1], p[2]));
+            planes[0].push(y);
+            planes[1].push(cb);
+            planes[2].push(cr);
+        }
+        let scale = (WIDTH as f32 / w as f32).max(HEIGHT as f32 / h as f32);
+        let dx = (WIDTH as f32 - w as f32 * scale) / 2.0;
+        let dy = (HEIGHT as f32 - h as f32 * scale) / 2.0;
+        // Where the centre of each of `n` samples `step` cover pixels wide falls in the photo.
+        let taps = |n: u32, step: f32, offset: f32, len: u32| -> Vec<Tap> {
+            (0..n)
+                .map(|i| {
+                    let centre = (i as f32 + 0.5) * step;
+                    let at = ((centre - offset) / scale - 0.5).clamp(0.0, (len - 1) as f32);
+                    let first = at.floor() as u32;
+                    let second = (first + 1).min(len - 1);
+                    let weight = ((at - first as f32) * 256.0).round() as u32;
+                    (first as usize, second as usize, weight)
+                })
+                .collect()
+        };
+        Ok(Backdrop {
+            planes,
+            width: w as usize,
+            luma: (taps(WIDTH, 1.0, dx, w), taps(HEIGHT, 1.0, dy, h)),
+            colour: (taps(WIDTH / 2, 2.0, dx, w), taps(HEIGHT / 2, 2.0, dy, h)),
+        })
+    }
+
+    /// The cover's rows `top .. top + rows` as Y, Cb and Cr planes (the last two at half
+    /// size).
+    fn draw(&self, top: usize, rows: usize) -> (Vec<u8>, Vec<u8>, Vec<u8>) {
+        let (columns, all_rows) = &self.luma;
+        let y = self.scale(0, columns, &all_rows[top..][..rows], top, 1);
+        let (columns, all_rows) = &self.colour;
+        let strip = &all_rows[top / 2..][..rows / 2];
+        let cb = self.scale(1, columns, strip, top / 2, 2);
+        let cr = self.scale(2, columns, strip, top / 2, 2);
+        (y, cb, cr)
+    }
+
+    /// Plane `p` scaled through the taps, darkened by [`shade`] (towards black: the luma
+    /// towards 0, the colour towards neutral); `first` is the first row's index and `step`
+    /// the cover pixels a sample stands for.
+    fn scale(&self, p: usize, columns: &[Tap], rows: &[Tap], first: usize, step: usize) -> Vec<u8> {
+        let src = &self.planes[p];
+        let stride = self.width;
+        let centre: i32 = if p == 0 { 0 } else { 128 << 8 };
+        // A photo row resampled to the width (values × 256): each is made once and kept while
+        // the rows fall between it and the next.
+        let resample =
+            |r: usize, line: &mut Vec<u32>| {
+                let row = &src[r * stride..][..stride];
+                line.clear();
+                line.extend(columns.iter().map(|&(c0, c1, wx)| {
+                    u32::from(row[c0]) * (256 - wx) + u32::from(row[c1]) * wx
+                }));
+            };
+        let n = columns.len();
+        let mut out = Vec::with_capacity(n * rows.len());
+        let (mut upper, mut lower) = (
+            (usize::MAX, Vec::with_capacity(n)),
+            (usize::MAX, Vec::with_capacity(n)),
+        );
+        for (i, &(r0, r1, wy)) in rows.iter().enumerate() {
+            if upper.0 != r0 {
+                if lower.0 == r0 {
+                    std::mem::swap(&mut upper, &mut lower);
+                } else {
+                    resample(r0, &mut upper.1);
+                    upper.0 = r0;
+                }
+            }
+            if lower.0 != r1 {
+                resample(r1, &mut lower.1);
+                lower.0 = r1;
+            }
+            let at = ((first + i) * step) as f32 + step as f32 / 2.0;
+            let keep = ((1.0 - shade(at)) * 256.0).round() as i32;
+            out.extend(upper.1.iter().zip(&lower.1).map(|(&a, &b)| {
+                let value = ((a * (256 - wy) + b * wy) >> 8) as i32 - centre;
+                ((centre + ((value * keep + 128) >> 8) + 128) >> 8).clamp(0, 255) as u8
+            }));
+        }
+        out
+    }
 }
 
 /// A face ready to measure and draw text.
@@ -395,5 +479,25 @@ mod tests {
         // Words were drawn: some pixels are white on the accent colour.
         let rgb = img.to_rgb8();
         assert!(rgb.pixels().any(|p| p.0.iter().all(|c| *c > 240)));
+    }
+
+    #[test]
+    fn white_words_over_any_colour_are_white_and_neutral() {
+        assert_eq!(ycbcr(Rgb(255, 255, 255)), [255, 128, 128]);
+        assert_eq!(ycbcr(Rgb(0, 0, 0)), [0, 128, 128]);
+        let [y0, cb0, cr0] = ycbcr(Rgb(30, 60, 120));
+        let width = 32;
+        let (mut y, mut cb, mut cr) = (
+            vec![y0; width * 2],
+            vec![cb0; width / 2],
+            vec![cr0; width / 2],
+        );
+        // Full coverage on the first four columns of both rows, none elsewhere.
+        let coverage: Vec<u8> = (0..width * 2)
+            .map(|i| if i % width < 4 { 255 } else { 0 })
+            .collect();
+        lay_words(&mut y, &mut cb, &mut cr, &coverage, width);
+        assert_eq!((y[0], y[width + 3], cb[0], cr[1]), (255, 255, 128, 128));
+        assert_eq!((y[4], cb[2], cr[2]), (y0, cb0, cr0));
     }
 }

@@ -17,6 +17,7 @@ mod cover;
 mod finish;
 mod fonts;
 mod images;
+mod jpeg;
 mod pack;
 mod xhtml;
 
