@@ -49,6 +49,8 @@ pub struct Noticed {
     pub toc: bool,
     /// An embedded object (OLE: an old equation, a worksheet …) was left out.
     pub objects: bool,
+    /// A chart or a SmartArt diagram (drawn by Word from its data) was left out.
+    pub graphics: bool,
 }
 
 /// A note reference met in the body: its kind (`footnote` or `endnote`) and Word id.
@@ -463,11 +465,21 @@ impl<'a> Walker<'a> {
             }
             let mut boxes = Vec::new();
             find_all(frame, "w:txbxContent", &mut boxes);
+            if !found && boxes.is_empty() {
+                let mut data = Vec::new();
+                find_all(frame, "a:graphicData", &mut data);
+                if data.iter().any(|g| {
+                    g.attr("uri").is_some_and(|u| {
+                        u.ends_with("/chart") || u.ends_with("/diagram") || u.contains("chartex")
+                    })
+                }) {
+                    self.noticed.graphics = true;
+                }
+            }
             for b in boxes {
                 let items = self.blocks(b);
                 acc.boxed.extend(items);
             }
-            let _ = found;
         }
     }
 
@@ -1031,6 +1043,27 @@ mod tests {
         assert!(para.figures.is_empty());
         assert_eq!(plain_text(&para.inlines), "a b");
         assert!(walker.noticed.objects);
+    }
+
+    #[test]
+    fn a_chart_or_smartart_is_noticed() {
+        let drawing = |uri: &str| {
+            p(&format!(
+                "<w:r><w:drawing><wp:inline xmlns:wp=\"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing\"><wp:docPr id=\"1\" name=\"Chart 1\"/><a:graphic xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\"><a:graphicData uri=\"{uri}\"><c:chart xmlns:c=\"http://schemas.openxmlformats.org/drawingml/2006/chart\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\" r:id=\"rId4\"/></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>"
+            ))
+        };
+        for uri in [
+            "http://schemas.openxmlformats.org/drawingml/2006/chart",
+            "http://schemas.openxmlformats.org/drawingml/2006/diagram",
+        ] {
+            let (_, noticed) = walk(&drawing(uri), "");
+            assert!(noticed.graphics, "{uri}");
+        }
+        let (_, noticed) = walk(
+            &drawing("http://schemas.openxmlformats.org/drawingml/2006/picture"),
+            "",
+        );
+        assert!(!noticed.graphics);
     }
 
     #[test]

@@ -162,6 +162,12 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<(Parsed, MemoryAssets)> {
              headings with Word's page numbers",
         ));
     }
+    if noticed.graphics {
+        warnings.push(Warning::new(
+            "a chart or SmartArt diagram is left out (Word draws it from its data); insert it as \
+             a picture to keep it",
+        ));
+    }
     if noticed.objects {
         warnings.push(Warning::new(
             "an embedded object (OLE: an old-style equation, a worksheet …) is left out; insert \
