@@ -123,7 +123,7 @@ fn qualify(ns: ResolveResult, local: &[u8]) -> String {
 /// Whether an attribute is kept in the tree. Word marks nearly every paragraph, run and row
 /// with revision-save ids (`w:rsidR`, `w:rsidRPr`, `w:rsidDel` …) and, since 2010, paragraph
 /// ids in its own namespaces (`w14:paraId`, `w14:textId`, `wp14:anchorId`): no walker reads
-/// them (kept, they were 1.5 of the 19.9 MB peak of the fifty-page Word-idiom benchmark).
+/// them (kept, they were 1.5 MiB of the 19.4 MiB peak of the 58-page Word-idiom benchmark).
 fn kept(qualified: &str) -> bool {
     !(qualified.starts_with("?:") || qualified.starts_with("w:rsid"))
 }
@@ -198,7 +198,7 @@ pub fn parse(bytes: &[u8], max_elements: usize) -> Result<El, String> {
             Event::End(_) => {
                 let mut el = stack.pop().ok_or("an end tag closes nothing")?;
                 // Children were pushed one by one (capacity doubling): a closed element keeps
-                // only what it holds (the Word-idiom benchmark's peak: 18.3 -> 15.2 MB).
+                // only what it holds (the Word-idiom benchmark's peak: 17.9 -> 14.9 MiB).
                 el.kids.shrink_to_fit();
                 match stack.last_mut() {
                     Some(parent) => parent.kids.push(Node::El(el)),
