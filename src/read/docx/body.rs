@@ -305,8 +305,25 @@ impl<'a> Walker<'a> {
                 return;
             }
         }
+        // Text typed or pasted in the Symbol font is stored at the font's codes plus F000.
+        let symbol = r
+            .child("w:rPr")
+            .and_then(|p| p.child("w:rFonts"))
+            .and_then(|f| f.attr("w:ascii").or(f.attr("w:hAnsi")))
+            .is_some_and(|f| f.eq_ignore_ascii_case("Symbol"));
         for k in r.elements() {
             match k.name.as_str() {
+                "w:t" if symbol => {
+                    let text = k
+                        .text()
+                        .chars()
+                        .filter_map(|c| match u32::from(c) {
+                            code @ 0xF020..=0xF0FF => sym_char("Symbol", code),
+                            _ => Some(c),
+                        })
+                        .collect();
+                    self.push(acc, Piece::Text(text), fmt, link);
+                }
                 "w:t" => self.push(acc, Piece::Text(k.text()), fmt, link),
                 "w:tab" | "w:ptab" => self.push(acc, Piece::Text(" ".into()), fmt, link),
                 // Where Word may break the word with a hyphen: the layout does the same.
@@ -547,6 +564,18 @@ impl<'a> Walker<'a> {
                 .is_some_and(|h| !matches!(h.attr("w:val"), Some("0" | "false")));
             let mut cells = Vec::new();
             let mut aligns = Vec::new();
+            // A row that starts further right than the grid's first column (Word's
+            // `w:gridBefore`, in tables of uneven rows) keeps its cells under their columns.
+            let before = tr
+                .child("w:trPr")
+                .and_then(|p| p.val("w:gridBefore"))
+                .and_then(|v| v.parse::<usize>().ok())
+                .unwrap_or(0)
+                .min(64);
+            for _ in 0..before {
+                cells.push(Cell::default());
+                aligns.push(None);
+            }
             let mut cell_els = Vec::new();
             collect_cells(tr, &mut cell_els);
             for tc in cell_els {
@@ -1043,6 +1072,30 @@ mod tests {
         assert!(para.figures.is_empty());
         assert_eq!(plain_text(&para.inlines), "a b");
         assert!(walker.noticed.objects);
+    }
+
+    #[test]
+    fn a_row_that_skips_grid_columns_keeps_its_cells_under_their_columns() {
+        let body = format!(
+            "<w:tbl><w:tr><w:tc>{}</w:tc><w:tc>{}</w:tc><w:tc>{}</w:tc></w:tr>\
+             <w:tr><w:trPr><w:gridBefore w:val=\"1\"/></w:trPr><w:tc>{}</w:tc><w:tc>{}</w:tc></w:tr></w:tbl>",
+            p(&r("a")),
+            p(&r("b")),
+            p(&r("c")),
+            p(&r("y")),
+            p(&r("z"))
+        );
+        let (texts, _) = walk(&body, "");
+        assert_eq!(texts, ["a|b|c/|y|z"]);
+    }
+
+    #[test]
+    fn text_in_the_symbol_font_reads_as_its_unicode_characters() {
+        let body = p(
+            "<w:r><w:rPr><w:rFonts w:ascii=\"Symbol\" w:hAnsi=\"Symbol\"/></w:rPr><w:t>\u{F0B7} \u{F061}=1</w:t></w:r>",
+        );
+        let (texts, _) = walk(&body, "");
+        assert_eq!(texts, ["• α=1"]);
     }
 
     #[test]
