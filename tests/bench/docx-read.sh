@@ -65,11 +65,40 @@ if command -v soffice >/dev/null 2>&1; then
   fi
 fi
 
+# The Word-idiom fixture (tests/fixtures/docx/word-365.docx: rsids, paraIds, fields, tracked
+# changes, a text box with its VML copy, pictures) scaled up: its body repeated COPIES times
+# (default 36, about fifty pages), every other part as it is.
+python3 - "$ROOT/tests/fixtures/docx/word-365.docx" "$WORK/word-scaled.docx" "${COPIES:-36}" <<'PY'
+import re, sys, zipfile
+src, dst, copies = sys.argv[1], sys.argv[2], int(sys.argv[3])
+with zipfile.ZipFile(src) as z, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as out:
+    for info in z.infolist():
+        data = z.read(info.filename)
+        if info.filename == "word/document.xml":
+            text = data.decode("utf-8")
+            m = re.search(r"<w:body>(.*)(<w:sectPr .*</w:sectPr>)</w:body>", text, re.S)
+            text = text[: m.start(1)] + m.group(1) * copies + text[m.start(2) :]
+            data = text.encode("utf-8")
+        out.writestr(info, data)
+PY
+echo "Word-idiom document: $(du -k "$WORK/word-scaled.docx" | cut -f1) KiB"
+
 hyperfine --warmup "$WARMUP" --runs "$RUNS" --style basic \
   -n "briefpress inspect --json" "$BIN inspect --json $WORK/fifty.docx" \
-  -n "pandoc -f docx -t json" "pandoc -f docx -t json $WORK/fifty.docx"
+  -n "pandoc -f docx -t json" "pandoc -f docx -t json $WORK/fifty.docx" \
+  -n "briefpress inspect --json (Word idioms)" "$BIN inspect --json $WORK/word-scaled.docx"
 
-for cmd in "$BIN inspect --json $WORK/fifty.docx" "pandoc -f docx -t json $WORK/fifty.docx"; do
-  rss=$( { /usr/bin/time -v $cmd >/dev/null; } 2>&1 | awk '/Maximum resident/ {print $6}')
-  echo "peak memory: ${rss} KiB  ($cmd)"
+# Peak resident memory against the file's size; the floor is the same command on the
+# one-page fixture (the program, its fonts' tables and the allocator before any document).
+peak() { /usr/bin/time -v -o "$WORK/time.txt" "$@" >/dev/null 2>&1; awk '/Maximum resident/ {print $6}' "$WORK/time.txt"; }
+floor=$(peak "$BIN" inspect --json "$ROOT/tests/fixtures/docx/word-365.docx")
+echo "floor: ${floor} KiB (inspect --json of the one-page word-365.docx)"
+for doc in "$WORK/fifty.docx" "$WORK/word-scaled.docx"; do
+  for tool in briefpress pandoc; do
+    if [ "$tool" = briefpress ]; then cmd="$BIN inspect --json $doc"; else cmd="pandoc -f docx -t json $doc"; fi
+    rss=$(peak $cmd)
+    size=$(du -k "$doc" | cut -f1)
+    xml=$(python3 -c "import sys, zipfile; print(sum(i.file_size for i in zipfile.ZipFile(sys.argv[1]).infolist()) // 1024)" "$doc")
+    echo "peak memory: ${rss} KiB for a ${size} KiB file (${xml} KiB inflated): $(( rss / size )) x the file, $(( (rss - floor) / size )) x above the floor  ($tool, $(basename "$doc"))"
+  done
 done

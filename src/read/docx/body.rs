@@ -45,6 +45,12 @@ pub struct Noticed {
     pub deletions: bool,
     pub comments: bool,
     pub embedded: bool,
+    /// A table of contents (Word's TOC field, or the content control around it) was left out.
+    pub toc: bool,
+    /// An embedded object (OLE: an old equation, a worksheet …) was left out.
+    pub objects: bool,
+    /// A chart or a SmartArt diagram (drawn by Word from its data) was left out.
+    pub graphics: bool,
 }
 
 /// A note reference met in the body: its kind (`footnote` or `endnote`) and Word id.
@@ -72,7 +78,8 @@ struct Field {
     in_result: bool,
     /// The link the result is (a HYPERLINK field).
     link: Option<String>,
-    /// The result is replaced (a NOTEREF field shown as a note reference).
+    /// The result is replaced (a NOTEREF field shown as a note reference) or left out (a TOC
+    /// field's entries).
     drop_result: bool,
 }
 
@@ -139,6 +146,7 @@ impl<'a> Walker<'a> {
                 "w:p" => self.paragraph(el, out),
                 "w:tbl" => out.push(Item::Table(Box::new(self.table(el)))),
                 "w:del" | "w:moveFrom" => self.noticed.deletions = true,
+                "w:sdt" if is_toc_control(el) => self.noticed.toc = true,
                 "w:sdt" => {
                     if let Some(c) = el.child("w:sdtContent") {
                         self.blocks_into(c, out);
@@ -186,6 +194,11 @@ impl<'a> Walker<'a> {
         let base = Fmt::default();
         self.inline_children(p, base, None, &mut acc);
         let inlines = build(acc.spans);
+        // Walked all the same: a TOC field begins and ends in these paragraphs.
+        if role == Role::Toc {
+            self.noticed.toc = true;
+            return;
+        }
         out.push(Item::Para(Box::new(Para {
             role,
             num,
@@ -292,10 +305,29 @@ impl<'a> Walker<'a> {
                 return;
             }
         }
+        // Text typed or pasted in the Symbol font is stored at the font's codes plus F000.
+        let symbol = r
+            .child("w:rPr")
+            .and_then(|p| p.child("w:rFonts"))
+            .and_then(|f| f.attr("w:ascii").or(f.attr("w:hAnsi")))
+            .is_some_and(|f| f.eq_ignore_ascii_case("Symbol"));
         for k in r.elements() {
             match k.name.as_str() {
+                "w:t" if symbol => {
+                    let text = k
+                        .text()
+                        .chars()
+                        .filter_map(|c| match u32::from(c) {
+                            code @ 0xF020..=0xF0FF => sym_char("Symbol", code),
+                            _ => Some(c),
+                        })
+                        .collect();
+                    self.push(acc, Piece::Text(text), fmt, link);
+                }
                 "w:t" => self.push(acc, Piece::Text(k.text()), fmt, link),
                 "w:tab" | "w:ptab" => self.push(acc, Piece::Text(" ".into()), fmt, link),
+                // Where Word may break the word with a hyphen: the layout does the same.
+                "w:softHyphen" => self.push(acc, Piece::Text("\u{AD}".into()), fmt, link),
                 "w:br" => match k.attr("w:type") {
                     Some("page" | "column") => {}
                     _ => self.push(acc, Piece::Break, fmt, link),
@@ -306,8 +338,7 @@ impl<'a> Walker<'a> {
                     let c = k
                         .attr("w:char")
                         .and_then(|h| u32::from_str_radix(h, 16).ok())
-                        .map(|c| if c >= 0xF000 { c - 0xF000 } else { c })
-                        .and_then(char::from_u32);
+                        .and_then(|c| sym_char(k.attr("w:font").unwrap_or(""), c));
                     if let Some(c) = c {
                         self.push(acc, Piece::Text(c.to_string()), fmt, link);
                     }
@@ -330,9 +361,18 @@ impl<'a> Walker<'a> {
                     Some("begin") => self.fields.push(Field::default()),
                     Some("separate") => {
                         let noteref = self.fields.last().and_then(|f| self.noteref(&f.instr));
+                        let toc = self.fields.last().is_some_and(|f| is_toc_field(&f.instr));
                         if let Some(f) = self.fields.last_mut() {
                             f.in_result = true;
                             f.link = field_link(&f.instr);
+                            // Word's copy of the headings, with the page numbers of its own
+                            // layout: the entries are left out (the headings are read).
+                            if toc {
+                                f.drop_result = true;
+                            }
+                        }
+                        if toc {
+                            self.noticed.toc = true;
                         }
                         if let Some(id) = noteref {
                             self.push(acc, Piece::Note(id), fmt, None);
@@ -354,7 +394,10 @@ impl<'a> Walker<'a> {
                     }
                 }
                 "w:drawing" => self.drawing(k, acc),
-                "w:pict" | "w:object" => self.vml(k, acc),
+                "w:pict" => self.vml(k, acc),
+                // An OLE object: its preview is a Windows metafile, and what it shows (an
+                // equation of the old editor, a worksheet) is not text that can be read.
+                "w:object" => self.noticed.objects = true,
                 "mc:AlternateContent" => {
                     if let Some(c) = alternate(k) {
                         let wrapper = El {
@@ -439,11 +482,21 @@ impl<'a> Walker<'a> {
             }
             let mut boxes = Vec::new();
             find_all(frame, "w:txbxContent", &mut boxes);
+            if !found && boxes.is_empty() {
+                let mut data = Vec::new();
+                find_all(frame, "a:graphicData", &mut data);
+                if data.iter().any(|g| {
+                    g.attr("uri").is_some_and(|u| {
+                        u.ends_with("/chart") || u.ends_with("/diagram") || u.contains("chartex")
+                    })
+                }) {
+                    self.noticed.graphics = true;
+                }
+            }
             for b in boxes {
                 let items = self.blocks(b);
                 acc.boxed.extend(items);
             }
-            let _ = found;
         }
     }
 
@@ -496,12 +549,33 @@ impl<'a> Walker<'a> {
         let mut row_els = Vec::new();
         collect_rows(tbl, &mut row_els);
         for tr in row_els {
+            // A row deleted with tracked changes is marked in its properties (its runs are
+            // deleted too): as if the change were accepted, it is not there.
+            if tr
+                .child("w:trPr")
+                .is_some_and(|p| p.child("w:del").is_some())
+            {
+                self.noticed.deletions = true;
+                continue;
+            }
             let header = tr
                 .child("w:trPr")
                 .and_then(|p| p.child("w:tblHeader"))
                 .is_some_and(|h| !matches!(h.attr("w:val"), Some("0" | "false")));
             let mut cells = Vec::new();
             let mut aligns = Vec::new();
+            // A row that starts further right than the grid's first column (Word's
+            // `w:gridBefore`, in tables of uneven rows) keeps its cells under their columns.
+            let before = tr
+                .child("w:trPr")
+                .and_then(|p| p.val("w:gridBefore"))
+                .and_then(|v| v.parse::<usize>().ok())
+                .unwrap_or(0)
+                .min(64);
+            for _ in 0..before {
+                cells.push(Cell::default());
+                aligns.push(None);
+            }
             let mut cell_els = Vec::new();
             collect_cells(tr, &mut cell_els);
             for tc in cell_els {
@@ -623,6 +697,49 @@ fn collect_cells<'a>(el: &'a El, out: &mut Vec<&'a El>) {
             "w:trPr" | "w:tblPrEx" | "w:del" => {}
             _ => collect_cells(k, out),
         }
+    }
+}
+
+/// Whether a block content control is Word's table of contents (Insert › Table of Contents
+/// wraps the TOC field in one whose gallery is "Table of Contents").
+fn is_toc_control(sdt: &El) -> bool {
+    sdt.child("w:sdtPr")
+        .and_then(|p| p.child("w:docPartObj"))
+        .and_then(|o| o.val("w:docPartGallery"))
+        == Some("Table of Contents")
+}
+
+/// Whether a field instruction is a TOC field (a table of contents or of figures).
+fn is_toc_field(instr: &str) -> bool {
+    instr
+        .split_whitespace()
+        .next()
+        .is_some_and(|w| w.eq_ignore_ascii_case("TOC"))
+}
+
+/// The character a `w:sym` shows: Word stores a symbol font's character at its code plus
+/// F000 (the private use area). Symbol's codes are mapped to Unicode (Adobe's Symbol
+/// encoding: α, →, ≤, •, ∑ …); another font's low byte is taken as Latin-1, as before.
+pub fn sym_char(font: &str, code: u32) -> Option<char> {
+    let low = if (0xF000..=0xF0FF).contains(&code) {
+        code - 0xF000
+    } else {
+        code
+    };
+    if font.eq_ignore_ascii_case("Symbol") && (0x20..=0xFF).contains(&low) {
+        return symbol_font(low as u8);
+    }
+    char::from_u32(low)
+}
+
+/// Adobe's Symbol encoding, 0x20–0xFE (the bracket pieces E6–EF and F3–FE as Unicode's).
+fn symbol_font(b: u8) -> Option<char> {
+    const LOW: &str = " !∀#∃%&∋()∗+,−./0123456789:;<=>?≅ΑΒΧΔΕΦΓΗΙϑΚΛΜΝΟΠΘΡΣΤΥςΩΞΨΖ[∴]⊥_\u{F8E5}αβχδεφγηιϕκλμνοπθρστυϖωξψζ{|}∼";
+    const HIGH: &str = "€ϒ′≤⁄∞ƒ♣♦♥♠↔←↑→↓°±″≥×∝∂•÷≠≡≈…⏐⎯↵ℵℑℜ℘⊗⊕∅∩∪⊃⊇⊄⊂⊆∈∉∠∇®©™∏√⋅¬∧∨⇔⇐⇑⇒⇓◊〈®©™∑⎛⎜⎝⎡⎢⎣⎧⎨⎩⎪\u{F8FF}〉∫⌠⎮⌡⎞⎟⎠⎤⎥⎦⎫⎬⎭";
+    match b {
+        0x20..=0x7E => LOW.chars().nth(usize::from(b - 0x20)),
+        0xA0..=0xFE => HIGH.chars().nth(usize::from(b - 0xA0)),
+        _ => None,
     }
 }
 
@@ -813,4 +930,206 @@ pub fn has_text(inlines: &[Inline]) -> bool {
         || inlines
             .iter()
             .any(|i| matches!(i, Inline::FootnoteRef { .. }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::article::plain_text;
+
+    const W: &str = "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"";
+
+    /// The paragraphs' texts and tables' cell texts of a body, and what the walk noticed.
+    fn walk(body: &str, styles: &str) -> (Vec<String>, Noticed) {
+        let styles = Styles::read(
+            &super::super::xml::parse(
+                format!("<w:styles {W}>{styles}</w:styles>").as_bytes(),
+                10_000,
+            )
+            .unwrap(),
+        );
+        let root =
+            super::super::xml::parse(format!("<w:body {W}>{body}</w:body>").as_bytes(), 10_000)
+                .unwrap();
+        let mut walker = Walker::new(&styles);
+        let items = walker.blocks(&root);
+        let texts = items
+            .iter()
+            .map(|i| match i {
+                Item::Para(p) => plain_text(&p.inlines),
+                Item::Table(t) => t
+                    .head
+                    .iter()
+                    .chain(&t.body)
+                    .map(|row| {
+                        row.iter()
+                            .map(|c| plain_text(&c.content))
+                            .collect::<Vec<_>>()
+                            .join("|")
+                    })
+                    .collect::<Vec<_>>()
+                    .join("/"),
+            })
+            .collect();
+        (texts, walker.noticed)
+    }
+
+    fn p(inner: &str) -> String {
+        format!("<w:p>{inner}</w:p>")
+    }
+
+    fn r(text: &str) -> String {
+        format!("<w:r><w:t xml:space=\"preserve\">{text}</w:t></w:r>")
+    }
+
+    #[test]
+    fn a_toc_field_is_left_out_where_no_content_control_wraps_it() {
+        // Word 2003's TOC, or one whose control was removed: the field begins in the first
+        // entry and ends in a paragraph of its own; the entries are in "toc 1" paragraphs.
+        let styles = "<w:style w:type=\"paragraph\" w:styleId=\"Heading1\"><w:name w:val=\"heading 1\"/></w:style>\
+             <w:style w:type=\"paragraph\" w:styleId=\"TOCHeading\"><w:name w:val=\"TOC Heading\"/><w:basedOn w:val=\"Heading1\"/></w:style>";
+        let body = format!(
+            "<w:p><w:pPr><w:pStyle w:val=\"TOCHeading\"/></w:pPr>{}</w:p>{}{}{}{}",
+            r("Contents"),
+            p(&format!(
+                "<w:r><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r><w:instrText> TOC \\o \"1-3\" \\h </w:instrText></w:r><w:r><w:fldChar w:fldCharType=\"separate\"/></w:r>{}",
+                r("Summary 1")
+            )),
+            p(&r("Findings 2")),
+            p("<w:r><w:fldChar w:fldCharType=\"end\"/></w:r>"),
+            p(&r("Body text."))
+        );
+        let (texts, noticed) = walk(&body, styles);
+        // The entries' paragraphs are left empty (the assembler skips them); the TOC Heading
+        // paragraph, though based on heading 1, is no heading.
+        assert_eq!(texts, ["", "", "", "Body text."]);
+        assert!(noticed.toc);
+        // A field of another kind keeps its result.
+        let body = p(&format!(
+            "<w:r><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r><w:instrText> PAGEREF _Toc1 \\h </w:instrText></w:r><w:r><w:fldChar w:fldCharType=\"separate\"/></w:r>{}<w:r><w:fldChar w:fldCharType=\"end\"/></w:r>",
+            r("4")
+        ));
+        let (texts, noticed) = walk(&body, "");
+        assert_eq!(texts, ["4"]);
+        assert!(!noticed.toc);
+    }
+
+    #[test]
+    fn the_content_control_around_a_toc_goes_whole_and_other_controls_are_unwrapped() {
+        let body = format!(
+            "<w:sdt><w:sdtPr><w:docPartObj><w:docPartGallery w:val=\"Table of Contents\"/><w:docPartUnique/></w:docPartObj></w:sdtPr><w:sdtContent>{}</w:sdtContent></w:sdt>\
+             <w:sdt><w:sdtPr><w:docPartObj><w:docPartGallery w:val=\"Cover Pages\"/></w:docPartObj></w:sdtPr><w:sdtContent>{}</w:sdtContent></w:sdt>",
+            p(&r("Contents")),
+            p(&r("Cover text"))
+        );
+        let (texts, noticed) = walk(&body, "");
+        assert_eq!(texts, ["Cover text"]);
+        assert!(noticed.toc);
+    }
+
+    #[test]
+    fn a_row_deleted_with_tracked_changes_is_dropped_and_an_inserted_one_kept() {
+        let row = |mark: &str, a: &str| {
+            format!(
+                "<w:tr><w:trPr>{mark}</w:trPr><w:tc>{}</w:tc></w:tr>",
+                p(&r(a))
+            )
+        };
+        let body = format!(
+            "<w:tbl>{}{}{}</w:tbl>",
+            row("", "kept"),
+            row("<w:del w:id=\"1\" w:author=\"a\"/>", "gone"),
+            row("<w:ins w:id=\"2\" w:author=\"a\"/>", "added")
+        );
+        let (texts, noticed) = walk(&body, "");
+        assert_eq!(texts, ["kept/added"]);
+        assert!(noticed.deletions);
+    }
+
+    #[test]
+    fn an_embedded_object_is_noticed_not_read_as_a_picture() {
+        let body = p(&format!(
+            "{}<w:r><w:object><v:shape xmlns:v=\"urn:schemas-microsoft-com:vml\"><v:imagedata xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\" r:id=\"rId5\"/></v:shape></w:object></w:r>{}",
+            r("a "),
+            r("b")
+        ));
+        let styles = Styles::default();
+        let root = super::super::xml::parse(format!("<w:body {W}>{body}</w:body>").as_bytes(), 100)
+            .unwrap();
+        let mut walker = Walker::new(&styles);
+        walker.rels.insert(
+            "rId5".into(),
+            Rel {
+                kind: "image".into(),
+                target: "word/media/image1.emf".into(),
+                external: false,
+            },
+        );
+        let items = walker.blocks(&root);
+        let Item::Para(para) = &items[0] else {
+            panic!("{items:?}")
+        };
+        assert!(para.figures.is_empty());
+        assert_eq!(plain_text(&para.inlines), "a b");
+        assert!(walker.noticed.objects);
+    }
+
+    #[test]
+    fn a_row_that_skips_grid_columns_keeps_its_cells_under_their_columns() {
+        let body = format!(
+            "<w:tbl><w:tr><w:tc>{}</w:tc><w:tc>{}</w:tc><w:tc>{}</w:tc></w:tr>\
+             <w:tr><w:trPr><w:gridBefore w:val=\"1\"/></w:trPr><w:tc>{}</w:tc><w:tc>{}</w:tc></w:tr></w:tbl>",
+            p(&r("a")),
+            p(&r("b")),
+            p(&r("c")),
+            p(&r("y")),
+            p(&r("z"))
+        );
+        let (texts, _) = walk(&body, "");
+        assert_eq!(texts, ["a|b|c/|y|z"]);
+    }
+
+    #[test]
+    fn text_in_the_symbol_font_reads_as_its_unicode_characters() {
+        let body = p(
+            "<w:r><w:rPr><w:rFonts w:ascii=\"Symbol\" w:hAnsi=\"Symbol\"/></w:rPr><w:t>\u{F0B7} \u{F061}=1</w:t></w:r>",
+        );
+        let (texts, _) = walk(&body, "");
+        assert_eq!(texts, ["• α=1"]);
+    }
+
+    #[test]
+    fn a_chart_or_smartart_is_noticed() {
+        let drawing = |uri: &str| {
+            p(&format!(
+                "<w:r><w:drawing><wp:inline xmlns:wp=\"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing\"><wp:docPr id=\"1\" name=\"Chart 1\"/><a:graphic xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\"><a:graphicData uri=\"{uri}\"><c:chart xmlns:c=\"http://schemas.openxmlformats.org/drawingml/2006/chart\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\" r:id=\"rId4\"/></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>"
+            ))
+        };
+        for uri in [
+            "http://schemas.openxmlformats.org/drawingml/2006/chart",
+            "http://schemas.openxmlformats.org/drawingml/2006/diagram",
+        ] {
+            let (_, noticed) = walk(&drawing(uri), "");
+            assert!(noticed.graphics, "{uri}");
+        }
+        let (_, noticed) = walk(
+            &drawing("http://schemas.openxmlformats.org/drawingml/2006/picture"),
+            "",
+        );
+        assert!(!noticed.graphics);
+    }
+
+    #[test]
+    fn soft_hyphens_and_symbol_font_characters_read_as_word_shows_them() {
+        let body = p("<w:r><w:t>Ad</w:t><w:softHyphen/><w:t>ministration </w:t>\
+             <w:sym w:font=\"Symbol\" w:char=\"F0AE\"/><w:sym w:font=\"Symbol\" w:char=\"F061\"/>\
+             <w:sym w:font=\"Symbol\" w:char=\"F0B3\"/><w:sym w:font=\"Symbol\" w:char=\"F0B7\"/>\
+             <w:sym w:font=\"Symbol\" w:char=\"F0E5\"/><w:sym w:font=\"Arial\" w:char=\"00E9\"/></w:r>");
+        let (texts, _) = walk(&body, "");
+        assert_eq!(texts, ["Ad\u{AD}ministration →α≥•∑é"]);
+        assert_eq!(sym_char("symbol", 0x22), Some('∀'));
+        assert_eq!(sym_char("Symbol", 0xF07E), Some('∼'));
+        assert_eq!(sym_char("Symbol", 0xF0FE), Some('⎭'));
+        assert_eq!(sym_char("Symbol", 0xF080), None);
+    }
 }

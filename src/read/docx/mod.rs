@@ -156,6 +156,24 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<(Parsed, MemoryAssets)> {
             "a picture linked to a file outside the document is left out",
         ));
     }
+    if noticed.toc {
+        warnings.push(Warning::new(
+            "the document's table of contents (a Word field) is left out: its entries copy the \
+             headings with Word's page numbers",
+        ));
+    }
+    if noticed.graphics {
+        warnings.push(Warning::new(
+            "a chart or SmartArt diagram is left out (Word draws it from its data); insert it as \
+             a picture to keep it",
+        ));
+    }
+    if noticed.objects {
+        warnings.push(Warning::new(
+            "an embedded object (OLE: an old-style equation, a worksheet …) is left out; insert \
+             it as a picture or as text to keep it",
+        ));
+    }
 
     let mut extra_notes = std::mem::take(&mut front.trailing_notes);
     let mut article = front.article(&core, language, &lang, &mut warnings);

@@ -28,6 +28,9 @@ pub enum Role {
     /// A later paragraph of a list item at this level (0-based).
     ListContinue(u8),
     FootnoteText,
+    /// A table of contents' heading or entry ("TOC Heading", "toc 1" … "toc 9"): Word's copy
+    /// of the headings, left out.
+    Toc,
 }
 
 /// One style.
@@ -114,6 +117,13 @@ fn role_of_name(name: &str) -> Option<Role> {
         && (1..=9).contains(&level)
     {
         return Some(Role::Heading(level));
+    }
+    // Word bases "TOC Heading" on "heading 1"; its own name decides first (see `role`).
+    if n == "tocheading"
+        || n.strip_prefix("toc")
+            .is_some_and(|d| matches!(d.as_bytes(), [b'1'..=b'9']))
+    {
+        return Some(Role::Toc);
     }
     if let Some(d) = n.strip_prefix("listcontinue") {
         let k = if d.is_empty() {
