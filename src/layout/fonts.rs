@@ -211,6 +211,16 @@ impl<'a> Face<'a> {
             .unwrap_or(0.0)
     }
 
+    /// How far a glyph's ink reaches above and below the baseline, in font units (both
+    /// positive away from it), when the font records its outline's box (TrueType outlines do;
+    /// for others the face's ascent and descent stand in).
+    pub fn ink(&self, glyph: u16) -> (f32, f32) {
+        match self.advances.bounds(GlyphId::new(u32::from(glyph))) {
+            Some(b) => (b.y_max, -b.y_min),
+            None => (self.metrics.ascent, -self.metrics.descent),
+        }
+    }
+
     /// The harfrust font for shaping.
     pub fn shaper(&self) -> &harfrust::Font {
         &self.shaper
@@ -281,6 +291,19 @@ struct Preference {
     serif: bool,
     vendor: String,
     region: &'static str,
+}
+
+/// A system face's weight: its OS/2 weight class, unless its name says bold and the class
+/// says otherwise (Debian's Noto Serif Myanmar Bold declares 400, and was taken for the
+/// regular face).
+fn weight(f: &fontdb::FaceInfo) -> u16 {
+    let named_bold =
+        f.post_script_name.contains("Bold") && !f.post_script_name.contains("SemiBold");
+    if named_bold && f.weight.0 < 600 {
+        700
+    } else {
+        f.weight.0
+    }
 }
 
 /// A system face's place in a [`Preference`]'s order: slant, vendor, special, weight
@@ -356,7 +379,7 @@ impl SystemFonts {
                     u8::from(slanted != want.italic),
                     u8::from(!vendor),
                     u8::from(special),
-                    f.weight.0.abs_diff(weight_wanted),
+                    weight(f).abs_diff(weight_wanted),
                     u8::from(!generic),
                     u8::from(!region),
                     family,

@@ -184,6 +184,81 @@ fn thai_lines_break_between_words() {
     }
 }
 
+#[test]
+fn lines_in_a_taller_face_grow_by_whole_lines_and_never_touch() {
+    // Noto Serif Myanmar (fonts-noto-core) stacks its letters higher and deeper than the body
+    // leading holds; Thai and Devanagari fit it.
+    let myanmar = "Myanmar: မြန်မာနိုင်ငံ၏ ကျန်းမာရေး စနစ်သည် ကျေးလက်ဒေသများတွင် အားနည်းနေဆဲဖြစ်ပြီး \
+        ဆေးရုံများနှင့် ကျွမ်းကျင်သော ဝန်ထမ်းများ လိုအပ်နေသည်။ The English goes on after it long \
+        enough to wrap onto more lines of the page.";
+    let english = "Plain English body text that runs long enough to wrap across several lines \
+        of the page, so that the grid is seen before and after the other script.";
+    let thai = "Thai: การพัฒนาโครงสร้างพื้นฐานด้านสาธารณสุขในชนบทยังคงเป็นความท้าทายสำคัญ \
+        and the English after it goes on for a while longer on the page.";
+    let a = Article {
+        meta: Meta::new("Scripts"),
+        photo: None,
+        blocks: vec![para(english), para(myanmar), para(thai), para(english)],
+        notes: Vec::new(),
+    };
+    let theme = Theme::default();
+    let laid = briefpress::layout::layout(&a, &theme).expect("layout");
+    let book = briefpress::layout::FontBook::new(&theme).expect("fonts");
+    let leading = theme.base_size * theme.leading;
+    // Body lines top to bottom: baseline, ink top and bottom, and whether a fallback face
+    // is on it.
+    let mut lines: Vec<(f32, f32, f32, bool)> = Vec::new();
+    for item in &laid.pages[0].items {
+        let Item::Text(run) = item else { continue };
+        if (run.size - theme.base_size).abs() > 0.01 {
+            continue;
+        }
+        let face = book.face(run.face);
+        let scale = face.scale(run.size);
+        let (mut top, mut bottom) = (run.origin.y, run.origin.y);
+        for g in &run.glyphs {
+            let (up, down) = face.ink(g.id);
+            top = top.min(run.origin.y - g.rise - up * scale);
+            bottom = bottom.max(run.origin.y - g.rise + down * scale);
+        }
+        match lines.iter_mut().find(|l| (l.0 - run.origin.y).abs() < 0.01) {
+            Some(l) => {
+                l.1 = l.1.min(top);
+                l.2 = l.2.max(bottom);
+                l.3 |= !run.face.is_theme();
+            }
+            None => lines.push((run.origin.y, top, bottom, !run.face.is_theme())),
+        }
+    }
+    lines.sort_by(|a, b| a.0.total_cmp(&b.0));
+    assert!(lines.len() >= 8, "{lines:?}");
+    let mut grown = 0;
+    for pair in lines.windows(2) {
+        let (upper, lower) = (pair[0], pair[1]);
+        assert!(
+            upper.2 < lower.1,
+            "ink of the line at {:.1} reaches {:.1}, into the next line's ink at {:.1}",
+            upper.0,
+            upper.2,
+            lower.1
+        );
+        // Within a paragraph (no paragraph gap between them) lines are whole leadings apart.
+        let steps = (lower.0 - upper.0) / leading;
+        let whole = (steps - steps.round()).abs() < 0.01;
+        if whole && steps.round() >= 2.0 {
+            grown += 1;
+            assert!(upper.3 || lower.3, "a line without a fallback face grew");
+        }
+    }
+    assert!(grown >= 1, "no Myanmar line grew: {lines:?}");
+    // Lines without a taller face keep the body's leading.
+    let plain = lines
+        .windows(2)
+        .filter(|p| !p[0].3 && !p[1].3 && ((p[1].0 - p[0].0) / leading - 1.0).abs() < 0.01)
+        .count();
+    assert!(plain >= 2, "{lines:?}");
+}
+
 fn entry(zip_bytes: &[u8], name: &str) -> String {
     use std::io::Read;
     let mut z = zip::ZipArchive::new(std::io::Cursor::new(zip_bytes)).unwrap();

@@ -354,7 +354,16 @@ impl<'b, 'a> Context<'b, 'a> {
             .metrics;
         let upm = f32::from(m.units_per_em.max(1));
         let (asc, desc) = (m.ascent / upm * size, -m.descent / upm * size);
-        let baseline = (leading - (asc + desc)) / 2.0 + asc;
+        let mut baseline = (leading - (asc + desc)) / 2.0 + asc;
+        let mut height = leading;
+        let (above, below) = self.fallback_overflow(&line.runs, size, baseline, leading);
+        if above + below > 0.0 {
+            // Grown by whole lines, so the lines after it stay on the body's baseline grid,
+            // the ink centred in the room it was given.
+            let extra = ((above + below) / leading).ceil() * leading;
+            height += extra;
+            baseline += above + (extra - above - below) / 2.0;
+        }
         // The line is a piece of the open element; a link's words and a note call are pieces
         // of their own link element, which also holds the annotation.
         let mut items = Vec::with_capacity(line.runs.len() + 3 * line.links.len() + 2);
@@ -418,12 +427,51 @@ impl<'b, 'a> Context<'b, 'a> {
                 items.push(Item::End);
             }
         }
+        (Frame { height, items }, line.notes)
+    }
+
+    /// How far the ink of a line's fallback faces (a script or symbol the theme's faces lack)
+    /// reaches beyond the room a line of `leading` gives it with its baseline at `baseline`,
+    /// above and below. The room is the line's own share of the leading plus what the body
+    /// face leaves free in its neighbour's share (above its descenders, below its ascenders
+    /// and accented capitals), since that is where the neighbour's ink never goes. The
+    /// theme's faces are what the leading was chosen for and are not measured.
+    fn fallback_overflow(
+        &self,
+        runs: &[TextRun],
+        size: f32,
+        baseline: f32,
+        leading: f32,
+    ) -> (f32, f32) {
+        let book = self.shaper.book();
+        let (mut top, mut bottom) = (0.0f32, 0.0f32);
+        for run in runs.iter().filter(|r| !r.face.is_theme()) {
+            let face = book.face(run.face);
+            let scale = face.scale(run.size);
+            for g in &run.glyphs {
+                let (up, down) = face.ink(g.id);
+                top = top.max(up * scale + g.rise - run.origin.y);
+                bottom = bottom.max(down * scale - g.rise + run.origin.y);
+            }
+        }
+        if top == 0.0 && bottom == 0.0 {
+            return (0.0, 0.0);
+        }
+        let body = book.face(FaceId::of(Family::Serif, false, false));
+        let ink = |text: &str, up: bool| {
+            text.chars()
+                .filter_map(|c| body.glyph(c))
+                .map(|g| body.ink(g))
+                .map(|(a, d)| if up { a } else { d })
+                .fold(0.0f32, f32::max)
+                * body.scale(size)
+        };
+        let (room_above, room_below) = (baseline, leading - baseline);
+        let free_above = (room_above - ink("dÉÅ", true)).max(0.0);
+        let free_below = (room_below - ink("gpÇ", false)).max(0.0);
         (
-            Frame {
-                height: leading,
-                items,
-            },
-            line.notes,
+            (top - room_above - free_below).max(0.0),
+            (bottom - room_below - free_above).max(0.0),
         )
     }
 
