@@ -1240,3 +1240,33 @@ fn a_damaged_png_or_bytes_of_no_picture_format_still_stop_the_read() {
         assert!(e.contains(want) && e.contains(name), "{name}: {e}");
     }
 }
+
+#[test]
+fn wingdings_symbols_read_as_unicode_and_one_without_an_equivalent_is_named_once() {
+    let body = document(&format!(
+        "{}<w:p><w:r><w:sym w:font=\"Wingdings\" w:char=\"F0FC\"/><w:t xml:space=\"preserve\"> agreed </w:t><w:sym w:font=\"Wingdings\" w:char=\"F0CB\"/><w:sym w:font=\"Wingdings\" w:char=\"F0CB\"/></w:r><w:r><w:rPr><w:rFonts w:ascii=\"Wingdings\" w:hAnsi=\"Wingdings\"/></w:rPr><w:t>\u{F0E8}</w:t></w:r></w:p>",
+        para(Some("Title"), "Symbols"),
+    ));
+    let rels = image_rels(&[]);
+    let styles = caption_styles();
+    let loaded = read_docx(&package(&[
+        ("word/document.xml", body.as_bytes()),
+        ("word/_rels/document.xml.rels", rels.as_bytes()),
+        ("word/styles.xml", styles.as_bytes()),
+    ]))
+    .unwrap_or_else(|e| panic!("{e}"));
+    let json = serde_json::to_string(&loaded.article.blocks).unwrap();
+    assert_eq!(
+        json,
+        r#"[{"type":"paragraph","content":[{"type":"text","text":"✓ agreed ➔"}]}]"#
+    );
+    let warnings: Vec<String> = warnings_of(&loaded)
+        .into_iter()
+        .filter(|w| w.contains("no Unicode equivalent"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].contains("the Wingdings font (code F0CB)") && warnings[0].contains("(2 times)"),
+        "{warnings:?}"
+    );
+}

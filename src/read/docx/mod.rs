@@ -13,6 +13,7 @@
 mod body;
 mod package;
 mod styles;
+mod symbols;
 mod xml;
 
 use crate::article::link::Links;
@@ -173,6 +174,24 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<(Parsed, MemoryAssets)> {
             "an embedded object (OLE: an old-style equation, a worksheet …) is left out; insert \
              it as a picture or as text to keep it",
         ));
+    }
+
+    for (font, code, n) in &walker.unmapped_symbols {
+        let font = if font.is_empty() {
+            "an unnamed symbol font".to_owned()
+        } else {
+            format!("the {font} font")
+        };
+        let times = if *n > 1 {
+            format!(" ({n} times)")
+        } else {
+            String::new()
+        };
+        warnings.push(Warning::new(format!(
+            "a character of {font} (code {code}) has no Unicode equivalent briefpress knows: it \
+             is left out{times}; replace it in Word with a Unicode symbol (Insert › Symbol, from \
+             a font such as Segoe UI Symbol)"
+        )));
     }
 
     let mut extra_notes = std::mem::take(&mut front.trailing_notes);
