@@ -301,15 +301,15 @@ fn other_picture_format(bytes: &[u8]) -> Option<&'static str> {
     if bytes.starts_with(&[0x1F, 0x8B]) {
         return Some("compressed metafile (EMZ or WMZ)");
     }
-    // SVG: XML text (after a byte order mark and white space) whose start names an svg root.
+    // SVG: XML text (after a byte order mark and white space) whose start names an svg root
+    // (or declares one, as Illustrator's files do before a long comment).
     let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let head = &text[..text.len().min(4096)];
-    if head.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<')
-        && String::from_utf8_lossy(head)
-            .to_ascii_lowercase()
-            .contains("<svg")
-    {
-        return Some("SVG");
+    if head.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<') {
+        let head = String::from_utf8_lossy(head).to_ascii_lowercase();
+        if head.contains("<svg") || head.contains("<!doctype svg") {
+            return Some("SVG");
+        }
     }
     None
 }
@@ -1162,6 +1162,11 @@ mod tests {
             (b"\xFF\xD8\xFF\xE0".to_vec(), None),
             (b"\x89PNG\r\n\x1a\n".to_vec(), None),
             (b"BM but no bitmap".to_vec(), None),
+            (
+                b"<?xml version=\"1.0\"?><!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\" \"x\">"
+                    .to_vec(),
+                Some("SVG"),
+            ),
             (b"<html><body>no</body></html>".to_vec(), None),
             (Vec::new(), None),
         ] {
