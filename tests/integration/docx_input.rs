@@ -1008,3 +1008,265 @@ fn a_list_that_takes_its_levels_from_a_numbering_style_is_numbered() {
         a.blocks
     );
 }
+
+/// A paragraph holding a DrawingML picture of image relationship `rid`, with alt text `alt`
+/// and whatever `extra` goes after the blip's own attributes (its extension list).
+fn picture(rid: &str, alt: &str, extra: &str) -> String {
+    format!(
+        "<w:p><w:r><w:drawing><wp:inline xmlns:wp=\"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing\"><wp:docPr id=\"1\" name=\"Picture 1\" descr=\"{alt}\"/><a:graphic xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\"><a:graphicData uri=\"http://schemas.openxmlformats.org/drawingml/2006/picture\"><pic:pic xmlns:pic=\"http://schemas.openxmlformats.org/drawingml/2006/picture\"><pic:blipFill><a:blip r:embed=\"{rid}\">{extra}</a:blip></pic:blipFill></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>"
+    )
+}
+
+/// The document's relationships: each (id, target) an image.
+fn image_rels(images: &[(&str, &str)]) -> String {
+    let mut out = "<?xml version=\"1.0\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rSt\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/>".to_owned();
+    for (id, target) in images {
+        out.push_str(&format!("<Relationship Id=\"{id}\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/image\" Target=\"{target}\"/>"));
+    }
+    out + "</Relationships>"
+}
+
+fn caption_styles() -> String {
+    format!(
+        "<?xml version=\"1.0\"?><w:styles {W}><w:style w:type=\"paragraph\" w:styleId=\"Title\"><w:name w:val=\"Title\"/></w:style><w:style w:type=\"paragraph\" w:styleId=\"Caption\"><w:name w:val=\"caption\"/></w:style></w:styles>"
+    )
+}
+
+fn para(style: Option<&str>, text: &str) -> String {
+    let ppr = match style {
+        Some(s) => format!("<w:pPr><w:pStyle w:val=\"{s}\"/></w:pPr>"),
+        None => String::new(),
+    };
+    format!("<w:p>{ppr}<w:r><w:t>{text}</w:t></w:r></w:p>")
+}
+
+/// The first record of an EMF: type 1 (the header), " EMF" at offset 40.
+fn emf_header() -> Vec<u8> {
+    let mut emf = vec![0u8; 108];
+    emf[0] = 1;
+    emf[4] = 108;
+    emf[40..44].copy_from_slice(b" EMF");
+    emf
+}
+
+#[test]
+fn pictures_in_formats_no_output_can_place_are_left_out_with_a_warning_each() {
+    // A chart pasted from Excel as a metafile where the lead photo would be, with a caption;
+    // then body text, a PNG, a GIF, a VML WMF (no alt text), an SVG with no PNG copy, an SVG
+    // with its PNG copy (the PNG is used), and a TIFF with a caption.
+    let svg_ext = "<a:extLst><a:ext uri=\"{96DAC541-7B7A-43D3-8B79-37D633B846F1}\"><asvg:svgBlip xmlns:asvg=\"http://schemas.microsoft.com/office/drawing/2016/SVG/main\" r:embed=\"rS2\"/></a:ext></a:extLst>";
+    let body = document(&format!(
+        "{}{}{}{}{}{}{}<w:p><w:r><w:pict><v:shape xmlns:v=\"urn:schemas-microsoft-com:vml\"><v:imagedata r:id=\"rW\" o:title=\"\" xmlns:o=\"urn:schemas-microsoft-com:office:office\"/></v:shape></w:pict></w:r></w:p>{}{}{}{}",
+        para(Some("Title"), "Pictures"),
+        picture("rE", "Sales by region (Excel chart)", ""),
+        para(Some("Caption"), "Sales by region, 2025"),
+        para(None, "Body text."),
+        picture("rP", "A usable picture", ""),
+        picture("rG", "Animated logo", ""),
+        para(None, "Between."),
+        picture("rS", "Org chart", ""),
+        picture("rP2", "Drawn in SVG", svg_ext),
+        picture("rT", "", ""),
+        para(Some("Caption"), "Scanned letter"),
+    ));
+    let rels = image_rels(&[
+        ("rE", "media/image1.emf"),
+        ("rP", "media/image2.png"),
+        ("rG", "media/image3.gif"),
+        ("rW", "media/image4.wmf"),
+        ("rS", "media/image5.svg"),
+        ("rP2", "media/image6.png"),
+        ("rS2", "media/image7.svg"),
+        ("rT", "media/image8.tif"),
+    ]);
+    let png = tiny_png();
+    let svg = b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"4\" height=\"4\"/>";
+    let mut wmf = vec![0xD7, 0xCD, 0xC6, 0x9A];
+    wmf.extend_from_slice(&[0; 18]);
+    wmf.extend_from_slice(&[1, 0, 9, 0, 0, 3]);
+    let styles = caption_styles();
+    let bytes = package(&[
+        ("word/document.xml", body.as_bytes()),
+        ("word/_rels/document.xml.rels", rels.as_bytes()),
+        ("word/styles.xml", styles.as_bytes()),
+        ("word/media/image1.emf", &emf_header()),
+        ("word/media/image2.png", &png),
+        (
+            "word/media/image3.gif",
+            b"GIF89a\x01\x00\x01\x00\x00\x00\x00;",
+        ),
+        ("word/media/image4.wmf", &wmf),
+        ("word/media/image5.svg", svg),
+        ("word/media/image6.png", &png),
+        ("word/media/image7.svg", svg),
+        ("word/media/image8.tif", b"II*\x00\x08\x00\x00\x00\x00\x00"),
+    ]);
+    let loaded = read_docx(&bytes).unwrap_or_else(|e| panic!("{e}"));
+    let a = &loaded.article;
+    // The lead photo keeps its caption, as a photo named but not shipped; the PNG after the
+    // body text is not promoted to it.
+    let photo = a.photo.as_ref().unwrap();
+    assert_eq!(
+        (
+            photo.src.as_deref(),
+            photo.caption.as_str(),
+            photo.image.is_none()
+        ),
+        (None, "Sales by region, 2025", true)
+    );
+    let figures: Vec<(&str, bool)> = a
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            briefpress::article::Block::Figure { figure } => {
+                Some((figure.src.as_deref().unwrap(), figure.image.is_some()))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        figures,
+        [
+            ("word/media/image2.png", true),
+            ("word/media/image6.png", true)
+        ]
+    );
+    let json = serde_json::to_string(a).unwrap();
+    assert!(!json.contains("Scanned letter"), "{json}");
+    assert!(json.contains("Between."));
+    let warnings = warnings_of(&loaded);
+    let left_out: Vec<&String> = warnings
+        .iter()
+        .filter(|w| w.contains("cannot place"))
+        .collect();
+    assert_eq!(left_out.len(), 5, "{warnings:?}");
+    for want in [
+        &[
+            "“Sales by region (Excel chart)”",
+            "word/media/image1.emf",
+            "EMF",
+            "lead photo",
+        ][..],
+        &["“Animated logo”", "word/media/image3.gif", "GIF format"],
+        &["`word/media/image4.wmf`", "WMF"],
+        &["“Org chart”", "word/media/image5.svg", "SVG format"],
+        &["`word/media/image8.tif`", "TIFF format", "with its caption"],
+    ] {
+        assert!(
+            left_out
+                .iter()
+                .any(|w| want.iter().all(|s| w.contains(s)) && w.contains("PNG or JPEG")),
+            "{want:?}: {left_out:?}"
+        );
+    }
+    assert!(!warnings.iter().any(|w| w.contains("image7.svg")));
+
+    // The brief builds in every format.
+    let dir = tools::scratch();
+    std::fs::write(dir.path().join("pictures.docx"), &bytes).unwrap();
+    let o = briefpress(dir.path(), &["build", "-q", "-o", "out", "pictures.docx"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for ext in ["pdf", "docx", "epub"] {
+        assert!(
+            dir.path().join(format!("out/pictures.{ext}")).exists(),
+            "{ext}"
+        );
+    }
+}
+
+#[test]
+fn a_lead_picture_left_out_without_a_caption_leaves_no_photo_and_promotes_none() {
+    let body = document(&format!(
+        "{}{}{}{}",
+        para(Some("Title"), "Pictures"),
+        picture("rE", "", ""),
+        picture("rP", "Second picture", ""),
+        para(None, "Body text."),
+    ));
+    let rels = image_rels(&[("rE", "media/image1.emf"), ("rP", "media/image2.png")]);
+    let png = tiny_png();
+    let styles = caption_styles();
+    let loaded = read_docx(&package(&[
+        ("word/document.xml", body.as_bytes()),
+        ("word/_rels/document.xml.rels", rels.as_bytes()),
+        ("word/styles.xml", styles.as_bytes()),
+        ("word/media/image1.emf", &emf_header()),
+        ("word/media/image2.png", &png),
+    ]))
+    .unwrap_or_else(|e| panic!("{e}"));
+    let a = &loaded.article;
+    assert!(a.photo.is_none());
+    assert!(matches!(
+        a.blocks.first(),
+        Some(briefpress::article::Block::Figure { figure }) if figure.alt == "Second picture"
+    ));
+    let warnings = warnings_of(&loaded);
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("`word/media/image1.emf`")
+                && w.contains("the brief has no lead photo")),
+        "{warnings:?}"
+    );
+}
+
+#[test]
+fn a_damaged_png_or_bytes_of_no_picture_format_still_stop_the_read() {
+    let body = document(&format!(
+        "{}{}",
+        para(Some("Title"), "Pictures"),
+        picture("rP", "Broken", "")
+    ));
+    let styles = caption_styles();
+    let mut damaged = tiny_png();
+    damaged.truncate(damaged.len() - 20);
+    for (name, bytes, want) in [
+        ("media/image1.png", damaged, "damaged or truncated"),
+        (
+            "media/image1.emf",
+            b"not a picture at all".to_vec(),
+            "not a JPEG or PNG",
+        ),
+    ] {
+        let rels = image_rels(&[("rP", name)]);
+        let e = read_docx(&package(&[
+            ("word/document.xml", body.as_bytes()),
+            ("word/_rels/document.xml.rels", rels.as_bytes()),
+            ("word/styles.xml", styles.as_bytes()),
+            (&format!("word/{name}"), &bytes),
+        ]))
+        .expect_err("refused")
+        .to_string();
+        assert!(e.contains(want) && e.contains(name), "{name}: {e}");
+    }
+}
+
+#[test]
+fn wingdings_symbols_read_as_unicode_and_one_without_an_equivalent_is_named_once() {
+    let body = document(&format!(
+        "{}<w:p><w:r><w:sym w:font=\"Wingdings\" w:char=\"F0FC\"/><w:t xml:space=\"preserve\"> agreed </w:t><w:sym w:font=\"Wingdings\" w:char=\"F0CB\"/><w:sym w:font=\"Wingdings\" w:char=\"F0CB\"/></w:r><w:r><w:rPr><w:rFonts w:ascii=\"Wingdings\" w:hAnsi=\"Wingdings\"/></w:rPr><w:t>\u{F0E8}</w:t></w:r></w:p>",
+        para(Some("Title"), "Symbols"),
+    ));
+    let rels = image_rels(&[]);
+    let styles = caption_styles();
+    let loaded = read_docx(&package(&[
+        ("word/document.xml", body.as_bytes()),
+        ("word/_rels/document.xml.rels", rels.as_bytes()),
+        ("word/styles.xml", styles.as_bytes()),
+    ]))
+    .unwrap_or_else(|e| panic!("{e}"));
+    let json = serde_json::to_string(&loaded.article.blocks).unwrap();
+    assert_eq!(
+        json,
+        r#"[{"type":"paragraph","content":[{"type":"text","text":"✓ agreed ➔"}]}]"#
+    );
+    let warnings: Vec<String> = warnings_of(&loaded)
+        .into_iter()
+        .filter(|w| w.contains("no Unicode equivalent"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].contains("the Wingdings font (code F0CB)") && warnings[0].contains("(2 times)"),
+        "{warnings:?}"
+    );
+}

@@ -8,6 +8,7 @@
 
 use super::package::Rel;
 use super::styles::{self, Role, Styles};
+use super::symbols::{code_name, is_symbol_font, sym_char};
 use super::xml::El;
 use crate::article::{Align, Cell, Figure, Inline, Table};
 use std::collections::HashMap;
@@ -64,6 +65,8 @@ pub struct Walker<'a> {
     /// Notes in the order of their first reference; a note's model id is its index + 1.
     pub notes: Vec<NoteKey>,
     pub noticed: Noticed,
+    /// The characters of symbol fonts read as nothing: (font, code as Word writes it, count).
+    pub unmapped_symbols: Vec<(String, String, usize)>,
     /// Bookmarks open at this point (a note reference inside one is what a NOTEREF names).
     open_bookmarks: Vec<(String, String)>,
     /// Bookmark name → the model id of the note whose reference it encloses.
@@ -127,6 +130,7 @@ impl<'a> Walker<'a> {
             rels: HashMap::new(),
             notes: Vec::new(),
             noticed: Noticed::default(),
+            unmapped_symbols: Vec::new(),
             open_bookmarks: Vec::new(),
             note_bookmarks: HashMap::new(),
             fields: Vec::new(),
@@ -305,20 +309,21 @@ impl<'a> Walker<'a> {
                 return;
             }
         }
-        // Text typed or pasted in the Symbol font is stored at the font's codes plus F000.
-        let symbol = r
+        // Text typed or pasted in a symbol font (Symbol, Wingdings …) is stored at the font's
+        // codes, or at the codes plus F000: it reads as the characters the font draws.
+        let symbol_font = r
             .child("w:rPr")
             .and_then(|p| p.child("w:rFonts"))
             .and_then(|f| f.attr("w:ascii").or(f.attr("w:hAnsi")))
-            .is_some_and(|f| f.eq_ignore_ascii_case("Symbol"));
+            .filter(|f| is_symbol_font(f));
         for k in r.elements() {
             match k.name.as_str() {
-                "w:t" if symbol => {
+                "w:t" if let Some(font) = symbol_font => {
                     let text = k
                         .text()
                         .chars()
                         .filter_map(|c| match u32::from(c) {
-                            code @ 0xF020..=0xF0FF => sym_char("Symbol", code),
+                            code @ (0x20..=0xFF | 0xF020..=0xF0FF) => self.symbol(font, code),
                             _ => Some(c),
                         })
                         .collect();
@@ -338,7 +343,7 @@ impl<'a> Walker<'a> {
                     let c = k
                         .attr("w:char")
                         .and_then(|h| u32::from_str_radix(h, 16).ok())
-                        .and_then(|c| sym_char(k.attr("w:font").unwrap_or(""), c));
+                        .and_then(|c| self.symbol(k.attr("w:font").unwrap_or(""), c));
                     if let Some(c) = c {
                         self.push(acc, Piece::Text(c.to_string()), fmt, link);
                     }
@@ -415,10 +420,35 @@ impl<'a> Walker<'a> {
         }
     }
 
+    /// The character code `code` of `font` shows ([`sym_char`]); one it shows as nothing is
+    /// counted for the reader's warning, unless the place is not shown.
+    fn symbol(&mut self, font: &str, code: u32) -> Option<char> {
+        let c = sym_char(font, code);
+        if c.is_none() && !self.hidden() {
+            let font = font.trim();
+            let code = code_name(code);
+            match self
+                .unmapped_symbols
+                .iter_mut()
+                .find(|(f, c, _)| f.eq_ignore_ascii_case(font) && *c == code)
+            {
+                Some((_, _, n)) => *n += 1,
+                None => self.unmapped_symbols.push((font.to_owned(), code, 1)),
+            }
+        }
+        c
+    }
+
+    /// Whether what is read here is not shown: inside a field's instruction or a replaced
+    /// result.
+    fn hidden(&self) -> bool {
+        self.fields.iter().any(|f| !f.in_result || f.drop_result)
+    }
+
     /// Adds a piece, unless it is inside a field's instruction or a replaced result; inside a
     /// HYPERLINK field's result it links to the field's target.
     fn push(&mut self, acc: &mut Acc, piece: Piece, fmt: Fmt, link: Option<&str>) {
-        if self.fields.iter().any(|f| !f.in_result || f.drop_result) {
+        if self.hidden() {
             return;
         }
         let link = self
@@ -715,32 +745,6 @@ fn is_toc_field(instr: &str) -> bool {
         .split_whitespace()
         .next()
         .is_some_and(|w| w.eq_ignore_ascii_case("TOC"))
-}
-
-/// The character a `w:sym` shows: Word stores a symbol font's character at its code plus
-/// F000 (the private use area). Symbol's codes are mapped to Unicode (Adobe's Symbol
-/// encoding: α, →, ≤, •, ∑ …); another font's low byte is taken as Latin-1, as before.
-pub fn sym_char(font: &str, code: u32) -> Option<char> {
-    let low = if (0xF000..=0xF0FF).contains(&code) {
-        code - 0xF000
-    } else {
-        code
-    };
-    if font.eq_ignore_ascii_case("Symbol") && (0x20..=0xFF).contains(&low) {
-        return symbol_font(low as u8);
-    }
-    char::from_u32(low)
-}
-
-/// Adobe's Symbol encoding, 0x20–0xFE (the bracket pieces E6–EF and F3–FE as Unicode's).
-fn symbol_font(b: u8) -> Option<char> {
-    const LOW: &str = " !∀#∃%&∋()∗+,−./0123456789:;<=>?≅ΑΒΧΔΕΦΓΗΙϑΚΛΜΝΟΠΘΡΣΤΥςΩΞΨΖ[∴]⊥_\u{F8E5}αβχδεφγηιϕκλμνοπθρστυϖωξψζ{|}∼";
-    const HIGH: &str = "€ϒ′≤⁄∞ƒ♣♦♥♠↔←↑→↓°±″≥×∝∂•÷≠≡≈…⏐⎯↵ℵℑℜ℘⊗⊕∅∩∪⊃⊇⊄⊂⊆∈∉∠∇®©™∏√⋅¬∧∨⇔⇐⇑⇒⇓◊〈®©™∑⎛⎜⎝⎡⎢⎣⎧⎨⎩⎪\u{F8FF}〉∫⌠⎮⌡⎞⎟⎠⎤⎥⎦⎫⎬⎭";
-    match b {
-        0x20..=0x7E => LOW.chars().nth(usize::from(b - 0x20)),
-        0xA0..=0xFE => HIGH.chars().nth(usize::from(b - 0xA0)),
-        _ => None,
-    }
 }
 
 /// The `mc:Choice` of an alternate-content block (the content Word shows), else its fallback.
@@ -1127,9 +1131,65 @@ mod tests {
              <w:sym w:font=\"Symbol\" w:char=\"F0E5\"/><w:sym w:font=\"Arial\" w:char=\"00E9\"/></w:r>");
         let (texts, _) = walk(&body, "");
         assert_eq!(texts, ["Ad\u{AD}ministration →α≥•∑é"]);
-        assert_eq!(sym_char("symbol", 0x22), Some('∀'));
-        assert_eq!(sym_char("Symbol", 0xF07E), Some('∼'));
-        assert_eq!(sym_char("Symbol", 0xF0FE), Some('⎭'));
-        assert_eq!(sym_char("Symbol", 0xF080), None);
+    }
+
+    /// A walker of `body`, walked.
+    fn walked(body: &str) -> (Vec<String>, Vec<(String, String, usize)>) {
+        let styles = Styles::default();
+        let root =
+            super::super::xml::parse(format!("<w:body {W}>{body}</w:body>").as_bytes(), 1000)
+                .unwrap();
+        let mut walker = Walker::new(&styles);
+        let texts = walker
+            .blocks(&root)
+            .iter()
+            .map(|i| match i {
+                Item::Para(p) => plain_text(&p.inlines),
+                Item::Table(_) => String::new(),
+            })
+            .collect();
+        (texts, walker.unmapped_symbols)
+    }
+
+    #[test]
+    fn wingdings_and_webdings_symbols_read_as_their_unicode_characters() {
+        let sym = |font: &str, code: &str| format!("<w:sym w:font=\"{font}\" w:char=\"{code}\"/>");
+        let body = [
+            p(&format!(
+                "<w:r>{}{}<w:t xml:space=\"preserve\"> done </w:t>{}{}{}{}</w:r>",
+                sym("Wingdings", "F0FC"),
+                sym("Wingdings", "F0FB"),
+                sym("Wingdings", "F0D8"),
+                sym("Wingdings", "F0E8"),
+                sym("Wingdings 2", "F050"),
+                sym("Webdings", "F061"),
+            )),
+            // Runs set in Wingdings, typed (the letters' codes) or pasted (at F000 plus them).
+            p("<w:r><w:rPr><w:rFonts w:ascii=\"Wingdings\" w:hAnsi=\"Wingdings\"/></w:rPr><w:t>\u{F0A7}\u{F0A8}\u{F06E}\u{F076} \u{F071}\u{F0F0}\u{F0E0}</w:t></w:r>"),
+            p("<w:r><w:rPr><w:rFonts w:ascii=\"Wingdings\" w:hAnsi=\"Wingdings\"/></w:rPr><w:t xml:space=\"preserve\">J \u{A1}\u{FC}</w:t></w:r><w:r><w:t xml:space=\"preserve\"> plain J</w:t></w:r>"),
+        ]
+        .concat();
+        let (texts, unmapped) = walked(&body);
+        assert_eq!(texts, ["✓✗ done ➢➔✓✔", "▪◻■❖ ❑⇨→", "☺ ○✓ plain J"]);
+        assert!(unmapped.is_empty(), "{unmapped:?}");
+    }
+
+    #[test]
+    fn a_symbol_font_character_without_a_unicode_one_is_dropped_and_counted_never_a_letter() {
+        let body = p(
+            "<w:r><w:t xml:space=\"preserve\">a</w:t><w:sym w:font=\"Wingdings\" w:char=\"F0CB\"/><w:sym w:font=\"wingdings\" w:char=\"F0CB\"/><w:sym w:font=\"Wingdings 3\" w:char=\"F0C6\"/><w:t>b</w:t></w:r>\
+             <w:r><w:rPr><w:rFonts w:ascii=\"Webdings\" w:hAnsi=\"Webdings\"/></w:rPr><w:t>\u{F6}</w:t></w:r>\
+             <w:r><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r><w:instrText>QUOTE </w:instrText></w:r><w:r><w:rPr><w:rFonts w:ascii=\"Wingdings\"/></w:rPr><w:instrText>\u{CB}</w:instrText><w:sym w:font=\"Wingdings\" w:char=\"F0CB\"/></w:r><w:r><w:fldChar w:fldCharType=\"end\"/></w:r>",
+        );
+        let (texts, unmapped) = walked(&body);
+        assert_eq!(texts, ["ab"]);
+        assert_eq!(
+            unmapped,
+            [
+                ("Wingdings".to_owned(), "F0CB".to_owned(), 2),
+                ("Wingdings 3".to_owned(), "F0C6".to_owned(), 1),
+                ("Webdings".to_owned(), "F0F6".to_owned(), 1),
+            ]
+        );
     }
 }

@@ -13,6 +13,7 @@
 mod body;
 mod package;
 mod styles;
+mod symbols;
 mod xml;
 
 use crate::article::link::Links;
@@ -175,6 +176,24 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<(Parsed, MemoryAssets)> {
         ));
     }
 
+    for (font, code, n) in &walker.unmapped_symbols {
+        let font = if font.is_empty() {
+            "an unnamed symbol font".to_owned()
+        } else {
+            format!("the {font} font")
+        };
+        let times = if *n > 1 {
+            format!(" ({n} times)")
+        } else {
+            String::new()
+        };
+        warnings.push(Warning::new(format!(
+            "a character of {font} (code {code}) has no Unicode equivalent briefpress knows: it \
+             is left out{times}; replace it in Word with a Unicode symbol (Insert › Symbol, from \
+             a font such as Segoe UI Symbol)"
+        )));
+    }
+
     let mut extra_notes = std::mem::take(&mut front.trailing_notes);
     let mut article = front.article(&core, language, &lang, &mut warnings);
     for (i, blocks) in extra_notes.drain(..).enumerate() {
@@ -194,14 +213,26 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<(Parsed, MemoryAssets)> {
     }
     resolve_bookmark_links(&mut article, &front.heading_bookmarks);
 
-    // The images the article names, from the package.
+    // The images the article names, from the package. A picture in a format no output can
+    // place (a metafile pasted from Excel or Visio, a GIF, an SVG without its PNG copy) is
+    // left out with a warning; bytes that are no picture at all go on to the image checks'
+    // error, as do a damaged JPEG or PNG.
     let mut media = MemoryAssets::default();
-    for fig in article.figures() {
+    let mut unusable: Vec<String> = Vec::new();
+    for (k, fig) in article.figures().into_iter().enumerate() {
         if let Some(src) = &fig.src
             && !media.0.iter().any(|(p, _)| p == src)
+            && !unusable.contains(src)
         {
             match pkg.read(src).map_err(fail)? {
-                Some(bytes) => media.0.push((src.clone(), bytes)),
+                Some(bytes) => match other_picture_format(&bytes) {
+                    Some(format) => {
+                        let photo = k == 0 && article.photo.is_some();
+                        warnings.push(Warning::new(unusable_warning(fig, src, format, photo)));
+                        unusable.push(src.clone());
+                    }
+                    None => media.0.push((src.clone(), bytes)),
+                },
                 None => {
                     return Err(fail(format!(
                         "a picture names part `{src}`, which the package does not hold"
@@ -210,6 +241,7 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<(Parsed, MemoryAssets)> {
             }
         }
     }
+    leave_out_pictures(&mut article, &unusable);
     Ok((
         Parsed {
             article,
@@ -220,6 +252,133 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<(Parsed, MemoryAssets)> {
         },
         media,
     ))
+}
+
+/// The format of a picture's bytes when it is a picture format briefpress cannot place (every
+/// output takes JPEG and PNG only), by the format's own signature; `None` for a JPEG or PNG and
+/// for bytes that are no known picture format (those fail the image checks).
+fn other_picture_format(bytes: &[u8]) -> Option<&'static str> {
+    let le32 = |at: usize| {
+        bytes
+            .get(at..at + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) || bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        return None;
+    }
+    // EMF: a header record (type 1) whose signature at offset 40 is " EMF".
+    if le32(0) == Some(1) && bytes.get(40..44) == Some(b" EMF") {
+        return Some("EMF (Windows enhanced metafile)");
+    }
+    // WMF: Aldus's placeable header, or a bare header (type 1 or 2, nine words long).
+    if bytes.starts_with(&[0xD7, 0xCD, 0xC6, 0x9A])
+        || (matches!(bytes.get(..4), Some([1 | 2, 0, 9, 0]))
+            && matches!(bytes.get(4..6), Some([0, 1 | 3])))
+    {
+        return Some("WMF (Windows metafile)");
+    }
+    if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
+        return Some("GIF");
+    }
+    if bytes.starts_with(b"II*\0") || bytes.starts_with(b"MM\0*") {
+        return Some("TIFF");
+    }
+    // BMP: "BM", then the size of the bitmap header at offset 14 is one Windows or OS/2 wrote.
+    if bytes.starts_with(b"BM") && matches!(le32(14), Some(12 | 40 | 52 | 56 | 64 | 108 | 124)) {
+        return Some("BMP");
+    }
+    if bytes.starts_with(b"RIFF") && bytes.get(8..12) == Some(b"WEBP") {
+        return Some("WebP");
+    }
+    if bytes.get(4..8) == Some(b"ftyp") {
+        match bytes.get(8..12) {
+            Some(b"avif" | b"avis") => return Some("AVIF"),
+            Some(b"heic" | b"heix" | b"mif1" | b"msf1") => return Some("HEIF"),
+            _ => {}
+        }
+    }
+    // Compressed metafiles (EMZ, WMZ) are gzip streams.
+    if bytes.starts_with(&[0x1F, 0x8B]) {
+        return Some("compressed metafile (EMZ or WMZ)");
+    }
+    // SVG: XML text (after a byte order mark and white space) whose start names an svg root
+    // (or declares one, as Illustrator's files do before a long comment).
+    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let head = &text[..text.len().min(4096)];
+    if head.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<') {
+        let head = String::from_utf8_lossy(head).to_ascii_lowercase();
+        if head.contains("<svg") || head.contains("<!doctype svg") {
+            return Some("SVG");
+        }
+    }
+    None
+}
+
+/// The warning for a picture left out: which one (its alt text, and its part), its format, and
+/// what to do.
+fn unusable_warning(fig: &Figure, src: &str, format: &str, photo: bool) -> String {
+    let which = match fig.alt.trim() {
+        "" => format!("the picture `{src}`"),
+        alt => format!("the picture “{alt}” (`{src}`)"),
+    };
+    let kept = match (fig.caption.trim().is_empty(), fig.credit.is_none()) {
+        (true, true) => None,
+        (false, true) => Some("caption"),
+        (true, false) => Some("credit"),
+        (false, false) => Some("caption and credit"),
+    };
+    let what = match (photo, kept) {
+        (true, None) => {
+            "it is left out, and the brief has no lead photo (no other picture becomes it)"
+                .to_owned()
+        }
+        (true, Some(kept)) => format!(
+            "it is left out, and the lead photo is its {kept} alone (no other picture becomes it)"
+        ),
+        (false, None) => "it is left out".to_owned(),
+        (false, Some(kept)) => format!("it is left out with its {kept}"),
+    };
+    format!(
+        "{which} is in {format} format, which briefpress cannot place (JPEG and PNG only): \
+         {what}; re-insert it in Word as a PNG or JPEG picture (Paste Special › Picture (PNG), \
+         or save it as PNG from the program that made it)"
+    )
+}
+
+/// Leaves out the pictures whose parts are in `unusable`. A body or note figure goes with its
+/// caption and credit. The lead photo keeps its place as the photo the reader makes of a
+/// caption with no picture (a photo named but not shipped, the wire form's): its caption and
+/// credit stay, and the next picture is not promoted to the photo; a photo with neither is
+/// none.
+fn leave_out_pictures(article: &mut Article, unusable: &[String]) {
+    if unusable.is_empty() {
+        return;
+    }
+    let gone = |f: &Figure| f.src.as_ref().is_some_and(|s| unusable.contains(s));
+    if let Some(photo) = &mut article.photo
+        && gone(photo)
+    {
+        if photo.caption.trim().is_empty() && photo.credit.is_none() {
+            article.photo = None;
+        } else {
+            photo.src = None;
+            photo.alt.clear();
+        }
+    }
+    fn retain(blocks: &mut Vec<Block>, gone: &dyn Fn(&Figure) -> bool) {
+        blocks.retain(|b| !matches!(b, Block::Figure { figure } if gone(figure)));
+        for b in blocks {
+            match b {
+                Block::Quote { blocks } => retain(blocks, gone),
+                Block::List { items, .. } => items.iter_mut().for_each(|i| retain(i, gone)),
+                _ => {}
+            }
+        }
+    }
+    retain(&mut article.blocks, &gone);
+    for n in &mut article.notes {
+        retain(&mut n.blocks, &gone);
+    }
 }
 
 /// A notes part (footnotes or endnotes) and its relationships.
@@ -967,5 +1126,51 @@ fn resolve_bookmark_links(article: &mut Article, heading_bookmarks: &[Vec<String
     blocks(&mut article.blocks, &map);
     for n in &mut article.notes {
         blocks(&mut n.blocks, &map);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::other_picture_format;
+
+    #[test]
+    fn picture_formats_no_output_places_are_told_by_their_signature() {
+        let mut emf = vec![0u8; 88];
+        emf[0] = 1;
+        emf[40..44].copy_from_slice(b" EMF");
+        let mut bmp = b"BM".to_vec();
+        bmp.extend_from_slice(&[0; 12]);
+        bmp.extend_from_slice(&40u32.to_le_bytes());
+        for (bytes, want) in [
+            (emf, Some("EMF (Windows enhanced metafile)")),
+            (vec![1, 0, 9, 0, 0, 3, 0, 0], Some("WMF (Windows metafile)")),
+            (
+                vec![0xD7, 0xCD, 0xC6, 0x9A, 0, 0],
+                Some("WMF (Windows metafile)"),
+            ),
+            (b"GIF87a\x01\x00".to_vec(), Some("GIF")),
+            (b"MM\x00*\x00\x00".to_vec(), Some("TIFF")),
+            (bmp, Some("BMP")),
+            (b"RIFF\x10\x00\x00\x00WEBPVP8 ".to_vec(), Some("WebP")),
+            (b"\x00\x00\x00\x1cftypheic".to_vec(), Some("HEIF")),
+            (
+                b"\xEF\xBB\xBF \n<!-- drawn --><svg xmlns=\"http://www.w3.org/2000/svg\"/>"
+                    .to_vec(),
+                Some("SVG"),
+            ),
+            // JPEG and PNG go on to the image checks, and so do bytes of no known format.
+            (b"\xFF\xD8\xFF\xE0".to_vec(), None),
+            (b"\x89PNG\r\n\x1a\n".to_vec(), None),
+            (b"BM but no bitmap".to_vec(), None),
+            (
+                b"<?xml version=\"1.0\"?><!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\" \"x\">"
+                    .to_vec(),
+                Some("SVG"),
+            ),
+            (b"<html><body>no</body></html>".to_vec(), None),
+            (Vec::new(), None),
+        ] {
+            assert_eq!(other_picture_format(&bytes), want, "{bytes:?}");
+        }
     }
 }
