@@ -30,6 +30,31 @@ pub enum Direction {
     Rtl,
 }
 
+impl Direction {
+    /// The direction a paragraph of `text` is set in: the one most of its letters are
+    /// written in (by their Unicode bidirectional class), else — no letters, or as many each
+    /// way — `default`, the brief's. So an Arabic paragraph in an English brief is set right
+    /// to left, an English one in a Hebrew brief left to right, and an Arabic sentence that
+    /// opens with "NATO" stays right to left (where the first strong letter, UAX #9's rule,
+    /// would turn it). Every format asks this one function.
+    pub fn of_paragraph(text: &str, default: Direction) -> Direction {
+        use unicode_bidi::BidiClass::{AL, L, R};
+        let (mut ltr, mut rtl) = (0usize, 0usize);
+        for c in text.chars() {
+            match unicode_bidi::bidi_class(c) {
+                L => ltr += 1,
+                R | AL => rtl += 1,
+                _ => {}
+            }
+        }
+        match ltr.cmp(&rtl) {
+            std::cmp::Ordering::Greater => Direction::Ltr,
+            std::cmp::Ordering::Less => Direction::Rtl,
+            std::cmp::Ordering::Equal => default,
+        }
+    }
+}
+
 /// Why a language tag was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LanguageError(pub String);
@@ -1338,5 +1363,22 @@ mod tests {
         }
         assert!(Language::of("ar-Latn").hyphenates());
         assert!(Language::of("ru").hyphenates());
+    }
+
+    #[test]
+    fn a_paragraph_goes_the_way_most_of_its_letters_go() {
+        use Direction::{Ltr, Rtl};
+        assert_eq!(Direction::of_paragraph("السياسة الصحية في الريف", Ltr), Rtl);
+        assert_eq!(
+            Direction::of_paragraph("NATO قال إن السياسة الصحية", Ltr),
+            Rtl
+        );
+        assert_eq!(
+            Direction::of_paragraph("The word سلام means peace.", Rtl),
+            Ltr
+        );
+        assert_eq!(Direction::of_paragraph("שלום", Ltr), Rtl);
+        assert_eq!(Direction::of_paragraph("2026 — 42 %", Rtl), Rtl);
+        assert_eq!(Direction::of_paragraph("", Ltr), Ltr);
     }
 }

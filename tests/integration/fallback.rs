@@ -369,3 +369,101 @@ fn epub_css_names_the_fallback_families_and_embeds_them_when_asked() {
         "{css}"
     );
 }
+
+/// A paragraph goes the way most of its letters go, in all three formats alike: an Arabic
+/// paragraph in an English brief is right to left (the PDF aligns its lines right), an
+/// English one in an Arabic brief left to right.
+#[test]
+fn a_paragraph_in_the_other_direction_is_set_so_in_every_format() {
+    let arabic = "قالت منظمة الصحة العالمية إن الخدمات الصحية في المناطق الريفية لا تزال \
+        محدودة، وإن الأسر التي تعتمد على الزراعة هي الأكثر تضررا من نقص الأطباء والممرضين.";
+    let english = "The ministry said rural health services remain limited, and that farming \
+        families suffer most from the shortage of doctors and nurses in those regions.";
+    let w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+    for (language, odd, odd_dir) in [("en", arabic, "rtl"), ("ar", english, "ltr")] {
+        let mut a = Article {
+            meta: Meta::new("Directions"),
+            photo: None,
+            blocks: vec![
+                para(if language == "en" { english } else { arabic }),
+                para(odd),
+            ],
+            notes: Vec::new(),
+        };
+        a.meta.language = language.into();
+        let theme = Theme::default();
+
+        // EPUB: the odd paragraph, and only it, carries its direction.
+        let out = briefpress::render::epub::render(&a, &theme).expect("epub");
+        let z = zip::ZipArchive::new(std::io::Cursor::new(&out.bytes)).unwrap();
+        let names: Vec<String> = z.file_names().map(str::to_owned).collect();
+        let text: String = names
+            .iter()
+            .filter(|n| n.ends_with(".xhtml") && !n.contains("nav") && !n.contains("cover"))
+            .map(|n| entry(&out.bytes, n))
+            .collect();
+        let (first, _) = odd.split_at(odd.char_indices().nth(8).unwrap().0);
+        let opening = format!("<p dir=\"{odd_dir}\">");
+        assert_eq!(text.matches("<p dir=").count(), 1, "{language}: {text}");
+        let at = text
+            .find(&opening)
+            .unwrap_or_else(|| panic!("{language}: no {opening}"));
+        assert!(
+            text[at..].starts_with(&format!("{opening}{first}")),
+            "{language}"
+        );
+
+        // DOCX: w:bidi on the odd paragraph only (off for the English one in Arabic).
+        let out = briefpress::render::docx::render(&a, &theme).expect("docx");
+        let doc = entry(&out.bytes, "word/document.xml");
+        let xml = roxmltree::Document::parse(&doc).unwrap();
+        let bidi_of = |needle: &str| {
+            let p = xml
+                .descendants()
+                .find(|n| {
+                    n.has_tag_name((w, "p"))
+                        && n.descendants().any(|t| {
+                            t.has_tag_name((w, "t")) && t.text().is_some_and(|t| t.contains(needle))
+                        })
+                })
+                .unwrap_or_else(|| panic!("{language}: no paragraph holds {needle}"));
+            p.children()
+                .find(|n| n.has_tag_name((w, "pPr")))
+                .and_then(|ppr| ppr.children().find(|n| n.has_tag_name((w, "bidi"))))
+                .map(|b| b.attribute((w, "val")).unwrap_or("1").to_owned())
+        };
+        let want = if odd_dir == "rtl" { "1" } else { "0" };
+        assert_eq!(bidi_of(first).as_deref(), Some(want), "{language}");
+        let usual = if language == "en" {
+            "The ministry"
+        } else {
+            "قالت منظمة"
+        };
+        assert_eq!(bidi_of(usual), None, "{language}");
+
+        // PDF: every line of a right-to-left paragraph ends at the measure's right edge, the
+        // short last one too; every line of a left-to-right one starts at the left edge.
+        let laid = briefpress::layout::layout(&a, &theme).expect("layout");
+        let lines = crate::pdf::visual_lines(&laid.pages[0], theme.base_size);
+        let left_edge = lines.iter().map(|l| l.1).fold(f32::MAX, f32::min);
+        let right_edge = lines.iter().map(|l| l.2).fold(0.0f32, f32::max);
+        let arabic: Vec<_> = lines.iter().filter(|(t, ..)| t.contains('م')).collect();
+        let latin: Vec<_> = lines.iter().filter(|(t, ..)| t.contains('e')).collect();
+        assert!(arabic.len() >= 2 && latin.len() >= 2, "{lines:?}");
+        if odd_dir == "rtl" {
+            for (t, _, r) in &arabic {
+                assert!(
+                    right_edge - r < 10.0,
+                    "{language}: {t} ends at {r}, not {right_edge}"
+                );
+            }
+        } else {
+            for (t, l, _) in &latin {
+                assert!(
+                    l - left_edge < 1.0,
+                    "{language}: {t} starts at {l}, not {left_edge}"
+                );
+            }
+        }
+    }
+}

@@ -3,7 +3,7 @@
 
 use super::Flowed;
 use super::scale;
-use crate::article::Language;
+use crate::article::{Direction, Language};
 use crate::error::Warning;
 use crate::layout::collect::{self, Para, Style};
 use crate::layout::finalize::{Line, RunMark, finalize};
@@ -226,6 +226,14 @@ impl<'b, 'a> Context<'b, 'a> {
         // Justified text is hyphenated; display lines and captions are not.
         let hyph = self.hyphenation.filter(|_| shape.justify);
         let text = para.text.as_str();
+        // The paragraph's own direction: an Arabic paragraph in an English brief is set right
+        // to left (and aligned right), an English one in an Arabic brief left to right.
+        let default = if self.rtl {
+            Direction::Rtl
+        } else {
+            Direction::Ltr
+        };
+        let rtl = Direction::of_paragraph(text, default) == Direction::Rtl;
         let first = out.len();
         let mut n = 0;
         let mut from = 0;
@@ -245,7 +253,7 @@ impl<'b, 'a> Context<'b, 'a> {
                 part,
                 width,
                 hyph.as_ref(),
-                self.rtl,
+                rtl,
                 &mut self.missing,
             );
             self.note_missing(known, &part.text);
@@ -268,7 +276,7 @@ impl<'b, 'a> Context<'b, 'a> {
             let lines = finalize(&items, &breaks[..accept], &source_text(part));
             drop(items);
             for mut line in lines {
-                if self.rtl {
+                if rtl {
                     align_right(&mut line, width);
                 }
                 let hyphenated = line.hyphenated;

@@ -31,7 +31,7 @@
 use super::content::{NoteLink, Picture};
 use super::header_footer::{self, Furniture};
 use super::xml_tree::{self, Element, Node};
-use crate::article::{Article, Date};
+use crate::article::{Article, Date, Direction};
 use crate::error::{Error, Result};
 use crate::render::archive::{Method, ZipOut};
 use crate::theme::Theme;
@@ -440,6 +440,7 @@ pub fn finish(parts: XMLDocx, facts: &Facts, furniture: Furniture) -> Result<Vec
         finish_rules(root, &facts.rule_color);
         finish_section(root, &furniture);
         finish_scripts(root, &facts.script_fonts, &facts.language);
+        finish_directions(root, &facts.language);
         // A field code keeps its spaces, as Word writes it (docx-rs leaves the attribute out).
         root.walk_mut(&mut |el| {
             if el.name == "w:instrText" {
@@ -447,7 +448,10 @@ pub fn finish(parts: XMLDocx, facts: &Facts, furniture: Furniture) -> Result<Vec
             }
         });
     })?;
-    let footnotes = rewrite("word/footnotes.xml", &parts.footnotes, finish_footnotes)?;
+    let footnotes = rewrite("word/footnotes.xml", &parts.footnotes, |root| {
+        finish_footnotes(root);
+        finish_directions(root, &facts.language);
+    })?;
     let settings = rewrite("word/settings.xml", &parts.settings, |root| {
         finish_settings(root, &facts.language)
     })?;
@@ -805,6 +809,48 @@ fn normalize(el: &mut Element) {
         };
         el.children.sort_by_key(rank);
     }
+}
+
+/// Each paragraph set in its own direction ([`Direction::of_paragraph`], as the PDF and the
+/// EPUB set it): one that goes the other way from the document's default (which
+/// `finish_styles` gives the Normal style) says so with `w:bidi`, on or off.
+fn finish_directions(root: &mut Element, language: &str) {
+    fn text(el: &Element, out: &mut String) {
+        for n in &el.children {
+            match n {
+                Node::Text(t) if el.name == "w:t" => out.push_str(t),
+                Node::Element(e) => text(e, out),
+                Node::Text(_) => {}
+            }
+        }
+    }
+    let default = crate::article::Language::of(language).direction();
+    root.walk_mut(&mut |el| {
+        if el.name != "w:p" {
+            return;
+        }
+        let mut words = String::new();
+        text(el, &mut words);
+        let direction = Direction::of_paragraph(&words, default);
+        if direction == default {
+            return;
+        }
+        if !el
+            .children
+            .iter()
+            .any(|n| matches!(n, Node::Element(e) if e.name == "w:pPr"))
+        {
+            el.children.insert(0, Node::Element(Element::new("w:pPr")));
+        }
+        let ppr = el.find_or_insert("w:pPr");
+        ppr.children
+            .retain(|n| !matches!(n, Node::Element(e) if e.name == "w:bidi"));
+        let bidi = Element::new("w:bidi");
+        ppr.children.push(Node::Element(match direction {
+            Direction::Rtl => bidi,
+            Direction::Ltr => bidi.attr("w:val", "0"),
+        }));
+    });
 }
 
 /// Our Normal replaces docx-rs's bare one; the defaults get the language, widow control, and

@@ -6,8 +6,8 @@ use crate::article::front::{BYLINE_SEPARATOR, Piece, front};
 use crate::article::link::{Links, Resolved};
 use crate::article::walk;
 use crate::article::{
-    Align, Article, Block, Figure, Image, Inline, LabelOverrides, Labels, Language, Row, Table,
-    plain_text,
+    Align, Article, Block, Direction, Figure, Image, Inline, LabelOverrides, Labels, Language, Row,
+    Table, plain_text,
 };
 use crate::error::Warning;
 use crate::render::xml::{escape, is_xml_char};
@@ -371,6 +371,17 @@ impl<'a> Writer<'a> {
         self.out.push_str("</figure>\n");
     }
 
+    /// ` dir="…"` for a paragraph that goes the other way from the book
+    /// ([`Direction::of_paragraph`]), else nothing.
+    fn dir(&self, content: &[Inline]) -> &'static str {
+        let book = self.article.meta.lang().direction();
+        match Direction::of_paragraph(&plain_text(content), book) {
+            d if d == book => "",
+            Direction::Rtl => " dir=\"rtl\"",
+            Direction::Ltr => " dir=\"ltr\"",
+        }
+    }
+
     fn blocks(&mut self, blocks: &'a [Block]) {
         for b in blocks {
             self.block(b);
@@ -383,7 +394,8 @@ impl<'a> Writer<'a> {
                 let level = (*level).clamp(1, 3);
                 let id = format!("sec{}", self.headings.len() + 1);
                 let tag = level + 1;
-                self.out.push_str(&format!("<h{tag} id=\"{id}\">"));
+                let dir = self.dir(content);
+                self.out.push_str(&format!("<h{tag} id=\"{id}\"{dir}>"));
                 self.inlines(content);
                 self.out.push_str(&format!("</h{tag}>\n"));
                 let text = plain_text(content)
@@ -393,7 +405,8 @@ impl<'a> Writer<'a> {
                 self.headings.push(Heading { level, id, text });
             }
             Block::Paragraph { content } => {
-                self.out.push_str("<p>");
+                let dir = self.dir(content);
+                self.out.push_str(&format!("<p{dir}>"));
                 self.inlines(content);
                 self.out.push_str("</p>\n");
             }
@@ -617,7 +630,8 @@ impl<'a> Writer<'a> {
         };
         match note.blocks.split_first() {
             Some((Block::Paragraph { content }, rest)) => {
-                self.out.push_str("<p>");
+                let dir = self.dir(content);
+                self.out.push_str(&format!("<p{dir}>"));
                 self.out.push_str(&back);
                 self.inlines(content);
                 self.out.push_str("</p>\n");
