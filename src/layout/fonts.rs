@@ -11,6 +11,7 @@
 use crate::error::{Error, Result};
 use crate::theme::{FontData, SYMBOL_FONTS, Theme};
 use skrifa::instance::{LocationRef, Size};
+use skrifa::outline::DrawSettings;
 use skrifa::raw::TableProvider;
 use skrifa::{FontRef, GlyphId, MetadataProvider};
 use std::borrow::Cow;
@@ -115,6 +116,46 @@ pub struct Face<'a> {
     charmap: skrifa::charmap::Charmap<'a>,
     advances: skrifa::metrics::GlyphMetrics<'a>,
     shaper: harfrust::Font,
+    /// [`Face::ink`] of the glyphs measured from their outlines, by glyph.
+    ink: Mutex<HashMap<u16, (f32, f32)>>,
+}
+
+/// The vertical extent of an outline's points.
+#[derive(Default)]
+struct Extent {
+    top: f32,
+    bottom: f32,
+    points: bool,
+}
+
+impl Extent {
+    fn point(&mut self, y: f32) {
+        if self.points {
+            self.top = self.top.max(y);
+            self.bottom = self.bottom.min(y);
+        } else {
+            (self.top, self.bottom, self.points) = (y, y, true);
+        }
+    }
+}
+
+impl skrifa::outline::OutlinePen for Extent {
+    fn move_to(&mut self, _x: f32, y: f32) {
+        self.point(y);
+    }
+    fn line_to(&mut self, _x: f32, y: f32) {
+        self.point(y);
+    }
+    fn quad_to(&mut self, _cx0: f32, cy0: f32, _x: f32, y: f32) {
+        self.point(cy0);
+        self.point(y);
+    }
+    fn curve_to(&mut self, _cx0: f32, cy0: f32, _cx1: f32, cy1: f32, _x: f32, y: f32) {
+        self.point(cy0);
+        self.point(cy1);
+        self.point(y);
+    }
+    fn close(&mut self) {}
 }
 
 impl<'a> Face<'a> {
@@ -186,6 +227,7 @@ impl<'a> Face<'a> {
             charmap: skrifa.charmap(),
             advances: skrifa.glyph_metrics(Size::unscaled(), LocationRef::default()),
             shaper,
+            ink: Default::default(),
         })
     }
 
@@ -215,10 +257,34 @@ impl<'a> Face<'a> {
     /// positive away from it), when the font records its outline's box (TrueType outlines do;
     /// for others the face's ascent and descent stand in).
     pub fn ink(&self, glyph: u16) -> (f32, f32) {
-        match self.advances.bounds(GlyphId::new(u32::from(glyph))) {
-            Some(b) => (b.y_max, -b.y_min),
-            None => (self.metrics.ascent, -self.metrics.descent),
+        let id = GlyphId::new(u32::from(glyph));
+        if let Some(b) = self.advances.bounds(id) {
+            return (b.y_max, -b.y_min);
         }
+        // CFF outlines record no box: the outline's points bound it (control points
+        // included, so never less), measured once per glyph.
+        if let Some(known) = self.ink.lock().ok().and_then(|k| k.get(&glyph).copied()) {
+            return known;
+        }
+        let mut pen = Extent::default();
+        let drawn = FontRef::from_index(self.data, self.index)
+            .ok()
+            .and_then(|f| f.outline_glyphs().get(id))
+            .map(|g| {
+                g.draw(
+                    DrawSettings::unhinted(Size::unscaled(), LocationRef::default()),
+                    &mut pen,
+                )
+            });
+        let found = match drawn {
+            Some(Ok(_)) if pen.points => (pen.top.max(0.0), (-pen.bottom).max(0.0)),
+            Some(Ok(_)) => (0.0, 0.0),
+            _ => (self.metrics.ascent, -self.metrics.descent),
+        };
+        if let Ok(mut k) = self.ink.lock() {
+            k.insert(glyph, found);
+        }
+        found
     }
 
     /// The harfrust font for shaping.
