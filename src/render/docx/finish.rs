@@ -188,14 +188,7 @@ fn finish_scripts(root: &mut Element, fonts: &[(Script, String)], language: &str
             .find(|s| *s == Script::Kana)
             .or_else(|| scripts.iter().copied().find(|s| s.east_asian()));
         let complex = scripts.iter().copied().find(|s| !s.east_asian());
-        if !el
-            .children
-            .iter()
-            .any(|n| matches!(n, Node::Element(e) if e.name == "w:rPr"))
-        {
-            el.children.insert(0, Node::Element(Element::new("w:rPr")));
-        }
-        let rpr = el.find_or_insert("w:rPr");
+        let rpr = el.find_or_insert_first("w:rPr");
         for (script, font_attr, lang_attr) in [
             (east, "w:eastAsia", "w:eastAsia"),
             (complex, "w:cs", "w:bidi"),
@@ -835,14 +828,7 @@ fn finish_directions(root: &mut Element, language: &str) {
         if direction == default {
             return;
         }
-        if !el
-            .children
-            .iter()
-            .any(|n| matches!(n, Node::Element(e) if e.name == "w:pPr"))
-        {
-            el.children.insert(0, Node::Element(Element::new("w:pPr")));
-        }
-        let ppr = el.find_or_insert("w:pPr");
+        let ppr = el.find_or_insert_first("w:pPr");
         ppr.children
             .retain(|n| !matches!(n, Node::Element(e) if e.name == "w:bidi"));
         let bidi = Element::new("w:bidi");

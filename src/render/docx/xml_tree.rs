@@ -116,6 +116,19 @@ impl Element {
         }
     }
 
+    /// The first child named `name`, created as the first child when missing (where a
+    /// properties element such as `w:pPr` or `w:rPr` must stand).
+    pub fn find_or_insert_first(&mut self, name: &str) -> &mut Element {
+        if !self
+            .children
+            .iter()
+            .any(|n| matches!(n, Node::Element(e) if e.name == name))
+        {
+            self.children.insert(0, Node::Element(Element::new(name)));
+        }
+        self.find_or_insert(name)
+    }
+
     /// Calls `f` on this element and every element below it, parents first.
     pub fn walk_mut(&mut self, f: &mut impl FnMut(&mut Element)) {
         f(self);
