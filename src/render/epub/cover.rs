@@ -72,7 +72,7 @@ pub(super) fn cover_jpeg(
         }
     });
     let on_photo = backdrop.is_some();
-    let mut words = Mask::new(WIDTH, HEIGHT).expect("the cover's size is not zero");
+    let mut words = Ink::new();
     let width = WIDTH as f32 - 2.0 * MARGIN;
 
     let regular = Face::new(&theme.sans.regular, warnings);
@@ -88,12 +88,7 @@ pub(super) fn cover_jpeg(
         }
         let rule = Rect::from_xywh(MARGIN, y - PUBLISHER_SIZE * 0.6, width, 6.0 * UNIT);
         if let Some(rule) = rule {
-            words.fill_path(
-                &PathBuilder::from_rect(rule),
-                FillRule::Winding,
-                true,
-                Transform::identity(),
-            );
+            words.fill(&PathBuilder::from_rect(rule));
         }
     }
     if let Some(face) = &bold {
@@ -125,8 +120,9 @@ pub(super) fn cover_jpeg(
                     vec![accent[2]; w * rows / 4],
                 ),
             };
-            let coverage = &words.data()[top * w..][..w * rows];
-            lay_words(&mut y, &mut cb, &mut cr, coverage, w);
+            let coverage = &words.mask.data()[top * w..][..w * rows];
+            let inked = |pair: usize| words.touches(top + 2 * pair, top + 2 * pair + 2);
+            lay_words(&mut y, &mut cb, &mut cr, coverage, w, inked);
             let planes = jpeg::Planes {
                 y: &y,
                 cb: &cb,
@@ -185,27 +181,57 @@ fn ycbcr(Rgb(r, g, b): Rgb) -> [u8; 3] {
 
 /// The words in white over a strip's planes, as much as each pixel is covered: white adds
 /// `(255 − Y) × k` to the luma and takes the colour (Cb, Cr) towards neutral by `k`, `k` the
-/// coverage (averaged over the 2 × 2 pixels a chroma sample stands for). Rows without words
-/// are passed over.
-fn lay_words(y: &mut [u8], cb: &mut [u8], cr: &mut [u8], coverage: &[u8], width: usize) {
+/// coverage (averaged over the 2 × 2 pixels a chroma sample stands for). Only the pairs of
+/// rows `inked` says may have words are read.
+fn lay_words(
+    y: &mut [u8],
+    cb: &mut [u8],
+    cr: &mut [u8],
+    coverage: &[u8],
+    width: usize,
+    inked: impl Fn(usize) -> bool,
+) {
     let half = width / 2;
-    for (pair, cover) in coverage.chunks_exact(width * 2).enumerate() {
-        if cover.iter().all(|&k| k == 0) {
-            continue;
+    let pairs = coverage
+        .chunks_exact(width * 2)
+        .zip(y.chunks_exact_mut(width * 2))
+        .zip(cb.chunks_exact_mut(half).zip(cr.chunks_exact_mut(half)));
+    for (pair, ((cover, y), (cb, cr))) in pairs.enumerate() {
+        if inked(pair) {
+            kernels::white(cover, y, cb, cr);
         }
-        for (luma, k) in y[pair * width * 2..][..width * 2].iter_mut().zip(cover) {
-            let (v, k) = (u32::from(*luma), u32::from(*k));
-            *luma = (v + ((255 - v) * k + 127) / 255) as u8;
+    }
+}
+
+/// The words' coverage, and the bands of rows their paths reach: rows outside them are never
+/// read, so most of the mask's memory is never touched.
+struct Ink {
+    mask: Mask,
+    rows: Vec<(usize, usize)>,
+}
+
+impl Ink {
+    fn new() -> Ink {
+        Ink {
+            mask: Mask::new(WIDTH, HEIGHT).expect("the cover's size is not zero"),
+            rows: Vec::new(),
         }
-        let (upper, lower) = cover.split_at(width);
-        for (i, (a, b)) in upper.chunks_exact(2).zip(lower.chunks_exact(2)).enumerate() {
-            let k = (u32::from(a[0]) + u32::from(a[1]) + u32::from(b[0]) + u32::from(b[1]) + 2) / 4;
-            let keep = 255 - k as i32;
-            for c in [&mut cb[pair * half + i], &mut cr[pair * half + i]] {
-                let v = i32::from(*c) - 128;
-                *c = (128 + (v * keep + if v < 0 { -127 } else { 127 }) / 255) as u8;
-            }
-        }
+    }
+
+    /// Fills `path` into the mask, noting its rows (one more on each side for the
+    /// anti-aliasing's reach).
+    fn fill(&mut self, path: &tiny_skia::Path) {
+        let bounds = path.bounds();
+        let top = (bounds.top().floor() - 1.0).max(0.0) as usize;
+        let bottom = (bounds.bottom().ceil() + 2.0).max(0.0) as usize;
+        self.rows.push((top, bottom.min(HEIGHT as usize)));
+        self.mask
+            .fill_path(path, FillRule::Winding, true, Transform::identity());
+    }
+
+    /// Whether any of rows `top .. bottom` may have ink.
+    fn touches(&self, top: usize, bottom: usize) -> bool {
+        self.rows.iter().any(|&(a, b)| a < bottom && top < b)
     }
 }
 
@@ -242,14 +268,6 @@ impl Backdrop {
         if w == 0 || h == 0 {
             return Err("it has no pixels".into());
         }
-        let mut planes: [Vec<u8>; 3] =
-            std::array::from_fn(|_| Vec::with_capacity((w * h) as usize));
-        for p in picture.pixels() {
-            let [y, cb, cr] = ycbcr(Rgb(p[0], p[1], p[2]));
-            planes[0].push(y);
-            planes[1].push(cb);
-            planes[2].push(cr);
-        }
         let scale = (WIDTH as f32 / w as f32).max(HEIGHT as f32 / h as f32);
         let dx = (WIDTH as f32 - w as f32 * scale) / 2.0;
         let dy = (HEIGHT as f32 - h as f32 * scale) / 2.0;
@@ -266,11 +284,43 @@ impl Backdrop {
                 })
                 .collect()
         };
+        let mut luma = (taps(WIDTH, 1.0, dx, w), taps(HEIGHT, 1.0, dy, h));
+        let mut colour = (taps(WIDTH / 2, 2.0, dx, w), taps(HEIGHT / 2, 2.0, dy, h));
+        // Only the part of the photo the cover shows (a landscape photo loses its sides) is
+        // turned into YCbCr; the taps are moved to count from its corner.
+        let span = |a: &[Tap], b: &[Tap]| {
+            let first = a.iter().chain(b).map(|t| t.0).min().unwrap_or(0);
+            let last = a.iter().chain(b).map(|t| t.1).max().unwrap_or(0);
+            (first, last + 1 - first)
+        };
+        let (left, width) = span(&luma.0, &colour.0);
+        let (top, height) = span(&luma.1, &colour.1);
+        for (taps, from) in [
+            (&mut luma.0, left),
+            (&mut luma.1, top),
+            (&mut colour.0, left),
+            (&mut colour.1, top),
+        ] {
+            taps.iter_mut().for_each(|t| {
+                t.0 -= from;
+                t.1 -= from;
+            });
+        }
+        let mut planes: [Vec<u8>; 3] = std::array::from_fn(|_| vec![0; width * height]);
+        let raw = picture.as_raw();
+        let [py, pcb, pcr] = &mut planes;
+        let rows = py
+            .chunks_exact_mut(width)
+            .zip(pcb.chunks_exact_mut(width).zip(pcr.chunks_exact_mut(width)));
+        for (r, (y, (cb, cr))) in rows.enumerate() {
+            let at = ((top + r) * w as usize + left) * 3;
+            kernels::to_ycbcr(&raw[at..][..width * 3], y, cb, cr);
+        }
         Ok(Backdrop {
             planes,
-            width: w as usize,
-            luma: (taps(WIDTH, 1.0, dx, w), taps(HEIGHT, 1.0, dy, h)),
-            colour: (taps(WIDTH / 2, 2.0, dx, w), taps(HEIGHT / 2, 2.0, dy, h)),
+            width,
+            luma,
+            colour,
         })
     }
 
@@ -295,21 +345,13 @@ impl Backdrop {
         let centre: i32 = if p == 0 { 0 } else { 128 << 8 };
         // A photo row resampled to the width (values × 256): each is made once and kept while
         // the rows fall between it and the next.
-        let resample =
-            |r: usize, line: &mut Vec<u32>| {
-                let row = &src[r * stride..][..stride];
-                line.clear();
-                line.extend(columns.iter().map(|&(c0, c1, wx)| {
-                    u32::from(row[c0]) * (256 - wx) + u32::from(row[c1]) * wx
-                }));
-            };
+        let resample = |r: usize, line: &mut [u32]| {
+            kernels::resample(&src[r * stride..][..stride], columns, line)
+        };
         let n = columns.len();
-        let mut out = Vec::with_capacity(n * rows.len());
-        let (mut upper, mut lower) = (
-            (usize::MAX, Vec::with_capacity(n)),
-            (usize::MAX, Vec::with_capacity(n)),
-        );
-        for (i, &(r0, r1, wy)) in rows.iter().enumerate() {
+        let mut out = vec![0u8; n * rows.len()];
+        let (mut upper, mut lower) = ((usize::MAX, vec![0u32; n]), (usize::MAX, vec![0u32; n]));
+        for (i, (&(r0, r1, wy), line)) in rows.iter().zip(out.chunks_exact_mut(n)).enumerate() {
             if upper.0 != r0 {
                 if lower.0 == r0 {
                     std::mem::swap(&mut upper, &mut lower);
@@ -324,12 +366,86 @@ impl Backdrop {
             }
             let at = ((first + i) * step) as f32 + step as f32 / 2.0;
             let keep = ((1.0 - shade(at)) * 256.0).round() as i32;
-            out.extend(upper.1.iter().zip(&lower.1).map(|(&a, &b)| {
-                let value = ((a * (256 - wy) + b * wy) >> 8) as i32 - centre;
-                ((centre + ((value * keep + 128) >> 8) + 128) >> 8).clamp(0, 255) as u8
-            }));
+            kernels::blend(line, &upper.1, &lower.1, wy, keep, centre);
         }
         out
+    }
+}
+
+/// The loops over every sample of the cover, each compiled twice: for the processor's AVX2
+/// vector unit, used when it has one, and as the build targets. They are integer arithmetic,
+/// which gives the same numbers either way.
+mod kernels {
+    use super::{Rgb, Tap, ycbcr};
+
+    macro_rules! twice {
+        ($(#[$doc:meta])* fn $name:ident($($arg:ident: $ty:ty),*) $body:block) => {
+            $(#[$doc])*
+            pub(super) fn $name($($arg: $ty),*) {
+                #[inline(always)]
+                fn body($($arg: $ty),*) $body
+                #[cfg(target_arch = "x86_64")]
+                if std::is_x86_feature_detected!("avx2") {
+                    #[target_feature(enable = "avx2")]
+                    fn avx2($($arg: $ty),*) {
+                        body($($arg),*)
+                    }
+                    // SAFETY: the processor has AVX2 (checked just above).
+                    return unsafe { avx2($($arg),*) };
+                }
+                body($($arg),*)
+            }
+        };
+    }
+
+    twice! {
+        /// Two rows of words in white over their luma and the colour row between them (see
+        /// [`super::lay_words`]).
+        fn white(cover: &[u8], y: &mut [u8], cb: &mut [u8], cr: &mut [u8]) {
+            for (luma, k) in y.iter_mut().zip(cover) {
+                let (v, k) = (u32::from(*luma), u32::from(*k));
+                *luma = (v + ((255 - v) * k + 127) / 255) as u8;
+            }
+            let (upper, lower) = cover.split_at(cover.len() / 2);
+            let quads = upper.chunks_exact(2).zip(lower.chunks_exact(2));
+            for ((a, b), (cb, cr)) in quads.zip(cb.iter_mut().zip(cr)) {
+                let k = (u32::from(a[0]) + u32::from(a[1]) + u32::from(b[0]) + u32::from(b[1]) + 2) / 4;
+                let keep = 255 - k as i32;
+                for c in [cb, cr] {
+                    let v = i32::from(*c) - 128;
+                    *c = (128 + (v * keep + if v < 0 { -127 } else { 127 }) / 255) as u8;
+                }
+            }
+        }
+    }
+
+    twice! {
+        /// A row of RGB pixels into its Y, Cb and Cr samples.
+        fn to_ycbcr(rgb: &[u8], y: &mut [u8], cb: &mut [u8], cr: &mut [u8]) {
+            for (((p, y), cb), cr) in rgb.chunks_exact(3).zip(y).zip(cb).zip(cr) {
+                [*y, *cb, *cr] = ycbcr(Rgb(p[0], p[1], p[2]));
+            }
+        }
+    }
+
+    twice! {
+        /// A photo row resampled through the column taps into `line` (values × 256).
+        fn resample(row: &[u8], columns: &[Tap], line: &mut [u32]) {
+            for (out, &(c0, c1, wx)) in line.iter_mut().zip(columns) {
+                *out = u32::from(row[c0]) * (256 - wx) + u32::from(row[c1]) * wx;
+            }
+        }
+    }
+
+    twice! {
+        /// A cover row between two resampled photo rows (the lower weighing `wy` of 256),
+        /// darkened to `keep` of 256 towards `centre` (× 256).
+        fn blend(line: &mut [u8], upper: &[u32], lower: &[u32], wy: u32, keep: i32, centre: i32) {
+            for ((o, &a), &b) in line.iter_mut().zip(upper).zip(lower) {
+                let value = ((a * (256 - wy) + b * wy) >> 8) as i32 - centre;
+                *o = ((centre + ((value * keep + 128) >> 8) + 128) >> 8).clamp(0, 255) as u8;
+            }
+        }
     }
 }
 
@@ -391,7 +507,7 @@ impl<'a> Face<'a> {
     }
 
     /// Fills a line's outlines into the words' mask, its baseline starting at (`x`, `y`).
-    fn draw(&self, words: &mut Mask, text: &str, x: f32, y: f32, size: f32) {
+    fn draw(&self, words: &mut Ink, text: &str, x: f32, y: f32, size: f32) {
         let outlines = self.font.outline_glyphs();
         let mut pen = Pen {
             path: PathBuilder::new(),
@@ -407,7 +523,7 @@ impl<'a> Face<'a> {
             pen.x += advance;
         }
         if let Some(path) = pen.path.finish() {
-            words.fill_path(&path, FillRule::Winding, true, Transform::identity());
+            words.fill(&path);
         }
     }
 }
@@ -496,7 +612,7 @@ mod tests {
         let coverage: Vec<u8> = (0..width * 2)
             .map(|i| if i % width < 4 { 255 } else { 0 })
             .collect();
-        lay_words(&mut y, &mut cb, &mut cr, &coverage, width);
+        lay_words(&mut y, &mut cb, &mut cr, &coverage, width, |_| true);
         assert_eq!((y[0], y[width + 3], cb[0], cr[1]), (255, 255, 128, 128));
         assert_eq!((y[4], cb[2], cr[2]), (y0, cb0, cr0));
     }

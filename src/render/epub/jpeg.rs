@@ -9,7 +9,10 @@
 //! walk), 60 % of an EPUB build; its AVX2 path writes other bytes than the portable one. This
 //! writer takes planes already in YCbCr and at their own resolution (the cover is drawn so)
 //! and does its arithmetic in a fixed order without fused multiply-adds, which IEEE 754 makes
-//! the same on every machine (see docs/decisions.md).
+//! the same on every machine (see docs/decisions.md). Where the processor has AVX2, the
+//! transform runs there, one block row a register, doing the same operations in the same order
+//! (a test compares the two paths); a block of one value is written as its DC alone, and the
+//! bits go out 32 at a time.
 
 /// The standard's example luminance and chrominance quantization tables (Annex K.1), in
 /// natural (row by row) order.
@@ -274,6 +277,12 @@ fn mul(a: Lanes, k: f32) -> Lanes {
     std::array::from_fn(|i| a[i] * k)
 }
 
+/// The AAN rotation constants (jfdctflt.c): cos 4π/16, cos 6π/16, and cos 2π/16 ∓ cos 6π/16.
+const C4: f32 = 0.707_106_77;
+const C6: f32 = 0.382_683_43;
+const C2_MINUS_C6: f32 = 0.541_196_1;
+const C2_PLUS_C6: f32 = 1.306_563;
+
 /// The AAN forward DCT of the IJG's libjpeg (jfdctflt.c) along the eight vectors, for all
 /// eight lanes at once; the outputs carry the scales the divisors take off ([`AAN`]).
 #[inline(always)]
@@ -291,17 +300,17 @@ fn dct_1d(d: [Lanes; 8]) -> [Lanes; 8] {
     let tmp13 = sub(tmp0, tmp3);
     let tmp11 = add(tmp1, tmp2);
     let tmp12 = sub(tmp1, tmp2);
-    let z1 = mul(add(tmp12, tmp13), 0.707_106_77);
+    let z1 = mul(add(tmp12, tmp13), C4);
     let (o0, o4) = (add(tmp10, tmp11), sub(tmp10, tmp11));
     let (o2, o6) = (add(tmp13, z1), sub(tmp13, z1));
 
     let tmp10 = add(tmp4, tmp5);
     let tmp11 = add(tmp5, tmp6);
     let tmp12 = add(tmp6, tmp7);
-    let z5 = mul(sub(tmp10, tmp12), 0.382_683_43);
-    let z2 = add(mul(tmp10, 0.541_196_1), z5);
-    let z4 = add(mul(tmp12, 1.306_563), z5);
-    let z3 = mul(tmp11, 0.707_106_77);
+    let z5 = mul(sub(tmp10, tmp12), C6);
+    let z2 = add(mul(tmp10, C2_MINUS_C6), z5);
+    let z4 = add(mul(tmp12, C2_PLUS_C6), z5);
+    let z3 = mul(tmp11, C4);
     let z11 = add(tmp7, z3);
     let z13 = sub(tmp7, z3);
     [
@@ -324,36 +333,23 @@ fn transpose(m: [Lanes; 8]) -> [Lanes; 8] {
 /// One 8 × 8 block whose first sample is `samples[0]`, rows `stride` apart: transformed,
 /// quantized with table `t` and written.
 fn block(tables: &Tables, t: usize, samples: &[u8], stride: usize, dc: &mut i32, bits: &mut Bits) {
-    // Columns as vectors (lane = row), level-shifted.
-    let rows: [Lanes; 8] = std::array::from_fn(|r| {
-        let line = &samples[r * stride..][..8];
-        std::array::from_fn(|c| f32::from(line[c]) - 128.0)
-    });
-    // Along each row (the vectors are the columns), then along each column.
-    let across = dct_1d(transpose(rows));
-    let coefficients = dct_1d(transpose(across));
-    // Quantized in natural order and rounded to the nearest integer by adding 1.5 × 2²³:
-    // the sum's last bits are then the integer (the quotients stay far below 2²²), read
-    // without a conversion the vector unit cannot do.
-    const ROUND: f32 = 12_582_912.0;
+    assert!(samples.len() >= 7 * stride + 8, "a block's eight rows");
     let reciprocals = &tables.reciprocals[t];
     let mut quantized = [0i32; 64];
-    for (v, row) in coefficients.iter().enumerate() {
-        for (u, &c) in row.iter().enumerate() {
-            let i = v * 8 + u;
-            quantized[i] = (c * reciprocals[i] + ROUND).to_bits() as i32 - ROUND.to_bits() as i32;
-        }
-    }
+    let present = if let Some(value) = flat(samples, stride) {
+        // A block of one value transforms to its DC alone: the sums the transform would make
+        // are exact (8 × 8 equal values), so this is the same number the full path gives.
+        quantized[0] = round((f32::from(value) - 128.0) * 64.0 * reciprocals[0]);
+        0
+    } else {
+        transform(samples, stride, reciprocals, &mut quantized)
+    };
     let (dc_codes, ac_codes) = (&tables.dc[t], &tables.ac[t]);
     let (size, value) = magnitude(quantized[0] - *dc);
-    bits.code(dc_codes[size as usize]);
-    bits.put(value, size);
+    bits.coded(dc_codes[size as usize], value, size);
     *dc = quantized[0];
-    // The AC coefficients in zig-zag order, by the bits of those that are not zero.
-    let mut present = 0u64;
-    for (k, &i) in ZIGZAG.iter().enumerate().skip(1) {
-        present |= u64::from(quantized[i & 63] != 0) << k;
-    }
+    // The AC coefficients that are not zero, by their bits in zig-zag order.
+    let mut present = zigzag_bits(present) & !1;
     let mut last = 0u32;
     while present != 0 {
         let k = present.trailing_zeros();
@@ -365,11 +361,251 @@ fn block(tables: &Tables, t: usize, samples: &[u8], stride: usize, dc: &mut i32,
             run -= 16;
         }
         let (size, value) = magnitude(quantized[ZIGZAG[k as usize] & 63]);
-        bits.code(ac_codes[((run << 4) | size) as usize]);
-        bits.put(value, size);
+        bits.coded(ac_codes[((run << 4) | size) as usize], value, size);
     }
     if last < 63 {
         bits.code(ac_codes[0x00]);
+    }
+}
+
+/// The value of a block whose 64 samples are all the same, if they are.
+#[inline(always)]
+fn flat(samples: &[u8], stride: usize) -> Option<u8> {
+    let first = samples[0];
+    let all = u64::from_ne_bytes([first; 8]);
+    (0..8)
+        .all(|r| {
+            let row: [u8; 8] = samples[r * stride..][..8]
+                .try_into()
+                .expect("eight samples");
+            u64::from_ne_bytes(row) == all
+        })
+        .then_some(first)
+}
+
+/// Quantizing's rounding to the nearest integer by adding 1.5 × 2²³: the sum's last bits are
+/// then the integer (the quotients stay far below 2²²), read without a conversion the vector
+/// unit cannot do.
+const ROUND: f32 = 12_582_912.0;
+
+#[inline(always)]
+fn round(x: f32) -> i32 {
+    (x + ROUND).to_bits() as i32 - ROUND.to_bits() as i32
+}
+
+/// The block transformed and quantized into `quantized` (natural order), returning which of
+/// its coefficients are not zero as bits in natural order. The vector unit's path, where the
+/// processor has one, does the same operations in the same order as the portable one, so the
+/// numbers (and the file) are the same on every machine; a test compares them.
+fn transform(
+    samples: &[u8],
+    stride: usize,
+    reciprocals: &[f32; 64],
+    quantized: &mut [i32; 64],
+) -> u64 {
+    #[cfg(target_arch = "x86_64")]
+    if std::is_x86_feature_detected!("avx2") {
+        // SAFETY: the processor has AVX2 (checked just above), and `block` checked that
+        // `samples` holds the block's eight rows.
+        return unsafe { avx2::transform(samples, stride, reciprocals, quantized) };
+    }
+    transform_portable(samples, stride, reciprocals, quantized)
+}
+
+/// [`transform`] on eight-lane arrays, which the compiler gives to whatever vector unit the
+/// build targets.
+fn transform_portable(
+    samples: &[u8],
+    stride: usize,
+    reciprocals: &[f32; 64],
+    quantized: &mut [i32; 64],
+) -> u64 {
+    // Columns as vectors (lane = row), level-shifted.
+    let rows: [Lanes; 8] = std::array::from_fn(|r| {
+        let line = &samples[r * stride..][..8];
+        std::array::from_fn(|c| f32::from(line[c]) - 128.0)
+    });
+    // Along each row (the vectors are the columns), then along each column.
+    let across = dct_1d(transpose(rows));
+    let coefficients = dct_1d(transpose(across));
+    let mut present = 0u64;
+    for (v, row) in coefficients.iter().enumerate() {
+        for (u, &c) in row.iter().enumerate() {
+            let i = v * 8 + u;
+            quantized[i] = round(c * reciprocals[i]);
+            present |= u64::from(quantized[i] != 0) << i;
+        }
+    }
+    present
+}
+
+/// Bits in natural order (bit `i` for coefficient `i`) moved to zig-zag order (bit `k` for
+/// the k-th coefficient of the zig-zag walk), eight bits at a time through a table.
+#[inline(always)]
+fn zigzag_bits(natural: u64) -> u64 {
+    (0..8).fold(0, |acc, byte| {
+        acc | ZIGZAG_BITS[byte][((natural >> (8 * byte)) & 0xFF) as usize]
+    })
+}
+
+/// For each byte of a natural-order bit set and each value of that byte, the zig-zag bits of
+/// the coefficients it names.
+static ZIGZAG_BITS: [[u64; 256]; 8] = {
+    let mut position = [0u32; 64];
+    let mut k = 0;
+    while k < 64 {
+        position[ZIGZAG[k]] = k as u32;
+        k += 1;
+    }
+    let mut table = [[0u64; 256]; 8];
+    let mut byte = 0;
+    while byte < 8 {
+        let mut value = 0;
+        while value < 256 {
+            let mut bits = 0u64;
+            let mut i = 0;
+            while i < 8 {
+                if value & (1 << i) != 0 {
+                    bits |= 1 << position[byte * 8 + i];
+                }
+                i += 1;
+            }
+            table[byte][value] = bits;
+            value += 1;
+        }
+        byte += 1;
+    }
+    table
+};
+
+/// [`transform`] with AVX2 instructions: a block row is one register.
+#[cfg(target_arch = "x86_64")]
+mod avx2 {
+    use std::arch::x86_64::*;
+
+    /// See [`super::transform`]; the caller makes sure the processor has AVX2 and `samples`
+    /// holds eight rows of eight, `stride` apart.
+    #[target_feature(enable = "avx2")]
+    pub(super) unsafe fn transform(
+        samples: &[u8],
+        stride: usize,
+        reciprocals: &[f32; 64],
+        quantized: &mut [i32; 64],
+    ) -> u64 {
+        let shift = _mm256_set1_ps(128.0);
+        let rows: [__m256; 8] = std::array::from_fn(|r| {
+            let line = &samples[r * stride..][..8];
+            // SAFETY: `line` is eight bytes, the eight the load reads.
+            let bytes = unsafe { _mm_loadl_epi64(line.as_ptr().cast()) };
+            _mm256_sub_ps(_mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(bytes)), shift)
+        });
+        let across = dct_1d(transpose(rows));
+        let coefficients = dct_1d(transpose(across));
+        let round = _mm256_set1_ps(super::ROUND);
+        let round_bits = _mm256_set1_epi32(super::ROUND.to_bits() as i32);
+        let zero = _mm256_setzero_si256();
+        let mut present = 0u64;
+        for (v, &c) in coefficients.iter().enumerate() {
+            // SAFETY: eight floats of the 64, and eight integers of the 64 (row `v`).
+            let r = unsafe { _mm256_loadu_ps(reciprocals[v * 8..].as_ptr()) };
+            let sum = _mm256_add_ps(_mm256_mul_ps(c, r), round);
+            let q = _mm256_sub_epi32(_mm256_castps_si256(sum), round_bits);
+            unsafe { _mm256_storeu_si256(quantized[v * 8..].as_mut_ptr().cast(), q) };
+            let zeros = _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(q, zero)));
+            present |= u64::from(!zeros as u8) << (8 * v);
+        }
+        present
+    }
+
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    fn transpose(m: [__m256; 8]) -> [__m256; 8] {
+        let t0 = _mm256_unpacklo_ps(m[0], m[1]);
+        let t1 = _mm256_unpackhi_ps(m[0], m[1]);
+        let t2 = _mm256_unpacklo_ps(m[2], m[3]);
+        let t3 = _mm256_unpackhi_ps(m[2], m[3]);
+        let t4 = _mm256_unpacklo_ps(m[4], m[5]);
+        let t5 = _mm256_unpackhi_ps(m[4], m[5]);
+        let t6 = _mm256_unpacklo_ps(m[6], m[7]);
+        let t7 = _mm256_unpackhi_ps(m[6], m[7]);
+        let s0 = _mm256_shuffle_ps::<0x44>(t0, t2);
+        let s1 = _mm256_shuffle_ps::<0xEE>(t0, t2);
+        let s2 = _mm256_shuffle_ps::<0x44>(t1, t3);
+        let s3 = _mm256_shuffle_ps::<0xEE>(t1, t3);
+        let s4 = _mm256_shuffle_ps::<0x44>(t4, t6);
+        let s5 = _mm256_shuffle_ps::<0xEE>(t4, t6);
+        let s6 = _mm256_shuffle_ps::<0x44>(t5, t7);
+        let s7 = _mm256_shuffle_ps::<0xEE>(t5, t7);
+        [
+            _mm256_permute2f128_ps::<0x20>(s0, s4),
+            _mm256_permute2f128_ps::<0x20>(s1, s5),
+            _mm256_permute2f128_ps::<0x20>(s2, s6),
+            _mm256_permute2f128_ps::<0x20>(s3, s7),
+            _mm256_permute2f128_ps::<0x31>(s0, s4),
+            _mm256_permute2f128_ps::<0x31>(s1, s5),
+            _mm256_permute2f128_ps::<0x31>(s2, s6),
+            _mm256_permute2f128_ps::<0x31>(s3, s7),
+        ]
+    }
+
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    fn add(a: __m256, b: __m256) -> __m256 {
+        _mm256_add_ps(a, b)
+    }
+
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    fn sub(a: __m256, b: __m256) -> __m256 {
+        _mm256_sub_ps(a, b)
+    }
+
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    fn mul(a: __m256, k: f32) -> __m256 {
+        _mm256_mul_ps(a, _mm256_set1_ps(k))
+    }
+
+    /// [`super::dct_1d`], operation for operation.
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    fn dct_1d(d: [__m256; 8]) -> [__m256; 8] {
+        let tmp0 = add(d[0], d[7]);
+        let tmp7 = sub(d[0], d[7]);
+        let tmp1 = add(d[1], d[6]);
+        let tmp6 = sub(d[1], d[6]);
+        let tmp2 = add(d[2], d[5]);
+        let tmp5 = sub(d[2], d[5]);
+        let tmp3 = add(d[3], d[4]);
+        let tmp4 = sub(d[3], d[4]);
+
+        let tmp10 = add(tmp0, tmp3);
+        let tmp13 = sub(tmp0, tmp3);
+        let tmp11 = add(tmp1, tmp2);
+        let tmp12 = sub(tmp1, tmp2);
+        let z1 = mul(add(tmp12, tmp13), super::C4);
+        let (o0, o4) = (add(tmp10, tmp11), sub(tmp10, tmp11));
+        let (o2, o6) = (add(tmp13, z1), sub(tmp13, z1));
+
+        let tmp10 = add(tmp4, tmp5);
+        let tmp11 = add(tmp5, tmp6);
+        let tmp12 = add(tmp6, tmp7);
+        let z5 = mul(sub(tmp10, tmp12), super::C6);
+        let z2 = add(mul(tmp10, super::C2_MINUS_C6), z5);
+        let z4 = add(mul(tmp12, super::C2_PLUS_C6), z5);
+        let z3 = mul(tmp11, super::C4);
+        let z11 = add(tmp7, z3);
+        let z13 = sub(tmp7, z3);
+        [
+            o0,
+            add(z11, z4),
+            o2,
+            sub(z13, z2),
+            o4,
+            add(z13, z2),
+            o6,
+            sub(z11, z4),
+        ]
     }
 }
 
@@ -384,6 +620,7 @@ fn magnitude(v: i32) -> (u32, u32) {
 /// Bits written most significant first into bytes, a zero byte stuffed after each 0xFF.
 struct Bits {
     out: Vec<u8>,
+    /// The bits not yet written, in the low `count` bits.
     buffer: u64,
     count: u32,
 }
@@ -397,28 +634,52 @@ impl Bits {
         }
     }
 
+    /// A Huffman code and the `len` bits of `value` after it: one write for both.
+    #[inline(always)]
+    fn coded(&mut self, (code, code_len): (u16, u8), value: u32, len: u32) {
+        self.put((u32::from(code) << len) | value, u32::from(code_len) + len);
+    }
+
     fn code(&mut self, (code, len): (u16, u8)) {
         self.put(u32::from(code), u32::from(len));
     }
 
-    /// The low `len` (at most 16) bits of `value`.
+    /// The low `len` (at most 32) bits of `value`. Whole 32-bit words are written at once
+    /// unless one of their bytes is 0xFF and needs its zero after it.
+    #[inline(always)]
     fn put(&mut self, value: u32, len: u32) {
         self.buffer = (self.buffer << len) | u64::from(value);
         self.count += len;
-        while self.count >= 8 {
+        if self.count >= 32 {
+            self.count -= 32;
+            let word = (self.buffer >> self.count) as u32;
+            let inverse = !word;
+            if inverse.wrapping_sub(0x0101_0101) & word & 0x8080_8080 == 0 {
+                // No byte of the inverse is zero (the classic zero-byte test), so none is 0xFF.
+                self.out.extend_from_slice(&word.to_be_bytes());
+            } else {
+                for byte in word.to_be_bytes() {
+                    self.out.push(byte);
+                    if byte == 0xFF {
+                        self.out.push(0);
+                    }
+                }
+            }
+        }
+    }
+
+    fn finish(mut self) -> Vec<u8> {
+        // Padded with one bits to a whole byte, then the bytes still held.
+        let pad = (8 - self.count % 8) % 8;
+        self.buffer = (self.buffer << pad) | ((1 << pad) - 1);
+        self.count += pad;
+        while self.count > 0 {
             self.count -= 8;
             let byte = (self.buffer >> self.count) as u8;
             self.out.push(byte);
             if byte == 0xFF {
                 self.out.push(0);
             }
-        }
-    }
-
-    fn finish(mut self) -> Vec<u8> {
-        if self.count > 0 {
-            let pad = 8 - self.count;
-            self.put((1 << pad) - 1, pad);
         }
         self.out
     }
@@ -498,6 +759,55 @@ mod tests {
         assert_eq!(striped.dimensions(), (64, 96));
         // A restart only resets the DC predictions: the same coefficients, the same pixels.
         assert_eq!(whole.as_raw(), striped.as_raw());
+    }
+
+    #[test]
+    fn every_path_quantizes_to_the_same_numbers() {
+        // Blocks of noise, of ramps and of one value, through the vector unit's path (where
+        // this processor has one), the portable path and the flat shortcut: the file must not
+        // depend on the machine.
+        let tables = Tables::new(88);
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed >> 24) as u8
+        };
+        for case in 0..3000 {
+            let samples: Vec<u8> = match case % 3 {
+                0 => (0..64).map(|_| next()).collect(),
+                1 => {
+                    let (a, b) = (next() / 4, next() / 4);
+                    (0..64)
+                        .map(|i| a + (i % 8) as u8 * 8 + (i / 8) as u8 * (b / 8))
+                        .collect()
+                }
+                _ => vec![next(); 64],
+            };
+            for t in 0..2 {
+                let mut portable = [0i32; 64];
+                let bits = transform_portable(&samples, 8, &tables.reciprocals[t], &mut portable);
+                let mut chosen = [0i32; 64];
+                let chosen_bits = transform(&samples, 8, &tables.reciprocals[t], &mut chosen);
+                assert_eq!((portable, bits), (chosen, chosen_bits), "case {case}");
+                if let Some(value) = flat(&samples, 8) {
+                    let dc = round((f32::from(value) - 128.0) * 64.0 * tables.reciprocals[t][0]);
+                    assert_eq!((dc, 0), (portable[0], bits & !1), "flat case {case}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn stuffing_follows_every_ff_byte() {
+        let mut bits = Bits::with_capacity(16);
+        bits.put(0xFFFF_00FF, 32);
+        bits.put(0x7F, 7);
+        let out = bits.finish();
+        assert_eq!(out, [0xFF, 0, 0xFF, 0, 0x00, 0xFF, 0, 0xFF, 0]);
+        assert_eq!(zigzag_bits(1 << 8), 1 << 2);
+        assert_eq!(zigzag_bits(u64::MAX), u64::MAX);
     }
 
     #[test]
