@@ -112,25 +112,35 @@ pub(super) fn cover_jpeg(
         .into_par_iter()
         .map(|k| {
             let top = k as usize * rows;
-            let (mut y, mut cb, mut cr) = match &backdrop {
-                Some(backdrop) => backdrop.draw(top, rows),
-                None => (
-                    vec![accent[0]; w * rows],
-                    vec![accent[1]; w * rows / 4],
-                    vec![accent[2]; w * rows / 4],
-                ),
-            };
-            let coverage = &words.mask.data()[top * w..][..w * rows];
-            let inked = |pair: usize| words.touches(top + 2 * pair, top + 2 * pair + 2);
-            lay_words(&mut y, &mut cb, &mut cr, coverage, w, inked);
-            let planes = jpeg::Planes {
-                y: &y,
-                cb: &cb,
-                cr: &cr,
-                width: w,
-                rows,
-            };
-            jpeg::scan(&tables, &planes)
+            // One band of 16 rows (the JPEG's blocks) at a time, in buffers used again for
+            // the next: the strip's planes are never whole in memory, and the band stays in
+            // the processor's cache from drawing to encoding.
+            let (mut y, mut cb, mut cr) = (vec![0; w * 16], vec![0; w * 4], vec![0; w * 4]);
+            let mut lines = backdrop.as_ref().map(Backdrop::lines);
+            let mut scan = jpeg::Scan::new(&tables, w * rows / 4);
+            for band in (top..top + rows).step_by(16) {
+                match (&backdrop, &mut lines) {
+                    (Some(backdrop), Some(lines)) => {
+                        backdrop.draw(band, lines, &mut y, &mut cb, &mut cr)
+                    }
+                    _ => {
+                        y.fill(accent[0]);
+                        cb.fill(accent[1]);
+                        cr.fill(accent[2]);
+                    }
+                }
+                let coverage = &words.mask.data()[band * w..][..w * 16];
+                let inked = |pair: usize| words.touches(band + 2 * pair, band + 2 * pair + 2);
+                lay_words(&mut y, &mut cb, &mut cr, coverage, w, inked);
+                scan.rows(&jpeg::Planes {
+                    y: &y,
+                    cb: &cb,
+                    cr: &cr,
+                    width: w,
+                    rows: 16,
+                });
+            }
+            scan.finish()
         })
         .collect();
     let header = jpeg::header(&tables, WIDTH as u16, HEIGHT as u16, STRIP_MCUS);
@@ -324,37 +334,53 @@ impl Backdrop {
         })
     }
 
-    /// The cover's rows `top .. top + rows` as Y, Cb and Cr planes (the last two at half
-    /// size).
-    fn draw(&self, top: usize, rows: usize) -> (Vec<u8>, Vec<u8>, Vec<u8>) {
-        let (columns, all_rows) = &self.luma;
-        let y = self.scale(0, columns, &all_rows[top..][..rows], top, 1);
-        let (columns, all_rows) = &self.colour;
-        let strip = &all_rows[top / 2..][..rows / 2];
-        let cb = self.scale(1, columns, strip, top / 2, 2);
-        let cr = self.scale(2, columns, strip, top / 2, 2);
-        (y, cb, cr)
+    /// Room for the photo rows resampled to the cover's width, one pair for each plane.
+    fn lines(&self) -> [Lines; 3] {
+        let (luma, colour) = (self.luma.0.len(), self.colour.0.len());
+        [luma, colour, colour].map(|n| [(usize::MAX, vec![0; n]), (usize::MAX, vec![0; n])])
     }
 
-    /// Plane `p` scaled through the taps, darkened by [`shade`] (towards black: the luma
-    /// towards 0, the colour towards neutral); `first` is the first row's index and `step`
-    /// the cover pixels a sample stands for.
-    fn scale(&self, p: usize, columns: &[Tap], rows: &[Tap], first: usize, step: usize) -> Vec<u8> {
+    /// The cover's 16 rows from `top` into Y, Cb and Cr (the last two at half size: 8 rows).
+    fn draw(&self, top: usize, lines: &mut [Lines; 3], y: &mut [u8], cb: &mut [u8], cr: &mut [u8]) {
+        let [luma, blue, red] = lines;
+        let (columns, rows) = &self.luma;
+        self.scale(0, columns, &rows[top..][..16], top, 1, luma, y);
+        let (columns, rows) = &self.colour;
+        let rows = &rows[top / 2..][..8];
+        self.scale(1, columns, rows, top / 2, 2, blue, cb);
+        self.scale(2, columns, rows, top / 2, 2, red, cr);
+    }
+
+    /// Plane `p` scaled through the taps into `out`, darkened by [`shade`] (towards black: the
+    /// luma towards 0, the colour towards neutral); `first` is the first row's index and
+    /// `step` the cover pixels a sample stands for. A photo row is resampled to the width once
+    /// and kept in `lines` while the cover's rows fall between it and the next.
+    #[allow(clippy::too_many_arguments)]
+    fn scale(
+        &self,
+        p: usize,
+        columns: &[Tap],
+        rows: &[Tap],
+        first: usize,
+        step: usize,
+        lines: &mut Lines,
+        out: &mut [u8],
+    ) {
         let src = &self.planes[p];
         let stride = self.width;
         let centre: i32 = if p == 0 { 0 } else { 128 << 8 };
-        // A photo row resampled to the width (values × 256): each is made once and kept while
-        // the rows fall between it and the next.
         let resample = |r: usize, line: &mut [u32]| {
             kernels::resample(&src[r * stride..][..stride], columns, line)
         };
-        let n = columns.len();
-        let mut out = vec![0u8; n * rows.len()];
-        let (mut upper, mut lower) = ((usize::MAX, vec![0u32; n]), (usize::MAX, vec![0u32; n]));
-        for (i, (&(r0, r1, wy), line)) in rows.iter().zip(out.chunks_exact_mut(n)).enumerate() {
+        let [upper, lower] = lines;
+        for (i, (&(r0, r1, wy), line)) in rows
+            .iter()
+            .zip(out.chunks_exact_mut(columns.len()))
+            .enumerate()
+        {
             if upper.0 != r0 {
                 if lower.0 == r0 {
-                    std::mem::swap(&mut upper, &mut lower);
+                    std::mem::swap(upper, lower);
                 } else {
                     resample(r0, &mut upper.1);
                     upper.0 = r0;
@@ -368,9 +394,12 @@ impl Backdrop {
             let keep = ((1.0 - shade(at)) * 256.0).round() as i32;
             kernels::blend(line, &upper.1, &lower.1, wy, keep, centre);
         }
-        out
     }
 }
+
+/// Two photo rows resampled to the cover's width (values × 256), each with the photo row it
+/// came from (`usize::MAX` for none yet).
+type Lines = [(usize, Vec<u32>); 2];
 
 /// The loops over every sample of the cover, each compiled twice: for the processor's AVX2
 /// vector unit, used when it has one, and as the build targets. They are integer arithmetic,

@@ -211,51 +211,61 @@ pub(super) fn join(header: Vec<u8>, scans: &[Vec<u8>]) -> Vec<u8> {
 /// One strip's entropy-coded data: its 16 × 16 blocks left to right, top to bottom, each as
 /// four luma blocks then one of each chroma, the DC predictions starting from zero (as after
 /// a restart), padded with one bits to a byte.
+#[cfg(test)]
 pub(super) fn scan(tables: &Tables, planes: &Planes<'_>) -> Vec<u8> {
-    let (width, rows) = (planes.width, planes.rows);
-    assert!(
-        width.is_multiple_of(16) && rows.is_multiple_of(16),
-        "a strip is whole 16 × 16 blocks"
-    );
-    assert_eq!(planes.y.len(), width * rows);
-    assert_eq!(planes.cb.len(), width * rows / 4);
-    assert_eq!(planes.cr.len(), width * rows / 4);
-    let mut bits = Bits::with_capacity(width * rows / 4);
-    let mut previous = [0i32; 3];
-    let half = width / 2;
-    for top in (0..rows).step_by(16) {
-        for left in (0..width).step_by(16) {
-            for (dy, dx) in [(0, 0), (0, 8), (8, 0), (8, 8)] {
-                let at = (top + dy) * width + left + dx;
-                block(
-                    tables,
-                    0,
-                    &planes.y[at..],
-                    width,
-                    &mut previous[0],
-                    &mut bits,
-                );
-            }
-            let at = top / 2 * half + left / 2;
-            block(
-                tables,
-                1,
-                &planes.cb[at..],
-                half,
-                &mut previous[1],
-                &mut bits,
-            );
-            block(
-                tables,
-                1,
-                &planes.cr[at..],
-                half,
-                &mut previous[2],
-                &mut bits,
-            );
+    let mut scan = Scan::new(tables, planes.width * planes.rows / 4);
+    scan.rows(planes);
+    scan.finish()
+}
+
+/// A strip's scan written a band of rows at a time (see [`scan`]), so the caller can draw the
+/// next band in the same buffers.
+pub(super) struct Scan<'t> {
+    tables: &'t Tables,
+    bits: Bits,
+    /// The last DC value of each component.
+    previous: [i32; 3],
+}
+
+impl<'t> Scan<'t> {
+    /// A scan expected to take about `bytes`.
+    pub(super) fn new(tables: &'t Tables, bytes: usize) -> Scan<'t> {
+        Scan {
+            tables,
+            bits: Bits::with_capacity(bytes),
+            previous: [0; 3],
         }
     }
-    bits.finish()
+
+    /// The next rows of the strip, whole 16 × 16 blocks.
+    pub(super) fn rows(&mut self, planes: &Planes<'_>) {
+        let (width, rows) = (planes.width, planes.rows);
+        assert!(
+            width.is_multiple_of(16) && rows.is_multiple_of(16),
+            "a strip is whole 16 × 16 blocks"
+        );
+        assert_eq!(planes.y.len(), width * rows);
+        assert_eq!(planes.cb.len(), width * rows / 4);
+        assert_eq!(planes.cr.len(), width * rows / 4);
+        let (tables, bits, previous) = (self.tables, &mut self.bits, &mut self.previous);
+        let half = width / 2;
+        for top in (0..rows).step_by(16) {
+            for left in (0..width).step_by(16) {
+                for (dy, dx) in [(0, 0), (0, 8), (8, 0), (8, 8)] {
+                    let at = (top + dy) * width + left + dx;
+                    block(tables, 0, &planes.y[at..], width, &mut previous[0], bits);
+                }
+                let at = top / 2 * half + left / 2;
+                block(tables, 1, &planes.cb[at..], half, &mut previous[1], bits);
+                block(tables, 1, &planes.cr[at..], half, &mut previous[2], bits);
+            }
+        }
+    }
+
+    /// The scan's bytes, padded with one bits to a byte.
+    pub(super) fn finish(self) -> Vec<u8> {
+        self.bits.finish()
+    }
 }
 
 /// Eight values a vector: the DCT works on a block's eight rows (or columns) at once, so
