@@ -62,49 +62,31 @@ pub(super) fn cover_jpeg(
     theme: &Theme,
     warnings: &mut Vec<Warning>,
 ) -> Vec<u8> {
-    let backdrop = photo.and_then(|p| match Backdrop::new(p) {
-        Ok(b) => Some(b),
-        Err(e) => {
+    // The photo is decoded and made ready while the words are drawn: the two are the
+    // cover's work that is not split into strips.
+    let (backdrop, (words, faces_warnings)) = rayon::join(
+        || photo.map(Backdrop::new),
+        || {
+            let mut warnings = Vec::new();
+            let words = draw_words(title, publisher, photo.is_some(), theme, &mut warnings);
+            (words, warnings)
+        },
+    );
+    warnings.extend(faces_warnings);
+    let (backdrop, words) = match backdrop {
+        Some(Ok(backdrop)) => (Some(backdrop), words),
+        Some(Err(e)) => {
             warnings.push(Warning::new(format!(
                 "epub: the photo could not be drawn on the cover ({e}); the cover is plain"
             )));
-            None
+            // The title goes where a plain cover has it.
+            (
+                None,
+                draw_words(title, publisher, false, theme, &mut Vec::new()),
+            )
         }
-    });
-    let on_photo = backdrop.is_some();
-    let mut words = Ink::new();
-    let width = WIDTH as f32 - 2.0 * MARGIN;
-
-    let regular = Face::new(&theme.sans.regular, warnings);
-    let bold = Face::new(&theme.sans.bold, warnings);
-    if let Some(face) = &regular
-        && !publisher.trim().is_empty()
-    {
-        let lines = face.wrap(publisher.trim(), PUBLISHER_SIZE, width);
-        let mut y = MARGIN + PUBLISHER_SIZE;
-        for line in &lines {
-            face.draw(&mut words, line, MARGIN, y, PUBLISHER_SIZE);
-            y += PUBLISHER_SIZE * 1.2;
-        }
-        let rule = Rect::from_xywh(MARGIN, y - PUBLISHER_SIZE * 0.6, width, 6.0 * UNIT);
-        if let Some(rule) = rule {
-            words.fill(&PathBuilder::from_rect(rule));
-        }
-    }
-    if let Some(face) = &bold {
-        let (size, lines) = fit_title(face, title.trim(), width);
-        let leading = size * 1.15;
-        let block = leading * lines.len() as f32;
-        let top = if on_photo {
-            HEIGHT as f32 - MARGIN * 1.5 - block
-        } else {
-            (HEIGHT as f32 - block) / 2.0
-        };
-        for (i, line) in lines.iter().enumerate() {
-            let baseline = top + leading * i as f32 + size;
-            face.draw(&mut words, line, MARGIN, baseline, size);
-        }
-    }
+        None => (None, words),
+    };
     let accent = ycbcr(theme.colors.accent);
     let tables = jpeg::Tables::new(JPEG_QUALITY);
     let (w, rows) = (WIDTH as usize, STRIP_ROWS as usize);
@@ -145,6 +127,51 @@ pub(super) fn cover_jpeg(
         .collect();
     let header = jpeg::header(&tables, WIDTH as u16, HEIGHT as u16, STRIP_MCUS);
     jpeg::join(header, &strips)
+}
+
+/// The publisher's name and rule at the top and the title (at the bottom over a photo,
+/// centred on a plain cover) as the words' coverage.
+fn draw_words(
+    title: &str,
+    publisher: &str,
+    on_photo: bool,
+    theme: &Theme,
+    warnings: &mut Vec<Warning>,
+) -> Ink {
+    let mut words = Ink::new();
+    let width = WIDTH as f32 - 2.0 * MARGIN;
+
+    let regular = Face::new(&theme.sans.regular, warnings);
+    let bold = Face::new(&theme.sans.bold, warnings);
+    if let Some(face) = &regular
+        && !publisher.trim().is_empty()
+    {
+        let lines = face.wrap(publisher.trim(), PUBLISHER_SIZE, width);
+        let mut y = MARGIN + PUBLISHER_SIZE;
+        for line in &lines {
+            face.draw(&mut words, line, MARGIN, y, PUBLISHER_SIZE);
+            y += PUBLISHER_SIZE * 1.2;
+        }
+        let rule = Rect::from_xywh(MARGIN, y - PUBLISHER_SIZE * 0.6, width, 6.0 * UNIT);
+        if let Some(rule) = rule {
+            words.fill(&PathBuilder::from_rect(rule));
+        }
+    }
+    if let Some(face) = &bold {
+        let (size, lines) = fit_title(face, title.trim(), width);
+        let leading = size * 1.15;
+        let block = leading * lines.len() as f32;
+        let top = if on_photo {
+            HEIGHT as f32 - MARGIN * 1.5 - block
+        } else {
+            (HEIGHT as f32 - block) / 2.0
+        };
+        for (i, line) in lines.iter().enumerate() {
+            let baseline = top + leading * i as f32 + size;
+            face.draw(&mut words, line, MARGIN, baseline, size);
+        }
+    }
+    words
 }
 
 /// The title's size and lines: the largest size down from [`TITLE_SIZE`] whose lines take at
