@@ -654,6 +654,26 @@ mod tests {
     }
 
     #[test]
+    fn a_photo_that_does_not_decode_gives_the_plain_cover_and_a_warning() {
+        let theme = Theme::default();
+        let broken = Image {
+            data: std::sync::Arc::new(b"\x89PNG but nothing after".to_vec()),
+            format: crate::article::ImageFormat::Png,
+            width: 40,
+            height: 30,
+            jpeg: None,
+            png: None,
+            pixels: Default::default(),
+        };
+        let mut warnings = Vec::new();
+        let with_broken = cover_jpeg("Title", "Council", Some(&broken), &theme, &mut warnings);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].message.contains("the cover is plain"));
+        let plain = cover_jpeg("Title", "Council", None, &theme, &mut Vec::new());
+        assert_eq!(with_broken, plain, "the title where a plain cover has it");
+    }
+
+    #[test]
     fn white_words_over_any_colour_are_white_and_neutral() {
         assert_eq!(ycbcr(Rgb(255, 255, 255)), [255, 128, 128]);
         assert_eq!(ycbcr(Rgb(0, 0, 0)), [0, 128, 128]);
