@@ -16,6 +16,7 @@ use rayon::prelude::*;
 use skrifa::instance::{LocationRef, Size};
 use skrifa::outline::{DrawSettings, OutlinePen};
 use skrifa::{FontRef, MetadataProvider};
+use std::sync::Arc;
 use tiny_skia::{FillRule, Mask, PathBuilder, Rect, Transform};
 
 /// The cover's size in pixels: 1 600 × 2 560, the 1 : 1.6 portrait Kindle Direct Publishing
@@ -277,31 +278,41 @@ impl Ink {
 type Tap = (usize, usize, u32);
 
 /// The photo scaled to cover the whole cover (aspect kept, the overflow cropped evenly),
-/// sampled bilinearly and darkened by [`shade`]. It is drawn in the JPEG's own terms: the
-/// photo's pixels (the image's decoded ones, shared with any other format that decoded them)
-/// are turned into YCbCr once, at the photo's size, and each plane is scaled straight to its
-/// size in the cover — the colour planes to half the width and height, as the JPEG keeps them.
+/// sampled bilinearly and darkened by [`shade`]. It is drawn in the JPEG's own terms, from the
+/// photo's samples in YCbCr, each plane scaled straight to its size in the cover — the colour
+/// planes to half the width and height, as the JPEG keeps them. A colour JPEG is decoded
+/// straight to YCbCr (its own colour space: no conversion to RGB and back); any other photo is
+/// taken as the decoded RGB pixels any format shares and turned into YCbCr where the cover
+/// shows it.
 struct Backdrop {
-    /// The photo's Y, Cb and Cr, each `width` samples a row.
-    planes: [Vec<u8>; 3],
-    width: usize,
-    /// Taps per column and per row, for the luma (full size) and the colour (half size).
+    /// The photo's samples, in one of two layouts (see [`Backdrop::offsets`]).
+    samples: Vec<u8>,
+    /// Bytes from a row to the next.
+    stride: usize,
+    /// Where each plane's first sample is (`[0, 1, 2]` interleaved, a plane apart for planes).
+    offsets: [usize; 3],
+    /// Taps per column and per row, for the luma (full size) and the colour (half size); a
+    /// column tap counts bytes within a row.
     luma: (Vec<Tap>, Vec<Tap>),
     colour: (Vec<Tap>, Vec<Tap>),
 }
 
+/// A photo's pixels: YCbCr interleaved, or RGB.
+enum Photo {
+    YCbCr(Vec<u8>),
+    Rgb(Arc<image::DynamicImage>),
+}
+
 impl Backdrop {
     fn new(photo: &Image) -> Result<Backdrop, String> {
-        let decoded = photo.decoded()?;
-        let owned;
-        let picture = match decoded.as_rgb8() {
-            Some(p) => p,
+        let (pixels, w, h) = match ycbcr_jpeg(photo) {
+            Some((samples, w, h)) => (Photo::YCbCr(samples), w, h),
             None => {
-                owned = decoded.to_rgb8();
-                &owned
+                let decoded = photo.decoded()?;
+                let (w, h) = (decoded.width(), decoded.height());
+                (Photo::Rgb(decoded), w, h)
             }
         };
-        let (w, h) = picture.dimensions();
         if w == 0 || h == 0 {
             return Err("it has no pixels".into());
         }
@@ -323,6 +334,30 @@ impl Backdrop {
         };
         let mut luma = (taps(WIDTH, 1.0, dx, w), taps(HEIGHT, 1.0, dy, h));
         let mut colour = (taps(WIDTH / 2, 2.0, dx, w), taps(HEIGHT / 2, 2.0, dy, h));
+        let rgb = match pixels {
+            Photo::YCbCr(samples) => {
+                for t in luma.0.iter_mut().chain(colour.0.iter_mut()) {
+                    t.0 *= 3;
+                    t.1 *= 3;
+                }
+                return Ok(Backdrop {
+                    samples,
+                    stride: w as usize * 3,
+                    offsets: [0, 1, 2],
+                    luma,
+                    colour,
+                });
+            }
+            Photo::Rgb(decoded) => decoded,
+        };
+        let owned;
+        let picture = match rgb.as_rgb8() {
+            Some(p) => p,
+            None => {
+                owned = rgb.to_rgb8();
+                &owned
+            }
+        };
         // Only the part of the photo the cover shows (a landscape photo loses its sides) is
         // turned into YCbCr; the taps are moved to count from its corner.
         let span = |a: &[Tap], b: &[Tap]| {
@@ -343,9 +378,11 @@ impl Backdrop {
                 t.1 -= from;
             });
         }
-        let mut planes: [Vec<u8>; 3] = std::array::from_fn(|_| vec![0; width * height]);
+        let plane = width * height;
+        let mut samples = vec![0; plane * 3];
+        let (py, rest) = samples.split_at_mut(plane);
+        let (pcb, pcr) = rest.split_at_mut(plane);
         let raw = picture.as_raw();
-        let [py, pcb, pcr] = &mut planes;
         let rows = py
             .chunks_exact_mut(width)
             .zip(pcb.chunks_exact_mut(width).zip(pcr.chunks_exact_mut(width)));
@@ -354,8 +391,9 @@ impl Backdrop {
             kernels::to_ycbcr(&raw[at..][..width * 3], y, cb, cr);
         }
         Ok(Backdrop {
-            planes,
-            width,
+            samples,
+            stride: width,
+            offsets: [0, plane, 2 * plane],
             luma,
             colour,
         })
@@ -393,12 +431,10 @@ impl Backdrop {
         lines: &mut Lines,
         out: &mut [u8],
     ) {
-        let src = &self.planes[p];
-        let stride = self.width;
+        let (src, stride) = (&self.samples[self.offsets[p]..], self.stride);
         let centre: i32 = if p == 0 { 0 } else { 128 << 8 };
-        let resample = |r: usize, line: &mut [u32]| {
-            kernels::resample(&src[r * stride..][..stride], columns, line)
-        };
+        let resample =
+            |r: usize, line: &mut [u32]| kernels::resample(&src[r * stride..], columns, line);
         let [upper, lower] = lines;
         for (i, (&(r0, r1, wy), line)) in rows
             .iter()
@@ -422,6 +458,33 @@ impl Backdrop {
             kernels::blend(line, &upper.1, &lower.1, wy, keep, centre);
         }
     }
+}
+
+/// A colour JPEG's samples in its own YCbCr, interleaved, with its width and height; `None`
+/// for any other photo (a PNG, a grey, CMYK or RGB-coded JPEG) or one that does not decode
+/// so (the RGB path then says why, if anything is wrong).
+fn ycbcr_jpeg(photo: &Image) -> Option<(Vec<u8>, u32, u32)> {
+    use zune_jpeg::zune_core::{
+        bytestream::ZCursor, colorspace::ColorSpace, options::DecoderOptions,
+    };
+    if photo.format != crate::article::ImageFormat::Jpeg {
+        return None;
+    }
+    // The reader checked the size against its own limits; these only stop the decoder's
+    // smaller defaults from refusing what the reader accepted.
+    let options = DecoderOptions::default()
+        .set_max_width(usize::from(u16::MAX))
+        .set_max_height(usize::from(u16::MAX))
+        .jpeg_set_out_colorspace(ColorSpace::YCbCr);
+    let mut decoder =
+        zune_jpeg::JpegDecoder::new_with_options(ZCursor::new(photo.data.as_slice()), options);
+    decoder.decode_headers().ok()?;
+    if decoder.input_colorspace()? != ColorSpace::YCbCr {
+        return None;
+    }
+    let (w, h) = decoder.dimensions()?;
+    let samples = decoder.decode().ok()?;
+    (samples.len() == w * h * 3).then_some((samples, w as u32, h as u32))
 }
 
 /// Two photo rows resampled to the cover's width (values × 256), each with the photo row it
@@ -671,6 +734,61 @@ mod tests {
         assert!(warnings[0].message.contains("the cover is plain"));
         let plain = cover_jpeg("Title", "Council", None, &theme, &mut Vec::new());
         assert_eq!(with_broken, plain, "the title where a plain cover has it");
+    }
+
+    #[test]
+    fn a_jpeg_photo_read_in_ycbcr_draws_the_cover_its_pixels_draw() {
+        // A photo with detail, as a JPEG (drawn from its own YCbCr) and as a PNG of the
+        // JPEG's decoded pixels (drawn from RGB): the two covers differ by rounding only.
+        let picture = image::RgbImage::from_fn(300, 200, |x, y| {
+            image::Rgb([
+                (x * 255 / 300) as u8,
+                (y * 255 / 200) as u8,
+                ((x ^ y) % 256) as u8,
+            ])
+        });
+        let mut jpeg = Vec::new();
+        image::DynamicImage::ImageRgb8(picture)
+            .write_with_encoder(image::codecs::jpeg::JpegEncoder::new_with_quality(
+                &mut jpeg, 90,
+            ))
+            .unwrap();
+        let pixels = image::load_from_memory(&jpeg).unwrap();
+        let mut png = Vec::new();
+        pixels
+            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        let photo = |data: Vec<u8>, format| Image {
+            data: std::sync::Arc::new(data),
+            format,
+            width: 300,
+            height: 200,
+            jpeg: None,
+            png: None,
+            pixels: Default::default(),
+        };
+        let jpeg_photo = photo(jpeg, crate::article::ImageFormat::Jpeg);
+        assert!(
+            ycbcr_jpeg(&jpeg_photo).is_some(),
+            "read in its own colour space"
+        );
+        let theme = Theme::default();
+        let mut warnings = Vec::new();
+        let png_photo = photo(png, crate::article::ImageFormat::Png);
+        let covers = [jpeg_photo, png_photo].map(|p| {
+            let bytes = cover_jpeg("T", "P", Some(&p), &theme, &mut warnings);
+            image::load_from_memory(&bytes).unwrap().to_rgb8()
+        });
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let [a, b] = &covers;
+        let total: u64 = a
+            .as_raw()
+            .iter()
+            .zip(b.as_raw())
+            .map(|(x, y)| u64::from(x.abs_diff(*y)))
+            .sum();
+        let mean = total as f64 / a.as_raw().len() as f64;
+        assert!(mean < 1.5, "mean difference {mean:.2} of 255");
     }
 
     #[test]
