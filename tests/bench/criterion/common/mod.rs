@@ -8,11 +8,11 @@ use briefpress::article::Article;
 use briefpress::read::{self, MemoryAssets, SourceFormat};
 
 /// The sample in its Markdown form (the main source form).
-pub const MARKDOWN: &str = include_str!("../../source/us-colombia-ties-edited.md");
+pub const MARKDOWN: &str = include_str!("../../../../source/us-colombia-ties-edited.md");
 /// The sample in its wire-text form.
-pub const TEXT: &str = include_str!("../../source/us-colombia-ties.txt");
+pub const TEXT: &str = include_str!("../../../../source/us-colombia-ties.txt");
 /// The sample's photo, named `us-colombia-ties.jpg` by both sources.
-pub const PHOTO: &[u8] = include_bytes!("../../source/us-colombia-ties.jpg");
+pub const PHOTO: &[u8] = include_bytes!("../../../../source/us-colombia-ties.jpg");
 
 /// The photo, where both sources look for it.
 pub fn assets() -> MemoryAssets {
