@@ -397,6 +397,94 @@ mod tests {
     }
 
     #[test]
+    fn colour_and_alpha_are_split_and_an_opaque_alpha_dropped() {
+        use image::DynamicImage as D;
+        let rgba = image::RgbaImage::from_fn(3, 2, |x, y| {
+            image::Rgba([x as u8, y as u8, 9, if x == 1 { 0 } else { 255 }])
+        });
+        let (colour, alpha, space) = split_alpha(&D::ImageRgba8(rgba.clone()));
+        assert_eq!(space, "DeviceRGB");
+        assert_eq!(colour, D::ImageRgba8(rgba).to_rgb8().into_raw());
+        assert_eq!(alpha, Some(vec![255, 0, 255, 255, 0, 255]));
+        let opaque = image::GrayAlphaImage::from_pixel(2, 2, image::LumaA([70, 255]));
+        assert_eq!(
+            split_alpha(&D::ImageLumaA8(opaque)),
+            (vec![70; 4], None, "DeviceGray")
+        );
+        let rgb = image::RgbImage::from_pixel(2, 1, image::Rgb([1, 2, 3]));
+        assert_eq!(
+            split_alpha(&D::ImageRgb8(rgb)),
+            (vec![1, 2, 3, 1, 2, 3], None, "DeviceRGB")
+        );
+        // 16 bits a sample: brought to 8.
+        let deep = image::ImageBuffer::from_pixel(1, 1, image::Rgba([0xFFFFu16, 0, 0x8080, 0]));
+        assert_eq!(
+            split_alpha(&D::ImageRgba16(deep)),
+            (vec![255, 0, 128], Some(vec![0]), "DeviceRGB")
+        );
+    }
+
+    #[test]
+    fn held_contents_come_back_to_their_streams_with_the_keys_in_order() {
+        let mut with_mask = ExternalStream {
+            dict: image_dict(2, 1, "DeviceRGB"),
+            content: vec![1, 2, 3, 4, 5, 6],
+            compress: true,
+        };
+        let mask = ExternalStream {
+            dict: image_dict(2, 1, "DeviceGray"),
+            content: vec![0, 200],
+            compress: true,
+        };
+        with_mask
+            .dict
+            .insert("SMask".to_owned(), DictItem::Stream { stream: mask });
+        let mut deferred = Deferred::default();
+        deferred.hold(&mut with_mask);
+        assert!(with_mask.content.is_empty());
+        let mut doc = lopdf::Document::with_version("1.7");
+        let keys =
+            |d: &lopdf::Dictionary| -> Vec<Vec<u8>> { d.iter().map(|(k, _)| k.clone()).collect() };
+        let lopdf_stream = |s: &ExternalStream, doc: &mut lopdf::Document| {
+            let mut dict = lopdf::Dictionary::new();
+            for (k, v) in &s.dict {
+                let v = match v {
+                    DictItem::Int(i) => lopdf::Object::Integer(*i),
+                    DictItem::Stream { stream } => {
+                        let mut inner = lopdf::Dictionary::new();
+                        for (k, v) in &stream.dict {
+                            if let DictItem::Int(i) = v {
+                                inner.set(k.as_str(), *i);
+                            }
+                        }
+                        lopdf::Object::Reference(
+                            doc.add_object(lopdf::Stream::new(inner, Vec::new())),
+                        )
+                    }
+                    _ => lopdf::Object::Null,
+                };
+                dict.set(k.as_str(), v);
+            }
+            lopdf::Stream::new(dict, Vec::new())
+        };
+        let main = lopdf_stream(&with_mask, &mut doc);
+        let before: Vec<Vec<u8>> = keys(&main.dict)
+            .into_iter()
+            .filter(|k| k.as_slice() != DEFERRED_KEY.as_bytes())
+            .collect();
+        let main_id = doc.add_object(main);
+        deferred.restore(&mut doc).unwrap();
+        let main = doc.get_object(main_id).unwrap().as_stream().unwrap();
+        assert_eq!(main.content, vec![1, 2, 3, 4, 5, 6]);
+        assert_eq!(keys(&main.dict), before, "the mark goes, the order stays");
+        assert_eq!(main.dict.get(b"Length").unwrap().as_i64().unwrap(), 6);
+        let mask_id = main.dict.get(b"SMask").unwrap().as_reference().unwrap();
+        let mask = doc.get_object(mask_id).unwrap().as_stream().unwrap();
+        assert_eq!(mask.content, vec![0, 200]);
+        assert!(!mask.dict.has(DEFERRED_KEY.as_bytes()));
+    }
+
+    #[test]
     fn downsampling_keeps_the_aspect_and_only_when_needed() {
         // 6 000 × 4 000 px printed 6 in × 4 in: 1 000 dpi, so 1 800 × 1 200 px.
         assert_eq!(
