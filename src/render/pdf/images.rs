@@ -33,6 +33,61 @@ const JPEG_QUALITY: u8 = 90;
 /// shows no ringing and no visible softening in print.
 const DOWNSAMPLE_FILTER: image::imageops::FilterType = image::imageops::FilterType::Triangle;
 
+/// The dictionary key that marks a stream whose content [`Deferred`] holds.
+const DEFERRED_KEY: &str = "BriefpressDeferred";
+
+/// The image streams' contents, held back while printpdf builds its lopdf document: it copies
+/// every external stream's content into its lopdf stream (`ExternalStream::into_lopdf`), and
+/// for the sample with charts (a 1600 × 1000 RGBA chart's 4.8 MB of colour and 1.6 MB of
+/// alpha) those copies' page faults and `memcpy` were a fifth of the PDF's time under perf.
+/// Each stream goes to printpdf empty, marked with its content's index, and gets its content
+/// back, moved, in the lopdf document.
+#[derive(Default)]
+pub struct Deferred(Vec<Vec<u8>>);
+
+impl Deferred {
+    /// Takes the content of `stream` and of the streams in its dictionary (a soft mask).
+    pub fn hold(&mut self, stream: &mut ExternalStream) {
+        for item in stream.dict.values_mut() {
+            if let DictItem::Stream { stream } = item {
+                self.hold(stream);
+            }
+        }
+        let index = self.0.len() as i64;
+        self.0.push(std::mem::take(&mut stream.content));
+        stream
+            .dict
+            .insert(DEFERRED_KEY.to_owned(), DictItem::Int(index));
+    }
+
+    /// Gives every marked stream of `doc` its content back and drops the mark (the other keys
+    /// keep their order, so the file is what it would have been).
+    pub fn restore(mut self, doc: &mut lopdf::Document) -> Result<()> {
+        let key = DEFERRED_KEY.as_bytes();
+        for object in doc.objects.values_mut() {
+            let lopdf::Object::Stream(stream) = object else {
+                continue;
+            };
+            let Ok(index) = stream.dict.get(key).and_then(lopdf::Object::as_i64) else {
+                continue;
+            };
+            let content = usize::try_from(index)
+                .ok()
+                .and_then(|i| self.0.get_mut(i))
+                .map(std::mem::take)
+                .ok_or_else(|| Error::render("pdf", "an image stream's content went missing"))?;
+            stream.dict = stream
+                .dict
+                .iter()
+                .filter(|(k, _)| k.as_slice() != key)
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            stream.set_content(content);
+        }
+        Ok(())
+    }
+}
+
 /// The pixel size an image needs when printed at `printed` (width, height in points), or
 /// `None` when it is not larger than that.
 pub fn target_size(pixels: (u32, u32), printed: (f32, f32)) -> Option<(u32, u32)> {
@@ -251,33 +306,9 @@ fn png_pixels(image: &Image, size: Option<(u32, u32)>) -> Result<ExternalStream>
         None => decoded.as_ref(),
     };
     let (w, h) = (img.width(), img.height());
-    let has_alpha = img.color().has_alpha();
-    let grey = !img.color().has_color();
-    let (pixels, alpha, space) = if grey {
-        let la = img.to_luma_alpha8();
-        let (mut g, mut a) = (
-            Vec::with_capacity(la.len() / 2),
-            Vec::with_capacity(la.len() / 2),
-        );
-        for p in la.pixels() {
-            g.push(p.0[0]);
-            a.push(p.0[1]);
-        }
-        (g, a, "DeviceGray")
-    } else {
-        let rgba = img.to_rgba8();
-        let (mut c, mut a) = (
-            Vec::with_capacity(rgba.len() / 4 * 3),
-            Vec::with_capacity(rgba.len() / 4),
-        );
-        for p in rgba.pixels() {
-            c.extend_from_slice(&p.0[..3]);
-            a.push(p.0[3]);
-        }
-        (c, a, "DeviceRGB")
-    };
+    let (pixels, alpha, space) = split_alpha(img);
     let mut dict = image_dict(w, h, space);
-    if has_alpha && alpha.iter().any(|a| *a != 255) {
+    if let Some(alpha) = alpha {
         let smask = ExternalStream {
             dict: image_dict(w, h, "DeviceGray"),
             content: alpha,
@@ -290,6 +321,54 @@ fn png_pixels(image: &Image, size: Option<(u32, u32)>) -> Result<ExternalStream>
         content: pixels,
         compress: true,
     })
+}
+
+/// An image's 8-bit colour samples and, when some pixel is not fully opaque, its alpha
+/// samples apart, with the colour space. The reader's decode of an 8-bit PNG is split straight
+/// from its buffer: converting it to RGBA first (`to_rgba8`) copied a 1600 × 1000 chart's
+/// 6.4 MB once more, and an opaque one was widened to RGBA only to drop the alpha again.
+fn split_alpha(img: &image::DynamicImage) -> (Vec<u8>, Option<Vec<u8>>, &'static str) {
+    use image::DynamicImage as D;
+    /// Colour and alpha of `n`-byte pixels whose last byte is the alpha.
+    fn split<const N: usize>(raw: &[u8]) -> (Vec<u8>, Option<Vec<u8>>) {
+        let count = raw.len() / N;
+        let mut colour = vec![0; count * (N - 1)];
+        let mut alpha = vec![0; count];
+        let mut opaque = true;
+        for ((p, c), a) in raw
+            .chunks_exact(N)
+            .zip(colour.chunks_exact_mut(N - 1))
+            .zip(&mut alpha)
+        {
+            c.copy_from_slice(&p[..N - 1]);
+            *a = p[N - 1];
+            opaque &= *a == 255;
+        }
+        // A fully opaque alpha channel needs no soft mask.
+        (colour, (!opaque).then_some(alpha))
+    }
+    match img {
+        D::ImageLuma8(g) => (g.as_raw().clone(), None, "DeviceGray"),
+        D::ImageRgb8(c) => (c.as_raw().clone(), None, "DeviceRGB"),
+        D::ImageLumaA8(la) => {
+            let (g, a) = split::<2>(la.as_raw());
+            (g, a, "DeviceGray")
+        }
+        D::ImageRgba8(rgba) => {
+            let (c, a) = split::<4>(rgba.as_raw());
+            (c, a, "DeviceRGB")
+        }
+        // 16-bit and float samples, brought to 8 bits (an image without alpha gets an opaque
+        // one, and so no soft mask).
+        other if !other.color().has_color() => {
+            let (g, a) = split::<2>(other.to_luma_alpha8().as_raw());
+            (g, a, "DeviceGray")
+        }
+        other => {
+            let (c, a) = split::<4>(other.to_rgba8().as_raw());
+            (c, a, "DeviceRGB")
+        }
+    }
 }
 
 #[cfg(test)]
@@ -315,6 +394,94 @@ mod tests {
         };
         assert!(xobject(&truncated, (10.0, 10.0)).is_err());
         assert!(png_pixels(&truncated, None).is_err());
+    }
+
+    #[test]
+    fn colour_and_alpha_are_split_and_an_opaque_alpha_dropped() {
+        use image::DynamicImage as D;
+        let rgba = image::RgbaImage::from_fn(3, 2, |x, y| {
+            image::Rgba([x as u8, y as u8, 9, if x == 1 { 0 } else { 255 }])
+        });
+        let (colour, alpha, space) = split_alpha(&D::ImageRgba8(rgba.clone()));
+        assert_eq!(space, "DeviceRGB");
+        assert_eq!(colour, D::ImageRgba8(rgba).to_rgb8().into_raw());
+        assert_eq!(alpha, Some(vec![255, 0, 255, 255, 0, 255]));
+        let opaque = image::GrayAlphaImage::from_pixel(2, 2, image::LumaA([70, 255]));
+        assert_eq!(
+            split_alpha(&D::ImageLumaA8(opaque)),
+            (vec![70; 4], None, "DeviceGray")
+        );
+        let rgb = image::RgbImage::from_pixel(2, 1, image::Rgb([1, 2, 3]));
+        assert_eq!(
+            split_alpha(&D::ImageRgb8(rgb)),
+            (vec![1, 2, 3, 1, 2, 3], None, "DeviceRGB")
+        );
+        // 16 bits a sample: brought to 8.
+        let deep = image::ImageBuffer::from_pixel(1, 1, image::Rgba([0xFFFFu16, 0, 0x8080, 0]));
+        assert_eq!(
+            split_alpha(&D::ImageRgba16(deep)),
+            (vec![255, 0, 128], Some(vec![0]), "DeviceRGB")
+        );
+    }
+
+    #[test]
+    fn held_contents_come_back_to_their_streams_with_the_keys_in_order() {
+        let mut with_mask = ExternalStream {
+            dict: image_dict(2, 1, "DeviceRGB"),
+            content: vec![1, 2, 3, 4, 5, 6],
+            compress: true,
+        };
+        let mask = ExternalStream {
+            dict: image_dict(2, 1, "DeviceGray"),
+            content: vec![0, 200],
+            compress: true,
+        };
+        with_mask
+            .dict
+            .insert("SMask".to_owned(), DictItem::Stream { stream: mask });
+        let mut deferred = Deferred::default();
+        deferred.hold(&mut with_mask);
+        assert!(with_mask.content.is_empty());
+        let mut doc = lopdf::Document::with_version("1.7");
+        let keys =
+            |d: &lopdf::Dictionary| -> Vec<Vec<u8>> { d.iter().map(|(k, _)| k.clone()).collect() };
+        let lopdf_stream = |s: &ExternalStream, doc: &mut lopdf::Document| {
+            let mut dict = lopdf::Dictionary::new();
+            for (k, v) in &s.dict {
+                let v = match v {
+                    DictItem::Int(i) => lopdf::Object::Integer(*i),
+                    DictItem::Stream { stream } => {
+                        let mut inner = lopdf::Dictionary::new();
+                        for (k, v) in &stream.dict {
+                            if let DictItem::Int(i) = v {
+                                inner.set(k.as_str(), *i);
+                            }
+                        }
+                        lopdf::Object::Reference(
+                            doc.add_object(lopdf::Stream::new(inner, Vec::new())),
+                        )
+                    }
+                    _ => lopdf::Object::Null,
+                };
+                dict.set(k.as_str(), v);
+            }
+            lopdf::Stream::new(dict, Vec::new())
+        };
+        let main = lopdf_stream(&with_mask, &mut doc);
+        let before: Vec<Vec<u8>> = keys(&main.dict)
+            .into_iter()
+            .filter(|k| k.as_slice() != DEFERRED_KEY.as_bytes())
+            .collect();
+        let main_id = doc.add_object(main);
+        deferred.restore(&mut doc).unwrap();
+        let main = doc.get_object(main_id).unwrap().as_stream().unwrap();
+        assert_eq!(main.content, vec![1, 2, 3, 4, 5, 6]);
+        assert_eq!(keys(&main.dict), before, "the mark goes, the order stays");
+        assert_eq!(main.dict.get(b"Length").unwrap().as_i64().unwrap(), 6);
+        let mask_id = main.dict.get(b"SMask").unwrap().as_reference().unwrap();
+        let mask = doc.get_object(mask_id).unwrap().as_stream().unwrap();
+        assert_eq!(mask.content, vec![0, 200]);
+        assert!(!mask.dict.has(DEFERRED_KEY.as_bytes()));
     }
 
     #[test]

@@ -67,7 +67,9 @@ fn write(laid: &layout::Layout<'_>, metadata: &finish::Metadata) -> Result<Rende
             }
         }
     }
-    // Images, each stored once however often it appears, named in order of first use.
+    // Images, each stored once however often it appears, named in order of first use; their
+    // contents wait outside printpdf, which would copy them.
+    let mut deferred = images::Deferred::default();
     let mut registered: Vec<(&crate::article::Image, XObjectId)> = Vec::new();
     let mut placements: Vec<BTreeMap<usize, XObjectId>> = Vec::with_capacity(laid.pages.len());
     for page in &laid.pages {
@@ -82,7 +84,8 @@ fn write(laid: &layout::Layout<'_>, metadata: &finish::Metadata) -> Result<Rende
                             .iter()
                             .find(|(img, _)| img.data == image.data)
                             .map_or((f32::INFINITY, f32::INFINITY), |(_, s)| *s);
-                        let xobject = images::xobject(image, size)?;
+                        let mut xobject = images::xobject(image, size)?;
+                        deferred.hold(&mut xobject.stream);
                         doc.resources
                             .xobjects
                             .map
@@ -124,6 +127,7 @@ fn write(laid: &layout::Layout<'_>, metadata: &finish::Metadata) -> Result<Rende
     };
     let mut pdf_warnings = Vec::new();
     let mut lo = doc.to_lopdf_document(&opts, &mut pdf_warnings);
+    deferred.restore(&mut lo)?;
     paint::replace_contents(&mut lo, contents)?;
     for w in pdf_warnings
         .iter()
