@@ -293,10 +293,36 @@ const C6: f32 = 0.382_683_43;
 const C2_MINUS_C6: f32 = 0.541_196_1;
 const C2_PLUS_C6: f32 = 1.306_563;
 
+/// Eight lanes of floats, as the DCT needs them: the portable arrays and the AVX2 registers
+/// are both this, so one [`dct_1d`] does the same operations in the same order on each.
+trait Vector: Copy {
+    fn add(self, other: Self) -> Self;
+    fn sub(self, other: Self) -> Self;
+    fn mul(self, k: f32) -> Self;
+}
+
+impl Vector for Lanes {
+    #[inline(always)]
+    fn add(self, other: Lanes) -> Lanes {
+        add(self, other)
+    }
+
+    #[inline(always)]
+    fn sub(self, other: Lanes) -> Lanes {
+        sub(self, other)
+    }
+
+    #[inline(always)]
+    fn mul(self, k: f32) -> Lanes {
+        mul(self, k)
+    }
+}
+
 /// The AAN forward DCT of the IJG's libjpeg (jfdctflt.c) along the eight vectors, for all
 /// eight lanes at once; the outputs carry the scales the divisors take off ([`AAN`]).
 #[inline(always)]
-fn dct_1d(d: [Lanes; 8]) -> [Lanes; 8] {
+fn dct_1d<V: Vector>(d: [V; 8]) -> [V; 8] {
+    let (add, sub, mul) = (V::add, V::sub, V::mul);
     let tmp0 = add(d[0], d[7]);
     let tmp7 = sub(d[0], d[7]);
     let tmp1 = add(d[1], d[6]);
@@ -509,8 +535,8 @@ mod avx2 {
             let bytes = unsafe { _mm_loadl_epi64(line.as_ptr().cast()) };
             _mm256_sub_ps(_mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(bytes)), shift)
         });
-        let across = dct_1d(transpose(rows));
-        let coefficients = dct_1d(transpose(across));
+        let across = super::dct_1d(transpose(rows));
+        let coefficients = super::dct_1d(transpose(across));
         let round = _mm256_set1_ps(super::ROUND);
         let round_bits = _mm256_set1_epi32(super::ROUND.to_bits() as i32);
         let zero = _mm256_setzero_si256();
@@ -558,64 +584,23 @@ mod avx2 {
         ]
     }
 
-    #[target_feature(enable = "avx2")]
-    #[inline]
-    fn add(a: __m256, b: __m256) -> __m256 {
-        _mm256_add_ps(a, b)
-    }
+    impl super::Vector for __m256 {
+        // SAFETY (each): these run only inside `transform`, which the caller enters having
+        // checked that the processor has AVX2; they are inlined into it.
+        #[inline(always)]
+        fn add(self, other: __m256) -> __m256 {
+            unsafe { _mm256_add_ps(self, other) }
+        }
 
-    #[target_feature(enable = "avx2")]
-    #[inline]
-    fn sub(a: __m256, b: __m256) -> __m256 {
-        _mm256_sub_ps(a, b)
-    }
+        #[inline(always)]
+        fn sub(self, other: __m256) -> __m256 {
+            unsafe { _mm256_sub_ps(self, other) }
+        }
 
-    #[target_feature(enable = "avx2")]
-    #[inline]
-    fn mul(a: __m256, k: f32) -> __m256 {
-        _mm256_mul_ps(a, _mm256_set1_ps(k))
-    }
-
-    /// [`super::dct_1d`], operation for operation.
-    #[target_feature(enable = "avx2")]
-    #[inline]
-    fn dct_1d(d: [__m256; 8]) -> [__m256; 8] {
-        let tmp0 = add(d[0], d[7]);
-        let tmp7 = sub(d[0], d[7]);
-        let tmp1 = add(d[1], d[6]);
-        let tmp6 = sub(d[1], d[6]);
-        let tmp2 = add(d[2], d[5]);
-        let tmp5 = sub(d[2], d[5]);
-        let tmp3 = add(d[3], d[4]);
-        let tmp4 = sub(d[3], d[4]);
-
-        let tmp10 = add(tmp0, tmp3);
-        let tmp13 = sub(tmp0, tmp3);
-        let tmp11 = add(tmp1, tmp2);
-        let tmp12 = sub(tmp1, tmp2);
-        let z1 = mul(add(tmp12, tmp13), super::C4);
-        let (o0, o4) = (add(tmp10, tmp11), sub(tmp10, tmp11));
-        let (o2, o6) = (add(tmp13, z1), sub(tmp13, z1));
-
-        let tmp10 = add(tmp4, tmp5);
-        let tmp11 = add(tmp5, tmp6);
-        let tmp12 = add(tmp6, tmp7);
-        let z5 = mul(sub(tmp10, tmp12), super::C6);
-        let z2 = add(mul(tmp10, super::C2_MINUS_C6), z5);
-        let z4 = add(mul(tmp12, super::C2_PLUS_C6), z5);
-        let z3 = mul(tmp11, super::C4);
-        let z11 = add(tmp7, z3);
-        let z13 = sub(tmp7, z3);
-        [
-            o0,
-            add(z11, z4),
-            o2,
-            sub(z13, z2),
-            o4,
-            add(z13, z2),
-            o6,
-            sub(z11, z4),
-        ]
+        #[inline(always)]
+        fn mul(self, k: f32) -> __m256 {
+            unsafe { _mm256_mul_ps(self, _mm256_set1_ps(k)) }
+        }
     }
 }
 
