@@ -246,6 +246,8 @@ fn lay_words(
 struct Ink {
     mask: Mask,
     rows: Vec<(usize, usize)>,
+    /// The rows already written once (see [`Ink::fill`]).
+    written: Vec<bool>,
 }
 
 impl Ink {
@@ -253,6 +255,7 @@ impl Ink {
         Ink {
             mask: Mask::new(WIDTH, HEIGHT).expect("the cover's size is not zero"),
             rows: Vec::new(),
+            written: vec![false; HEIGHT as usize],
         }
     }
 
@@ -262,7 +265,18 @@ impl Ink {
         let bounds = path.bounds();
         let top = (bounds.top().floor() - 1.0).max(0.0) as usize;
         let bottom = (bounds.bottom().ceil() + 2.0).max(0.0) as usize;
-        self.rows.push((top, bottom.min(HEIGHT as usize)));
+        let bottom = bottom.min(HEIGHT as usize);
+        self.rows.push((top, bottom));
+        // The mask's memory is fresh from the system. Filling reads a row before writing it,
+        // and a page first read maps the shared zero page, which the write must then replace
+        // while the other thread runs: a page-table change every core is told of. Zeros
+        // written first give each page its own memory at once.
+        let w = WIDTH as usize;
+        for row in top..bottom.max(top) {
+            if !std::mem::replace(&mut self.written[row], true) {
+                self.mask.data_mut()[row * w..][..w].fill(0);
+            }
+        }
         self.mask
             .fill_path(path, FillRule::Winding, true, Transform::identity());
     }
