@@ -272,7 +272,104 @@ impl PngFacts {
                 .is_some_and(|p| p.len() % 3 == 0 && (1..=256).contains(&(p.len() / 3))),
             PngColour::GreyAlpha | PngColour::RgbAlpha => false,
         };
-        colour && !self.interlaced && !self.transparency && !self.image_data.is_empty()
+        colour && self.plain_rows()
+    }
+
+    /// Whether the image data can go into a PDF still filtered, with its alpha taken apart
+    /// row by row: grey or RGB with alpha, not interlaced. A PNG filter predicts each byte
+    /// from the same byte of the pixel before and of the row above, so the colour bytes and
+    /// the alpha bytes of a filtered row are each the filtered row of their own image. The
+    /// reader then keeps no pixels either.
+    pub fn split_as_stored(&self) -> bool {
+        matches!(self.colour, PngColour::GreyAlpha | PngColour::RgbAlpha) && self.plain_rows()
+    }
+
+    /// Not interlaced, no `tRNS`, some image data.
+    fn plain_rows(&self) -> bool {
+        !self.interlaced && !self.transparency && !self.image_data.is_empty()
+    }
+
+    /// Bytes a filtered row of a `width`-pixel image takes: its filter type byte, then its
+    /// samples packed into whole bytes.
+    pub fn row_bytes(&self, width: u32) -> u64 {
+        let channels: u64 = match self.colour {
+            PngColour::Grey | PngColour::Palette => 1,
+            PngColour::GreyAlpha => 2,
+            PngColour::Rgb => 3,
+            PngColour::RgbAlpha => 4,
+        };
+        1 + (u64::from(width) * channels * u64::from(self.bit_depth)).div_ceil(8)
+    }
+
+    /// Inflates the image data of `file` (the PNG these facts came from) and hands `row` each
+    /// filtered row of a `width` × `height` image in turn, never holding more than one buffer
+    /// of them. True when the zlib stream (its Adler-32 checked) is exactly the rows, nothing
+    /// after it in any `IDAT` chunk, and `row` accepted every one; false as soon as either
+    /// fails.
+    pub fn each_row(
+        &self,
+        file: &[u8],
+        width: u32,
+        height: u32,
+        mut row: impl FnMut(&[u8]) -> bool,
+    ) -> bool {
+        /// The furthest back a deflate stream refers.
+        const WINDOW: usize = 32 * 1024;
+        let Ok(len) = usize::try_from(self.row_bytes(width)) else {
+            return false;
+        };
+        let Some(expected) = u64::try_from(len)
+            .ok()
+            .and_then(|l| l.checked_mul(u64::from(height)))
+        else {
+            return false;
+        };
+        // What is kept when the buffer is moved up: the window, and the row not yet whole.
+        let keep = WINDOW.max(len);
+        let mut buf = vec![0u8; keep + 64 * 1024];
+        let mut inflate = fdeflate::Decompressor::new();
+        // Written up to `end`; the next row starts at `start`; `done` bytes before `start`.
+        let (mut start, mut end, mut done) = (0usize, 0usize, 0u64);
+        let mut chunks = self.image_data.iter().filter(|r| !r.is_empty()).peekable();
+        let mut input: &[u8] = &[];
+        loop {
+            if input.is_empty()
+                && let Some(r) = chunks.next()
+            {
+                match file.get(r.clone()) {
+                    Some(chunk) => input = chunk,
+                    None => return false,
+                }
+            }
+            if buf.len() - end < WINDOW {
+                let from = start.min(end.saturating_sub(WINDOW));
+                buf.copy_within(from..end, 0);
+                (start, end) = (start - from, end - from);
+            }
+            let last = chunks.peek().is_none();
+            let Ok((read, written)) = inflate.read(input, &mut buf, end, last) else {
+                return false;
+            };
+            input = &input[read..];
+            end += written;
+            if done + (end - start) as u64 > expected {
+                return false;
+            }
+            while end - start >= len {
+                if !row(&buf[start..start + len]) {
+                    return false;
+                }
+                start += len;
+                done += len as u64;
+            }
+            if inflate.is_done() {
+                return done == expected && end == start && input.is_empty() && last;
+            }
+            // No progress with room to write: the data ran out before the stream's end.
+            if read == 0 && written == 0 {
+                return false;
+            }
+        }
     }
 }
 

@@ -2,9 +2,10 @@
 //! folder, the file must exist, be a JPEG or PNG, be whole (not truncated) and stay within size
 //! limits that stop decompression bombs.
 //!
-//! A PNG the PDF stores as it is (opaque, not interlaced) has its chunks' CRCs and its image
-//! data's zlib stream checked, rows counted but not unfiltered ([`rows_check`]); any other PNG
-//! is decoded completely: the PDF stores its pixels, so they must decode. A JPEG goes into
+//! A PNG the PDF stores from its filtered rows (not interlaced, no `tRNS`; with alpha, the
+//! alpha is split from the rows) has its chunks' CRCs and its image data's zlib stream
+//! checked, rows counted but not unfiltered ([`rows_check`]); any other PNG is decoded
+//! completely: the PDF stores its pixels, so they must decode. A JPEG goes into
 //! every format byte for byte, so decoding it only to check it was the costliest step of a
 //! build (30 M instructions of 189 M for the sample's 1600 × 1000 photo, under callgrind):
 //! instead its marker segments are walked ([`jpeg_structure`]) — the frame header gives the
@@ -70,31 +71,50 @@ pub fn figures_mut(article: &mut Article) -> Vec<&mut Figure> {
 }
 
 /// Loads every figure that names a file and has no image yet. `lines` says where the source
-/// names each path (unknown paths get no line).
+/// names each path (unknown paths get no line). Each path is read and checked once, however
+/// many figures name it (a photo that is also a figure shares its bytes and its pixels), and
+/// the paths are checked in parallel; what happens is reported in the figures' order.
 pub(crate) fn load_all(
     article: &mut Article,
     lines: &[(String, Location)],
     assets: &dyn Assets,
     warnings: &mut Vec<Warning>,
 ) -> Vec<Error> {
-    let mut problems = Vec::new();
-    for fig in figures_mut(article) {
-        if fig.image.is_some() {
-            continue;
+    use rayon::prelude::*;
+    let mut figures: Vec<&mut Figure> = figures_mut(article)
+        .into_iter()
+        .filter(|f| f.image.is_none() && f.src.is_some())
+        .collect();
+    let mut paths: Vec<String> = Vec::new();
+    for fig in &figures {
+        if let Some(src) = &fig.src
+            && !paths.contains(src)
+        {
+            paths.push(src.clone());
         }
-        let Some(src) = fig.src.clone() else { continue };
-        let at = lines
+    }
+    let at = |src: &str| {
+        lines
             .iter()
-            .find(|(p, _)| *p == src)
+            .find(|(p, _)| p == src)
             .map(|(_, l)| *l)
-            .unwrap_or_default();
-        match load_one(&src, at, assets) {
+            .unwrap_or_default()
+    };
+    let loaded: Vec<Result<(String, Image, Vec<String>)>> = paths
+        .par_iter()
+        .map(|src| load_one(src, at(src), assets))
+        .collect();
+    let mut problems = Vec::new();
+    for (src, result) in paths.iter().zip(loaded) {
+        match result {
             Ok((rel, image, notes)) => {
                 for note in notes {
-                    warnings.push(Warning::at(at, format!("image `{src}` {note}")));
+                    warnings.push(Warning::at(at(src), format!("image `{src}` {note}")));
                 }
-                fig.src = Some(rel);
-                fig.image = Some(image);
+                for fig in figures.iter_mut().filter(|f| f.src.as_ref() == Some(src)) {
+                    fig.src = Some(rel.clone());
+                    fig.image = Some(image.clone());
+                }
             }
             // Every image is tried, so one run names every missing or bad file.
             Err(e) => problems.push(e),
@@ -211,9 +231,13 @@ pub fn check_image_noting(
                     .to_owned(),
             );
         }
-        // An opaque, non-interlaced PNG goes into the PDF as it is stored: its rows are checked
-        // as they inflate, without keeping the pixels, which nothing then needs.
-        if let Some(facts) = png.facts.as_ref().filter(|f| f.stored_as_is())
+        // A non-interlaced PNG goes into the PDF as it is stored, its alpha (if any) split
+        // from the filtered rows: its rows are checked as they inflate, without keeping the
+        // pixels, which nothing then needs.
+        if let Some(facts) = png
+            .facts
+            .as_ref()
+            .filter(|f| f.stored_as_is() || f.split_as_stored())
             && !(2..=8).contains(&png.orientation)
             && check_size(png.width, png.height).is_ok()
             && rows_check(&png.stripped, facts, png.width, png.height)
@@ -232,8 +256,8 @@ pub fn check_image_noting(
             };
             return Ok((image, notes));
         }
-        // Anything else is decoded whole, and the pixels are kept: the PDF needs them (colour
-        // and alpha apart), and this is the one decode.
+        // Anything else (interlaced, `tRNS`, a damaged stream) is decoded whole, and the
+        // pixels are kept: the PDF needs them, and this is the one decode.
         let image = decode_and_check(png.stripped, ImageFormat::Png, png.orientation)?;
         return Ok((image, notes));
     }
@@ -665,68 +689,11 @@ struct PngWalk {
 /// third of it under perf): every chunk's CRC is right (as decoders check), the `IDAT` data is
 /// one zlib stream that inflates, ends with its Adler-32 right (which decoders do not check but
 /// PDF readers may) and is followed by nothing, it inflates to exactly `height` rows of a
-/// filter-type byte (0 to 4) and the row's bytes. It is inflated through one 64 KiB buffer,
-/// chunk by chunk. Any problem sends the PNG to the full decode, which says what is wrong, if
+/// filter-type byte (0 to 4) and the row's bytes. It is inflated through one buffer, chunk by
+/// chunk ([`PngFacts::each_row`]). Any problem sends the PNG to the full decode, which says what is wrong, if
 /// anything.
 fn rows_check(data: &[u8], facts: &PngFacts, width: u32, height: u32) -> bool {
-    if !chunk_crcs_right(data) {
-        return false;
-    }
-    let channels: u64 = match facts.colour {
-        PngColour::Grey | PngColour::Palette => 1,
-        PngColour::GreyAlpha => 2,
-        PngColour::Rgb => 3,
-        PngColour::RgbAlpha => 4,
-    };
-    let row_bits = u64::from(width) * channels * u64::from(facts.bit_depth);
-    // Each row: its filter-type byte, then its samples packed into whole bytes.
-    let row = 1 + row_bits.div_ceil(8);
-    let expected = u64::from(height) * row;
-    let mut inflate = flate2::Decompress::new(true);
-    let mut out = [0u8; 64 * 1024];
-    // Where in the inflated data the next row starts.
-    let mut next_row = 0u64;
-    let mut chunks = facts.image_data.iter();
-    let mut input: &[u8] = &[];
-    loop {
-        // The next chunk with data, if any is left: empty `IDAT` chunks are allowed.
-        while input.is_empty() {
-            match chunks.next() {
-                Some(r) => match data.get(r.clone()) {
-                    Some(chunk) => input = chunk,
-                    None => return false,
-                },
-                None => break,
-            }
-        }
-        let (before_in, before_out) = (inflate.total_in(), inflate.total_out());
-        let status = inflate.decompress(input, &mut out, flate2::FlushDecompress::None);
-        let read = (inflate.total_in() - before_in) as usize;
-        let written = (inflate.total_out() - before_out) as usize;
-        input = &input[read..];
-        if inflate.total_out() > expected {
-            return false;
-        }
-        // The filter-type bytes among what was just written.
-        while next_row < inflate.total_out() {
-            if out[(next_row - before_out) as usize] > 4 {
-                return false;
-            }
-            next_row += row;
-        }
-        match status {
-            Ok(flate2::Status::StreamEnd) => {
-                // Nothing may follow the stream, in this chunk or a later one.
-                return inflate.total_out() == expected
-                    && input.is_empty()
-                    && chunks.all(|r| r.is_empty());
-            }
-            // No progress with a whole buffer free: the data ran out before the stream's end.
-            Ok(_) if read == 0 && written == 0 => return false,
-            Ok(_) => {}
-            Err(_) => return false,
-        }
-    }
+    chunk_crcs_right(data) && facts.each_row(data, width, height, |row| row[0] <= 4)
 }
 
 /// Whether every chunk's CRC (over its type and data) is right in a PNG whose chunks were
@@ -1390,21 +1357,72 @@ mod tests {
         let broken = check_image(plain_png(true)).unwrap();
         assert!(!broken.png.unwrap().intact);
         assert!(broken.pixels.is_decoded());
-        // A PNG with alpha is decoded by the check, and the pixels stay for the PDF.
+        // A PNG with alpha is checked row by row too (the PDF splits its filtered rows); its
+        // pixels decode only when asked for.
         let rgba = image::RgbaImage::from_pixel(4, 4, image::Rgba([1, 2, 3, 100]));
         let mut png = Vec::new();
         rgba.write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png)
             .unwrap();
         let checked = check_image(png).unwrap();
-        assert_eq!(
-            checked.png.as_ref().map(|f| f.colour),
-            Some(PngColour::RgbAlpha)
-        );
-        assert!(checked.pixels.is_decoded());
+        let facts = checked.png.clone().unwrap();
+        assert_eq!(facts.colour, PngColour::RgbAlpha);
+        assert!(facts.intact && facts.split_as_stored() && !facts.stored_as_is());
+        assert!(!checked.pixels.is_decoded());
         assert_eq!(
             checked.decoded().unwrap().to_rgba8().get_pixel(0, 0).0,
             [1, 2, 3, 100]
         );
+        // A `tRNS` colour cannot be split from the rows: the check decodes, the pixels stay.
+        let keyed = check_image(png_with(&[chunk(b"tRNS", &[0, 0, 0, 30, 0, 7])])).unwrap();
+        let facts = keyed.png.clone().unwrap();
+        assert!(facts.transparency && !facts.stored_as_is() && !facts.split_as_stored());
+        assert!(keyed.pixels.is_decoded());
+    }
+
+    #[test]
+    fn rows_longer_than_the_deflate_window_are_checked_whole() {
+        // 20 000 px of 8-bit grey and alpha: a 40 001-byte row, longer than the 32 KiB a
+        // match may reach back, over several moves of the inflate buffer.
+        let img = image::GrayAlphaImage::from_fn(20_000, 6, |x, y| {
+            image::LumaA([(x / 7 + y) as u8, (x % 251) as u8])
+        });
+        let mut png = Vec::new();
+        img.write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        let walk = png_structure(&png).ok().unwrap();
+        let facts = walk.facts.clone().unwrap();
+        assert!(facts.split_as_stored());
+        let mut rows = Vec::new();
+        assert!(
+            facts.each_row(&walk.stripped, walk.width, walk.height, |r| {
+                rows.push(r.len());
+                true
+            })
+        );
+        assert_eq!(rows, vec![40_001; 6]);
+        assert!(rows_check(&walk.stripped, &facts, walk.width, walk.height));
+        // One row fewer than the header says, or one more, is not whole.
+        assert!(!rows_check(
+            &walk.stripped,
+            &facts,
+            walk.width,
+            walk.height + 1
+        ));
+        assert!(!rows_check(
+            &walk.stripped,
+            &facts,
+            walk.width,
+            walk.height - 1
+        ));
+        // A row the callback refuses stops the walk.
+        let mut seen = 0;
+        assert!(
+            !facts.each_row(&walk.stripped, walk.width, walk.height, |_| {
+                seen += 1;
+                seen < 3
+            })
+        );
+        assert_eq!(seen, 3);
     }
 
     /// CRC-32 (ISO-HDLC), as PNG chunks carry it.
@@ -1421,5 +1439,59 @@ mod tests {
             }
         }
         !c
+    }
+
+    #[test]
+    fn a_file_named_twice_is_read_once_and_shared() {
+        use crate::read::{Assets, SourceFormat, read};
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        /// One PNG, and how often it was read.
+        struct Counting(Vec<u8>, AtomicUsize);
+        impl Assets for Counting {
+            fn read(&self, path: &str) -> std::io::Result<Vec<u8>> {
+                match path {
+                    "chart.png" => {
+                        self.1.fetch_add(1, Ordering::Relaxed);
+                        Ok(self.0.clone())
+                    }
+                    _ => Err(std::io::ErrorKind::NotFound.into()),
+                }
+            }
+        }
+        let assets = Counting(png_with(&[]), AtomicUsize::new(0));
+        let brief = "---\ntitle: Twice\nphoto:\n  path: chart.png\n  alt: A chart\n---\n\n\
+                     Text.\n\n![The chart again](chart.png)\n\n![Gone](missing.png)\n\n\
+                     ![And again](chart.png)\n";
+        let error = read(SourceFormat::Markdown, brief.as_bytes(), "twice", &assets)
+            .err()
+            .unwrap();
+        assert!(error.to_string().contains("missing.png"), "{error}");
+        assert_eq!(assets.1.load(Ordering::Relaxed), 1, "read once");
+        let brief = brief.replace("![Gone](missing.png)\n\n", "");
+        let article = read(SourceFormat::Markdown, brief.as_bytes(), "twice", &assets)
+            .unwrap()
+            .article;
+        assert_eq!(
+            assets.1.load(Ordering::Relaxed),
+            2,
+            "once more for the second read"
+        );
+        let photo = article
+            .photo
+            .as_ref()
+            .and_then(|f| f.image.as_ref())
+            .unwrap();
+        let figures: Vec<_> = article
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                crate::article::Block::Figure { figure } => figure.image.as_ref(),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(figures.len(), 2);
+        for image in figures {
+            assert!(std::sync::Arc::ptr_eq(&image.data, &photo.data));
+        }
     }
 }

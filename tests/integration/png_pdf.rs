@@ -210,12 +210,24 @@ fn plte(entries: usize) -> Vec<u8> {
     p
 }
 
-/// One case: its name, the PNG, whether its data must go in undecoded, and the colour
-/// expected on a white page at each pixel.
+/// How a PNG must be stored in the PDF.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stored {
+    /// Its own image data, undecoded, under the PNG predictors.
+    AsIs,
+    /// Its filtered rows split into colour and alpha, each under the PNG predictors, the
+    /// alpha as the `/SMask`; never unfiltered.
+    Split,
+    /// Its decoded pixels.
+    Pixels,
+}
+
+/// One case: its name, the PNG, how its data must go in, and the colour expected on a white
+/// page at each pixel.
 struct Case {
     name: &'static str,
     png: Vec<u8>,
-    as_stored: bool,
+    stored: Stored,
     expected: Box<dyn Fn(u32, u32) -> [u8; 3]>,
 }
 
@@ -243,7 +255,7 @@ fn cases() -> Vec<Case> {
             png: png(Kind::Rgb, 8, false, None, None, move |x, y| {
                 colour(x, y).map(u16::from).to_vec()
             }),
-            as_stored: true,
+            stored: Stored::AsIs,
             expected: Box::new(colour),
         },
         Case {
@@ -251,7 +263,7 @@ fn cases() -> Vec<Case> {
             png: png(Kind::Grey, 8, false, None, None, move |x, y| {
                 vec![u16::from(level(x, y))]
             }),
-            as_stored: true,
+            stored: Stored::AsIs,
             expected: Box::new(move |x, y| [level(x, y); 3]),
         },
         Case {
@@ -259,7 +271,7 @@ fn cases() -> Vec<Case> {
             png: png(Kind::Grey, 2, false, None, None, |x, y| {
                 vec![(block(x, y) % 4) as u16]
             }),
-            as_stored: true,
+            stored: Stored::AsIs,
             expected: Box::new(|x, y| [(block(x, y) % 4 * 85) as u8; 3]),
         },
         Case {
@@ -267,7 +279,7 @@ fn cases() -> Vec<Case> {
             png: png(Kind::Palette, 8, false, Some(&plte(200)), None, |x, y| {
                 vec![block(x, y) as u16]
             }),
-            as_stored: true,
+            stored: Stored::AsIs,
             expected: Box::new(colour),
         },
         Case {
@@ -275,7 +287,7 @@ fn cases() -> Vec<Case> {
             png: png(Kind::Palette, 4, false, Some(&plte(16)), None, |x, y| {
                 vec![block(x, y) as u16]
             }),
-            as_stored: true,
+            stored: Stored::AsIs,
             expected: Box::new(colour),
         },
         Case {
@@ -283,7 +295,7 @@ fn cases() -> Vec<Case> {
             png: png(Kind::Palette, 1, false, Some(&plte(2)), None, |x, y| {
                 vec![(block(x, y) % 2) as u16]
             }),
-            as_stored: true,
+            stored: Stored::AsIs,
             expected: Box::new(|x, y| COLOURS[block(x, y) % 2]),
         },
         Case {
@@ -295,7 +307,7 @@ fn cases() -> Vec<Case> {
                     .map(|v| u16::from(v) << 8 | ((x * 7 + y * 3) % 256) as u16)
                     .to_vec()
             }),
-            as_stored: true,
+            stored: Stored::AsIs,
             expected: Box::new(colour),
         },
         Case {
@@ -304,7 +316,7 @@ fn cases() -> Vec<Case> {
                 let [r, g, b] = colour(x, y);
                 [r, g, b, alpha(block(x, y))].map(u16::from).to_vec()
             }),
-            as_stored: false,
+            stored: Stored::Split,
             expected: Box::new(move |x, y| over_white(colour(x, y), alpha(block(x, y)))),
         },
         Case {
@@ -312,15 +324,26 @@ fn cases() -> Vec<Case> {
             png: png(Kind::GreyAlpha, 8, false, None, None, move |x, y| {
                 vec![u16::from(level(x, y)), u16::from(alpha(block(x, y)))]
             }),
-            as_stored: false,
+            stored: Stored::Split,
             expected: Box::new(move |x, y| over_white([level(x, y); 3], alpha(block(x, y)))),
+        },
+        Case {
+            name: "rgba-16",
+            png: png(Kind::RgbAlpha, 16, false, None, None, move |x, y| {
+                let [r, g, b] = colour(x, y);
+                [r, g, b, alpha(block(x, y))]
+                    .map(|v| u16::from(v) << 8 | ((x * 5 + y) % 256) as u16)
+                    .to_vec()
+            }),
+            stored: Stored::Split,
+            expected: Box::new(move |x, y| over_white(colour(x, y), alpha(block(x, y)))),
         },
         Case {
             name: "rgb-8-interlaced",
             png: png(Kind::Rgb, 8, true, None, None, move |x, y| {
                 colour(x, y).map(u16::from).to_vec()
             }),
-            as_stored: false,
+            stored: Stored::Pixels,
             expected: Box::new(colour),
         },
         Case {
@@ -334,7 +357,7 @@ fn cases() -> Vec<Case> {
                 Some(&[255, 255, 255, 0]),
                 |x, y| vec![block(x, y) as u16],
             ),
-            as_stored: false,
+            stored: Stored::Pixels,
             expected: Box::new(move |x, y| {
                 let b = block(x, y);
                 if b == 3 { [255; 3] } else { COLOURS[b] }
@@ -430,21 +453,40 @@ fn every_kind_of_png_shows_its_colours_in_the_pdf() {
             .and_then(|d| d.get(b"Predictor"))
             .and_then(lopdf::Object::as_i64)
             .ok();
-        if case.as_stored {
-            assert_eq!(
-                predictor,
-                Some(15),
-                "{}: stored as the PNG's data",
-                case.name
-            );
-            let idat_start = case.png.windows(4).position(|w| w == b"IDAT").unwrap() + 4;
-            assert!(
-                case.png[idat_start..].starts_with(&stream.content[..16]),
-                "{}: the stream is the PNG's own image data",
-                case.name
-            );
-        } else {
-            assert_eq!(predictor, None, "{}: stored as pixels", case.name);
+        let idat_start = case.png.windows(4).position(|w| w == b"IDAT").unwrap() + 4;
+        let own_data = case.png[idat_start..].starts_with(&stream.content[..16]);
+        let doc = lopdf::Document::load_mem(&pdf).unwrap();
+        let mask_predictor = stream
+            .dict
+            .get(b"SMask")
+            .and_then(lopdf::Object::as_reference)
+            .and_then(|id| doc.get_object(id).cloned())
+            .ok()
+            .and_then(|o| o.as_stream().ok().cloned())
+            .and_then(|m| {
+                m.dict
+                    .get(b"DecodeParms")
+                    .and_then(lopdf::Object::as_dict)
+                    .and_then(|d| d.get(b"Predictor"))
+                    .and_then(lopdf::Object::as_i64)
+                    .ok()
+            });
+        let what = case.name;
+        match case.stored {
+            Stored::AsIs => {
+                assert_eq!(predictor, Some(15), "{what}: stored as the PNG's data");
+                assert!(own_data, "{what}: the stream is the PNG's own image data");
+            }
+            Stored::Split => {
+                assert_eq!(predictor, Some(15), "{what}: colour rows still filtered");
+                assert_eq!(
+                    mask_predictor,
+                    Some(15),
+                    "{what}: alpha rows still filtered"
+                );
+                assert!(!own_data, "{what}: the colour is split from the rows");
+            }
+            Stored::Pixels => assert_eq!(predictor, None, "{what}: stored as pixels"),
         }
         // Every reader takes the file without complaint.
         let checks: [&[&str]; 3] = [

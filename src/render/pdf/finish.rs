@@ -29,7 +29,7 @@ use sha2::{Digest, Sha256};
 /// lopdf's own `compress` uses) costs 24.2 M instructions for 48.6 kB, level 2 costs 9.1 M for
 /// 56.4 kB (+7.9 kB, +6.6 % on the whole 119 kB file), level 1 4.5 M for 71.8 kB (+19 %).
 /// Level 2 keeps most of the saving at a small size cost.
-const FLATE_LEVEL: u32 = 2;
+pub(super) const FLATE_LEVEL: u32 = 2;
 
 /// What the Info dictionary and catalog say.
 pub struct Metadata {
