@@ -324,9 +324,10 @@ impl PngFacts {
         else {
             return false;
         };
-        // What is kept when the buffer is moved up: the window, and the row not yet whole.
+        // What is kept when the buffer is moved up (after about 256 KiB written, so the move
+        // copies at most a seventh of what is inflated): the window, and the row not yet whole.
         let keep = WINDOW.max(len);
-        let mut buf = vec![0u8; keep + 64 * 1024];
+        let mut buf = vec![0u8; keep + 256 * 1024];
         let mut inflate = fdeflate::Decompressor::new();
         // Written up to `end`; the next row starts at `start`; `done` bytes before `start`.
         let (mut start, mut end, mut done) = (0usize, 0usize, 0u64);

@@ -269,14 +269,22 @@ fn png_split(img: &Image, facts: &PngFacts) -> Result<ExternalStream> {
         _ => return Err(damaged()),
     };
     let (width, height) = (img.width as usize, img.height as usize);
-    let mut colour = Vec::with_capacity(height * (1 + width * colours * sample));
-    let mut alpha = Vec::with_capacity(height * (1 + width * sample));
+    let (colour_row, alpha_row) = (1 + width * colours * sample, 1 + width * sample);
+    // Zeroed once by the allocator (fresh pages), each row then written in place.
+    let mut colour = vec![0u8; height * colour_row];
+    let mut alpha = vec![0u8; height * alpha_row];
     let mut opaque = true;
-    let mut first = true;
+    let mut y = 0;
     let whole = facts.each_row(&img.data, img.width, img.height, |row| {
-        let a = split_row(row, colours, sample, &mut colour, &mut alpha);
-        opaque = opaque && opaque_row(row[0], first, a, sample);
-        first = false;
+        let (Some(c), Some(a)) = (
+            colour.get_mut(y * colour_row..(y + 1) * colour_row),
+            alpha.get_mut(y * alpha_row..(y + 1) * alpha_row),
+        ) else {
+            return false;
+        };
+        split_row(row, colours, sample, c, a);
+        opaque = opaque && opaque_row(row[0], y == 0, &a[1..], sample);
+        y += 1;
         true
     });
     if !whole {
@@ -317,15 +325,9 @@ fn png_split(img: &Image, facts: &PngFacts) -> Result<ExternalStream> {
 }
 
 /// One filtered row of `colours` samples and an alpha sample a pixel (`sample` bytes each)
-/// appended to the filtered rows of the colour and of the alpha, each under the row's filter
-/// type byte; returns the alpha row's samples.
-fn split_row<'a>(
-    row: &[u8],
-    colours: usize,
-    sample: usize,
-    colour: &mut Vec<u8>,
-    alpha: &'a mut Vec<u8>,
-) -> &'a [u8] {
+/// written as a filtered row of the colour and one of the alpha, each under the row's filter
+/// type byte.
+fn split_row(row: &[u8], colours: usize, sample: usize, colour: &mut [u8], alpha: &mut [u8]) {
     /// One row's pixels of `N` bytes, the first `C` of them colour.
     fn split<const N: usize, const C: usize>(row: &[u8], colour: &mut [u8], alpha: &mut [u8]) {
         for ((p, c), a) in row
@@ -337,19 +339,15 @@ fn split_row<'a>(
             a.copy_from_slice(&p[C..]);
         }
     }
-    let (filter, src) = (row[0], &row[1..]);
-    let pixels = src.len() / ((colours + 1) * sample);
-    let (c0, a0) = (colour.len(), alpha.len());
-    colour.resize(c0 + 1 + pixels * colours * sample, filter);
-    alpha.resize(a0 + 1 + pixels * sample, filter);
-    let (c, a) = (&mut colour[c0 + 1..], &mut alpha[a0 + 1..]);
+    colour[0] = row[0];
+    alpha[0] = row[0];
+    let (src, c, a) = (&row[1..], &mut colour[1..], &mut alpha[1..]);
     match (colours, sample) {
         (3, 1) => split::<4, 3>(src, c, a),
         (1, 1) => split::<2, 1>(src, c, a),
         (3, _) => split::<8, 6>(src, c, a),
         _ => split::<4, 2>(src, c, a),
     }
-    &alpha[a0 + 1..]
 }
 
 /// Whether a filtered alpha row (bytes of `sample`-byte samples, after the filter type byte)
