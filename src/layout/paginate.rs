@@ -111,6 +111,19 @@ impl<'n> Notes<'n> {
             .unwrap_or(0.0)
     }
 
+    /// Where to cut `part` of note `n` after its first `k` lines, not before `floor` of them:
+    /// earlier while the line before the cut keeps with the next (a hyphenated line: a page
+    /// does not end in half a word, in the notes as in the text); `k` when no line allows it.
+    fn cut(&self, part: &NotePart, k: usize, floor: usize) -> usize {
+        let keeps = |i: usize| {
+            self.frames
+                .get(part.note.wrapping_sub(1))
+                .and_then(|lines| lines.get(part.lines.start + i - 1))
+                .is_some_and(|l| l.keep_with_next)
+        };
+        (floor.max(1)..=k).rev().find(|&i| !keeps(i)).unwrap_or(k)
+    }
+
     /// The most lines of `part` that fit in `room`, from its start.
     fn lines_fitting(&self, part: &NotePart, room: f32) -> usize {
         let mut k = 0;
@@ -166,6 +179,11 @@ impl<'n> Notes<'n> {
             } else {
                 return None;
             };
+            let k = if k < len {
+                self.cut(&part, k, MIN_NOTE_LINES)
+            } else {
+                k
+            };
             if k > 0 {
                 plan.height = used + self.height(part.note, &(0..k));
                 plan.placed.push(NotePart {
@@ -206,6 +224,7 @@ fn new_page(pages: &mut Vec<PageBuild>, carry: &mut Vec<NotePart>, notes: &Notes
             }
             // At least one line goes on each page, so a note taller than the cap still moves.
             let k = notes.lines_fitting(&part, cap - used).max(1);
+            let k = notes.cut(&part, k, 1);
             let mid = part.lines.start + k;
             used += notes.height(part.note, &(part.lines.start..mid));
             page.notes.push(NotePart {
@@ -626,5 +645,54 @@ fn short_title(title: &str) -> String {
         title.chars().take(SHORT_TITLE).collect()
     } else {
         format!("{out}…")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::Frame;
+
+    /// A note of 10-point lines; `keeps[i]` says line `i` keeps with the next (hyphenated).
+    fn note(keeps: &[bool]) -> Vec<Flowed> {
+        keeps
+            .iter()
+            .map(|&keep_with_next| Flowed {
+                frame: Frame {
+                    height: 10.0,
+                    items: Vec::new(),
+                },
+                keep_with_next,
+                ..Flowed::default()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_split_note_does_not_end_a_page_on_a_hyphenated_line() {
+        // Six lines; the fourth (index 3) ends in a hyphen.
+        let frames = vec![note(&[false, false, false, true, false, false])];
+        let notes = Notes::new(&frames, 0.0);
+        // Room for four lines: the cut moves up to after the third.
+        let plan = notes.plan(40.0, &[1], true, false, false).unwrap();
+        assert_eq!(plan.placed[0].lines, 0..3);
+        assert_eq!(plan.carried[0].lines, 3..6);
+        // Room for three: the hyphen stays with the next line on the next page.
+        let plan = notes.plan(30.0, &[1], true, false, false).unwrap();
+        assert_eq!(plan.placed[0].lines, 0..3);
+        // A continuation starting a page is cut the same way.
+        let mut pages = Vec::new();
+        let mut carry = vec![NotePart {
+            note: 1,
+            lines: 0..6,
+        }];
+        new_page(&mut pages, &mut carry, &notes, 40.0);
+        assert_eq!(pages[0].notes[0].lines, 0..3);
+        assert_eq!(carry[0].lines, 3..6);
+        // When every line in reach is hyphenated, the cut falls where the room ends.
+        let frames = vec![note(&[true, true, true, true, true, false])];
+        let notes = Notes::new(&frames, 0.0);
+        let plan = notes.plan(40.0, &[1], true, false, false).unwrap();
+        assert_eq!(plan.placed[0].lines, 0..4);
     }
 }

@@ -349,8 +349,17 @@ fn pdf_read_back(
     for (k, page) in out.split('\u{c}').enumerate() {
         let mut w = norm(page);
         if k > 0 {
-            let m = w.iter().zip(&title).take_while(|(a, b)| a == b).count();
-            w.drain(..m);
+            // The running header: the page's first line, the title or its start cut with an
+            // ellipsis. Only that line goes; the body below may go on with the title's words.
+            let header = norm(page.lines().next().unwrap_or(""));
+            let last = header.len().saturating_sub(1);
+            if !header.is_empty()
+                && header.len() <= title.len()
+                && header[..last] == title[..last]
+                && title[last].starts_with(header[last].as_str())
+            {
+                w.drain(..header.len());
+            }
             // A table continued from the page before opens with its header rows set again.
             if let Some(h) = heads.iter().find(|h| {
                 !h.is_empty() && w.starts_with(h) && !body[b.min(body.len())..].starts_with(h)
@@ -406,14 +415,23 @@ fn same_words_in_every_format(a: &Article, name: &str) -> Result<(), String> {
         ("DOCX", docx_read_back(&render(Format::Docx)?)),
         ("EPUB", epub_read_back(&render(Format::Epub)?, &cited)),
     ];
-    // Block by block.
+    // Block by block. A table row cut across a page in the PDF (a tall row is cut after a
+    // line, the header set again above the rest) reads as the first page's part of every cell,
+    // then the rest: the row's words, not their order, are compared there.
+    let sorted = |w: &[String]| {
+        let mut w = w.to_vec();
+        w.sort();
+        w
+    };
     let mut at = 0;
     for (i, e) in expected.iter().enumerate() {
         let end = at + e.words.len();
-        if formats
-            .iter()
-            .any(|(_, r)| r.body.get(at..end) != Some(&e.words[..]))
-        {
+        let differs = |(f, r): &(&str, ReadBack)| match r.body.get(at..end) {
+            Some(got) if *f == "PDF" && e.label == "table row" => sorted(got) != sorted(&e.words),
+            Some(got) => got != &e.words[..],
+            None => true,
+        };
+        if formats.iter().any(differs) {
             let mut msg = format!(
                 "{name}: block {i} ({}) differs\n  article: {}\n",
                 e.label,
@@ -540,8 +558,9 @@ fn an_affiliated_spanish_brief_with_an_uncited_note_says_the_same_everywhere() {
 }
 
 proptest! {
-    // Each case renders three formats and runs pdftotext (as the property tests do).
-    #![proptest_config(ProptestConfig { cases: 16, failure_persistence: None, ..ProptestConfig::default() })]
+    // Each case renders three formats and runs pdftotext (as the property tests do): 16, or
+    // PROPTEST_CASES for a longer search.
+    #![proptest_config(ProptestConfig { cases: crate::properties::cases_or(16), failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn any_article_says_the_same_words_block_by_block_in_every_format(

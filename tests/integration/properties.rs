@@ -412,10 +412,15 @@ fn renders_the_same_bytes_every_time(a: &Article) -> Result<(), String> {
 
 /// The number of generated articles per property: 32, or PROPTEST_CASES for a longer search.
 fn cases() -> u32 {
+    cases_or(32)
+}
+
+/// PROPTEST_CASES if set, else `default`.
+pub(crate) fn cases_or(default: u32) -> u32 {
     std::env::var("PROPTEST_CASES")
         .ok()
         .and_then(|n| n.parse().ok())
-        .unwrap_or(32)
+        .unwrap_or(default)
 }
 
 proptest! {
