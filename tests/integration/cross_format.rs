@@ -368,11 +368,26 @@ fn pdf_read_back(
             }
         }
         // The split point: the body part continues `body` at `b`, the rest continues the
-        // notes at `n`; the longest body part that allows it.
-        let split = (0..=w.len()).rev().find(|&s| {
-            body.get(b..b + s) == Some(&w[..s])
+        // notes at `n`. Where the words allow more than one (a note that says what the text
+        // after it says), the first line opening with a note number starts the notes (the
+        // generated text has no digits; a folio is digits alone); else the longest body part.
+        let fits = |s: usize| {
+            s <= w.len()
+                && body.get(b..b + s) == Some(&w[..s])
                 && notes_all.get(n..n + (w.len() - s)) == Some(&w[s..])
+        };
+        let lines: Vec<&str> = page.lines().collect();
+        let numbered = lines.iter().position(|l| {
+            let l = l.trim_start();
+            let digits = l.chars().take_while(char::is_ascii_digit).count();
+            digits > 0
+                && l[digits..].starts_with(char::is_whitespace)
+                && !l[digits..].trim().is_empty()
         });
+        let foot = numbered
+            .map(|i| w.len().saturating_sub(norm(&lines[i..].join("\n")).len()))
+            .filter(|&s| fits(s));
+        let split = foot.or_else(|| (0..=w.len()).rev().find(|&s| fits(s)));
         let s = split.unwrap_or(w.len());
         b += s;
         n += w.len() - s;
