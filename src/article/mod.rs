@@ -291,7 +291,7 @@ impl PngFacts {
 
     /// Bytes a filtered row of a `width`-pixel image takes: its filter type byte, then its
     /// samples packed into whole bytes.
-    pub fn row_bytes(&self, width: u32) -> u64 {
+    fn row_bytes(&self, width: u32) -> u64 {
         let channels: u64 = match self.colour {
             PngColour::Grey | PngColour::Palette => 1,
             PngColour::GreyAlpha => 2,
@@ -315,13 +315,11 @@ impl PngFacts {
     ) -> bool {
         /// The furthest back a deflate stream refers.
         const WINDOW: usize = 32 * 1024;
-        let Ok(len) = usize::try_from(self.row_bytes(width)) else {
-            return false;
-        };
-        let Some(expected) = u64::try_from(len)
-            .ok()
-            .and_then(|l| l.checked_mul(u64::from(height)))
-        else {
+        let row_bytes = self.row_bytes(width);
+        let (Ok(len), Some(expected)) = (
+            usize::try_from(row_bytes),
+            row_bytes.checked_mul(u64::from(height)),
+        ) else {
             return false;
         };
         // What is kept when the buffer is moved up (after about 256 KiB written, so the move

@@ -6,9 +6,9 @@
 //! non-interlaced PNG with alpha is inflated once but never unfiltered: each filtered row is
 //! split into its colour and its alpha bytes, which are deflated again as two such streams,
 //! the alpha as an `/SMask` ([`png_split`]). Any other PNG (`tRNS` transparency, interlaced)
-//! is stored as its decoded pixels, the alpha channel as an `/SMask`. printpdf's own image path decodes and re-encodes every image
-//! (and downsizes large ones), so the stream is built here and registered as an external
-//! XObject.
+//! is stored as its decoded pixels, the alpha channel as an `/SMask`. printpdf's own image
+//! path decodes and re-encodes every image (and downsizes large ones), so the stream is built
+//! here and registered as an external XObject.
 //!
 //! An image with more pixels than 300 dpi needs at the largest size it is printed is
 //! downsampled to exactly 300 dpi (a triangle filter, both sides by the same factor, so the
@@ -214,23 +214,25 @@ fn png_as_stored(img: &Image, facts: &PngFacts) -> Result<ExternalStream> {
     for r in &facts.image_data {
         content.extend_from_slice(slice(r)?);
     }
-    let mut dict = image_dict_with(img.width, img.height, space, facts.bit_depth);
-    dict.insert("Filter".to_owned(), name("FlateDecode"));
-    dict.insert(
-        "DecodeParms".to_owned(),
-        png_predictor(colours, facts.bit_depth, img.width),
-    );
-    Ok(ExternalStream {
-        dict,
+    Ok(png_rows_stream(
+        img,
+        space,
+        colours,
+        facts.bit_depth,
         content,
-        compress: false,
-    })
+    ))
 }
 
-/// The `/DecodeParms` of a `FlateDecode` stream of PNG-filtered rows: `/Predictor 15` (a
-/// filter type byte on every row) over `colours` samples of `bits` a pixel, `width` pixels a
-/// row.
-fn png_predictor(colours: i64, bits: u8, width: u32) -> DictItem {
+/// An image stream of `content`, deflated PNG-filtered rows of `img`'s size in colour space
+/// `space`: `/FlateDecode` with `/DecodeParms << /Predictor 15 >>` (a filter type byte on
+/// every row) over `colours` samples of `bits` a pixel.
+fn png_rows_stream(
+    img: &Image,
+    space: DictItem,
+    colours: i64,
+    bits: u8,
+    content: Vec<u8>,
+) -> ExternalStream {
     let parms = BTreeMap::from([
         ("Predictor".to_owned(), DictItem::Int(15)),
         ("Colors".to_owned(), DictItem::Int(colours)),
@@ -238,9 +240,16 @@ fn png_predictor(colours: i64, bits: u8, width: u32) -> DictItem {
             "BitsPerComponent".to_owned(),
             DictItem::Int(i64::from(bits)),
         ),
-        ("Columns".to_owned(), DictItem::Int(i64::from(width))),
+        ("Columns".to_owned(), DictItem::Int(i64::from(img.width))),
     ]);
-    DictItem::Dict { map: parms }
+    let mut dict = image_dict_with(img.width, img.height, space, bits);
+    dict.insert("Filter".to_owned(), name("FlateDecode"));
+    dict.insert("DecodeParms".to_owned(), DictItem::Dict { map: parms });
+    ExternalStream {
+        dict,
+        content,
+        compress: false,
+    }
 }
 
 /// A PNG with alpha (grey or RGB, 8 or 16 bits, not interlaced) stored from its filtered
@@ -301,22 +310,9 @@ fn png_split(img: &Image, facts: &PngFacts) -> Result<ExternalStream> {
         let (c, a) = rayon::join(|| deflate(&colour), || deflate(&alpha));
         (c?, Some(a?))
     };
-    let stream = |content: Vec<u8>, space: &str, colours: i64| {
-        let mut dict = image_dict_with(img.width, img.height, name(space), facts.bit_depth);
-        dict.insert("Filter".to_owned(), name("FlateDecode"));
-        dict.insert(
-            "DecodeParms".to_owned(),
-            png_predictor(colours, facts.bit_depth, img.width),
-        );
-        ExternalStream {
-            dict,
-            content,
-            compress: false,
-        }
-    };
-    let mut image = stream(colour, space, colours as i64);
+    let mut image = png_rows_stream(img, name(space), colours as i64, facts.bit_depth, colour);
     if let Some(alpha) = alpha {
-        let smask = stream(alpha, "DeviceGray", 1);
+        let smask = png_rows_stream(img, name("DeviceGray"), 1, facts.bit_depth, alpha);
         image
             .dict
             .insert("SMask".to_owned(), DictItem::Stream { stream: smask });
@@ -731,7 +727,6 @@ mod tests {
         use image::codecs::png::{CompressionType, FilterType, PngEncoder};
         use image::{ExtendedColorType as C, ImageEncoder};
         let (w, h) = (37u32, 23u32);
-        // Two bytes a sample for 16 bits, big-endian as PNG stores them.
         let value = |x: u32, y: u32, c: u32| ((x * 31 + y * 17 + c * 71) ^ (x * y)) as u8;
         for (kind, channels, sample) in [
             (C::Rgba8, 4, 1),
