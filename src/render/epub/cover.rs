@@ -291,6 +291,50 @@ impl Ink {
 /// second, out of 256.
 type Tap = (usize, usize, u32);
 
+/// The column taps of one plane, laid out for the resampling kernel: where each cover
+/// column's first photo sample is in a row (in bytes), and the weight (out of 256) of the
+/// sample `step` bytes after it, packed with the first's weight as two 16-bit halves
+/// (`256 − w`, `w`). Where the photo has no sample after the first (its right edge), the
+/// weight is 0: the tap is the first sample alone, as a tap whose two samples are the same.
+struct Columns {
+    at: Vec<i32>,
+    weights: Vec<i32>,
+    /// Bytes from a sample to the next of the same plane in a row: 1 in a plane, 3 when
+    /// interleaved.
+    step: usize,
+    /// The bytes a row must hold past its start for every tap to read four bytes (the vector
+    /// path's gathers read a 32-bit word at each `at`).
+    reach: usize,
+}
+
+impl Columns {
+    fn new(taps: &[Tap], step: usize) -> Columns {
+        let at: Vec<i32> = taps
+            .iter()
+            .map(|t| i32::try_from(t.0).expect("a photo row is far below 2 GB"))
+            .collect();
+        let weights = taps
+            .iter()
+            .map(|&(c0, c1, w)| {
+                debug_assert!(c1 == c0 || c1 == c0 + step, "neighbouring samples");
+                let w = if c1 == c0 { 0 } else { w as i32 };
+                (w << 16) | (256 - w)
+            })
+            .collect();
+        let reach = taps.iter().map(|t| t.0 + 4).max().unwrap_or(0);
+        Columns {
+            at,
+            weights,
+            step,
+            reach,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.at.len()
+    }
+}
+
 /// The photo scaled to cover the whole cover (aspect kept, the overflow cropped evenly),
 /// sampled bilinearly and darkened by [`shade`]. It is drawn in the JPEG's own terms, from the
 /// photo's samples in YCbCr, each plane scaled straight to its size in the cover — the colour
@@ -307,8 +351,8 @@ struct Backdrop {
     offsets: [usize; 3],
     /// Taps per column and per row, for the luma (full size) and the colour (half size); a
     /// column tap counts bytes within a row.
-    luma: (Vec<Tap>, Vec<Tap>),
-    colour: (Vec<Tap>, Vec<Tap>),
+    luma: (Columns, Vec<Tap>),
+    colour: (Columns, Vec<Tap>),
 }
 
 /// A photo's pixels: YCbCr interleaved, or RGB.
@@ -358,8 +402,8 @@ impl Backdrop {
                     samples,
                     stride: w as usize * 3,
                     offsets: [0, 1, 2],
-                    luma,
-                    colour,
+                    luma: (Columns::new(&luma.0, 3), luma.1),
+                    colour: (Columns::new(&colour.0, 3), colour.1),
                 });
             }
             Photo::Rgb(decoded) => decoded,
@@ -408,8 +452,8 @@ impl Backdrop {
             samples,
             stride: width,
             offsets: [0, plane, 2 * plane],
-            luma,
-            colour,
+            luma: (Columns::new(&luma.0, 1), luma.1),
+            colour: (Columns::new(&colour.0, 1), colour.1),
         })
     }
 
@@ -438,7 +482,7 @@ impl Backdrop {
     fn scale(
         &self,
         p: usize,
-        columns: &[Tap],
+        columns: &Columns,
         rows: &[Tap],
         first: usize,
         step: usize,
@@ -509,7 +553,7 @@ type Lines = [(usize, Vec<u32>); 2];
 /// vector unit, used when it has one, and as the build targets. They are integer arithmetic,
 /// which gives the same numbers either way.
 mod kernels {
-    use super::{Rgb, Tap, ycbcr};
+    use super::{Columns, Rgb, ycbcr};
 
     macro_rules! twice {
         ($(#[$doc:meta])* fn $name:ident($($arg:ident: $ty:ty),*) $body:block) => {
@@ -561,12 +605,77 @@ mod kernels {
         }
     }
 
-    twice! {
-        /// A photo row resampled through the column taps into `line` (values × 256).
-        fn resample(row: &[u8], columns: &[Tap], line: &mut [u32]) {
-            for (out, &(c0, c1, wx)) in line.iter_mut().zip(columns) {
-                *out = u32::from(row[c0]) * (256 - wx) + u32::from(row[c1]) * wx;
+    /// A photo row resampled through the column taps into `line` (values × 256): each value
+    /// the first sample × (256 − w) + the second × w. Where the processor has AVX2 and the row
+    /// holds four bytes at every tap, eight taps are read by one gather (both samples are in
+    /// the 32-bit word at the first) and weighed by one multiply-add; the integers are the
+    /// same either way.
+    pub(super) fn resample(row: &[u8], columns: &Columns, line: &mut [u32]) {
+        assert_eq!(line.len(), columns.len(), "a value for every tap");
+        #[cfg(target_arch = "x86_64")]
+        if columns.reach <= row.len() && std::is_x86_feature_detected!("avx2") {
+            // SAFETY: the processor has AVX2, and every tap's four bytes are in `row` (both
+            // checked just above).
+            return unsafe { avx2::resample(row, columns, line) };
+        }
+        resample_portable(row, (&columns.at, &columns.weights), columns.step, line);
+    }
+
+    /// [`resample`] one tap at a time, through the taps' `at` and `weights` (see [`Columns`]).
+    pub(super) fn resample_portable(
+        row: &[u8],
+        (at, weights): (&[i32], &[i32]),
+        step: usize,
+        line: &mut [u32],
+    ) {
+        for (out, (&at, &weights)) in line.iter_mut().zip(at.iter().zip(weights)) {
+            let (at, w) = (at as usize, (weights >> 16) as u32);
+            let first = u32::from(row[at]) * (256 - w);
+            // A tap of weight 0 may have no second sample (the photo's right edge).
+            *out = if w == 0 {
+                first
+            } else {
+                first + u32::from(row[at + step]) * w
+            };
+        }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    mod avx2 {
+        use super::Columns;
+        use std::arch::x86_64::*;
+
+        /// See [`super::resample`]; the caller makes sure the processor has AVX2 and that
+        /// `row` holds `columns.reach` bytes.
+        #[target_feature(enable = "avx2")]
+        pub(super) unsafe fn resample(row: &[u8], columns: &Columns, line: &mut [u32]) {
+            debug_assert!(columns.reach <= row.len());
+            // Each 32-bit word's first byte and the byte `step` after it, as two 16-bit
+            // halves; the other bytes zeroed.
+            let second = columns.step as i8;
+            let lane: [i8; 16] = std::array::from_fn(|i| match (i / 4 * 4, i % 4) {
+                (word, 0) => word as i8,
+                (word, 2) => word as i8 + second,
+                _ => -1,
+            });
+            // SAFETY: `lane` is the sixteen bytes the load reads.
+            let pick =
+                _mm256_broadcastsi128_si256(unsafe { _mm_loadu_si128(lane.as_ptr().cast()) });
+            let n = line.len() / 8 * 8;
+            for i in (0..n).step_by(8) {
+                // SAFETY: `i + 8 <= n <= len` for the taps and the line (same length,
+                // asserted by the caller); every `at` plus four bytes is within `row`.
+                unsafe {
+                    let at = _mm256_loadu_si256(columns.at[i..].as_ptr().cast());
+                    let words = _mm256_i32gather_epi32::<1>(row.as_ptr().cast(), at);
+                    let samples = _mm256_shuffle_epi8(words, pick);
+                    let weights = _mm256_loadu_si256(columns.weights[i..].as_ptr().cast());
+                    let values = _mm256_madd_epi16(samples, weights);
+                    _mm256_storeu_si256(line[i..].as_mut_ptr().cast(), values);
+                }
             }
+            let taps = (&columns.at[n..], &columns.weights[n..]);
+            super::resample_portable(row, taps, columns.step, &mut line[n..]);
         }
     }
 
@@ -823,5 +932,52 @@ mod tests {
         lay_words(&mut y, &mut cb, &mut cr, &coverage, width, |_| true);
         assert_eq!((y[0], y[width + 3], cb[0], cr[1]), (255, 255, 128, 128));
         assert_eq!((y[4], cb[2], cr[2]), (y0, cb0, cr0));
+    }
+
+    #[test]
+    fn resampling_gives_the_same_values_on_every_path() {
+        // A photo row of noise, planar (step 1) and interleaved (step 3), scaled up and down,
+        // with taps of weight 0 and 256 and the right edge's tap that has no second sample.
+        let mut seed = 0x2545_f491_u32;
+        let row: Vec<u8> = (0..3 * 640)
+            .map(|_| {
+                seed ^= seed << 13;
+                seed ^= seed >> 17;
+                seed ^= seed << 5;
+                seed as u8
+            })
+            .collect();
+        for (step, samples, n) in [(1, 640, 1600), (3, 640, 1600), (1, 640, 203), (3, 640, 301)] {
+            let mut taps: Vec<Tap> = (0..n)
+                .map(|i| {
+                    let at = (i as f32 + 0.5) * samples as f32 / n as f32 - 0.5;
+                    let at = at.clamp(0.0, (samples - 1) as f32);
+                    let first = at.floor() as usize;
+                    let second = (first + 1).min(samples - 1);
+                    let w = ((at - first as f32) * 256.0).round() as u32;
+                    (first * step, second * step, w)
+                })
+                .collect();
+            taps[1].2 = 256;
+            taps[2].2 = 0;
+            let last = (samples - 1) * step;
+            taps[n - 1] = (last, last, 77);
+            let columns = Columns::new(&taps, step);
+            let expected: Vec<u32> = taps
+                .iter()
+                .map(|&(c0, c1, w)| u32::from(row[c0]) * (256 - w) + u32::from(row[c1]) * w)
+                .collect();
+            let mut line = vec![0; n];
+            kernels::resample(&row, &columns, &mut line);
+            assert_eq!(line, expected, "step {step}, {n} taps");
+            let mut portable = vec![0; n];
+            let taps = (columns.at.as_slice(), columns.weights.as_slice());
+            kernels::resample_portable(&row, taps, step, &mut portable);
+            assert_eq!(portable, expected, "step {step}, {n} taps, portable");
+            // A row that ends at the last sample: too short for the gathers' words.
+            let short = &row[..last + 1];
+            kernels::resample(short, &columns, &mut line);
+            assert_eq!(line, expected, "step {step}, {n} taps, short row");
+        }
     }
 }
