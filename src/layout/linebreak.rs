@@ -39,7 +39,9 @@
 //! width, as if followed by TeX's `\parfillskip` (infinite stretch): its badness is 0.
 //!
 //! At most [`MAX_HYPHEN_RUN`] lines in a row may end in a hyphen: a hyphenated break from a
-//! node that already ends such a run is not feasible at all (this is a rule, not a cost).
+//! node that already ends such a run is not feasible at all (this is a rule, not a cost),
+//! except in the last pass, where it costs as much as an overfull line and so is taken only
+//! where nothing else fits (a word several lines long, whose only breaks are hyphens).
 //!
 //! # Passes
 //!
@@ -619,11 +621,16 @@ impl KnuthPlass {
                 if badness > pass.tolerance && !pass.last && !forced {
                     continue;
                 }
-                if hyph && a.hyphens >= MAX_HYPHEN_RUN {
+                // The hyphen rule gives way only in the last pass, at the cost of an overfull
+                // line: a word longer than several lines (a 1 000-character key) has nothing
+                // but hyphenated breaks, and a third one beats a line off the page.
+                let beyond_rule = hyph && a.hyphens >= MAX_HYPHEN_RUN;
+                if beyond_rule && !pass.last {
                     continue;
                 }
                 let fit = if forced { 1 } else { fitness(r) };
-                let d = line_demerits(items, &a, (end, b), badness, cost, forced, hyph, fit);
+                let d = line_demerits(items, &a, (end, b), badness, cost, forced, hyph, fit)
+                    + if beyond_rule { INF_BAD * INF_BAD } else { 0.0 };
                 let hyphens = if hyph { a.hyphens + 1 } else { 0 };
                 let total = a.total + d;
                 let key = usize::from(fit) * 3 + usize::from(hyphens.min(2));

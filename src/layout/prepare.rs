@@ -638,7 +638,13 @@ fn split_overlong(
     while let Some(cluster) = iter.next() {
         let between_letters =
             current.last().is_some_and(|c| letter(c, true)) && letter(&cluster, false);
-        let room = if between_letters { hyphen_room } else { 0.0 };
+        // A cut after this cluster shows a hyphen when the next one is a letter too: the
+        // cluster joins the chunk only with room for that hyphen.
+        let room = if letter(&cluster, true) && iter.peek().is_some_and(|n| letter(n, false)) {
+            hyphen_room
+        } else {
+            0.0
+        };
         if width + cluster.width + room > measure && !current.is_empty() {
             chunks.push((
                 std::mem::take(&mut current),

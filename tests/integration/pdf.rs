@@ -259,6 +259,14 @@ fn long_url_stays_inside_the_right_margin() {
         "abcdefghij/".repeat(27) + "end?x=1&y=2"
     );
     assert!(url.len() >= 300);
+    let long_word = "x".repeat(1000);
+    let key: String = (0..300u32)
+        .map(|i| {
+            let table = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+            char::from(table[(i * 37 % 64) as usize])
+        })
+        .collect::<String>()
+        + "3+/wABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4fICEiIyQlJicoKSorLC0uLzAxM";
     let mut a = Article {
         meta: Meta::new("Hostile"),
         photo: None,
@@ -287,6 +295,11 @@ fn long_url_stays_inside_the_right_margin() {
                 items: vec![vec![para(&url)]],
             }]],
         },
+        // A word many lines long, whose only breaks are hyphens (more than two in a row), and a
+        // key whose cuts fall after a digit but before a letter (a hyphen the cut must make
+        // room for).
+        para(&key),
+        para(&long_word),
     ];
     let theme = Theme::default();
     let dir = scratch();
@@ -313,6 +326,16 @@ fn long_url_stays_inside_the_right_margin() {
     // Nothing of the URL is lost.
     let got: String = pdftotext(&path, &[]).split_whitespace().collect();
     assert!(got.contains(&url.replace(' ', "")), "{got}");
+    // Nor of the long word and the key (read without the hyphens their cuts show).
+    let unhyphenated = got.replace('-', "");
+    assert!(
+        unhyphenated.contains(&long_word),
+        "the long word lost letters"
+    );
+    assert!(
+        unhyphenated.contains(&key),
+        "the key lost characters: {got}"
+    );
 }
 
 #[test]
