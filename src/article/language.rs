@@ -973,32 +973,71 @@ const DEFAULT_SCRIPTS: [(&str, &str); 32] = [
 ];
 
 impl Language {
-    /// Checks a tag's form (RFC 5646, loosely: a primary language of 2–3 or 5–8 letters, then
-    /// subtags of 1–8 letters or digits, separated by hyphens). Registry membership is not
-    /// checked: an unknown but well-formed language is still a language.
+    /// Checks a tag's form by RFC 5646's grammar: a primary language of 2–3 letters (the
+    /// 4–8-letter forms are reserved, and a word such as `english` is a mistake), up to three
+    /// extended language subtags, a script, a region, variants, extensions (a singleton and
+    /// subtags of 2–8) and private use (`x` and subtags of 1–8), in that order. EPUB checkers
+    /// refuse a tag that breaks it (a trailing `-x` with nothing after it). Registry membership
+    /// is not checked: an unknown but well-formed language is still a language.
     pub fn parse(tag: &str) -> Result<Language, LanguageError> {
         let tag = tag.trim();
         let bad = || LanguageError(tag.to_owned());
         let mut parts = tag.split('-');
         let primary = parts.next().unwrap_or("");
-        let primary_ok = matches!(primary.len(), 2 | 3 | 5..=8)
-            && primary.bytes().all(|b| b.is_ascii_alphabetic());
+        let alpha = |p: &str| p.bytes().all(|b| b.is_ascii_alphabetic());
+        let alnum = |p: &str| p.bytes().all(|b| b.is_ascii_alphanumeric());
+        let digits = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
+        if !(matches!(primary.len(), 2 | 3) && alpha(primary)) {
+            return Err(bad());
+        }
+        // Where in the grammar the next subtag may be: 0 extended language (up to three),
+        // 3 script, 4 region, 5 variants, 6 extensions, 7 inside an extension or private use.
+        let mut stage = 0;
         let mut script = None;
-        for (i, p) in parts.enumerate() {
-            if !(1..=8).contains(&p.len()) || !p.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        // Subtags still owed by the last singleton (an extension or `x` needs at least one).
+        let mut owed = false;
+        let mut private = false;
+        for p in parts {
+            let len = p.len();
+            if !(1..=8).contains(&len) || !alnum(p) {
                 return Err(bad());
             }
-            // The script is the four-letter subtag right after the language (or after an
-            // extended language subtag, which is three letters).
-            if script.is_none()
-                && i <= 1
-                && p.len() == 4
-                && p.bytes().all(|b| b.is_ascii_alphabetic())
-            {
-                script = Some(p);
+            if private {
+                owed = false;
+                continue;
             }
+            if len == 1 {
+                if owed {
+                    return Err(bad());
+                }
+                private = p.eq_ignore_ascii_case("x");
+                owed = true;
+                stage = 7;
+                continue;
+            }
+            if stage == 7 {
+                if len < 2 {
+                    return Err(bad());
+                }
+                owed = false;
+                continue;
+            }
+            stage = if stage < 3 && len == 3 && alpha(p) {
+                stage + 1
+            } else if stage <= 3 && len == 4 && alpha(p) {
+                script = Some(p);
+                4
+            } else if (stage <= 4 && ((len == 2 && alpha(p)) || (len == 3 && digits(p))))
+                || (5..=8).contains(&len)
+                || (len == 4 && p.as_bytes()[0].is_ascii_digit())
+            {
+                // A region (only before any variant), or a variant.
+                5
+            } else {
+                return Err(bad());
+            };
         }
-        if !primary_ok {
+        if owed {
             return Err(bad());
         }
         let primary = primary.to_ascii_lowercase();
@@ -1199,6 +1238,11 @@ mod tests {
             "en--US",
             "1en",
             "en-toolongsubtag",
+            "zz-ZZZZZ-x",
+            "english",
+            "en-a",
+            "en-US-Latn",
+            "en-GB-US",
         ] {
             assert!(Language::parse(tag).is_err(), "{tag}");
         }
@@ -1209,6 +1253,11 @@ mod tests {
             "es-419",
             "de-CH-1996",
             "x-klingon-x",
+            "zz-ZZZZZ-x-private",
+            "zh-yue-HK",
+            "sl-rozaj-biske",
+            "en-US-u-ca-gregory",
+            "ar-Latn",
         ] {
             // `x-` private use is not accepted as a primary language; the rest are.
             assert_eq!(
