@@ -113,7 +113,12 @@ impl Smart {
                 }
                 '"' => {
                     // At the end of a piece (emphasis or code follows) the mark opens after a space.
-                    let opening = opens_after(prev) && next.is_none_or(|n| !n.is_whitespace());
+                    // Between two letters (Chinese and Japanese put no space before a
+                    // quotation, `实施"实体清单"的`) it opens when no quotation by `"` is open.
+                    let opening = (opens_after(prev) && next.is_none_or(|n| !n.is_whitespace()))
+                        || (prev.is_alphanumeric()
+                            && next.is_some_and(char::is_alphanumeric)
+                            && !self.open.contains(&true));
                     if opening {
                         let mark = self.marks(true, self.open.len()).0;
                         self.open.push(true);
@@ -211,6 +216,15 @@ mod tests {
         assert_eq!(smart("es", r#""dijo "sí" ayer""#), "«dijo “sí” ayer»");
         assert_eq!(smart("de", r#""Ja", sagte sie"#), "„Ja“, sagte sie");
         assert_eq!(smart("ja", r#""はい""#), "「はい」");
+    }
+
+    #[test]
+    fn a_quotation_with_no_space_before_it_opens() {
+        assert_eq!(smart("zh", r#"实施"实体清单"的"#), "实施“实体清单”的");
+        assert_eq!(smart("ja", r#"政府は"育成就労"を"#), "政府は「育成就労」を");
+        assert_eq!(smart("ru", r#"Слово"тест""#), "Слово«тест»");
+        // A mark between letters inside an open quotation still closes it.
+        assert_eq!(smart("zh", r#""甲"乙"#), "“甲”乙");
     }
 
     #[test]
