@@ -683,9 +683,18 @@ impl<'a> FontBook<'a> {
         let system = SystemFonts::get();
         let loaded = self.loaded();
         let base = self.faces.len();
+        let (bold, italic) = style.style();
+        // A face already in use for the script is taken again only in the style's weight and
+        // slant: the bold face a heading loaded first is not the body's.
+        let styled = |slot: usize| {
+            system.db.face(system.faces[slot]).is_some_and(|f| {
+                (weight(f) >= 600) == bold && (f.style != fontdb::Style::Normal) == italic
+            })
+        };
         let tried: Vec<usize> = loaded.order.lock().map(|o| o.clone()).unwrap_or_default();
         for slot in tried {
             if let Some(Some(f)) = loaded.slots[slot].get()
+                && styled(slot)
                 && f.covers(cluster)
             {
                 return id(base + slot);
@@ -695,7 +704,6 @@ impl<'a> FontBook<'a> {
         if cluster.chars().any(known_none) {
             return None;
         }
-        let (bold, italic) = style.style();
         let serif = !style.is_theme() || style.0 < 4;
         let want = Preference {
             bold,

@@ -153,6 +153,47 @@ fn arabic_from_a_fallback_face_is_joined() {
     );
 }
 
+/// A script's fallback face follows the style: an Arabic title (bold, laid out first) does not
+/// make the Arabic body text bold.
+#[test]
+fn a_fallback_face_keeps_the_weight_of_its_text() {
+    let text = "أعلنت الحكومة عن خطة جديدة لدعم الشركات الصغيرة في المناطق الريفية";
+    let mut meta = Meta::new("خطة جديدة لدعم الشركات");
+    meta.language = "ar".into();
+    let a = Article {
+        meta,
+        photo: None,
+        blocks: vec![para(text)],
+        notes: Vec::new(),
+    };
+    let theme = Theme::default();
+    let laid = briefpress::layout::layout(&a, &theme).expect("layout");
+    let arabic = |s: &str| s.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c));
+    let mut weights = std::collections::BTreeSet::new();
+    for item in &laid.pages[0].items {
+        let Item::Text(run) = item else { continue };
+        if !run.glyphs.iter().any(|g| arabic(run.glyph_text(g))) {
+            continue;
+        }
+        let name = &laid.fonts.face(run.face).postscript_name;
+        // The body's size is the theme's base size; the title's is larger.
+        let body = (run.size - theme.base_size).abs() < 0.01;
+        weights.insert((body, name.contains("Bold")));
+    }
+    assert!(
+        weights.contains(&(false, true)),
+        "no bold title: {weights:?}"
+    );
+    assert!(
+        weights.contains(&(true, false)),
+        "no regular body: {weights:?}"
+    );
+    assert!(
+        !weights.contains(&(true, true)),
+        "bold body text: {weights:?}"
+    );
+}
+
 /// Thai has no spaces between words: lines break between words (ICU4X's segmenter), never
 /// inside one, and no hyphen is drawn at a Thai line end.
 #[test]
