@@ -631,7 +631,7 @@ impl KnuthPlass {
                 let fit = if forced { 1 } else { fitness(r) };
                 let d = line_demerits(items, &a, (end, b), badness, cost, forced, hyph, fit)
                     + if beyond_rule { INF_BAD * INF_BAD } else { 0.0 };
-                let hyphens = if hyph { a.hyphens + 1 } else { 0 };
+                let hyphens = if hyph { a.hyphens.saturating_add(1) } else { 0 };
                 let total = a.total + d;
                 let key = usize::from(fit) * 3 + usize::from(hyphens.min(2));
                 if best[key].is_none_or(|c| c.total > total) {

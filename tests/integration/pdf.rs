@@ -1624,10 +1624,11 @@ fn a_hebrew_brief_is_set_from_the_right() {
     let mut meta = Meta::new("כותרת בעברית");
     meta.language = "he".into();
     let text = "זוהי פסקה בעברית עם המילה NATO באמצע ועם המספר 2026 בסוף. היא ארוכה מספיק כדי לעבור לשורה שנייה ולכן אפשר לראות את היישור לימין בשורה האחרונה של הפסקה. זה הכול.";
+    // A one-line paragraph last: its only line is short whatever face the fallback finds.
     let a = Article {
         meta,
         photo: None,
-        blocks: vec![para(text)],
+        blocks: vec![para(text), para("זה הכול.")],
         notes: Vec::new(),
     };
     let theme = Theme::default();
