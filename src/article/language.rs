@@ -990,8 +990,8 @@ impl Language {
         if !(matches!(primary.len(), 2 | 3) && alpha(primary)) {
             return Err(bad());
         }
-        // Where in the grammar the next subtag may be: 0 extended language (up to three),
-        // 3 script, 4 region, 5 variants, 6 extensions, 7 inside an extension or private use.
+        // How far the grammar has got: 0–3 extended language subtags read, 4 the script, 5 a
+        // region or variants, 7 a singleton (an extension's or private use's subtags follow).
         let mut stage = 0;
         let mut script = None;
         // Subtags still owed by the last singleton (an extension or `x` needs at least one).

@@ -106,21 +106,30 @@ fn every_script_of_the_fixture_prints_without_a_notdef_glyph() {
     }
 }
 
+/// A brief of one paragraph.
+fn one_paragraph(meta: Meta, text: &str) -> Article {
+    Article {
+        meta,
+        photo: None,
+        blocks: vec![para(text)],
+        notes: Vec::new(),
+    }
+}
+
+/// Whether `s` has a letter of the Arabic block.
+fn arabic(s: &str) -> bool {
+    s.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c))
+}
+
 /// Arabic set in a system face is joined: most letters take their contextual forms (initial,
 /// medial, final), not the face's nominal (isolated) glyphs.
 #[test]
 fn arabic_from_a_fallback_face_is_joined() {
     let text =
         "أعلنت الحكومة عن خطة جديدة لدعم الشركات الصغيرة في المناطق الريفية خلال العام المقبل";
-    let a = Article {
-        meta: Meta::new("Arabic"),
-        photo: None,
-        blocks: vec![para(text)],
-        notes: Vec::new(),
-    };
+    let a = one_paragraph(Meta::new("Arabic"), text);
     let theme = Theme::default();
     let laid = briefpress::layout::layout(&a, &theme).expect("layout");
-    let arabic = |s: &str| s.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c));
     let (mut glyphs, mut letters, mut contextual) = (0, 0, 0);
     for page in &laid.pages {
         for item in &page.items {
@@ -160,15 +169,9 @@ fn a_fallback_face_keeps_the_weight_of_its_text() {
     let text = "أعلنت الحكومة عن خطة جديدة لدعم الشركات الصغيرة في المناطق الريفية";
     let mut meta = Meta::new("خطة جديدة لدعم الشركات");
     meta.language = "ar".into();
-    let a = Article {
-        meta,
-        photo: None,
-        blocks: vec![para(text)],
-        notes: Vec::new(),
-    };
+    let a = one_paragraph(meta, text);
     let theme = Theme::default();
     let laid = briefpress::layout::layout(&a, &theme).expect("layout");
-    let arabic = |s: &str| s.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c));
     let mut weights = std::collections::BTreeSet::new();
     for item in &laid.pages[0].items {
         let Item::Text(run) = item else { continue };
@@ -199,12 +202,7 @@ fn a_fallback_face_keeps_the_weight_of_its_text() {
 #[test]
 fn thai_lines_break_between_words() {
     let text = "รัฐบาลประกาศแผนใหม่เพื่อสนับสนุนธุรกิจขนาดเล็กในพื้นที่ชนบทในปีหน้าและจะเริ่มดำเนินการทันทีหลังจากได้รับอนุมัติจากรัฐสภาและคณะกรรมการที่เกี่ยวข้องทั้งหมด";
-    let a = Article {
-        meta: Meta::new("Thai"),
-        photo: None,
-        blocks: vec![para(text)],
-        notes: Vec::new(),
-    };
+    let a = one_paragraph(Meta::new("Thai"), text);
     let theme = Theme::default();
     let laid = briefpress::layout::layout(&a, &theme).expect("layout");
     // The paragraph's lines, top to bottom, each its glyphs' text by x.
